@@ -1,0 +1,684 @@
+//! Validation: what a caller passed (as loosely typed [`Input`] values) into
+//! a checked [`Config`] and [`ListQuery`], or an `invalid_input` error that
+//! names the field. CONTRACT.md "Invalid input" is the list this follows.
+//! Nothing here can send a request: validation happens before any I/O.
+
+use super::error::EvsError;
+use super::retry::{DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS};
+
+/// A value as the caller gave it, before checking. The wasm layer makes these
+/// from JS values; `undefined` and `null` are both `Absent`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Input {
+    #[default]
+    Absent,
+    Str(String),
+    Num(f64),
+    Bool(bool),
+    /// Anything else; the JS type name ("object", "function", "bigint", …).
+    Other(&'static str),
+}
+
+impl Input {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Input::Absent => "undefined",
+            Input::Str(_) => "a string",
+            Input::Num(_) => "a number",
+            Input::Bool(_) => "a boolean",
+            Input::Other(t) => t,
+        }
+    }
+}
+
+impl From<&str> for Input {
+    fn from(s: &str) -> Self {
+        Input::Str(s.to_string())
+    }
+}
+
+impl From<f64> for Input {
+    fn from(n: f64) -> Self {
+        Input::Num(n)
+    }
+}
+
+/// The `auth` member as given.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum RawAuth {
+    #[default]
+    Absent,
+    /// `auth` was present but not an object.
+    NotObject(&'static str),
+    /// An object: its `token`, `accessKey`, `secretKey`, `securityToken`.
+    Object { token: Input, access_key: Input, secret_key: Input, security_token: Input },
+}
+
+/// `ClientConfig` as given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawConfig {
+    pub project_id: Input,
+    pub endpoint: Input,
+    pub region: Input,
+    pub auth: RawAuth,
+    /// `Err(type)` when `headers` is present but not a plain object.
+    pub headers: Result<Vec<(String, Input)>, &'static str>,
+    pub timeout_ms: Input,
+    pub max_attempts: Input,
+    /// The page's origin (`location.origin`) when there is one: browsers and
+    /// workers. Needed to resolve a path endpoint such as `/evs`.
+    pub page_origin: Option<String>,
+}
+
+
+impl Default for RawConfig {
+    fn default() -> Self {
+        RawConfig {
+            project_id: Input::Absent,
+            endpoint: Input::Absent,
+            region: Input::Absent,
+            auth: RawAuth::Absent,
+            headers: Ok(Vec::new()),
+            timeout_ms: Input::Absent,
+            max_attempts: Input::Absent,
+            page_origin: None,
+        }
+    }
+}
+
+impl RawConfig {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+/// `ListOptions` as given.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RawListOptions {
+    pub marker: Input,
+    pub offset: Input,
+    pub limit: Input,
+    pub name: Input,
+    pub status: Input,
+    pub volume_id: Input,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    None,
+    Token(String),
+    Keys { access_key: String, secret_key: String, security_token: Option<String> },
+}
+
+/// Where requests go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// `http` or `https`.
+    pub scheme: &'static str,
+    /// `host[:port]` as the `Host` header carries it: lower case, default
+    /// port left out.
+    pub host: String,
+    /// Path prefix without a trailing `/` (`""` or `/evs`), percent-encoded.
+    pub path_prefix: String,
+}
+
+impl Endpoint {
+    /// `scheme://host` + prefix, to which `/v2/...` is appended.
+    pub fn base(&self) -> String {
+        let mut s = String::with_capacity(self.scheme.len() + 3 + self.host.len() + self.path_prefix.len());
+        s.push_str(self.scheme);
+        s.push_str("://");
+        s.push_str(&self.host);
+        s.push_str(&self.path_prefix);
+        s
+    }
+}
+
+/// A checked `ClientConfig`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub endpoint: Endpoint,
+    pub project_id: String,
+    pub auth: Auth,
+    pub headers: Vec<(String, String)>,
+    pub timeout_ms: u32,
+    pub max_attempts: u32,
+}
+
+impl Config {
+    /// The secrets this config carries, for redaction.
+    pub fn secrets(&self) -> Vec<&str> {
+        match &self.auth {
+            Auth::None => vec![],
+            Auth::Token(t) => vec![t.as_str()],
+            Auth::Keys { secret_key, security_token, .. } => {
+                let mut v = vec![secret_key.as_str()];
+                if let Some(t) = security_token {
+                    v.push(t.as_str());
+                }
+                v
+            }
+        }
+    }
+}
+
+/// A checked `ListOptions`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ListQuery {
+    pub marker: Option<String>,
+    pub offset: Option<u64>,
+    pub limit: Option<u32>,
+    pub name: Option<String>,
+    pub status: Option<String>,
+    pub volume_id: Option<String>,
+}
+
+/// Longest `name` filter the API takes, in UTF-8 bytes.
+pub const MAX_NAME_BYTES: usize = 255;
+/// Largest integer a JS number holds exactly.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+/// `setTimeout` fires at once for delays above this.
+pub const MAX_TIMEOUT_MS: u32 = 2_147_483_647;
+
+fn field_err(field: &str, problem: &str) -> EvsError {
+    let mut m = String::with_capacity(field.len() + problem.len() + 1);
+    m.push_str(field);
+    m.push(' ');
+    m.push_str(problem);
+    EvsError::invalid_input(m)
+}
+
+fn not_string(field: &str, v: &Input) -> EvsError {
+    let mut p = String::from("must be a string, not ");
+    p.push_str(v.type_name());
+    field_err(field, &p)
+}
+
+/// An ID that must be one path segment: a non-empty string without `/`, `?`,
+/// `#` or control characters, and not `.` or `..`.
+pub fn check_id(field: &str, v: &Input) -> Result<String, EvsError> {
+    let s = match v {
+        Input::Str(s) => s,
+        Input::Absent => return Err(field_err(field, "is required")),
+        other => return Err(not_string(field, other)),
+    };
+    if s.is_empty() {
+        return Err(field_err(field, "must not be empty"));
+    }
+    if s == "." || s == ".." {
+        return Err(field_err(field, "must not be '.' or '..'"));
+    }
+    if s.contains(['/', '?', '#']) {
+        return Err(field_err(field, "must be a single path segment (no '/', '?' or '#')"));
+    }
+    if s.chars().any(char::is_control) {
+        return Err(field_err(field, "must not contain control characters"));
+    }
+    Ok(s.clone())
+}
+
+fn opt_string(field: &str, v: &Input) -> Result<Option<String>, EvsError> {
+    match v {
+        Input::Absent => Ok(None),
+        Input::Str(s) => Ok(Some(s.clone())),
+        other => Err(not_string(field, other)),
+    }
+}
+
+/// A JS number that is an integer in `min..=max`.
+fn integer(field: &str, v: &Input, min: f64, max: f64, range: &str) -> Result<Option<u64>, EvsError> {
+    match v {
+        Input::Absent => Ok(None),
+        Input::Num(n) if n.is_finite() && n.fract() == 0.0 && *n >= min && *n <= max => Ok(Some(*n as u64)),
+        Input::Num(_) => Err(field_err(field, range)),
+        other => {
+            let mut p = String::from(range);
+            p.push_str(", not ");
+            p.push_str(other.type_name());
+            Err(field_err(field, &p))
+        }
+    }
+}
+
+/// Checks `ListOptions`.
+pub fn check_list_options(o: &RawListOptions) -> Result<ListQuery, EvsError> {
+    let limit = integer("limit", &o.limit, 1.0, 1000.0, "must be an integer from 1 to 1000")?;
+    let offset = integer("offset", &o.offset, 0.0, MAX_SAFE_INTEGER, "must be an integer of 0 or more")?;
+    let name = opt_string("name", &o.name)?;
+    if let Some(n) = &name {
+        if n.len() > MAX_NAME_BYTES {
+            return Err(field_err("name", "must be at most 255 UTF-8 bytes"));
+        }
+    }
+    Ok(ListQuery {
+        marker: opt_string("marker", &o.marker)?,
+        offset,
+        limit: limit.map(|l| l as u32),
+        name,
+        status: opt_string("status", &o.status)?,
+        volume_id: opt_string("volumeId", &o.volume_id)?,
+    })
+}
+
+fn is_region(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Is `b` allowed as is in a URL path (RFC 3986 `pchar` or `/`)?
+fn is_path_byte(b: u8) -> bool {
+    super::encode::is_unreserved(b) || b"!$&'()*+,;=:@/%".contains(&b)
+}
+
+/// Percent-encodes what may not stand in a path, keeping existing `%XX`.
+fn clean_path(p: &str) -> String {
+    let mut out = String::with_capacity(p.len());
+    for &b in p.as_bytes() {
+        if is_path_byte(b) {
+            out.push(char::from(b));
+        } else {
+            super::encode::encode_bytes_into(&[b], &mut out);
+        }
+    }
+    out
+}
+
+/// Parses `scheme://authority/path` for an endpoint.
+fn parse_absolute(url: &str) -> Result<Endpoint, EvsError> {
+    let bad = |why: &str| field_err("endpoint", why);
+    let (scheme, rest) = match url.split_once("://") {
+        Some((s, r)) if s.eq_ignore_ascii_case("https") => ("https", r),
+        Some((s, r)) if s.eq_ignore_ascii_case("http") => ("http", r),
+        _ => return Err(bad("must be an http: or https: URL, or a path beginning with '/'")),
+    };
+    let (authority, path) = match rest.find('/') {
+        Some(i) => (rest.get(..i).unwrap_or(""), rest.get(i..).unwrap_or("")),
+        None => (rest, ""),
+    };
+    if authority.contains('@') {
+        return Err(bad("must not carry user information (put credentials in auth)"));
+    }
+    if authority.is_empty() {
+        return Err(bad("has no host"));
+    }
+    if !authority.is_ascii() {
+        return Err(bad("host must be ASCII (use its punycode form)"));
+    }
+    let authority = authority.to_ascii_lowercase();
+    // Split host and port; an IPv6 literal keeps its brackets.
+    let (host, port) = if authority.starts_with('[') {
+        match authority.find(']') {
+            Some(i) => {
+                let host = authority.get(..=i).unwrap_or("");
+                match authority.get(i + 1..).unwrap_or("") {
+                    "" => (host, None),
+                    p if p.starts_with(':') => (host, Some(p.get(1..).unwrap_or(""))),
+                    _ => return Err(bad("has an invalid host")),
+                }
+            }
+            None => return Err(bad("has an invalid host")),
+        }
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority.as_str(), None),
+        }
+    };
+    let host_ok = !host.is_empty()
+        && (host.starts_with('[')
+            || host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_'));
+    if !host_ok {
+        return Err(bad("has an invalid host"));
+    }
+    let port = match port {
+        None | Some("") => None,
+        Some(p) if p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) => match p.parse::<u32>() {
+            Ok(n) if n <= 65_535 => Some(n),
+            _ => return Err(bad("has an invalid port")),
+        },
+        Some(_) => return Err(bad("has an invalid port")),
+    };
+    let default_port = if scheme == "https" { 443 } else { 80 };
+    let mut host_header = String::from(host);
+    if let Some(p) = port.filter(|&p| p != default_port) {
+        host_header.push(':');
+        super::json::push_uint(&mut host_header, u64::from(p));
+    }
+    Ok(Endpoint { scheme, host: host_header, path_prefix: clean_path(path.trim_end_matches('/')) })
+}
+
+/// Resolves `endpoint` / `region` to where requests go.
+pub fn check_endpoint(endpoint: &Input, region: &Input, page_origin: Option<&str>) -> Result<Endpoint, EvsError> {
+    match endpoint {
+        Input::Str(e) => {
+            if e.contains(['?', '#']) {
+                return Err(field_err("endpoint", "must not have a query or fragment"));
+            }
+            if e.chars().any(|c| c.is_control() || c == ' ') {
+                return Err(field_err("endpoint", "must not contain spaces or control characters"));
+            }
+            if e.starts_with("//") {
+                return Err(field_err("endpoint", "must be an http: or https: URL, or a path beginning with a single '/'"));
+            }
+            if e.starts_with('/') {
+                let Some(origin) = page_origin else {
+                    return Err(field_err(
+                        "endpoint",
+                        "is a path, but there is no page to resolve it against (outside a browser use an http: or https: URL)",
+                    ));
+                };
+                let mut ep = parse_absolute(origin)
+                    .map_err(|_| field_err("endpoint", "is a path, but the page's origin is not http: or https:"))?;
+                ep.path_prefix = clean_path(e.trim_end_matches('/'));
+                return Ok(ep);
+            }
+            parse_absolute(e)
+        }
+        Input::Absent => match region {
+            Input::Str(r) if is_region(r) => {
+                Ok(Endpoint { scheme: "https", host: ["evs.", r, ".myhuaweicloud.com"].concat(), path_prefix: String::new() })
+            }
+            Input::Str(_) => Err(field_err("region", "must be lower-case letters, digits and '-' (e.g. \"ap-southeast-1\")")),
+            Input::Absent => Err(EvsError::invalid_input("either endpoint or region is required")),
+            other => Err(not_string("region", other)),
+        },
+        other => Err(not_string("endpoint", other)),
+    }
+}
+
+fn required_secret(field: &str, v: &Input) -> Result<String, EvsError> {
+    match v {
+        Input::Str(s) if !s.is_empty() => Ok(s.clone()),
+        Input::Str(_) => Err(field_err(field, "must not be empty")),
+        Input::Absent => Err(field_err(field, "is required")),
+        other => Err(not_string(field, other)),
+    }
+}
+
+fn check_auth(a: &RawAuth) -> Result<Auth, EvsError> {
+    match a {
+        RawAuth::Absent => Ok(Auth::None),
+        RawAuth::NotObject(t) => {
+            let mut p = String::from("must be an object ({ token } or { accessKey, secretKey }), not ");
+            p.push_str(t);
+            Err(field_err("auth", &p))
+        }
+        RawAuth::Object { token, access_key, secret_key, security_token } => {
+            let has_keys = *access_key != Input::Absent || *secret_key != Input::Absent;
+            match (token, has_keys) {
+                (Input::Absent, false) => {
+                    Err(EvsError::invalid_input("auth must have either token, or accessKey and secretKey"))
+                }
+                (Input::Absent, true) => {
+                    let access_key = required_secret("auth.accessKey", access_key)?;
+                    let secret_key = required_secret("auth.secretKey", secret_key)?;
+                    let security_token = match security_token {
+                        Input::Absent => None,
+                        v => Some(required_secret("auth.securityToken", v)?),
+                    };
+                    Ok(Auth::Keys { access_key, secret_key, security_token })
+                }
+                (t, false) => Ok(Auth::Token(required_secret("auth.token", t)?)),
+                (_, true) => Err(EvsError::invalid_input("auth must have either token, or accessKey and secretKey, not both")),
+            }
+        }
+    }
+}
+
+/// An HTTP field name: an RFC 9110 token.
+fn is_token(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+fn check_headers(h: &Result<Vec<(String, Input)>, &'static str>) -> Result<Vec<(String, String)>, EvsError> {
+    let list = match h {
+        Ok(list) => list,
+        Err(t) => {
+            let mut p = String::from("must be an object of header names to string values, not ");
+            p.push_str(t);
+            return Err(field_err("headers", &p));
+        }
+    };
+    let mut out = Vec::with_capacity(list.len());
+    for (name, value) in list {
+        if !is_token(name) {
+            return Err(EvsError::invalid_input(["headers: \"", name, "\" is not a valid header name"].concat()));
+        }
+        match value {
+            // Values are never echoed: they may be secrets.
+            Input::Str(v) if !v.contains(['\r', '\n', '\0']) => out.push((name.clone(), v.clone())),
+            Input::Str(_) => {
+                return Err(EvsError::invalid_input(
+                    ["headers: the value of \"", name, "\" contains a line break or NUL"].concat(),
+                ))
+            }
+            other => {
+                return Err(EvsError::invalid_input(
+                    ["headers: the value of \"", name, "\" must be a string, not ", other.type_name()].concat(),
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn positive(field: &str, v: &Input, default: u32, max: u32) -> Result<u32, EvsError> {
+    match integer(field, v, 1.0, MAX_SAFE_INTEGER, "must be a positive integer")? {
+        None => Ok(default),
+        Some(n) => Ok(u32::try_from(n).unwrap_or(u32::MAX).min(max)),
+    }
+}
+
+/// Checks a whole `ClientConfig`. Field order of the checks: project ID,
+/// endpoint, auth, headers, timeout, attempts.
+pub fn check_config(c: &RawConfig) -> Result<Config, EvsError> {
+    let project_id = check_id("projectId", &c.project_id)?;
+    let endpoint = check_endpoint(&c.endpoint, &c.region, c.page_origin.as_deref())?;
+    let auth = check_auth(&c.auth)?;
+    let headers = check_headers(&c.headers)?;
+    // setTimeout cannot wait longer than 2^31-1 ms; longer is clamped.
+    let timeout_ms = positive("timeoutMs", &c.timeout_ms, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS)?;
+    let max_attempts = positive("maxAttempts", &c.max_attempts, DEFAULT_MAX_ATTEMPTS, u32::MAX)?;
+    Ok(Config { endpoint, project_id, auth, headers, timeout_ms, max_attempts })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use super::super::error::ErrorKind;
+
+    fn cfg() -> RawConfig {
+        let mut c = RawConfig::new();
+        c.project_id = "p1".into();
+        c.region = "ap-southeast-1".into();
+        c
+    }
+
+    fn invalid(r: Result<impl std::fmt::Debug, EvsError>) -> String {
+        let e = r.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+        e.message
+    }
+
+    #[test]
+    fn ids() {
+        assert_eq!(check_id("snapshotId", &"abc-1".into()).unwrap(), "abc-1");
+        assert_eq!(check_id("snapshotId", &"snap s%".into()).unwrap(), "snap s%");
+        for bad in ["", ".", "..", "a/b", "a?b", "a#b", "a\nb", "a\u{7f}", "\u{0}"] {
+            invalid(check_id("snapshotId", &bad.into()));
+        }
+        assert_eq!(invalid(check_id("snapshotId", &Input::Absent)), "snapshotId is required");
+        assert_eq!(invalid(check_id("snapshotId", &Input::Num(5.0))), "snapshotId must be a string, not a number");
+        invalid(check_id("projectId", &Input::Other("object")));
+    }
+
+    #[test]
+    fn region_and_endpoint() {
+        let c = check_config(&cfg()).unwrap();
+        assert_eq!(c.endpoint.base(), "https://evs.ap-southeast-1.myhuaweicloud.com");
+        for bad in ["AP-1", "ap_1", "ap.1", "", "ap 1"] {
+            let mut r = cfg();
+            r.region = bad.into();
+            invalid(check_config(&r));
+        }
+        let mut r = cfg();
+        r.region = Input::Absent;
+        assert_eq!(invalid(check_config(&r)), "either endpoint or region is required");
+
+        let ep = |e: &str, origin: Option<&str>| check_endpoint(&e.into(), &Input::Absent, origin);
+        let e = ep("https://EVS.Example.com:443/", None).unwrap();
+        assert_eq!((e.scheme, e.host.as_str(), e.path_prefix.as_str()), ("https", "evs.example.com", ""));
+        let e = ep("http://127.0.0.1:8080/evs/", None).unwrap();
+        assert_eq!(e.base(), "http://127.0.0.1:8080/evs");
+        let e = ep("http://[::1]:80/a%20b/ü", None).unwrap();
+        assert_eq!(e.base(), "http://[::1]/a%20b/%C3%BC");
+        let e = ep("/evs", Some("http://localhost:8080")).unwrap();
+        assert_eq!(e.base(), "http://localhost:8080/evs");
+        let e = ep("/", Some("https://console.example.com")).unwrap();
+        assert_eq!(e.base(), "https://console.example.com");
+        // endpoint wins over region
+        let mut r = cfg();
+        r.endpoint = "http://127.0.0.1:1".into();
+        assert_eq!(check_config(&r).unwrap().endpoint.host, "127.0.0.1:1");
+
+        for bad in [
+            "ftp://x", "evs.example.com", "https://", "https://x?y=1", "https://x/#f", "/evs?x", "//evil.example",
+            "https://user:pw@x", "https://x:99999", "https://x:12a", "https://快照.example", "https://a b",
+            "https://x\n", "https://[::1", "",
+        ] {
+            invalid(ep(bad, Some("http://localhost")));
+        }
+        assert!(invalid(ep("/evs", None)).contains("no page to resolve it against"));
+    }
+
+    #[test]
+    fn auth() {
+        let with = |a: RawAuth| {
+            let mut c = cfg();
+            c.auth = a;
+            check_config(&c)
+        };
+        let obj = |t: Input, ak: Input, sk: Input, st: Input| RawAuth::Object {
+            token: t,
+            access_key: ak,
+            secret_key: sk,
+            security_token: st,
+        };
+        use Input::Absent as A;
+        assert_eq!(with(obj("tok".into(), A, A, A)).unwrap().auth, Auth::Token("tok".into()));
+        assert_eq!(
+            with(obj(A, "ak".into(), "sk".into(), "st".into())).unwrap().auth,
+            Auth::Keys { access_key: "ak".into(), secret_key: "sk".into(), security_token: Some("st".into()) }
+        );
+        for bad in [
+            obj("".into(), A, A, A),
+            obj(A, "".into(), "sk".into(), A),
+            obj(A, "ak".into(), "".into(), A),
+            obj(A, "ak".into(), A, A),
+            obj(A, "ak".into(), "sk".into(), "".into()),
+            obj(A, A, A, A),
+            obj("t".into(), "ak".into(), "sk".into(), A),
+            obj(Input::Num(1.0), A, A, A),
+            RawAuth::NotObject("a string"),
+        ] {
+            invalid(with(bad));
+        }
+    }
+
+    #[test]
+    fn secrets_never_in_messages() {
+        let mut c = cfg();
+        c.headers = Ok(vec![("X-Key".into(), "S3CRET\r\nX: y".into())]);
+        let m = invalid(check_config(&c));
+        assert!(!m.contains("S3CRET"), "{m}");
+    }
+
+    #[test]
+    fn headers_timeout_attempts() {
+        let mut c = cfg();
+        c.headers = Ok(vec![("X-Trace".into(), "1".into())]);
+        c.timeout_ms = Input::Num(5000.0);
+        c.max_attempts = Input::Num(1.0);
+        let k = check_config(&c).unwrap();
+        assert_eq!(k.headers, vec![("X-Trace".to_string(), "1".to_string())]);
+        assert_eq!((k.timeout_ms, k.max_attempts), (5000, 1));
+        let k = check_config(&cfg()).unwrap();
+        assert_eq!((k.timeout_ms, k.max_attempts), (30_000, 3));
+        c.timeout_ms = Input::Num(1e12);
+        assert_eq!(check_config(&c).unwrap().timeout_ms, MAX_TIMEOUT_MS);
+
+        for (field, v) in [
+            ("t", Input::Num(0.0)),
+            ("t", Input::Num(-1.0)),
+            ("t", Input::Num(1.5)),
+            ("t", Input::Num(f64::NAN)),
+            ("t", Input::Num(f64::INFINITY)),
+            ("t", "100".into()),
+            ("a", Input::Num(0.0)),
+            ("a", Input::Num(2.5)),
+            ("a", Input::Bool(true)),
+        ] {
+            let mut c = cfg();
+            if field == "t" {
+                c.timeout_ms = v;
+            } else {
+                c.max_attempts = v;
+            }
+            invalid(check_config(&c));
+        }
+        for h in [
+            Err("a string"),
+            Ok(vec![("Bad Name".to_string(), Input::from("v"))]),
+            Ok(vec![("".to_string(), Input::from("v"))]),
+            Ok(vec![("X-A".to_string(), Input::Num(1.0))]),
+            Ok(vec![("X-A".to_string(), Input::from("a\nb"))]),
+        ] {
+            let mut c = cfg();
+            c.headers = h;
+            invalid(check_config(&c));
+        }
+    }
+
+    #[test]
+    fn list_options() {
+        let q = check_list_options(&RawListOptions {
+            marker: "m".into(),
+            offset: Input::Num(0.0),
+            limit: Input::Num(1000.0),
+            name: "快照 1".into(),
+            status: "available".into(),
+            volume_id: "v".into(),
+        })
+        .unwrap();
+        assert_eq!(q.limit, Some(1000));
+        assert_eq!(q.offset, Some(0));
+        assert_eq!(q.status.as_deref(), Some("available"));
+        assert_eq!(check_list_options(&RawListOptions::default()).unwrap(), ListQuery::default());
+        // 255 bytes of UTF-8 is the limit: 85 three-byte characters fit, 86 do not.
+        let mut o = RawListOptions { name: "中".repeat(85).as_str().into(), ..Default::default() };
+        assert!(check_list_options(&o).is_ok());
+        o.name = "中".repeat(86).as_str().into();
+        invalid(check_list_options(&o));
+        // Unknown statuses are passed on: new ones may appear.
+        o = RawListOptions { status: "frozen".into(), ..Default::default() };
+        assert!(check_list_options(&o).is_ok());
+
+        let bad = [
+            RawListOptions { limit: Input::Num(0.0), ..Default::default() },
+            RawListOptions { limit: Input::Num(1001.0), ..Default::default() },
+            RawListOptions { limit: Input::Num(10.5), ..Default::default() },
+            RawListOptions { limit: "10".into(), ..Default::default() },
+            RawListOptions { limit: Input::Num(f64::NAN), ..Default::default() },
+            RawListOptions { offset: Input::Num(-1.0), ..Default::default() },
+            RawListOptions { offset: Input::Num(0.5), ..Default::default() },
+            RawListOptions { offset: Input::Num(1e300), ..Default::default() },
+            RawListOptions { offset: "1".into(), ..Default::default() },
+            RawListOptions { marker: Input::Num(1.0), ..Default::default() },
+            RawListOptions { name: Input::Bool(true), ..Default::default() },
+            RawListOptions { status: Input::Other("object"), ..Default::default() },
+            RawListOptions { volume_id: Input::Num(3.0), ..Default::default() },
+        ];
+        for o in bad {
+            invalid(check_list_options(&o));
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! The one error type, as CONTRACT.md "Errors" describes it.
+
+use super::json::{push_uint, write_key, write_str};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Rejected before any request was sent.
+    InvalidInput,
+    /// The service answered with a non-2xx status.
+    Http,
+    /// `fetch` itself failed: refused, DNS, CORS.
+    Network,
+    /// The last attempt ran out of time.
+    Timeout,
+    /// The caller's signal aborted the call.
+    Aborted,
+    /// 2xx, but the body is not what the API documents.
+    InvalidResponse,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::Http => "http",
+            ErrorKind::Network => "network",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Aborted => "aborted",
+            ErrorKind::InvalidResponse => "invalid_response",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvsError {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub status: Option<u16>,
+    pub code: Option<String>,
+    pub error_type: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl EvsError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        EvsError { kind, message: message.into(), status: None, code: None, error_type: None, request_id: None }
+    }
+
+    pub fn invalid_input(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidInput, message)
+    }
+
+    pub fn invalid_response(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidResponse, message)
+    }
+
+    pub fn with_request_id(mut self, request_id: Option<&str>) -> Self {
+        self.request_id = request_id.map(String::from);
+        self
+    }
+
+    /// `true` exactly for what the client retries: 429, 500, 502, 503, 504,
+    /// network failures and timeouts.
+    pub fn retryable(&self) -> bool {
+        match self.kind {
+            ErrorKind::Network | ErrorKind::Timeout => true,
+            ErrorKind::Http => self.status.is_some_and(super::retry::is_retryable_status),
+            _ => false,
+        }
+    }
+
+    /// Replaces every occurrence of each secret in the message, code, type
+    /// and request ID with `[redacted]`. Secrets shorter than 4 bytes are
+    /// skipped (they would redact ordinary words); such secrets are rejected
+    /// by validation anyway only when empty, so this is a last line of
+    /// defence, not the only one.
+    pub fn redact(&mut self, secrets: &[&str]) {
+        for s in secrets.iter().filter(|s| s.len() >= 4) {
+            for field in [Some(&mut self.message), self.code.as_mut(), self.error_type.as_mut(), self.request_id.as_mut()]
+                .into_iter()
+                .flatten()
+            {
+                if field.contains(*s) {
+                    *field = field.replace(*s, "[redacted]");
+                }
+            }
+        }
+    }
+
+    /// The error as a JSON object with the CONTRACT's field names; absent
+    /// fields are left out.
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(96 + self.message.len());
+        out.push('{');
+        write_key(&mut out, "kind");
+        write_str(&mut out, self.kind.as_str());
+        out.push(',');
+        write_key(&mut out, "message");
+        write_str(&mut out, &self.message);
+        if let Some(status) = self.status {
+            out.push(',');
+            write_key(&mut out, "status");
+            push_uint(&mut out, u64::from(status));
+        }
+        for (key, value) in [("code", &self.code), ("errorType", &self.error_type), ("requestId", &self.request_id)] {
+            if let Some(v) = value {
+                out.push(',');
+                write_key(&mut out, key);
+                write_str(&mut out, v);
+            }
+        }
+        out.push(',');
+        write_key(&mut out, "retryable");
+        out.push_str(if self.retryable() { "true" } else { "false" });
+        out.push('}');
+        out
+    }
+}
+
+impl std::fmt::Display for EvsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for EvsError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_shape() {
+        let mut e = EvsError::new(ErrorKind::Http, "Snapshot x could not be found.");
+        e.status = Some(404);
+        e.code = Some("EVS.0004".into());
+        e.error_type = Some("itemNotFound".into());
+        e.request_id = Some("abc".into());
+        let v: serde_json::Value = serde_json::from_str(&e.to_json()).unwrap();
+        assert_eq!(v["kind"], "http");
+        assert_eq!(v["status"], 404);
+        assert_eq!(v["code"], "EVS.0004");
+        assert_eq!(v["errorType"], "itemNotFound");
+        assert_eq!(v["requestId"], "abc");
+        assert_eq!(v["retryable"], false);
+        let v: serde_json::Value = serde_json::from_str(&EvsError::invalid_input("bad \"x\"").to_json()).unwrap();
+        assert_eq!(v.as_object().unwrap().len(), 3);
+        assert_eq!(v["message"], "bad \"x\"");
+    }
+
+    #[test]
+    fn retryable_set() {
+        for (status, want) in [(429, true), (500, true), (502, true), (503, true), (504, true), (400, false), (401, false), (404, false), (501, false), (505, false)] {
+            let mut e = EvsError::new(ErrorKind::Http, "x");
+            e.status = Some(status);
+            assert_eq!(e.retryable(), want, "{status}");
+        }
+        assert!(EvsError::new(ErrorKind::Network, "x").retryable());
+        assert!(EvsError::new(ErrorKind::Timeout, "x").retryable());
+        assert!(!EvsError::new(ErrorKind::Aborted, "x").retryable());
+        assert!(!EvsError::invalid_input("x").retryable());
+        assert!(!EvsError::invalid_response("x").retryable());
+    }
+
+    #[test]
+    fn redacts() {
+        let mut e = EvsError::new(ErrorKind::Http, "token S3cr3tTok rejected; S3cr3tTok again");
+        e.code = Some("S3cr3tTok".into());
+        e.redact(&["S3cr3tTok", ""]);
+        assert_eq!(e.message, "token [redacted] rejected; [redacted] again");
+        assert_eq!(e.code.as_deref(), Some("[redacted]"));
+    }
+}

@@ -1,0 +1,21 @@
+//! The sans-IO core: pure functions from inputs to requests and from
+//! responses to models or errors. No wasm, no JS types, no I/O, no panics.
+//!
+//! - `config`: validation of what the caller passed;
+//! - `request`: where the URL and headers are built (and signed);
+//! - `sign`: SDK-HMAC-SHA256, as Huawei's official SDK signs;
+//! - `response`: where a response becomes a snapshot, a page or an error;
+//! - `retry`: where retries are decided;
+//! - `paginate`: where pages are followed;
+//! - `json`, `encode`, `time`: the small parts they share.
+
+pub mod config;
+pub mod encode;
+pub mod error;
+pub mod json;
+pub mod paginate;
+pub mod request;
+pub mod response;
+pub mod retry;
+pub mod sign;
+pub mod time;

@@ -1,0 +1,73 @@
+// Headless Chromium for the browser tests: Debian's /usr/bin/chromium driven
+// by playwright-core (which never downloads a browser of its own).
+//
+//   const browser = await launchChromium();
+//   const page = await newPage(browser, { timezoneId: 'Asia/Shanghai' });
+//   ... page.errors holds every console error and uncaught page error ...
+//   await browser.close();
+import { chromium } from 'playwright-core';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/** Launches Debian's Chromium headless with a fresh profile directory. */
+export async function launchChromium() {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} not found: run 'make deps-browser' (apt-get install chromium)`);
+  }
+  const profile = mkdtempSync(join(tmpdir(), 'evs-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    timeout: 60_000,
+  });
+  // A persistent context is used only to pass --user-data-dir properly; tests
+  // open their own contexts through the browser object below.
+  const browser = context.browser() ?? null;
+  return {
+    context,
+    browser,
+    async newPage(options = {}) {
+      return newPageIn(context, options);
+    },
+    async close() {
+      await context.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Opens a page and records console errors and page errors in `page.errors`.
+ * Options: `timezoneId` (emulated through the DevTools protocol),
+ * `viewport` ({width, height}).
+ */
+export async function newPageIn(context, { timezoneId, viewport } = {}) {
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') page.errors.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => page.errors.push(`pageerror: ${err.message}`));
+  if (viewport) await page.setViewportSize(viewport);
+  if (timezoneId) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setTimezoneOverride', { timezoneId });
+  }
+  return page;
+}
