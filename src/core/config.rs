@@ -103,11 +103,28 @@ pub struct RawListOptions {
     pub volume_id: Input,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum Auth {
     None,
     Token(String),
     Keys { access_key: String, secret_key: String, security_token: Option<String> },
+}
+
+/// Debug output never shows a secret: tokens and the secret key print as
+/// `<redacted>`.
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Auth::None => f.write_str("None"),
+            Auth::Token(_) => f.write_str("Token(<redacted>)"),
+            Auth::Keys { access_key, security_token, .. } => f
+                .debug_struct("Keys")
+                .field("access_key", access_key)
+                .field("secret_key", &"<redacted>")
+                .field("security_token", &security_token.as_ref().map(|_| "<redacted>"))
+                .finish(),
+        }
+    }
 }
 
 /// Where requests go.
@@ -283,8 +300,8 @@ fn clean_path(p: &str) -> String {
 }
 
 /// Parses `scheme://authority/path` for an endpoint.
-fn parse_absolute(url: &str) -> Result<Endpoint, EvsError> {
-    let bad = |why: &str| field_err("endpoint", why);
+pub fn parse_absolute(url: &str, field: &str) -> Result<Endpoint, EvsError> {
+    let bad = |why: &str| field_err(field, why);
     let (scheme, rest) = match url.split_once("://") {
         Some((s, r)) if s.eq_ignore_ascii_case("https") => ("https", r),
         Some((s, r)) if s.eq_ignore_ascii_case("http") => ("http", r),
@@ -366,12 +383,12 @@ pub fn check_endpoint(endpoint: &Input, region: &Input, page_origin: Option<&str
                         "is a path, but there is no page to resolve it against (outside a browser use an http: or https: URL)",
                     ));
                 };
-                let mut ep = parse_absolute(origin)
+                let mut ep = parse_absolute(origin, "endpoint")
                     .map_err(|_| field_err("endpoint", "is a path, but the page's origin is not http: or https:"))?;
                 ep.path_prefix = clean_path(e.trim_end_matches('/'));
                 return Ok(ep);
             }
-            parse_absolute(e)
+            parse_absolute(e, "endpoint")
         }
         Input::Absent => match region {
             Input::Str(r) if is_region(r) => {
@@ -394,31 +411,32 @@ fn required_secret(field: &str, v: &Input) -> Result<String, EvsError> {
     }
 }
 
-fn check_auth(a: &RawAuth) -> Result<Auth, EvsError> {
+pub fn check_auth(a: &RawAuth, field: &str) -> Result<Auth, EvsError> {
+    let sub = |name: &str| [field, ".", name].concat();
     match a {
         RawAuth::Absent => Ok(Auth::None),
         RawAuth::NotObject(t) => {
             let mut p = String::from("must be an object ({ token } or { accessKey, secretKey }), not ");
             p.push_str(t);
-            Err(field_err("auth", &p))
+            Err(field_err(field, &p))
         }
         RawAuth::Object { token, access_key, secret_key, security_token } => {
             let has_keys = *access_key != Input::Absent || *secret_key != Input::Absent;
             match (token, has_keys) {
                 (Input::Absent, false) => {
-                    Err(EvsError::invalid_input("auth must have either token, or accessKey and secretKey"))
+                    Err(field_err(field, "must have either token, or accessKey and secretKey"))
                 }
                 (Input::Absent, true) => {
-                    let access_key = required_secret("auth.accessKey", access_key)?;
-                    let secret_key = required_secret("auth.secretKey", secret_key)?;
+                    let access_key = required_secret(&sub("accessKey"), access_key)?;
+                    let secret_key = required_secret(&sub("secretKey"), secret_key)?;
                     let security_token = match security_token {
                         Input::Absent => None,
-                        v => Some(required_secret("auth.securityToken", v)?),
+                        v => Some(required_secret(&sub("securityToken"), v)?),
                     };
                     Ok(Auth::Keys { access_key, secret_key, security_token })
                 }
-                (t, false) => Ok(Auth::Token(required_secret("auth.token", t)?)),
-                (_, true) => Err(EvsError::invalid_input("auth must have either token, or accessKey and secretKey, not both")),
+                (t, false) => Ok(Auth::Token(required_secret(&sub("token"), t)?)),
+                (_, true) => Err(field_err(field, "must have either token, or accessKey and secretKey, not both")),
             }
         }
     }
@@ -473,7 +491,7 @@ fn positive(field: &str, v: &Input, default: u32, max: u32) -> Result<u32, EvsEr
 pub fn check_config(c: &RawConfig) -> Result<Config, EvsError> {
     let project_id = check_id("projectId", &c.project_id)?;
     let endpoint = check_endpoint(&c.endpoint, &c.region, c.page_origin.as_deref())?;
-    let auth = check_auth(&c.auth)?;
+    let auth = check_auth(&c.auth, "auth")?;
     let headers = check_headers(&c.headers)?;
     // setTimeout cannot wait longer than 2^31-1 ms; longer is clamped.
     let timeout_ms = positive("timeoutMs", &c.timeout_ms, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS)?;
@@ -582,6 +600,23 @@ mod tests {
         ] {
             invalid(with(bad));
         }
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let mut c = cfg();
+        c.auth = RawAuth::Object {
+            token: Input::Absent,
+            access_key: "AK-visible".into(),
+            secret_key: "SK-9f8e7d".into(),
+            security_token: "ST-1a2b3c".into(),
+        };
+        let d = format!("{:?}", check_config(&c).unwrap());
+        assert!(d.contains("AK-visible"));
+        assert!(!d.contains("SK-9f8e7d") && !d.contains("ST-1a2b3c"), "{d}");
+        let mut c = cfg();
+        c.auth = RawAuth::Object { token: "TK-55aa".into(), access_key: Input::Absent, secret_key: Input::Absent, security_token: Input::Absent };
+        assert!(!format!("{:?}", check_config(&c).unwrap()).contains("TK-55aa"));
     }
 
     #[test]

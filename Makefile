@@ -1,0 +1,55 @@
+# evs-snapshots — the two commands a newcomer needs:
+#   make demo   build everything and serve the dashboard against the mock EVS service
+#   make test   run every test: native Rust, wasm (Node + Chromium), Node, browser
+# Each installs what it needs (wasm32 target, wasm-bindgen-cli, npm packages,
+# Debian's chromium) and is safe to run again.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PORT ?= 8080
+
+.PHONY: help deps build demo test test-rust test-wasm test-node test-browser lint fuzz-smoke bench clean
+
+help:
+	@echo "make demo    build and serve the dashboard on http://127.0.0.1:$(PORT) (mock EVS service)"
+	@echo "make test    run every test"
+	@echo "make build   build the npm package into pkg/"
+	@echo "make bench   size and speed benchmarks"
+
+deps:
+	scripts/deps.sh rust wasm-bindgen npm
+
+build: deps
+	scripts/build.sh
+
+demo: build
+	@echo "== evs-snapshots demo: http://127.0.0.1:$(PORT)/  (mock EVS service, seeded data; Ctrl-C stops it)"
+	node tests/mock-evs/server.mjs --port $(PORT) --api-prefix /evs --static /pkg/=pkg --static /=www --live-progress
+
+test: build
+	scripts/deps.sh browser
+	$(MAKE) --no-print-directory test-rust test-wasm test-node test-browser
+
+test-rust:
+	@echo "== native Rust tests (core, signing vectors)"
+	cargo test
+	cargo clippy --all-targets -- -D warnings
+
+test-wasm:
+	@echo "== wasm tests in Node"
+	cargo test --target wasm32-unknown-unknown --test wasm
+	@echo "== wasm tests in Chromium"
+	WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
+	  WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json \
+	  cargo test --target wasm32-unknown-unknown --test wasm
+
+test-node:
+	@echo "== Node tests (mock service, built package)"
+	node --test --test-concurrency=1 tests/mock-evs/ tests/node/
+
+test-browser:
+	@echo "== browser tests (headless Chromium)"
+	node --test --test-concurrency=1 tests/browser/
+
+clean:
+	rm -rf pkg target test-output

@@ -1,0 +1,122 @@
+// The package's only contact with the outside world: fetch, AbortController
+// and timers. The wasm module calls these; it decides everything else
+// (requests, signatures, reading responses, whether and when to retry).
+//
+// One AbortController per attempt joins the caller's signal and the
+// attempt's timeout, and stays in force while the body is read.
+
+/** Reads at most `maxBytes` of the body; `truncated` says whether more came. */
+async function readBody(res, maxBytes) {
+  const stream = res.body;
+  if (!stream || typeof stream.getReader !== 'function') {
+    // A minimal Response-like object from a custom fetch.
+    const buf = new Uint8Array(await res.arrayBuffer());
+    return buf.length > maxBytes
+      ? { bytes: buf.subarray(0, maxBytes), truncated: true }
+      : { bytes: buf, truncated: false };
+  }
+  const reader = stream.getReader();
+  const chunks = [];
+  let total = 0;
+  let truncated = false;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (total + value.length > maxBytes) {
+      chunks.push(value.subarray(0, maxBytes - total));
+      total = maxBytes;
+      truncated = true;
+      reader.cancel().catch(() => {});
+      break;
+    }
+    chunks.push(value);
+    total += value.length;
+  }
+  if (chunks.length === 1) return { bytes: chunks[0], truncated };
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return { bytes, truncated };
+}
+
+/** A fetch failure as one line: Node puts the reason in `cause`. */
+function describe(err) {
+  const msg = (err && err.message) || String(err);
+  const cause = err && err.cause;
+  const why = cause && (cause.code || cause.message);
+  return why && !msg.includes(why) ? `${msg} (${why})` : msg;
+}
+
+const io = {
+  async send(fetchFn, url, headerText, timeoutMs, signal, maxBytes) {
+    if (signal && signal.aborted) return { kind: 'aborted' };
+    const headers = [];
+    if (headerText) {
+      const p = headerText.split('\n');
+      for (let i = 0; i + 1 < p.length; i += 2) headers.push([p[i], p[i + 1]]);
+    }
+    const ctrl = new AbortController();
+    let ended = null; // 'timeout' | 'aborted', whichever came first
+    const onAbort = () => {
+      ended = ended || 'aborted';
+      ctrl.abort();
+    };
+    if (signal) signal.addEventListener('abort', onAbort);
+    const timer = setTimeout(() => {
+      ended = ended || 'timeout';
+      ctrl.abort();
+    }, timeoutMs);
+    try {
+      const res = await fetchFn(url, { method: 'GET', headers, signal: ctrl.signal });
+      const { bytes, truncated } = await readBody(res, maxBytes);
+      if (ended) return { kind: ended };
+      const h = res.headers;
+      return {
+        kind: 'response',
+        status: res.status,
+        requestId: (h && h.get('x-request-id')) || undefined,
+        retryAfter: (h && h.get('retry-after')) || undefined,
+        body: bytes,
+        truncated,
+      };
+    } catch (err) {
+      if (ended) return { kind: ended };
+      return { kind: 'network', message: describe(err) };
+    } finally {
+      clearTimeout(timer);
+      if (signal) signal.removeEventListener('abort', onAbort);
+    }
+  },
+
+  sleep(ms, signal) {
+    return new Promise((resolve) => {
+      if (signal && signal.aborted) return resolve(true);
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        if (signal) signal.removeEventListener('abort', onAbort);
+        resolve(false);
+      }, ms);
+      if (signal) signal.addEventListener('abort', onAbort, { once: true });
+    });
+  },
+
+  now: () => Date.now(),
+  random: () => Math.random(),
+
+  get origin() {
+    const l = globalThis.location;
+    return l && (l.protocol === 'http:' || l.protocol === 'https:') ? l.origin : undefined;
+  },
+
+  get globalFetch() {
+    return globalThis.fetch;
+  },
+};
+
+export { io };

@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+// Assembles the npm package in pkg/ from pkg-template/ and the wasm-bindgen
+// output (already in pkg/lib/), then prints the package's sizes.
+//
+//   pkg/index.js     browser, worker, bundlers (ES module, `web` glue, fetches the wasm lazily)
+//   pkg/index.cjs    Node require (`nodejs` glue, required lazily on first call)
+//   pkg/index.mjs    Node import (re-exports index.cjs: one module instance, one EvsError)
+//   pkg/lib/         api.js/.cjs, io.js/.cjs, the glue, evs_snapshots_bg.wasm
+//
+// Usage: node scripts/build-pkg.mjs
+import { readFileSync, writeFileSync, copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const tpl = join(root, 'pkg-template');
+const pkg = join(root, 'pkg');
+const lib = join(pkg, 'lib');
+
+const need = (p) => {
+  if (!existsSync(p)) throw new Error(`missing ${p}: run 'make build'`);
+  return p;
+};
+need(join(lib, 'evs_snapshots_bg.wasm'));
+need(join(lib, 'evs_snapshots.js'));
+need(join(lib, 'evs_snapshots.cjs'));
+mkdirSync(lib, { recursive: true });
+
+/** One source, two module formats: the file's single `export { a, b };` line becomes module.exports. */
+function esmAndCjs(name) {
+  const src = readFileSync(join(tpl, 'src', `${name}.js`), 'utf8');
+  const exportLine = /^export \{([^}]*)\};\s*$/m;
+  const m = src.match(exportLine);
+  if (!m || /^\s*(import|export)\b/m.test(src.replace(exportLine, ''))) {
+    throw new Error(`pkg-template/src/${name}.js must import nothing and end with one 'export { ... };' line`);
+  }
+  writeFileSync(join(lib, `${name}.js`), src);
+  writeFileSync(
+    join(lib, `${name}.cjs`),
+    `'use strict';\n${src.replace(exportLine, `module.exports = {${m[1]}};\n`)}`,
+  );
+}
+esmAndCjs('api');
+esmAndCjs('io');
+
+const NAMES = 'getSnapshot, listSnapshots, paginateSnapshots, signRequest, ready';
+
+writeFileSync(
+  join(pkg, 'index.js'),
+  `// Browsers, Web Workers and bundlers. The wasm module is fetched and
+// instantiated once, on first use.
+import init, * as raw from './lib/evs_snapshots.js';
+import { createApi, EvsError } from './lib/api.js';
+import { io } from './lib/io.js';
+
+const api = createApi(async () => {
+  await init();
+  return raw;
+}, io);
+
+export const { ${NAMES} } = api;
+export { EvsError };
+`,
+);
+
+writeFileSync(
+  join(pkg, 'index.cjs'),
+  `'use strict';
+// Node (require). The wasm module is read and instantiated once, on first use.
+const { createApi, EvsError } = require('./lib/api.cjs');
+const { io } = require('./lib/io.cjs');
+
+const api = createApi(() => require('./lib/evs_snapshots.cjs'), io);
+
+module.exports = { ...api, EvsError };
+`,
+);
+
+writeFileSync(
+  join(pkg, 'index.mjs'),
+  `// Node (import): the CommonJS entry re-exported, so that import and
+// require share one module instance and one EvsError class.
+import cjs from './index.cjs';
+
+export const { ${NAMES}, EvsError } = cjs;
+`,
+);
+
+const meta = JSON.parse(readFileSync(join(tpl, 'package.json'), 'utf8'));
+const cargo = readFileSync(join(root, 'Cargo.toml'), 'utf8');
+meta.version = cargo.match(/^version = "([^"]+)"/m)[1];
+writeFileSync(join(pkg, 'package.json'), `${JSON.stringify(meta, null, 2)}\n`);
+for (const f of ['README.md', 'index.d.ts']) {
+  if (existsSync(join(tpl, f))) copyFileSync(join(tpl, f), join(pkg, f));
+}
+if (existsSync(join(tpl, 'index.d.ts'))) copyFileSync(join(tpl, 'index.d.ts'), join(pkg, 'index.d.cts'));
+
+// Sizes.
+const read = (p) => readFileSync(join(pkg, p));
+const gz = (b) => gzipSync(b, { level: 9 }).length;
+const br = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const wasm = read('lib/evs_snapshots_bg.wasm');
+const glue = read('lib/evs_snapshots.js');
+const webFiles = ['index.js', 'lib/api.js', 'lib/io.js', 'lib/evs_snapshots.js', 'lib/evs_snapshots_bg.wasm'];
+const webGz = webFiles.reduce((sum, f) => sum + gz(read(f)), 0);
+const rows = [
+  ['wasm (raw)', kb(wasm.length)],
+  ['wasm (gzip -9)', kb(gz(wasm))],
+  ['wasm (brotli)', kb(br(wasm))],
+  ['JS glue, web (gzip -9)', kb(gz(glue))],
+  ['JS entry + api + io, web (gzip -9)', kb(gz(read('index.js')) + gz(read('lib/api.js')) + gz(read('lib/io.js')))],
+  ['browser download, all files (gzip -9)', kb(webGz)],
+];
+console.log('\npkg/ (evs-snapshots %s) sizes:', meta.version);
+for (const [k, v] of rows) console.log(`  ${k.padEnd(40)} ${v.padStart(10)}`);
+writeFileSync(
+  join(pkg, 'sizes.json'),
+  `${JSON.stringify({ wasmRaw: wasm.length, wasmGzip: gz(wasm), wasmBrotli: br(wasm), glueGzip: gz(glue), browserTotalGzip: webGz, files: webFiles.map((f) => ({ file: f, bytes: statSync(join(pkg, f)).size })) }, null, 2)}\n`,
+);

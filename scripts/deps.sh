@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need, each only if missing, so every
+# call after the first is quick. Usage: scripts/deps.sh rust|wasm-bindgen|npm|browser ...
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The wasm-bindgen version Cargo.lock pins; the CLI must match it exactly.
+wbg_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+for what in "$@"; do
+  case "$what" in
+    rust)
+      if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+        echo "== installing the wasm32-unknown-unknown target"
+        rustup target add wasm32-unknown-unknown
+      fi
+      ;;
+    wasm-bindgen)
+      v=$(wbg_version)
+      [ -n "$v" ] || { echo "no wasm-bindgen in Cargo.lock" >&2; exit 1; }
+      have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+      if [ "$have" != "$v" ]; then
+        echo "== installing wasm-bindgen-cli $v (found: ${have:-none}); this takes a few minutes once"
+        # Not --locked: its lock file pins a crate the registry here lacks.
+        cargo install wasm-bindgen-cli --version "=$v"
+      fi
+      ;;
+    npm)
+      # npm ci only when node_modules was not installed from this lock file.
+      want=$(sha256sum package-lock.json | cut -d' ' -f1)
+      if [ "$(cat node_modules/.lock-sha256 2>/dev/null || true)" != "$want" ]; then
+        echo "== npm ci"
+        npm ci --no-audit --no-fund
+        echo "$want" > node_modules/.lock-sha256
+      fi
+      ;;
+    browser)
+      if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+        echo "== installing Debian's chromium and chromium-driver"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq chromium chromium-driver >/dev/null
+      fi
+      ;;
+    *) echo "unknown dependency group: $what" >&2; exit 2 ;;
+  esac
+done
