@@ -23,3 +23,7 @@ node_modules/.bin/wasm-opt -Oz \
   --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   "$out/web/evs_snapshots_bg.wasm" -o pkg/lib/evs_snapshots_bg.wasm
 node scripts/build-pkg.mjs
+
+# The tests import the built package by name, as a user would.
+mkdir -p node_modules
+ln -sfn ../pkg node_modules/evs-snapshots
