@@ -167,7 +167,9 @@ pub fn sign(input: &SignInput<'_>, creds: &Credentials<'_>, sdk_date: &str) -> S
         if name.contains('_') {
             continue;
         }
-        headers.insert(name.to_lowercase(), HeaderValue::new(value));
+        // Header names are ASCII tokens (HTTP); ASCII lower-casing keeps
+        // Unicode case tables out of the wasm binary.
+        headers.insert(name.to_ascii_lowercase(), HeaderValue::new(value));
     }
 
     let mut added: Vec<(String, String)> = Vec::with_capacity(4);
@@ -250,23 +252,19 @@ pub fn sign(input: &SignInput<'_>, creds: &Credentials<'_>, sdk_date: &str) -> S
     };
 
     // Step 8.
-    let canonical_request = format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
-        input.method.to_uppercase(),
-        uri,
-        query,
-        canonical_headers,
-        signed_headers,
-        payload_hash
-    );
+    let method = input.method.to_ascii_uppercase();
+    let canonical_request = [
+        method.as_str(),
+        uri.as_str(),
+        query.as_str(),
+        canonical_headers.as_str(),
+        signed_headers.as_str(),
+        payload_hash.as_str(),
+    ]
+    .join("\n");
 
     // Step 9.
-    let string_to_sign = format!(
-        "{}\n{}\n{}",
-        ALGORITHM,
-        date,
-        sha256_hex(canonical_request.as_bytes())
-    );
+    let string_to_sign = [ALGORITHM, "\n", date.as_ref(), "\n", &sha256_hex(canonical_request.as_bytes())].concat();
 
     // Step 10. HMAC accepts keys of any length, so the error arm cannot be
     // reached; it yields an empty signature rather than a panic.
@@ -281,10 +279,16 @@ pub fn sign(input: &SignInput<'_>, creds: &Credentials<'_>, sdk_date: &str) -> S
     };
 
     // Step 11.
-    let authorization = format!(
-        "{} Access={}, SignedHeaders={}, Signature={}",
-        ALGORITHM, creds.access_key, signed_headers, signature
-    );
+    let authorization = [
+        ALGORITHM,
+        " Access=",
+        creds.access_key,
+        ", SignedHeaders=",
+        &signed_headers,
+        ", Signature=",
+        &signature,
+    ]
+    .concat();
     added.push(("Authorization".to_owned(), authorization.clone()));
 
     Signed {
