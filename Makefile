@@ -8,7 +8,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PORT ?= 8080
 
-.PHONY: help deps build demo test test-rust test-wasm test-node test-browser lint fuzz-smoke bench clean
+.PHONY: help deps build demo test test-rust test-wasm test-node test-browser test-fuzz fuzz bench clean
 
 help:
 	@echo "make demo    build and serve the dashboard on http://127.0.0.1:$(PORT) (mock EVS service)"
@@ -28,7 +28,7 @@ demo: build
 
 test: build
 	scripts/deps.sh browser
-	$(MAKE) --no-print-directory test-rust test-wasm test-node test-browser
+	$(MAKE) --no-print-directory test-rust test-wasm test-node test-browser test-fuzz
 
 test-rust:
 	@echo "== native Rust tests (core, signing vectors)"
@@ -50,6 +50,13 @@ test-node:
 test-browser:
 	@echo "== browser tests (headless Chromium)"
 	node --test --test-concurrency=1 tests/browser/
+
+test-fuzz:
+	@echo "== fuzz smoke: each cargo-fuzz target for 10 s"
+	scripts/fuzz.sh 10
+
+fuzz:
+	scripts/fuzz.sh $(or $(SECONDS_PER_TARGET),600)
 
 clean:
 	rm -rf pkg target test-output

@@ -271,6 +271,13 @@ mod wasm {
         Pager { inner: std::rc::Rc::new(client::PagerState::new(prepared)) }
     }
 
+    /// Bytes of linear memory now: for the memory tests and benchmarks (not
+    /// part of the public API).
+    #[wasm_bindgen]
+    pub fn memory_bytes() -> f64 {
+        ::core::arch::wasm32::memory_size(0) as f64 * 65536.0
+    }
+
     /// `signRequest`: resolves to `{url, headers}` as JSON text.
     #[wasm_bindgen]
     pub fn sign_request(io: &Io, request: JsValue, credentials: JsValue, date: JsValue) -> Result<JsValue, JsValue> {

@@ -524,9 +524,9 @@ pub fn service_error(doc: &Value<'_>) -> Option<ServiceError> {
             request_id: scalar_text(doc.get("request_id")),
         });
     }
-    if let [(key, Value::Str(s))] = members.as_slice() {
+    if let [(key, v @ Value::Str(_))] = members.as_slice() {
         return Some(ServiceError {
-            message: Some(truncate(s, MAX_MESSAGE)),
+            message: scalar_text(Some(v)),
             code: None,
             error_type: Some(truncate(key, 64)),
             request_id: None,
@@ -830,6 +830,9 @@ mod tests {
         assert_eq!(http_error(500, None, br#"{"itemNotFound": {"mess"#).message, "EVS answered HTTP 500 Internal Server Error with an unreadable body (truncated or not JSON)");
         assert_eq!(http_error(500, None, b"\xff\x00").message, "EVS answered HTTP 500 Internal Server Error with a body that is not UTF-8 text");
         assert_eq!(http_error(418, None, b"[1,2]").message, "EVS answered HTTP 418 with a JSON body in no known error shape");
+        // Found by fuzzing: an empty message must not become an empty error message.
+        let e = http_error(400, None, br#"{"_)d": ""}"#);
+        assert_eq!((e.message.as_str(), e.error_type.as_deref()), ("EVS answered HTTP 400 Bad Request", Some("_)d")));
         // An error object with a code but no message: generic message, code kept.
         let e = http_error(403, None, br#"{"forbidden": {"code": "EVS.0001"}}"#);
         assert_eq!((e.message.as_str(), e.code.as_deref()), ("EVS answered HTTP 403 Forbidden", Some("EVS.0001")));

@@ -1,0 +1,156 @@
+// The built package inside headless Chromium: the page is served from one
+// origin, the mock API from another (CORS, preflights), and from the page's
+// own origin through a path endpoint.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { startMockEvs } from '../mock-evs/server.mjs';
+import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
+import { normalizeSnapshot, sortWire } from '../helpers/reference.mjs';
+import { launchChromium } from '../helpers/browser.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ALL = sortWire(SNAPSHOTS).map(normalizeSnapshot);
+const VECTORS = readFileSync(join(root, '..', 'shared', 'vectors', 'sdk-hmac-sha256.jsonl'), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l) => JSON.parse(l));
+
+let site; // serves the page and the package, and an API under /evs
+let api; // another origin, token-protected
+let signed; // another origin, AK/SK-protected
+let browser;
+let page;
+
+before(async () => {
+  site = await startMockEvs({
+    port: 0,
+    quiet: true,
+    apiPrefix: '/evs',
+    statics: [
+      { urlPrefix: '/pkg/', dir: join(root, 'pkg') },
+      { urlPrefix: '/', dir: join(root, 'tests', 'browser', 'fixtures') },
+    ],
+  });
+  api = await startMockEvs({ port: 0, quiet: true, token: 'tok-browser-51e2' });
+  signed = await startMockEvs({ port: 0, quiet: true, ak: 'AKBROWSER000001', sk: 'sk-browser-9d8c7b6a' });
+  browser = await launchChromium();
+  page = await browser.newPage();
+  await page.goto(`${site.url}/`);
+  await page.waitForFunction(() => document.body.dataset.ready === 'yes', null, { timeout: 15000 });
+});
+
+after(async () => {
+  await browser?.close();
+  await Promise.all([site?.close(), api?.close(), signed?.close()]);
+});
+
+test('cross-origin calls with a token: get, list, paginate', async () => {
+  const out = await page.evaluate(
+    async ({ endpoint, projectId, id }) => {
+      const { getSnapshot, listSnapshots, paginateSnapshots } = window.evs;
+      const cfg = { projectId, endpoint, auth: { token: 'tok-browser-51e2' } };
+      const one = await getSnapshot(cfg, id);
+      const first = await listSnapshots(cfg, { limit: 7 });
+      const ids = [];
+      for await (const s of paginateSnapshots(cfg, { limit: 100 })) ids.push(s.id);
+      return { one, first, ids };
+    },
+    { endpoint: api.apiUrl, projectId: PROJECT_ID, id: SNAPSHOTS[5].id },
+  );
+  const want = { ...normalizeSnapshot(SNAPSHOTS[5]), projectId: PROJECT_ID };
+  assert.equal(typeof out.one.progress, 'number');
+  delete out.one.progress;
+  assert.deepEqual(out.one, want);
+  assert.deepEqual(out.first.snapshots, ALL.slice(0, 7));
+  assert.equal(out.first.nextMarker, ALL[6].id);
+  assert.deepEqual(out.ids, ALL.map((s) => s.id));
+  const kinds = api.requests().map((r) => r.kind);
+  assert.ok(kinds.includes('preflight'), 'the token header needs a CORS preflight');
+});
+
+test('a same-origin path endpoint resolves against the page', async () => {
+  site.clearRequests();
+  const n = await page.evaluate(async (projectId) => {
+    const page = await window.evs.listSnapshots({ projectId, endpoint: '/evs/' }, { status: 'error' });
+    return page.snapshots.length;
+  }, PROJECT_ID);
+  assert.equal(n, ALL.filter((s) => s.status === 'error').length);
+  assert.equal(site.requests().filter((r) => r.kind === 'api')[0].path, `/evs/v2/${PROJECT_ID}/snapshots`);
+});
+
+test('errors in the browser: EvsError with request ID; invalid input sends nothing', async () => {
+  api.clearRequests();
+  const out = await page.evaluate(
+    async ({ endpoint, projectId }) => {
+      const { getSnapshot, listSnapshots, EvsError } = window.evs;
+      const grab = (p) => p.then(() => null, (e) => ({ isEvs: e instanceof EvsError, isError: e instanceof Error, json: JSON.parse(JSON.stringify(e)), str: String(e) }));
+      return {
+        missingToken: await grab(listSnapshots({ projectId, endpoint })),
+        notFound: await grab(getSnapshot({ projectId, endpoint, auth: { token: 'tok-browser-51e2' } }, 'nope')),
+        invalid: await grab(listSnapshots({ projectId, endpoint }, { limit: 5000 })),
+      };
+    },
+    { endpoint: api.apiUrl, projectId: PROJECT_ID },
+  );
+  assert.ok(out.missingToken.isEvs && out.missingToken.isError);
+  assert.equal(out.missingToken.json.status, 401);
+  assert.equal(out.missingToken.json.code, 'APIGW.0301');
+  assert.match(out.notFound.json.requestId, /^[0-9a-f]{32}$/, 'X-Request-Id is readable cross-origin');
+  assert.equal(out.notFound.json.errorType, 'itemNotFound');
+  assert.equal(out.invalid.json.kind, 'invalid_input');
+  assert.equal(api.requests().filter((r) => r.kind === 'api').length, 2);
+});
+
+test('a network failure in the browser is kind network and retryable', async () => {
+  const out = await page.evaluate(async (projectId) => {
+    // Port 9 (discard) on loopback: nothing listens, the connection is refused.
+    const e = await window.evs.listSnapshots({ projectId, endpoint: 'http://127.0.0.1:9', maxAttempts: 1 }).catch((e) => e);
+    return { kind: e.kind, retryable: e.retryable };
+  }, PROJECT_ID);
+  assert.deepEqual(out, { kind: 'network', retryable: true });
+});
+
+test('AK/SK: a signed call from the browser is accepted by the checking mock', async () => {
+  const out = await page.evaluate(
+    async ({ endpoint, projectId }) => {
+      const cfg = { projectId, endpoint, auth: { accessKey: 'AKBROWSER000001', secretKey: 'sk-browser-9d8c7b6a' } };
+      const p = await window.evs.listSnapshots(cfg, { limit: 3, name: undefined, status: 'available' });
+      const bad = await window.evs
+        .listSnapshots({ ...cfg, auth: { accessKey: 'AKBROWSER000001', secretKey: 'wrong-secret-0000' } }, { limit: 1 })
+        .catch((e) => JSON.stringify(e));
+      return { n: p.snapshots.length, bad };
+    },
+    { endpoint: signed.apiUrl, projectId: PROJECT_ID },
+  );
+  assert.equal(out.n, 3);
+  const bad = JSON.parse(out.bad);
+  assert.equal(bad.status, 401);
+  assert.equal(bad.code, 'APIGW.0301');
+  assert.ok(!out.bad.includes('wrong-secret-0000'));
+  const req = signed.requests().find((r) => r.kind === 'api');
+  assert.match(req.headers.authorization, /^SDK-HMAC-SHA256 Access=AKBROWSER000001, SignedHeaders=host;x-project-id;x-sdk-date, Signature=[0-9a-f]{64}$/);
+});
+
+test('signRequest in the browser reproduces all the official vectors', async () => {
+  const got = await page.evaluate(async (vectors) => {
+    const out = [];
+    for (const v of vectors) {
+      const r = await window.evs.signRequest(
+        { method: v.method, url: v.sent_url, headers: v.signer_input_headers, body: v.body || undefined },
+        { accessKey: v.ak, secretKey: v.sk, securityToken: v.security_token ?? undefined },
+      );
+      out.push(r.headers.Authorization);
+    }
+    return out;
+  }, VECTORS);
+  assert.equal(got.length, VECTORS.length);
+  assert.ok(VECTORS.length >= 33);
+  VECTORS.forEach((v, i) => assert.equal(got[i], v.authorization, v.id));
+});
+
+test('no console errors on the page', () => {
+  assert.deepEqual(page.errors.filter((e) => !/Failed to load resource/.test(e)), []);
+});

@@ -1,0 +1,36 @@
+// The module survives load: wasm memory stays flat over 10,000 sequential
+// calls (wasm memory never shrinks, so a leak shows as growth).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { getSnapshot, listSnapshots } from 'evs-snapshots';
+import { startMockEvs } from '../mock-evs/server.mjs';
+import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
+
+// The same module instance the package uses (node_modules/evs-snapshots -> pkg).
+const raw = createRequire(import.meta.url)('../../pkg/lib/evs_snapshots.cjs');
+
+let mock;
+let cfg;
+before(async () => {
+  mock = await startMockEvs({ port: 0, quiet: true });
+  cfg = { projectId: PROJECT_ID, endpoint: mock.apiUrl };
+});
+after(() => mock.close());
+
+test('10,000 sequential calls leave wasm memory flat', async () => {
+  // Warm up: the allocator reaches its working size.
+  for (let i = 0; i < 200; i++) await getSnapshot(cfg, SNAPSHOTS[i % SNAPSHOTS.length].id);
+  await listSnapshots(cfg, { limit: 1000 });
+  const before = raw.memory_bytes();
+  const rssBefore = process.memoryUsage().rss;
+  for (let i = 0; i < 10000; i++) {
+    if (i % 10 === 0) await listSnapshots(cfg, { limit: 50, status: 'available' });
+    else if (i % 10 === 1) await getSnapshot(cfg, 'no-such-id').catch((e) => assert.equal(e.status, 404));
+    else if (i % 10 === 2) await getSnapshot(cfg, 'a/b').catch((e) => assert.equal(e.kind, 'invalid_input'));
+    else await getSnapshot(cfg, SNAPSHOTS[i % SNAPSHOTS.length].id);
+  }
+  const afterBytes = raw.memory_bytes();
+  console.log(`# wasm memory: ${before} bytes before, ${afterBytes} after 10,000 calls; RSS ${(rssBefore / 1048576).toFixed(1)} MB -> ${(process.memoryUsage().rss / 1048576).toFixed(1)} MB`);
+  assert.ok(afterBytes - before <= 64 * 1024, `wasm memory grew by ${afterBytes - before} bytes`);
+});
