@@ -10,21 +10,18 @@
 
 use super::config::ListQuery;
 use super::error::EvsError;
-use std::collections::BTreeSet;
 
 #[derive(Debug, Clone)]
 pub struct Paginator {
     query: ListQuery,
-    seen: BTreeSet<String>,
+    /// Markers met so far: one per page, so a short list.
+    seen: Vec<String>,
     done: bool,
 }
 
 impl Paginator {
     pub fn new(query: ListQuery) -> Self {
-        let mut seen = BTreeSet::new();
-        if let Some(m) = &query.marker {
-            seen.insert(m.clone());
-        }
+        let seen = query.marker.iter().cloned().collect();
         Paginator { query, seen, done: false }
     }
 
@@ -48,13 +45,14 @@ impl Paginator {
             _ if count == 0 => self.done = true,
             None => self.done = true,
             Some(m) => {
-                if !self.seen.insert(m.to_string()) {
+                if self.seen.iter().any(|s| s == m) {
                     self.done = true;
                     let mut msg = String::from("the service returned the page marker ");
                     super::json::write_str(&mut msg, m);
                     msg.push_str(" a second time; paging stopped instead of looping");
                     return Err(EvsError::invalid_response(msg));
                 }
+                self.seen.push(m.to_string());
                 self.query.marker = Some(m.to_string());
                 self.query.offset = None;
             }

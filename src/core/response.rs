@@ -5,6 +5,7 @@
 
 use super::error::{ErrorKind, EvsError};
 use super::json::{self, parse, push_uint, write_key, write_opt_str, write_str, Value};
+use std::borrow::Cow;
 use super::time::normalize_timestamp;
 
 /// Longest service message kept in an error, in bytes.
@@ -243,21 +244,12 @@ fn write_snapshot<'v>(v: &'v Value<'_>, out: &mut String) -> Result<&'v str, Str
         None | Some(Value::Null) => out.push_str("{}"),
         Some(Value::Object(members)) => {
             out.push('{');
-            // Duplicate keys: the last wins, as JSON.parse has it (and in
-            // its place of first appearance, as JSON.parse keeps key order).
-            let mut last: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-            for (i, (k, _)) in members.iter().enumerate() {
-                last.insert(k, i);
-            }
-            let mut first = true;
-            for (k, _) in members {
-                // Taken out on first sight, so each key is written once.
-                let Some(winner) = last.remove(k.as_ref()) else { continue };
-                let Some((_, val)) = members.get(winner) else { continue };
-                if !first {
+            // Duplicate keys: the last value wins, written where the key
+            // first appears, as JSON.parse has it.
+            for (i, (k, val)) in dedupe_last_wins(members) {
+                if i > 0 {
                     out.push(',');
                 }
-                first = false;
                 write_key(out, k);
                 match val {
                     Value::Str(s) => write_str(out, s),
@@ -294,6 +286,35 @@ fn write_snapshot<'v>(v: &'v Value<'_>, out: &mut String) -> Result<&'v str, Str
     }
     out.push('}');
     Ok(id)
+}
+
+/// Object members with duplicate keys folded as `JSON.parse` folds them:
+/// each key once, at its first position, with its last value. Numbered from
+/// 0 in output order. O(n log n), so hostile objects cost little.
+fn dedupe_last_wins<'m, 'a>(members: &'m [(Cow<'a, str>, Value<'a>)]) -> Vec<(usize, (&'m str, &'m Value<'a>))> {
+    // By key, then position: each run of one key is first..=last.
+    let mut order: Vec<usize> = (0..members.len()).collect();
+    let key = |i: usize| members.get(i).map(|(k, _)| k.as_ref()).unwrap_or("");
+    order.sort_unstable_by(|&a, &b| key(a).cmp(key(b)).then(a.cmp(&b)));
+    let mut picked: Vec<(usize, usize)> = Vec::with_capacity(order.len());
+    let mut run = order.iter().peekable();
+    while let Some(&first) = run.next() {
+        let mut last = first;
+        while let Some(&&next) = run.peek() {
+            if key(next) != key(first) {
+                break;
+            }
+            last = next;
+            run.next();
+        }
+        picked.push((first, last));
+    }
+    picked.sort_unstable();
+    picked
+        .into_iter()
+        .enumerate()
+        .filter_map(|(n, (_, last))| members.get(last).map(|(k, v)| (n, (k.as_ref(), v))))
+        .collect()
 }
 
 fn field_type(id: &str, field: &str, v: &Value<'_>) -> String {
@@ -856,5 +877,13 @@ mod tests {
     fn duplicate_metadata_keys_keep_the_last() {
         let v = show(r#"{"snapshot": {"id": "s", "size": 1, "metadata": {"k": "1", "k": "2"}}}"#);
         assert_eq!(v["metadata"], json!({"k": "2"}));
+        // Order of first appearance, last value: what JSON.parse gives.
+        let out = read_show(200, None, br#"{"snapshot": {"id": "s", "size": 1, "metadata": {"b": "1", "a": "x", "b": "2", "c": "3", "a": "y"}}}"#).unwrap();
+        assert!(out.contains(r#""metadata":{"b":"2","a":"y","c":"3"}"#), "{out}");
+        // Many duplicates stay fast (n log n).
+        let many: String = (0..50_000).map(|i| format!(r#""k{}": "{i}""#, i % 7)).collect::<Vec<_>>().join(",");
+        let v = show(&format!(r#"{{"snapshot": {{"id": "s", "size": 1, "metadata": {{{many}}}}}}}"#));
+        assert_eq!(v["metadata"].as_object().unwrap().len(), 7);
+        assert_eq!(v["metadata"]["k0"], "49994");
     }
 }

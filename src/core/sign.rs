@@ -15,8 +15,6 @@
 //! * A caller-given `X-Sdk-Content-Sha256` or `X-Security-Token` is kept and
 //!   nothing is added in its place; an empty security token adds nothing.
 
-use std::collections::BTreeMap;
-
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
@@ -111,6 +109,32 @@ impl<'v> HeaderValue<'v> {
     }
 }
 
+/// Lower-cased header name → value: a few entries, so a vector (a BTreeMap
+/// would cost several KB of wasm for nothing). `insert` replaces an existing
+/// name; `sorted` orders by name bytes, as Python's sort does.
+struct HeaderMap<'v>(Vec<(String, HeaderValue<'v>)>);
+
+impl<'v> HeaderMap<'v> {
+    fn get(&self, name: &str) -> Option<&HeaderValue<'v>> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    fn insert(&mut self, name: String, value: HeaderValue<'v>) {
+        match self.0.iter_mut().find(|(k, _)| *k == name) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((name, value)),
+        }
+    }
+
+    fn sort(&mut self) {
+        self.0.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    }
+}
+
 /// Canonical URI (SIGNING.md step 5): decode, split on `/`, encode each
 /// segment, join, always end with `/`. Invalid UTF-8 after decoding becomes
 /// U+FFFD, as Python's `unquote` does.
@@ -135,7 +159,8 @@ fn canonical_uri(path: &str) -> String {
 /// encode each as `k=v`, joined with `&`.
 fn canonical_query(query: &[(String, String)]) -> String {
     let mut pairs: Vec<&(String, String)> = query.iter().collect();
-    pairs.sort();
+    // Equal pairs are identical, so an unstable sort gives the same order.
+    pairs.sort_unstable();
     let mut out = String::new();
     for (i, (k, v)) in pairs.into_iter().enumerate() {
         if i > 0 {
@@ -160,9 +185,8 @@ fn sha256_hex(data: &[u8]) -> String {
 pub fn sign(input: &SignInput<'_>, creds: &Credentials<'_>, sdk_date: &str) -> Signed {
     // Lower-cased name -> value, for every header that will be sent and
     // whose name has no '_' (SIGNING.md step 4: neither signed nor listed).
-    // A BTreeMap orders the names by bytes, i.e. as Python's sort does; a
-    // later duplicate (same name in any case) replaces the earlier one.
-    let mut headers: BTreeMap<String, HeaderValue<'_>> = BTreeMap::new();
+    // A later duplicate (same name in any case) replaces the earlier one.
+    let mut headers = HeaderMap(Vec::with_capacity(input.headers.len() + 3));
     for (name, value) in input.headers {
         if name.contains('_') {
             continue;
@@ -223,7 +247,8 @@ pub fn sign(input: &SignInput<'_>, creds: &Credentials<'_>, sdk_date: &str) -> S
     // Authorization is replaced by ours, so it is not sent and not signed.
     let mut signed_headers = String::new();
     let mut canonical_headers = String::new();
-    for (name, value) in &headers {
+    headers.sort();
+    for (name, value) in &headers.0 {
         if name == "authorization" {
             continue;
         }
@@ -264,7 +289,7 @@ pub fn sign(input: &SignInput<'_>, creds: &Credentials<'_>, sdk_date: &str) -> S
     .join("\n");
 
     // Step 9.
-    let string_to_sign = [ALGORITHM, "\n", date.as_ref(), "\n", &sha256_hex(canonical_request.as_bytes())].concat();
+    let string_to_sign = [ALGORITHM, "\n", date, "\n", &sha256_hex(canonical_request.as_bytes())].concat();
 
     // Step 10. HMAC accepts keys of any length, so the error arm cannot be
     // reached; it yields an empty signature rather than a panic.
