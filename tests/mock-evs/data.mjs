@@ -1,0 +1,94 @@
+// The mock's seed data: deterministic (a seeded PRNG), in the service's
+// wire format, with the quirks API.md documents. Tests compute expected
+// results from it.
+
+export const PROJECT_ID = '0c2eba2c5af04d3f9e9d0d410b371fde';
+
+export const STATUSES = ['creating', 'available', 'error', 'deleting', 'error_deleting', 'rollbacking', 'backing-up'];
+
+/** mulberry32: a small, fast, seeded PRNG. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const rand = prng(20261122);
+const pick = (list) => list[Math.floor(rand() * list.length)];
+const hex = (n) => Array.from({ length: n }, () => Math.floor(rand() * 16).toString(16)).join('');
+const uuid = () => `${hex(8)}-${hex(4)}-4${hex(3)}-${pick(['8', '9', 'a', 'b'])}${hex(3)}-${hex(12)}`;
+const pad = (n, w = 2) => String(n).padStart(w, '0');
+
+export const VOLUMES = Array.from({ length: 12 }, () => uuid());
+
+const NAMES = [
+  'daily-backup',
+  'weekly backup',
+  'before upgrade',
+  '快照 每日备份',
+  '数据库快照',
+  'db+logs',
+  'a&b=c',
+  '100% full',
+  'path/like/name',
+  'snap-001',
+  'release 2.4 — pre',
+  'nightly',
+];
+
+function timestamp(ms, digits, lowerT) {
+  const d = new Date(ms);
+  let s = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}${lowerT ? 't' : 'T'}${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  if (digits > 0) {
+    const micro = pad(d.getUTCMilliseconds(), 3) + pad(Math.floor(rand() * 1000), 3);
+    s += `.${micro.slice(0, digits)}`;
+  }
+  return s;
+}
+
+function makeSnapshots() {
+  const out = [];
+  const start = Date.UTC(2025, 0, 1);
+  for (let i = 0; i < 264; i++) {
+    // Statuses: every one present, mostly available; four creating.
+    const status = i < 4 ? 'creating' : i < 4 + 6 ? STATUSES[2 + (i % 5)] : rand() < 0.85 ? 'available' : pick(STATUSES.slice(1));
+    const created = start + Math.floor(rand() * 600 * 86400) * 1000 + Math.floor(rand() * 1000);
+    const digits = i % 17 === 0 ? 0 : i % 13 === 0 ? 3 : 6;
+    const s = {
+      id: uuid(),
+      name: i % 9 === 0 ? `snapshot-${pad(i, 3)}` : pick(NAMES),
+      description: rand() < 0.35 ? null : pick(['daily backup', 'made by ops', '迁移前备份', 'keep 30 days']),
+      status,
+      size: pick([10, 20, 40, 40, 100, 200, 500, 1024]),
+      volume_id: VOLUMES[i % VOLUMES.length],
+      created_at: timestamp(created, digits, i % 11 === 0),
+      metadata: {},
+    };
+    const updated = rand() < 0.4 ? null : timestamp(created + Math.floor(rand() * 86400) * 1000, 6, false);
+    // A few use the show page's field-table spelling.
+    if (i % 23 === 5) s.update_at = updated;
+    else s.updated_at = updated;
+    if (i % 19 === 3) s.size = String(s.size); // a numeric string
+    if (i % 7 === 2) s.metadata = { __system__enableActive: 'true' };
+    else if (i % 10 === 4) s.metadata = { owner: 'ops', env: pick(['prod', 'staging']) };
+    if (status === 'creating') s.progress = 5 + Math.floor(rand() * 55);
+    out.push(s);
+  }
+  return out;
+}
+
+const RAW = makeSnapshots();
+
+/** The seed snapshots in wire format (no extended attributes, no internal fields). */
+export const SNAPSHOTS = RAW.map(({ progress, ...wire }) => wire);
+
+/** Internal: the seed with the creating progress, for the server. */
+export function seedState() {
+  return RAW.map((s) => ({ ...s, metadata: { ...s.metadata } }));
+}
+export const snapshotsForProject = () => SNAPSHOTS;
