@@ -1,0 +1,214 @@
+// The mock itself, with raw fetch: if it drifts from the documented API, the
+// package's tests against it prove nothing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startMockEvs } from './server.mjs';
+import { SNAPSHOTS, PROJECT_ID, VOLUMES } from './data.mjs';
+import { canonicalRequest, signature, stringToSign } from './signature.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const VECTORS = readFileSync(join(here, '..', '..', '..', 'shared', 'vectors', 'sdk-hmac-sha256.jsonl'), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l) => JSON.parse(l));
+
+let mock;
+let dir;
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'mock-static-'));
+  writeFileSync(join(dir, 'index.html'), '<p>hi</p>');
+  writeFileSync(join(dir, 'm.wasm'), Buffer.from([0, 97, 115, 109]));
+  mock = await startMockEvs({ port: 0, quiet: true, apiPrefix: '/evs', statics: [{ urlPrefix: '/', dir }] });
+});
+after(async () => {
+  await mock.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const get = (path, init) => fetch(`${mock.apiUrl}${path}`, init);
+const base = `/v2/${PROJECT_ID}`;
+
+test('seed data: deterministic, quirky, complete', () => {
+  assert.ok(SNAPSHOTS.length >= 260);
+  assert.ok(VOLUMES.length >= 12);
+  assert.equal(new Set(SNAPSHOTS.map((s) => s.id)).size, SNAPSHOTS.length);
+  assert.ok(SNAPSHOTS.every((s) => /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,6})?$/.test(s.created_at)), 'zone-less timestamps');
+  assert.ok(SNAPSHOTS.some((s) => 'update_at' in s));
+  assert.ok(SNAPSHOTS.some((s) => typeof s.size === 'string'));
+  assert.ok(SNAPSHOTS.some((s) => s.description === null));
+  assert.ok(SNAPSHOTS.some((s) => s.updated_at === null));
+});
+
+test('show: the documented shape with extended attributes', async () => {
+  const s = SNAPSHOTS.find((x) => x.status === 'creating');
+  const r = await get(`${base}/cloudsnapshots/${s.id}`);
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('x-request-id'), /^[0-9a-f]{32}$/);
+  const { snapshot } = await r.json();
+  assert.equal(snapshot.id, s.id);
+  assert.equal(snapshot['os-extended-snapshot-attributes:project_id'], PROJECT_ID);
+  assert.match(snapshot['os-extended-snapshot-attributes:progress'], /^\d+%$/);
+  const missing = await get(`${base}/cloudsnapshots/nope`);
+  assert.equal(missing.status, 404);
+  assert.deepEqual(Object.keys(await missing.json()), ['itemNotFound']);
+});
+
+test('list: order, filters, marker, offset, limit and next links', async () => {
+  const all = (await (await get(`${base}/snapshots`)).json()).snapshots;
+  assert.equal(all.length, SNAPSHOTS.length);
+  const t = (s) => Date.parse(`${s.created_at.replace('t', 'T').slice(0, 23)}Z`);
+  for (let i = 1; i < all.length; i++) assert.ok(t(all[i - 1]) >= t(all[i]), `order at ${i}`);
+  const p = await (await get(`${base}/snapshots?limit=5&offset=2`)).json();
+  assert.deepEqual(p.snapshots.map((s) => s.id), all.slice(2, 7).map((s) => s.id));
+  const link = new URL(p.snapshots_links[0].href);
+  assert.equal(link.host, 'evs-upstream.invalid');
+  assert.equal(link.searchParams.get('marker'), all[6].id);
+  const after = await (await get(`${base}/snapshots?limit=3&marker=${all[6].id}`)).json();
+  assert.deepEqual(after.snapshots.map((s) => s.id), all.slice(7, 10).map((s) => s.id));
+  const name = SNAPSHOTS.find((s) => /\p{Script=Han}/u.test(s.name)).name;
+  const byName = await (await get(`${base}/snapshots?name=${encodeURIComponent(name)}`)).json();
+  assert.ok(byName.snapshots.length >= 1 && byName.snapshots.every((s) => s.name === name));
+  const plus = await (await get(`${base}/snapshots?name=db%2Blogs`)).json();
+  assert.ok(plus.snapshots.every((s) => s.name === 'db+logs') && plus.snapshots.length > 0);
+  for (const bad of ['limit=0', 'limit=1001', 'limit=1.5', 'limit=abc', 'offset=-1', 'marker=nope']) {
+    const r = await get(`${base}/snapshots?${bad}`);
+    assert.equal(r.status, 400, bad);
+    assert.ok((await r.json()).badRequest, bad);
+  }
+  // A full last page still has a next link; the page after it is empty.
+  const n = all.length;
+  const last = await (await get(`${base}/snapshots?limit=${n}`)).json();
+  assert.ok(last.snapshots_links?.[0]);
+  const empty = await (await get(`${base}/snapshots?limit=${n}&marker=${all[n - 1].id}`)).json();
+  assert.deepEqual(empty.snapshots, []);
+});
+
+test('CORS: preflight, exposed headers, and logged', async () => {
+  mock.clearRequests();
+  const r = await get(`${base}/snapshots`, {
+    method: 'OPTIONS',
+    headers: { Origin: 'http://page.example', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'x-auth-token' },
+  });
+  assert.equal(r.status, 204);
+  assert.equal(r.headers.get('access-control-allow-origin'), 'http://page.example');
+  assert.equal(r.headers.get('access-control-allow-headers'), 'x-auth-token');
+  assert.match(r.headers.get('access-control-expose-headers'), /X-Request-Id/);
+  assert.equal(mock.requests()[0].kind, 'preflight');
+});
+
+test('faults over HTTP: status, Retry-After, times, delay, reset, html', async () => {
+  const put = (faults) => fetch(`${mock.apiUrl}/__mock/faults`, { method: 'PUT', body: JSON.stringify(faults) });
+  assert.equal((await put([{ match: { op: 'list' }, times: 2, status: 429, retryAfter: '3', json: { error_code: 'APIGW.0308', error_msg: 'slow down' } }])).status, 204);
+  for (let i = 0; i < 2; i++) {
+    const r = await get(`${base}/snapshots`);
+    assert.equal(r.status, 429);
+    assert.equal(r.headers.get('retry-after'), '3');
+  }
+  assert.equal((await get(`${base}/snapshots?limit=1`)).status, 200);
+  await put([{ match: { op: 'show' }, html: true, status: 502 }]);
+  const html = await get(`${base}/cloudsnapshots/x`);
+  assert.equal(html.status, 502);
+  assert.match(await html.text(), /<title>502 Bad Gateway<\/title>/);
+  await put([{ match: { op: 'show' }, delayMs: 300 }]);
+  const t0 = Date.now();
+  assert.equal((await get(`${base}/cloudsnapshots/${SNAPSHOTS[0].id}`)).status, 200);
+  assert.ok(Date.now() - t0 >= 280);
+  await put([{ match: { op: 'show' }, reset: true }]);
+  await assert.rejects(get(`${base}/cloudsnapshots/x`));
+  assert.equal((await fetch(`${mock.apiUrl}/__mock/faults`, { method: 'PUT', body: 'nope' })).status, 400);
+  assert.equal((await fetch(`${mock.apiUrl}/__mock/faults`, { method: 'DELETE' })).status, 204);
+});
+
+test('control: the request log over HTTP', async () => {
+  await fetch(`${mock.apiUrl}/__mock/requests`, { method: 'DELETE' });
+  await get(`${base}/snapshots?limit=2&name=a%20b`);
+  const log = await (await fetch(`${mock.apiUrl}/__mock/requests`)).json();
+  assert.equal(log.count, 1);
+  assert.equal(log.requests[0].query, 'limit=2&name=a%20b');
+});
+
+test('static files: types, index, no traversal', async () => {
+  const page = await fetch(`${mock.url}/`);
+  assert.equal(await page.text(), '<p>hi</p>');
+  assert.equal((await fetch(`${mock.url}/m.wasm`)).headers.get('content-type'), 'application/wasm');
+  assert.equal((await fetch(`${mock.url}/..%2F..%2Fetc%2Fpasswd`)).status, 404);
+  assert.equal((await fetch(`${mock.url}/nope.js`)).status, 404);
+});
+
+test('token auth answers in the API gateway shape', async () => {
+  const m = await startMockEvs({ port: 0, quiet: true, token: 't0k' });
+  try {
+    const r = await fetch(`${m.apiUrl}${base}/snapshots`);
+    assert.equal(r.status, 401);
+    const body = await r.json();
+    assert.equal(body.error_code, 'APIGW.0301');
+    assert.equal(body.request_id, r.headers.get('x-request-id'));
+    assert.equal((await fetch(`${m.apiUrl}${base}/snapshots`, { headers: { 'X-Auth-Token': 't0k' } })).status, 200);
+  } finally {
+    await m.close();
+  }
+});
+
+test('live progress: creating snapshots advance and finish', async () => {
+  const m = await startMockEvs({ port: 0, quiet: true, liveProgress: true });
+  try {
+    const s = SNAPSHOTS.find((x) => x.status === 'creating');
+    const p = async () => parseInt((await (await fetch(`${m.apiUrl}${base}/cloudsnapshots/${s.id}`)).json()).snapshot['os-extended-snapshot-attributes:progress'], 10);
+    const a = await p();
+    await new Promise((r) => setTimeout(r, 1100));
+    assert.ok((await p()) > a);
+  } finally {
+    await m.close();
+  }
+});
+
+// The JavaScript signer reproduces the official SDK's vectors on its own.
+test('signature.mjs reproduces every official vector', () => {
+  assert.ok(VECTORS.length >= 33);
+  for (const v of VECTORS) {
+    const u = new URL(v.sent_url);
+    // What the server receives: the headers the SDK sent (its output).
+    const headers = Object.fromEntries(Object.entries(v.output_headers).map(([k, val]) => [k.toLowerCase(), val]));
+    headers.host = v.host;
+    const names = v.signed_headers.split(';');
+    const canonical = canonicalRequest({ method: v.method, path: u.pathname, query: u.search.slice(1), headers, signedHeaders: names, body: v.body ?? '' });
+    assert.equal(canonical, v.canonical_request, v.id);
+    assert.equal(stringToSign(headers['x-sdk-date'], canonical), v.string_to_sign, v.id);
+    assert.equal(signature(v.sk, headers['x-sdk-date'], canonical), v.signature, v.id);
+  }
+});
+
+test('the AK/SK check accepts a vector request at its date and refuses tampering and skew', async () => {
+  const v = VECTORS.find((x) => x.id === 'list-localhost');
+  const at = new Date(Date.UTC(2026, 10, 22, 10, 15, 0));
+  let clock = at;
+  const m = await startMockEvs({ port: 0, quiet: true, ak: v.ak, sk: v.sk, now: () => clock });
+  try {
+    // The vector signed host 127.0.0.1:8080; sign again for this port the same way.
+    const headers = { ...v.signer_input_headers };
+    delete headers['User-Agent'];
+    const hostHeader = `127.0.0.1:${m.port}`;
+    const u = new URL(v.sent_url);
+    const names = ['content-type', 'host', 'x-project-id', 'x-sdk-date'];
+    const lower = Object.fromEntries(Object.entries(headers).map(([k, val]) => [k.toLowerCase(), val]));
+    lower.host = hostHeader;
+    const canonical = canonicalRequest({ method: 'GET', path: u.pathname, query: u.search.slice(1), headers: lower, signedHeaders: names });
+    const sig = signature(v.sk, lower['x-sdk-date'], canonical);
+    const auth = (s) => `SDK-HMAC-SHA256 Access=${v.ak}, SignedHeaders=${names.join(';')}, Signature=${s}`;
+    const send = (s) => fetch(`${m.url}${u.pathname}${u.search}`, { headers: { ...headers, Authorization: auth(s) } });
+    assert.equal((await send(sig)).status, 200);
+    const tampered = await send(sig.replace(/^./, (c) => (c === '0' ? '1' : '0')));
+    assert.equal(tampered.status, 401);
+    assert.match((await tampered.json()).error_msg, /signature/);
+    clock = new Date(at.getTime() + 16 * 60 * 1000);
+    const skewed = await send(sig);
+    assert.equal(skewed.status, 401);
+    assert.match((await skewed.json()).error_msg, /15 minutes/);
+  } finally {
+    await m.close();
+  }
+});
