@@ -151,6 +151,38 @@ test('signRequest in the browser reproduces all the official vectors', async () 
   VECTORS.forEach((v, i) => assert.equal(got[i], v.authorization, v.id));
 });
 
+test('faults in the browser: 503 then success, timeout, abort during backoff; the module survives', async () => {
+  site.clearRequests();
+  site.setFaults([{ match: { op: 'list' }, times: 1, status: 503, retryAfter: '0' }]);
+  const retried = await page.evaluate(async (projectId) => (await window.evs.listSnapshots({ projectId, endpoint: '/evs' }, { limit: 2 })).snapshots.length, PROJECT_ID);
+  assert.equal(retried, 2);
+  assert.equal(site.requests().filter((r) => r.kind === 'api').length, 2);
+
+  site.setFaults([{ match: { op: 'show' }, times: 0, delayMs: 3000 }]);
+  const timedOut = await page.evaluate(async (projectId) => {
+    const t0 = performance.now();
+    const e = await window.evs.getSnapshot({ projectId, endpoint: '/evs', timeoutMs: 200, maxAttempts: 1 }, 'x').catch((e) => e);
+    return { kind: e.kind, ms: performance.now() - t0 };
+  }, PROJECT_ID);
+  assert.equal(timedOut.kind, 'timeout');
+  assert.ok(timedOut.ms < 2000, `${timedOut.ms} ms`);
+
+  site.setFaults([{ match: { op: 'show' }, times: 0, status: 429, retryAfter: '10' }]);
+  const aborted = await page.evaluate(async (projectId) => {
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 300);
+    const t0 = performance.now();
+    const e = await window.evs.getSnapshot({ projectId, endpoint: '/evs', signal: ac.signal }, 'x').catch((e) => e);
+    return { kind: e.kind, ms: performance.now() - t0 };
+  }, PROJECT_ID);
+  assert.equal(aborted.kind, 'aborted');
+  assert.ok(aborted.ms < 2000, `${aborted.ms} ms`);
+
+  site.clearFaults();
+  const after = await page.evaluate(async ([projectId, id]) => (await window.evs.getSnapshot({ projectId, endpoint: '/evs' }, id)).id, [PROJECT_ID, SNAPSHOTS[0].id]);
+  assert.equal(after, SNAPSHOTS[0].id);
+});
+
 test('no console errors on the page', () => {
   assert.deepEqual(page.errors.filter((e) => !/Failed to load resource/.test(e)), []);
 });
