@@ -8,7 +8,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PORT ?= 8080
 
-.PHONY: help deps build demo test test-rust test-wasm test-node test-browser test-fuzz fuzz bench clean
+.PHONY: help deps build demo test test-rust test-wasm test-node test-browser test-consumers test-fuzz fuzz bench clean
 
 help:
 	@echo "make demo    build and serve the dashboard on http://127.0.0.1:$(PORT) (mock EVS service)"
@@ -28,7 +28,7 @@ demo: build
 
 test: build
 	scripts/deps.sh browser
-	$(MAKE) --no-print-directory test-rust test-wasm test-node test-browser test-fuzz
+	$(MAKE) --no-print-directory test-rust test-wasm test-node test-browser test-consumers test-fuzz
 
 test-rust:
 	@echo "== native Rust tests (core, signing vectors)"
@@ -50,6 +50,10 @@ test-node:
 test-browser:
 	@echo "== browser tests (headless Chromium)"
 	node --test --test-concurrency=1 tests/browser/
+
+test-consumers:
+	@echo "== consumer matrix: the packed tarball in Node ESM/CJS, TypeScript, Vite, esbuild, a worker, a plain page"
+	node --test --test-concurrency=1 tests/consumers/
 
 test-fuzz:
 	@echo "== fuzz smoke: each cargo-fuzz target for 10 s"

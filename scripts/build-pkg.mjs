@@ -46,6 +46,22 @@ esmAndCjs('io');
 
 const NAMES = 'getSnapshot, listSnapshots, paginateSnapshots, signRequest, ready';
 
+// The wasm as base64, for bundlers that do not copy the .wasm file next to
+// their output (esbuild): loaded only when fetching the .wasm fails.
+writeFileSync(
+  join(lib, 'evs_snapshots_bg.inline.js'),
+  `// The WebAssembly module as base64: the fallback when the .wasm file cannot be fetched.
+const b64 = '${readFileSync(join(lib, 'evs_snapshots_bg.wasm')).toString('base64')}';
+
+export function wasmBytes() {
+  const s = atob(b64);
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  return bytes;
+}
+`,
+);
+
 writeFileSync(
   join(pkg, 'index.js'),
   `// Browsers, Web Workers and bundlers. The wasm module is fetched and
@@ -55,7 +71,14 @@ import { createApi, EvsError } from './lib/api.js';
 import { io } from './lib/io.js';
 
 const api = createApi(async () => {
-  await init();
+  try {
+    await init();
+  } catch (err) {
+    // A bundler that did not copy the .wasm file (esbuild): the same module,
+    // embedded. Bundlers that did (Vite, webpack) never load this chunk.
+    const { wasmBytes } = await import('./lib/evs_snapshots_bg.inline.js');
+    await init({ module_or_path: wasmBytes() });
+  }
   return raw;
 }, io);
 
@@ -112,6 +135,7 @@ const rows = [
   ['JS glue, web (gzip -9)', kb(gz(glue))],
   ['JS entry + api + io, web (gzip -9)', kb(gz(read('index.js')) + gz(read('lib/api.js')) + gz(read('lib/io.js')))],
   ['browser download, all files (gzip -9)', kb(webGz)],
+  ['inline fallback, esbuild only (gzip -9)', kb(gz(read('lib/evs_snapshots_bg.inline.js')))],
 ];
 console.log('\npkg/ (evs-snapshots %s) sizes:', meta.version);
 for (const [k, v] of rows) console.log(`  ${k.padEnd(40)} ${v.padStart(10)}`);

@@ -1,0 +1,211 @@
+// Types for evs-snapshots: a client for Huawei Cloud EVS snapshots that runs
+// in browsers, Web Workers and Node >= 18.
+//
+// `fetch`, `Response` and `AbortSignal` are the platform's: TypeScript's
+// "DOM" lib (browsers) or @types/node >= 18 (Node) provides them.
+
+/** The statuses EVS documents for a snapshot. */
+export type SnapshotStatus =
+  | "creating"
+  | "available"
+  | "error"
+  | "deleting"
+  | "error_deleting"
+  | "rollbacking"
+  | "backing-up";
+
+/** IAM token authentication: sent as `X-Auth-Token`. */
+export interface TokenAuth {
+  /** An IAM token; must not be empty. */
+  token: string;
+  accessKey?: never;
+  secretKey?: never;
+  securityToken?: never;
+}
+
+/**
+ * AK/SK authentication: every request is signed with SDK-HMAC-SHA256, as
+ * Huawei's official SDK signs, with `X-Sdk-Date`, `X-Project-Id` and (for
+ * temporary credentials) `X-Security-Token`.
+ *
+ * Never put a secret key into a page that strangers can load.
+ */
+export interface AccessKeyAuth {
+  /** Access key ID; must not be empty. */
+  accessKey: string;
+  /** Secret access key; must not be empty. Never appears in any error. */
+  secretKey: string;
+  /** Security token of temporary credentials; when given, must not be empty. */
+  securityToken?: string;
+  token?: never;
+}
+
+/** How requests authenticate. Absent: no auth header (e.g. a proxy adds it). */
+export type Auth = TokenAuth | AccessKeyAuth;
+
+/**
+ * Where and how to call EVS. At run time `null` and `undefined` both mean
+ * "not given" for the optional fields. Anything invalid rejects with
+ * `kind: "invalid_input"` before a request is sent.
+ */
+export interface ClientConfig {
+  /** Project ID: a non-empty single path segment. Required. */
+  projectId: string;
+  /**
+   * An `http:`/`https:` URL (a path prefix is kept, a trailing `/` ignored,
+   * no query or fragment), or in a browser a same-origin path such as
+   * `"/evs"`. Wins over `region`.
+   */
+  endpoint?: string;
+  /** Used when `endpoint` is absent: `https://evs.{region}.myhuaweicloud.com`. Lower-case letters, digits and `-`. */
+  region?: string;
+  /** Token, AK/SK, or absent for no auth header. */
+  auth?: Auth;
+  /** Extra request headers (names must be valid HTTP tokens; values without line breaks). */
+  headers?: Record<string, string>;
+  /** Time limit of each attempt, in milliseconds; a positive integer. Default 30000. */
+  timeoutMs?: number;
+  /** Attempts in all for retryable failures (429, 500, 502, 503, 504, network, timeout); a positive integer. Default 3; 1 disables retries. */
+  maxAttempts?: number;
+  /** Aborts the whole call at once, retries and backoff included, with `kind: "aborted"`. */
+  signal?: AbortSignal;
+  /** The fetch to use. Default: the global `fetch`. */
+  fetch?: typeof fetch;
+}
+
+/** Filters and paging of `listSnapshots` and `paginateSnapshots`. */
+export interface ListOptions {
+  /** Start after the snapshot with this ID (the `nextMarker` of the previous page). */
+  marker?: string;
+  /** Skip this many (an integer >= 0); `paginateSnapshots` applies it to the first page only. */
+  offset?: number;
+  /** At most this many per page: an integer from 1 to 1000 (the service's default is 1000). */
+  limit?: number;
+  /** Exact name (no fuzzy match), at most 255 UTF-8 bytes. */
+  name?: string;
+  /** Only snapshots in this status. */
+  status?: SnapshotStatus;
+  /** Only snapshots of this volume (disk). */
+  volumeId?: string;
+}
+
+/** A snapshot, as a plain object: `JSON.stringify` round-trips it. */
+export interface Snapshot {
+  id: string;
+  /** `""` when the service sends none. */
+  name: string;
+  description: string | null;
+  /** A `SnapshotStatus`, or whatever new status the service sends; `""` when none. */
+  status: SnapshotStatus | (string & {});
+  /** Size in GB. */
+  size: number;
+  /** The volume (disk) the snapshot belongs to; `""` when none. */
+  volumeId: string;
+  /** UTC, exactly as `Date.prototype.toISOString()` writes it ("2016-02-16T16:54:14.981Z"), so `new Date(createdAt)` is the right instant everywhere. A value the client cannot read as a time is passed through unchanged. */
+  createdAt: string | null;
+  /** Same form as `createdAt`. */
+  updatedAt: string | null;
+  /** A plain object; `__system__enableActive` marks a snapshot made by a server backup. Non-string values are converted as `String()` would. */
+  metadata: Record<string, string>;
+  /** Tenant ID (`getSnapshot` only, when the service sends it). */
+  projectId?: string;
+  /** Creation progress 0..100 (`getSnapshot` only, when readable). */
+  progress?: number;
+}
+
+/** One page of `listSnapshots`. */
+export interface SnapshotPage {
+  snapshots: Snapshot[];
+  /** The marker of the next page, or `null` on the last page. */
+  nextMarker: string | null;
+}
+
+/** Why a call failed. */
+export type EvsErrorKind =
+  | "invalid_input"
+  | "http"
+  | "network"
+  | "timeout"
+  | "aborted"
+  | "invalid_response";
+
+/** Every failure of this package rejects with an `EvsError`. */
+export declare class EvsError extends Error {
+  readonly name: "EvsError";
+  /** `invalid_input`: rejected before any request; `http`: a non-2xx answer; `network`: fetch failed (refused, DNS, CORS); `timeout`: the last attempt ran out of time; `aborted`: the signal aborted the call; `invalid_response`: 2xx but not what the API documents. */
+  readonly kind: EvsErrorKind;
+  /** One readable sentence; for `http`, the service's own message when it sent one. Never contains a secret. */
+  readonly message: string;
+  /** HTTP status, for `http`. */
+  readonly status?: number;
+  /** The service's error code ("EVS.0004", "APIGW.0301", ...), when sent. */
+  readonly code?: string;
+  /** The key of the documented error body ("itemNotFound", "badRequest", ...), when present. */
+  readonly errorType?: string;
+  /** The `X-Request-Id` of the answer, when present: quote it to support. */
+  readonly requestId?: string;
+  /** True exactly for what the client retries: 429, 500, 502, 503, 504, network, timeout. */
+  readonly retryable: boolean;
+  /** The fields above as a plain object (what `JSON.stringify` writes). */
+  toJSON(): {
+    name: "EvsError";
+    kind: EvsErrorKind;
+    message: string;
+    status?: number;
+    code?: string;
+    errorType?: string;
+    requestId?: string;
+    retryable: boolean;
+  };
+}
+
+/** `GET {endpoint}/v2/{projectId}/cloudsnapshots/{snapshotId}`. */
+export declare function getSnapshot(config: ClientConfig, snapshotId: string): Promise<Snapshot>;
+
+/** `GET {endpoint}/v2/{projectId}/snapshots?...`: one page. */
+export declare function listSnapshots(config: ClientConfig, options?: ListOptions): Promise<SnapshotPage>;
+
+/**
+ * Every snapshot, page after page, one page in memory at a time. Stops on an
+ * empty page; rejects with `invalid_response` instead of looping on a repeated
+ * marker. Breaking out of the loop sends no further request. Errors (invalid
+ * input included) reject the first `next()` that meets them.
+ */
+export declare function paginateSnapshots(config: ClientConfig, options?: ListOptions): AsyncIterable<Snapshot>;
+
+/** A request to sign with `signRequest`. */
+export interface SignRequestInput {
+  /** "GET", "POST", ... */
+  method: string;
+  /** Absolute URL; its query is percent-decoded ("+" stays "+"). */
+  url: string;
+  /** Headers to send and sign (names containing "_" are sent but not signed). An `X-Sdk-Date` here wins over `date`. */
+  headers?: Record<string, string>;
+  /** Absent or empty for GET. */
+  body?: string | Uint8Array;
+}
+
+/** AK/SK credentials for `signRequest`. */
+export interface SignRequestCredentials {
+  accessKey: string;
+  secretKey: string;
+  securityToken?: string;
+}
+
+/** What to send. */
+export interface SignedRequest {
+  /** The URL with its query in canonical (sorted, encoded) form. */
+  url: string;
+  /** The given headers plus `X-Sdk-Date`, `X-Security-Token` (when given), `X-Sdk-Content-Sha256` (non-JSON content types) and `Authorization`. `Host` is signed but not returned. */
+  headers: Record<string, string>;
+}
+
+/** Signs any Huawei Cloud API request with SDK-HMAC-SHA256, exactly as the official SDK does. */
+export declare function signRequest(
+  request: SignRequestInput,
+  credentials: SignRequestCredentials,
+  date?: Date,
+): Promise<SignedRequest>;
+
+/** Instantiates the WebAssembly module now (optional: every function does it on first use). */
+export declare function ready(): Promise<void>;
