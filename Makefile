@@ -62,5 +62,9 @@ test-fuzz:
 fuzz:
 	scripts/fuzz.sh $(or $(SECONDS_PER_TARGET),600)
 
+bench: build
+	scripts/deps.sh browser
+	node bench/run.mjs
+
 clean:
 	rm -rf pkg target test-output

@@ -8,6 +8,15 @@
 /** Reads at most `maxBytes` of the body; `truncated` says whether more came. */
 async function readBody(res, maxBytes) {
   const stream = res.body;
+  const h = res.headers;
+  const length = h && Number(h.get('content-length'));
+  // Fast path: an exact, small enough Content-Length (no content coding,
+  // which would make the decoded body larger than announced).
+  if (length >= 0 && length <= maxBytes && !(h.get('content-encoding') || '').trim()) {
+    const buf = new Uint8Array(await res.arrayBuffer());
+    if (buf.length <= maxBytes) return { bytes: buf, truncated: false };
+    return { bytes: buf.subarray(0, maxBytes), truncated: true };
+  }
   if (!stream || typeof stream.getReader !== 'function') {
     // A minimal Response-like object from a custom fetch.
     const buf = new Uint8Array(await res.arrayBuffer());

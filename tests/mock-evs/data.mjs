@@ -87,8 +87,28 @@ const RAW = makeSnapshots();
 /** The seed snapshots in wire format (no extended attributes, no internal fields). */
 export const SNAPSHOTS = RAW.map(({ progress, ...wire }) => wire);
 
-/** Internal: the seed with the creating progress, for the server. */
-export function seedState() {
-  return RAW.map((s) => ({ ...s, metadata: { ...s.metadata } }));
+/**
+ * Internal: the seed with the creating progress, for the server. With a
+ * `count` above the seed's size, deterministic copies (new IDs, older
+ * timestamps, never `creating`) fill it up: the benchmarks page through
+ * 100,000 snapshots.
+ */
+export function seedState(count = RAW.length) {
+  const out = RAW.map((s) => ({ ...s, metadata: { ...s.metadata } }));
+  for (let i = RAW.length; i < count; i++) {
+    const base = RAW[i % RAW.length];
+    const id = `${base.id.slice(0, 24)}${i.toString(16).padStart(12, '0')}`;
+    const created = Date.UTC(2024, 0, 1) - i * 60000;
+    const copy = { ...base, id, created_at: new Date(created).toISOString().replace('Z', '123'), metadata: { ...base.metadata } };
+    if (copy.status === 'creating') copy.status = 'available';
+    delete copy.progress;
+    out.push(copy);
+  }
+  return out;
+}
+
+/** `n` snapshots in wire format (for benchmark bodies). */
+export function wireSnapshots(n) {
+  return seedState(Math.max(n, RAW.length)).slice(0, n).map(({ progress, ...w }) => w);
 }
 export const snapshotsForProject = () => SNAPSHOTS;

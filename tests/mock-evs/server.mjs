@@ -56,11 +56,12 @@ export async function startMockEvs(options = {}) {
     linkBase = 'http://evs-upstream.invalid',
     quiet = false,
     now = () => new Date(),
+    count,
   } = options;
   const prefix = apiPrefix.replace(/\/+$/, '');
   let log = [];
   let faults = [];
-  let data = seedState();
+  let data = seedState(count);
   let clock = Date.now();
 
   /** The data set now: with live progress, creating snapshots advance 3%/s. */
@@ -79,8 +80,13 @@ export async function startMockEvs(options = {}) {
     });
   }
 
+  let cache = null; // [source list, its sorted copy]: the data only changes with live progress
   function sorted(list) {
-    return [...list].sort((a, b) => instant(b.created_at) - instant(a.created_at) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    if (cache && cache[0] === list) return cache[1];
+    const keyed = list.map((s) => [instant(s.created_at), s]);
+    keyed.sort((a, b) => b[0] - a[0] || (a[1].id < b[1].id ? 1 : a[1].id > b[1].id ? -1 : 0));
+    cache = [list, keyed.map((k) => k[1])];
+    return cache[1];
   }
 
   function wire(s, projectId, extended) {
@@ -151,7 +157,7 @@ export async function startMockEvs(options = {}) {
       if (!/^\d+$/.test(o)) return bad(`Invalid input for field/attribute offset. Value: ${o}.`);
       offset = +o;
     }
-    let list = sorted(current());
+    let list = sorted(current()).slice();
     for (const [param, field] of [['name', 'name'], ['status', 'status'], ['volume_id', 'volume_id']]) {
       if (q.has(param)) list = list.filter((s) => s[field] === q.get(param));
     }
@@ -265,7 +271,7 @@ export async function startMockEvs(options = {}) {
     if (route === 'DELETE /__mock/requests') return (log = []), send(res, 204, '');
     if (route === 'GET /__mock/snapshots') return send(res, 200, { snapshots: sorted(current()).map((s) => wire(s, 'p', false)) });
     if (route === 'DELETE /__mock/faults') return (faults = []), send(res, 204, '');
-    if (route === 'POST /__mock/reset') return (faults = []), (log = []), (clock = Date.now()), (data = seedState()), send(res, 204, '');
+    if (route === 'POST /__mock/reset') return (faults = []), (log = []), (clock = Date.now()), (data = seedState(count)), send(res, 204, '');
     if (route === 'PUT /__mock/faults') {
       try {
         const list = JSON.parse(body);
@@ -369,7 +375,7 @@ export async function startMockEvs(options = {}) {
     clearRequests: () => void (log = []),
     setFaults: (list) => void (faults = list.map((f) => ({ ...f }))),
     clearFaults: () => void (faults = []),
-    reset: () => void ((faults = []), (log = []), (clock = Date.now()), (data = seedState())),
+    reset: () => void ((faults = []), (log = []), (clock = Date.now()), (data = seedState(count))),
     close: () =>
       new Promise((ok) => {
         server.closeAllConnections?.();
@@ -399,6 +405,7 @@ function parseArgs(argv) {
     else if (a === '--live-progress') o.liveProgress = true;
     else if (a === '--link-base') o.linkBase = val();
     else if (a === '--quiet') o.quiet = true;
+    else if (a === '--count') o.count = Number(val());
     else throw new Error(`unknown option ${a}`);
   }
   if (o.ak && !o.sk) throw new Error('--ak needs --sk');

@@ -1,0 +1,114 @@
+// The hand-written JavaScript client the package is measured against:
+// fetch + JSON.parse + a small mapping function into the CONTRACT's objects,
+// written from CONTRACT.md and API.md independently of the Rust core. Honest:
+// it does the same normalisation (camelCase, timestamps, size, progress,
+// metadata) and nothing slower than it needs. The tests compare the package's
+// output with it on the mock's data and on the benchmark's bodies.
+
+const TS = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$/;
+
+/** Service timestamp → Date.prototype.toISOString() form; unreadable values unchanged. */
+export function isoTimestamp(s) {
+  if (typeof s !== 'string') return s ?? null;
+  const m = TS.exec(s);
+  if (!m) return s;
+  const [y, mo, d, h, mi, sec] = m.slice(1, 7).map(Number);
+  const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
+  let t = Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+  // Date.UTC rolls Feb 30 over to March: such a value is not a timestamp.
+  const check = new Date(Date.UTC(y, mo - 1, d));
+  if (y < 100 || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || sec > 59) return s;
+  if (m[9]) {
+    const oh = Number(m[10]);
+    const om = Number(m[11]);
+    if (oh > 23 || om > 59) return s;
+    t -= (m[9] === '-' ? -1 : 1) * (oh * 60 + om) * 60000;
+  }
+  const out = new Date(t);
+  const year = out.getUTCFullYear();
+  return year >= 0 && year <= 9999 ? out.toISOString() : s;
+}
+
+function size(v) {
+  const n = typeof v === 'string' && /^\s*\d+(\.0*)?\s*$/.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw new Error('unreadable size');
+  return n;
+}
+
+function progress(v) {
+  if (typeof v === 'number') return v >= 0 && v <= 100 ? v : undefined;
+  if (typeof v !== 'string') return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(v);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return n <= 100 ? n : undefined;
+}
+
+/** One wire snapshot → the CONTRACT's Snapshot. */
+export function normalizeSnapshot(w) {
+  if (typeof w.id !== 'string' || w.id === '') throw new Error('no id');
+  const metadata = {};
+  for (const [k, v] of Object.entries(w.metadata ?? {})) metadata[k] = typeof v === 'string' ? v : String(v);
+  const out = {
+    id: w.id,
+    name: w.name ?? '',
+    description: w.description ?? null,
+    status: w.status ?? '',
+    size: size(w.size),
+    volumeId: w.volume_id ?? '',
+    createdAt: isoTimestamp(w.created_at ?? null),
+    updatedAt: isoTimestamp(w.updated_at ?? w.update_at ?? null),
+    metadata,
+  };
+  const pid = w['os-extended-snapshot-attributes:project_id'];
+  if (typeof pid === 'string') out.projectId = pid;
+  const p = progress(w['os-extended-snapshot-attributes:progress']);
+  if (p !== undefined) out.progress = p;
+  return out;
+}
+
+/** The marker of a `next` link, or the last id when the link has none. */
+function nextMarker(body, snapshots) {
+  if (snapshots.length === 0) return null;
+  const next = (body.snapshots_links ?? []).find((l) => l && l.rel === 'next');
+  if (!next) return null;
+  const q = String(next.href ?? '').split('?')[1] ?? '';
+  const m = new URLSearchParams(q.split('#')[0]).get('marker');
+  return m ? m : snapshots[snapshots.length - 1].id;
+}
+
+/** A list body (parsed) → the CONTRACT's SnapshotPage. */
+export function normalizePage(body) {
+  const snapshots = body.snapshots.map(normalizeSnapshot);
+  return { snapshots, nextMarker: nextMarker(body, snapshots) };
+}
+
+/** The mock's default order: created_at descending, then id descending. */
+export function sortWire(list) {
+  const key = (s) => isoTimestamp(s.created_at);
+  return [...list].sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+}
+
+/** A minimal hand-written client: what a user would write instead of the package. */
+export async function refGetSnapshot({ endpoint, projectId, token, fetch: f = fetch }, id) {
+  const res = await f(`${endpoint}/v2/${encodeURIComponent(projectId)}/cloudsnapshots/${encodeURIComponent(id)}`, {
+    headers: token ? { 'X-Auth-Token': token, Accept: 'application/json' } : { Accept: 'application/json' },
+  });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return normalizeSnapshot((await res.json()).snapshot);
+}
+
+export async function refListSnapshots({ endpoint, projectId, token, fetch: f = fetch }, options = {}) {
+  const q = new URLSearchParams();
+  if (options.limit !== undefined) q.set('limit', String(options.limit));
+  if (options.marker !== undefined) q.set('marker', options.marker);
+  if (options.name !== undefined) q.set('name', options.name);
+  if (options.status !== undefined) q.set('status', options.status);
+  if (options.volumeId !== undefined) q.set('volume_id', options.volumeId);
+  const qs = q.toString().replaceAll('+', '%20');
+  const res = await f(`${endpoint}/v2/${encodeURIComponent(projectId)}/snapshots${qs ? `?${qs}` : ''}`, {
+    headers: token ? { 'X-Auth-Token': token, Accept: 'application/json' } : { Accept: 'application/json' },
+  });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return normalizePage(await res.json());
+}
