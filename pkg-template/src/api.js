@@ -44,15 +44,15 @@ function toError(e) {
 }
 
 function createApi(load, io) {
-  let module = null;
+  let loaded = null;
 
   /** The wasm exports, instantiated once; a failed load is tried again next call. */
   function wasm() {
-    if (!module) {
-      module = Promise.resolve()
+    if (!loaded) {
+      loaded = Promise.resolve()
         .then(load)
         .catch((err) => {
-          module = null;
+          loaded = null;
           throw new EvsError({
             kind: 'network',
             message: `could not load the evs-snapshots WebAssembly module: ${err && err.message ? err.message : err}`,
@@ -60,30 +60,26 @@ function createApi(load, io) {
           });
         });
     }
-    return module;
+    return loaded;
   }
 
   async function ready() {
     await wasm();
   }
 
-  async function getSnapshot(config, snapshotId) {
+  /** Runs one raw export and parses its JSON text; any failure becomes an EvsError. */
+  async function call(run) {
     const w = await wasm();
     try {
-      return JSON.parse(await w.get_snapshot(io, config, snapshotId));
+      return JSON.parse(await run(w));
     } catch (e) {
       throw toError(e);
     }
   }
 
-  async function listSnapshots(config, options) {
-    const w = await wasm();
-    try {
-      return JSON.parse(await w.list_snapshots(io, config, options));
-    } catch (e) {
-      throw toError(e);
-    }
-  }
+  const getSnapshot = (config, snapshotId) => call((w) => w.get_snapshot(io, config, snapshotId));
+  const listSnapshots = (config, options) => call((w) => w.list_snapshots(io, config, options));
+  const signRequest = (request, credentials, date) => call((w) => w.sign_request(io, request, credentials, date));
 
   async function* paginateSnapshots(config, options) {
     const w = await wasm();
@@ -101,15 +97,6 @@ function createApi(load, io) {
       }
     } finally {
       pager.free();
-    }
-  }
-
-  async function signRequest(request, credentials, date) {
-    const w = await wasm();
-    try {
-      return JSON.parse(w.sign_request(io, request, credentials, date));
-    } catch (e) {
-      throw toError(e);
     }
   }
 
