@@ -1,0 +1,1140 @@
+// The EVS snapshot dashboard: a table of snapshots with filters, paging,
+// details, connection settings and live progress, built on `evs-snapshots`.
+//
+// Everything the service sends reaches the DOM through dom.js's `h()`/`fill()`
+// (text nodes and attribute values), never as markup.
+
+import { getSnapshot, listSnapshots, EvsError } from 'evs-snapshots';
+import { h, fill, $, $$, icon } from './dom.js';
+import {
+  STATUSES,
+  BACKUP_KEY,
+  statusInfo,
+  isBackupSnapshot,
+  shortId,
+  describeTime,
+  localZoneName,
+  formatSize,
+  plural,
+} from './format.js';
+import {
+  DEFAULTS,
+  loadSettings,
+  saveSettings,
+  missingSecret,
+  toClientConfig,
+  describeConnection,
+} from './settings.js';
+import {
+  PAGE_SIZES,
+  readState,
+  writeState,
+  listOptions,
+  pageNumber,
+  hasFilters,
+  nextPage,
+  previousPage,
+} from './view-state.js';
+
+const LIVE_MS = 3000;
+const LIVE_KEY = 'evs-dashboard:live';
+const COLUMNS = 7;
+
+// ---------------------------------------------------------------- elements
+
+const el = {
+  body: document.body,
+  rows: $('#rows'),
+  table: $('#snapshot-table'),
+  tableWrap: $('#table-wrap'),
+  summary: $('#summary'),
+  banner: $('#banner'),
+  prev: $('#prev-btn'),
+  next: $('#next-btn'),
+  pageNo: $('#page-no'),
+  filters: $('#filters'),
+  fStatus: $('#f-status'),
+  fName: $('#f-name'),
+  fVolume: $('#f-volume'),
+  fLimit: $('#f-limit'),
+  clearFilters: $('#clear-filters'),
+  refresh: $('#refresh-btn'),
+  live: $('#live-toggle'),
+  liveNote: $('#live-note'),
+  liveNoteText: $('#live-note-text'),
+  details: $('#details'),
+  detailsTitle: $('#details-title'),
+  detailsBody: $('#details-body'),
+  detailsClose: $('#details-close'),
+  settingsBtn: $('#settings-btn'),
+  settings: $('#settings'),
+  settingsForm: $('#settings-form'),
+  toast: $('#toast'),
+};
+
+// ------------------------------------------------------------------- state
+
+let settings = loadSettings();
+let view = readState(location.search);
+/** The current page: { snapshots, nextMarker }, or null before the first answer. */
+let page = null;
+let pageError = null;
+let loading = false;
+let listCtrl = null;
+let listSeq = 0;
+let loads = 0;
+let liveTimer = null;
+let live = readLive();
+
+/** The details panel: which snapshot, its data, its error. */
+let detail = null;
+let detailSeq = 0;
+
+// --------------------------------------------------------------- utilities
+
+function readLive() {
+  try {
+    return localStorage.getItem(LIVE_KEY) !== 'off';
+  } catch {
+    return true;
+  }
+}
+
+function writeLive(on) {
+  try {
+    if (on) localStorage.removeItem(LIVE_KEY);
+    else localStorage.setItem(LIVE_KEY, 'off');
+  } catch {
+    // storage disabled: the toggle still works for this tab
+  }
+}
+
+function clientConfig(signal) {
+  return { ...toClientConfig(settings), signal };
+}
+
+function isAbort(e, ctrl) {
+  return ctrl.signal.aborted || (e && e.kind === 'aborted');
+}
+
+let toastTimer = null;
+function toast(text) {
+  el.toast.textContent = text;
+  el.toast.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => {
+    el.toast.hidden = true;
+  }, 2200);
+}
+
+function legacyCopy(text) {
+  const ta = h('textarea', { class: 'sr-only', readonly: true, 'aria-hidden': 'true' });
+  ta.value = text;
+  document.body.append(ta);
+  ta.select();
+  let ok = false;
+  try {
+    ok = document.execCommand('copy');
+  } catch {
+    ok = false;
+  }
+  ta.remove();
+  return ok;
+}
+
+async function copyText(text, what, button) {
+  let ok = false;
+  try {
+    if (!navigator.clipboard) throw new Error('no clipboard');
+    await navigator.clipboard.writeText(text);
+    ok = true;
+  } catch {
+    ok = legacyCopy(text);
+  }
+  toast(ok ? `Copied ${what}: ${text}` : `Could not copy the ${what}: select it and copy by hand`);
+  if (ok && button) {
+    button.classList.add('copied');
+    fill(button, icon('check'));
+    setTimeout(() => {
+      button.classList.remove('copied');
+      fill(button, icon('copy'));
+    }, 1500);
+  }
+}
+
+function copyButton(text, what, testid = 'copy-id') {
+  const btn = h(
+    'button',
+    {
+      type: 'button',
+      class: 'icon-btn copy-btn',
+      title: `Copy ${what}`,
+      'aria-label': `Copy ${what} ${text}`,
+      'data-testid': testid,
+      'data-copy': text,
+    },
+    icon('copy'),
+  );
+  btn.addEventListener('click', (e) => {
+    e.stopPropagation();
+    copyText(text, what, btn);
+  });
+  return btn;
+}
+
+function badge(snapshot) {
+  const { label, tone } = statusInfo(snapshot.status);
+  const pct =
+    snapshot.status === 'creating' && typeof snapshot.progress === 'number'
+      ? ` ${Math.round(snapshot.progress)}%`
+      : '';
+  return h(
+    'span',
+    {
+      class: `badge badge-${tone}`,
+      'data-testid': 'status-badge',
+      'data-status': snapshot.status,
+      title: tone === 'unknown' ? `Status not documented by EVS: "${snapshot.status}"` : `status: ${snapshot.status}`,
+    },
+    h('span', { class: 'badge-dot', 'aria-hidden': 'true' }),
+    label,
+    pct,
+  );
+}
+
+function timeEl(value, testid) {
+  const t = describeTime(value);
+  return h('time', { datetime: t.iso, title: t.title, 'data-testid': testid, 'data-utc': t.iso }, t.text);
+}
+
+function backupMarker() {
+  return h(
+    'span',
+    {
+      class: 'tag tag-backup',
+      title: `Made by a backup (metadata has ${BACKUP_KEY})`,
+      'data-testid': 'backup-marker',
+    },
+    icon('backup'),
+    'backup',
+  );
+}
+
+// ----------------------------------------------------------------- the URL
+
+function navigate(next, { push = true } = {}) {
+  view = next;
+  const url = `${location.pathname}${writeState(view)}${location.hash}`;
+  if (url === `${location.pathname}${location.search}${location.hash}`) return;
+  if (push) history.pushState(null, '', url);
+  else history.replaceState(null, '', url);
+}
+
+// ----------------------------------------------------------------- filters
+
+function syncFilterForm() {
+  el.fStatus.value = view.status;
+  el.fName.value = view.name;
+  el.fVolume.value = view.volumeId;
+  el.fLimit.value = String(view.limit);
+  el.clearFilters.disabled = !hasFilters(view);
+}
+
+function applyFilters(patch) {
+  const next = {
+    ...view,
+    status: el.fStatus.value,
+    name: el.fName.value,
+    volumeId: el.fVolume.value.trim(),
+    limit: Number(el.fLimit.value),
+    ...patch,
+    marker: null,
+    back: [],
+  };
+  if (detail) closeDetails({ restoreFocus: false, updateUrl: false });
+  next.snapshot = null;
+  navigate(next);
+  syncFilterForm();
+  load();
+}
+
+// -------------------------------------------------------------- the table
+
+function skeletonRows() {
+  const n = Math.min(view.limit, 10);
+  return Array.from({ length: n }, () =>
+    h(
+      'tr',
+      { class: 'row skeleton', 'aria-hidden': 'true' },
+      Array.from({ length: COLUMNS }, () => h('td', null, h('span', { class: 'bone' }))),
+    ),
+  );
+}
+
+function messageRow(kind, title, text, action) {
+  return h(
+    'tr',
+    { class: `message-row message-${kind}` },
+    h(
+      'td',
+      { colspan: COLUMNS },
+      h(
+        'div',
+        { class: 'message', 'data-testid': kind === 'empty' ? 'empty-state' : 'table-message' },
+        h('p', { class: 'message-title' }, title),
+        text ? h('p', { class: 'message-text' }, text) : null,
+        action,
+      ),
+    ),
+  );
+}
+
+function snapshotRow(s) {
+  const selected = detail && detail.id === s.id;
+  const tr = h(
+    'tr',
+    {
+      class: `row${selected ? ' selected' : ''}`,
+      tabindex: 0,
+      'aria-current': selected ? 'true' : null,
+      'aria-label': `${s.name || 'Unnamed snapshot'}, ${statusInfo(s.status).label}, ${formatSize(s.size)}`,
+      'data-testid': 'snapshot-row',
+      'data-id': s.id,
+      'data-status': s.status,
+    },
+    h(
+      'td',
+      { class: 'c-name', 'data-label': 'Name' },
+      h('div', { class: 'name-cell' },
+        h('span', { class: s.name ? 'name' : 'name unnamed', title: s.name || 'no name', 'data-testid': 'cell-name' }, s.name || '(no name)'),
+        isBackupSnapshot(s) ? backupMarker() : null,
+      ),
+    ),
+    h(
+      'td',
+      { class: 'c-id', 'data-label': 'ID' },
+      h('div', { class: 'id-cell' },
+        h('code', { title: s.id, 'data-testid': 'cell-id', 'data-full': s.id }, shortId(s.id)),
+        copyButton(s.id, 'snapshot ID'),
+      ),
+    ),
+    h('td', { class: 'c-status', 'data-label': 'Status' }, badge(s)),
+    h('td', { class: 'c-size', 'data-label': 'Size', 'data-testid': 'cell-size' }, formatSize(s.size)),
+    h(
+      'td',
+      { class: 'c-volume', 'data-label': 'Volume' },
+      s.volumeId
+        ? h('div', { class: 'id-cell' },
+            h('code', { title: s.volumeId, 'data-testid': 'cell-volume', 'data-full': s.volumeId }, shortId(s.volumeId)),
+            volumeFilterButton(s.volumeId),
+          )
+        : h('span', { class: 'muted', 'data-testid': 'cell-volume' }, '—'),
+    ),
+    h('td', { class: 'c-time', 'data-label': 'Created' }, timeEl(s.createdAt, 'cell-created')),
+    h('td', { class: 'c-time', 'data-label': 'Updated' }, timeEl(s.updatedAt, 'cell-updated')),
+  );
+  tr.addEventListener('click', (e) => {
+    if (e.target.closest('button, a')) return;
+    if (String(window.getSelection?.() ?? '').length > 0) return; // selecting text, not opening
+    openDetails(s.id, { opener: tr });
+  });
+  tr.addEventListener('keydown', (e) => onRowKey(e, tr, s));
+  return tr;
+}
+
+function volumeFilterButton(volumeId) {
+  const btn = h(
+    'button',
+    {
+      type: 'button',
+      class: 'icon-btn',
+      title: 'Show only this volume\u2019s snapshots',
+      'aria-label': `Show only the snapshots of volume ${volumeId}`,
+      'data-testid': 'filter-by-volume',
+    },
+    icon('filter'),
+  );
+  btn.addEventListener('click', (e) => {
+    e.stopPropagation();
+    el.fVolume.value = volumeId;
+    applyFilters({ volumeId });
+  });
+  return btn;
+}
+
+function onRowKey(e, tr, s) {
+  if (e.target !== tr) return; // keys on the buttons inside the row are theirs
+  const rows = $$('tr.row[data-id]', el.rows);
+  const i = rows.indexOf(tr);
+  let to = null;
+  switch (e.key) {
+    case 'Enter':
+    case ' ':
+      e.preventDefault();
+      openDetails(s.id, { opener: tr });
+      return;
+    case 'ArrowDown':
+      to = rows[i + 1];
+      break;
+    case 'ArrowUp':
+      to = rows[i - 1];
+      break;
+    case 'Home':
+      to = rows[0];
+      break;
+    case 'End':
+      to = rows[rows.length - 1];
+      break;
+    default:
+      return;
+  }
+  e.preventDefault();
+  to?.focus();
+}
+
+function renderTable() {
+  const focusedId = document.activeElement?.closest?.('tr.row[data-id]')?.dataset.id ?? null;
+  const focusWasRow = document.activeElement?.matches?.('tr.row[data-id]') ?? false;
+  let rows;
+  if (pageError) {
+    rows = [messageRow('error', 'Snapshots could not be loaded.', 'See the message above; Retry tries again.')];
+  } else if (!page) {
+    rows = skeletonRows();
+  } else if (page.snapshots.length === 0) {
+    const n = pageNumber(view);
+    rows = [
+      messageRow(
+        'empty',
+        'No snapshots match',
+        n > 1
+          ? 'This page is empty: there are no more snapshots.'
+          : hasFilters(view)
+            ? 'No snapshot has exactly these filters. Names match exactly, not by prefix.'
+            : 'This project has no snapshots yet.',
+        n > 1
+          ? h('button', { type: 'button', class: 'btn', onclick: goPrevious }, 'Previous page')
+          : hasFilters(view)
+            ? h('button', { type: 'button', class: 'btn', 'data-testid': 'empty-clear-filters', onclick: clearFilters }, 'Clear filters')
+            : null,
+      ),
+    ];
+  } else {
+    rows = page.snapshots.map(snapshotRow);
+  }
+  fill(el.rows, rows);
+  if (focusedId && focusWasRow) {
+    const again = el.rows.querySelector(`tr.row[data-id="${CSS.escape(focusedId)}"]`);
+    again?.focus({ preventScroll: true });
+  }
+  renderSummary();
+  renderPager();
+  renderLiveNote();
+}
+
+function renderSummary() {
+  const parts = [];
+  if (page && !pageError && page.snapshots.length > 0) {
+    const from = (pageNumber(view) - 1) * view.limit + 1;
+    const to = from + page.snapshots.length - 1;
+    parts.push(`Showing ${from}–${to}${page.nextMarker ? '' : ` (last page)`}`);
+  } else if (page && !pageError) {
+    parts.push('Nothing to show');
+  } else if (!pageError) {
+    parts.push('Loading…');
+  }
+  const f = [];
+  if (view.status) f.push(`status ${statusInfo(view.status).label.toLowerCase()}`);
+  if (view.name) f.push(`name “${view.name}”`);
+  if (view.volumeId) f.push(`volume ${shortId(view.volumeId)}`);
+  if (f.length) parts.push(`filtered by ${f.join(', ')}`);
+  el.summary.textContent = parts.join(' · ');
+}
+
+function renderPager() {
+  el.prev.disabled = loading || !view.marker;
+  el.next.disabled = loading || !!pageError || !page || !page.nextMarker;
+  el.pageNo.textContent = `Page ${pageNumber(view)}`;
+}
+
+function setLoading(on) {
+  loading = on;
+  el.tableWrap.classList.toggle('is-loading', on);
+  el.tableWrap.setAttribute('aria-busy', on ? 'true' : 'false');
+  el.refresh.disabled = on;
+  renderPager();
+}
+
+function setPageState() {
+  el.body.dataset.state = loading ? 'loading' : pageError ? 'error' : page && page.snapshots.length === 0 ? 'empty' : 'ready';
+}
+
+// ------------------------------------------------------------ the banner
+
+function fact(label, value, testid) {
+  const missing = value === undefined || value === null || value === '';
+  return [
+    h('dt', null, label),
+    h('dd', { 'data-testid': testid, class: missing ? 'muted' : null }, missing ? '—' : String(value)),
+  ];
+}
+
+function errorHint(e) {
+  if (!e || typeof e !== 'object') return null;
+  switch (e.kind) {
+    case 'invalid_input':
+      return 'The request was not sent: check the connection settings and filters.';
+    case 'network':
+      return 'The service could not be reached. Check the endpoint; another origin must allow this page (CORS).';
+    case 'timeout':
+      return 'The service did not answer in time.';
+    case 'invalid_response':
+      return 'The service answered with something that is not an EVS snapshot response.';
+    case 'http':
+      if (e.status === 401 || e.status === 403) return 'The service refused the credentials: check them in Connection.';
+      if (e.status === 404) return 'Not found: check the project ID and the endpoint.';
+      if (e.status === 429) return 'Too many requests: wait a moment, then retry.';
+      return e.retryable ? 'This may be temporary: the client already retried it.' : null;
+    default:
+      return null;
+  }
+}
+
+/** An EvsError's facts: kind, status, code, error type, request ID. */
+function errorFacts(e, prefix = 'error') {
+  const requestId = e && e.requestId;
+  return h(
+    'dl',
+    { class: 'facts' },
+    fact('Kind', e && e.kind, `${prefix}-kind`),
+    fact('HTTP status', e && e.status, `${prefix}-status`),
+    fact('Code', e && e.code, `${prefix}-code`),
+    e && e.errorType ? fact('Error type', e.errorType, `${prefix}-error-type`) : null,
+    h('dt', null, 'Request ID'),
+    h(
+      'dd',
+      { class: requestId ? 'with-copy' : 'muted' },
+      h('code', { 'data-testid': `${prefix}-request-id` }, requestId || '—'),
+      requestId ? copyButton(requestId, 'request ID', `${prefix}-copy-request-id`) : null,
+    ),
+  );
+}
+
+function showError(e) {
+  const evs = e instanceof EvsError;
+  const message = e && e.message ? e.message : String(e);
+  const hint = errorHint(e);
+  el.banner.className = 'banner banner-error';
+  fill(
+    el.banner,
+    h('div', { class: 'banner-icon' }, icon('alert')),
+    h(
+      'div',
+      { class: 'banner-body' },
+      h('p', { class: 'banner-title' }, evs ? 'Could not load snapshots' : 'Something went wrong'),
+      h('p', { class: 'banner-message', 'data-testid': 'error-message' }, message),
+      errorFacts(e),
+      hint ? h('p', { class: 'banner-hint' }, hint) : null,
+    ),
+    h(
+      'div',
+      { class: 'banner-actions' },
+      h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'retry', onclick: () => load() }, icon('refresh'), 'Retry'),
+      e && (e.kind === 'invalid_input' || e.kind === 'network' || e.status === 401 || e.status === 403)
+        ? h('button', { type: 'button', class: 'btn', onclick: openSettings }, 'Connection settings')
+        : null,
+    ),
+  );
+  el.banner.hidden = false;
+}
+
+function showNotice(text) {
+  el.banner.className = 'banner banner-info';
+  fill(
+    el.banner,
+    h('div', { class: 'banner-icon' }, icon('settings')),
+    h(
+      'div',
+      { class: 'banner-body' },
+      h('p', { class: 'banner-title' }, 'Credentials needed'),
+      h('p', { class: 'banner-message', 'data-testid': 'notice-message' }, text, ' Secrets are not remembered on this device unless you ask for it.'),
+    ),
+    h(
+      'div',
+      { class: 'banner-actions' },
+      h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'notice-settings', onclick: openSettings }, 'Connection settings'),
+    ),
+  );
+  el.banner.hidden = false;
+}
+
+function hideBanner() {
+  el.banner.hidden = true;
+  el.banner.replaceChildren();
+}
+
+// -------------------------------------------------------------- loading
+
+/**
+ * Loads the page `view` describes. `silent` (live refresh) keeps the table
+ * as it is while the request runs instead of showing the loading state.
+ */
+async function load({ silent = false } = {}) {
+  clearTimeout(liveTimer);
+  liveTimer = null;
+  listCtrl?.abort();
+  const ctrl = new AbortController();
+  listCtrl = ctrl;
+  const seq = ++listSeq;
+
+  const missing = missingSecret(settings);
+  if (missing) {
+    page = null;
+    pageError = null;
+    setLoading(false);
+    showNotice(missing);
+    fill(el.rows, messageRow('notice', 'Not connected.', missing));
+    renderSummary();
+    renderPager();
+    el.body.dataset.state = 'needs-settings';
+    el.body.dataset.loads = String(++loads);
+    return;
+  }
+
+  if (!silent) {
+    setLoading(true);
+    setPageState();
+    if (!page || pageError) {
+      pageError = null;
+      page = null;
+      renderTable(); // skeleton rows of the page's height
+    }
+  }
+  let result = null;
+  let error = null;
+  try {
+    result = await listSnapshots(clientConfig(ctrl.signal), listOptions(view));
+  } catch (e) {
+    error = e;
+  }
+  if (seq !== listSeq) return; // a newer load took over
+  if (error && isAbort(error, ctrl)) return;
+  listCtrl = null;
+  if (error) {
+    pageError = error;
+    page = null;
+    showError(error);
+  } else {
+    pageError = null;
+    page = result;
+    hideBanner();
+  }
+  setLoading(false);
+  renderTable();
+  setPageState();
+  el.body.dataset.loads = String(++loads);
+  scheduleLive();
+}
+
+function goNext() {
+  if (!page || !page.nextMarker || loading) return;
+  if (detail) closeDetails({ restoreFocus: false, updateUrl: false });
+  navigate(nextPage(view, page.nextMarker));
+  load().then(() => el.table.focus({ preventScroll: true }));
+  el.table.scrollIntoView({ block: 'nearest' });
+}
+
+function goPrevious() {
+  if (!view.marker || loading) return;
+  if (detail) closeDetails({ restoreFocus: false, updateUrl: false });
+  navigate(previousPage(view));
+  load().then(() => el.table.focus({ preventScroll: true }));
+  el.table.scrollIntoView({ block: 'nearest' });
+}
+
+function clearFilters() {
+  el.fStatus.value = '';
+  el.fName.value = '';
+  el.fVolume.value = '';
+  applyFilters({ status: '', name: '', volumeId: '' });
+}
+
+// ----------------------------------------------------------- live progress
+
+function creatingCount() {
+  let n = page && !pageError ? page.snapshots.filter((s) => s.status === 'creating').length : 0;
+  if (detail && detail.snapshot && detail.snapshot.status === 'creating' && !page?.snapshots.some((s) => s.id === detail.id)) n += 1;
+  return n;
+}
+
+function renderLiveNote() {
+  const n = creatingCount();
+  el.body.dataset.live = live ? 'on' : 'off';
+  if (n === 0) {
+    el.liveNote.hidden = true;
+    el.body.dataset.liveActive = 'no';
+    return;
+  }
+  el.liveNote.hidden = false;
+  el.liveNote.classList.toggle('paused', !live);
+  el.liveNoteText.textContent = live
+    ? `${plural(n, 'snapshot')} creating · refreshing every ${LIVE_MS / 1000} s`
+    : `${plural(n, 'snapshot')} creating · live progress is off`;
+  el.body.dataset.liveActive = live ? 'yes' : 'no';
+}
+
+function scheduleLive() {
+  clearTimeout(liveTimer);
+  liveTimer = null;
+  renderLiveNote();
+  if (!live || document.hidden || pageError || loading) return;
+  if (creatingCount() === 0) return;
+  liveTimer = setTimeout(liveTick, LIVE_MS);
+}
+
+function liveTick() {
+  liveTimer = null;
+  const jobs = [load({ silent: true })];
+  if (detail && !detail.loading && detail.snapshot?.status === 'creating') jobs.push(fetchDetails({ silent: true }));
+  return Promise.all(jobs);
+}
+
+// --------------------------------------------------------------- details
+
+function openDetails(id, { opener = null } = {}) {
+  if (!id) return;
+  const fromList = page?.snapshots.find((s) => s.id === id) ?? null;
+  const same = detail && detail.id === id;
+  detail = {
+    id,
+    opener: opener ?? (same ? detail.opener : null),
+    snapshot: same ? detail.snapshot : fromList,
+    full: same ? detail.full : false,
+    error: null,
+    loading: true,
+    ctrl: null,
+  };
+  if (view.snapshot !== id) navigate({ ...view, snapshot: id }, { push: false });
+  for (const tr of $$('tr.row[data-id]', el.rows)) {
+    const sel = tr.dataset.id === id;
+    tr.classList.toggle('selected', sel);
+    if (sel) tr.setAttribute('aria-current', 'true');
+    else tr.removeAttribute('aria-current');
+  }
+  el.details.hidden = false;
+  el.body.classList.add('details-open');
+  renderDetails();
+  el.detailsClose.focus({ preventScroll: true });
+  fetchDetails();
+}
+
+function closeDetails({ restoreFocus = true, updateUrl = true } = {}) {
+  if (!detail) return;
+  detail.ctrl?.abort();
+  const { id, opener } = detail;
+  detail = null;
+  detailSeq++;
+  el.details.hidden = true;
+  el.details.dataset.state = 'closed';
+  el.body.classList.remove('details-open');
+  for (const tr of $$('tr.row.selected', el.rows)) {
+    tr.classList.remove('selected');
+    tr.removeAttribute('aria-current');
+  }
+  if (updateUrl && view.snapshot) navigate({ ...view, snapshot: null }, { push: false });
+  if (restoreFocus) {
+    const row =
+      (opener && opener.isConnected && opener) ||
+      el.rows.querySelector(`tr.row[data-id="${CSS.escape(id)}"]`);
+    (row || el.table).focus({ preventScroll: false });
+  }
+  scheduleLive();
+}
+
+async function fetchDetails({ silent = false } = {}) {
+  const d = detail;
+  if (!d) return;
+  d.ctrl?.abort();
+  const ctrl = new AbortController();
+  d.ctrl = ctrl;
+  const seq = ++detailSeq;
+  if (!silent) {
+    d.loading = true;
+    renderDetails();
+  }
+  let snap = null;
+  let error = null;
+  const missing = missingSecret(settings);
+  try {
+    if (missing) throw new Error(missing);
+    snap = await getSnapshot(clientConfig(ctrl.signal), d.id);
+  } catch (e) {
+    error = e;
+  }
+  if (seq !== detailSeq || detail !== d) return;
+  if (error && isAbort(error, ctrl)) return;
+  d.loading = false;
+  if (error) {
+    d.error = error;
+  } else {
+    d.error = null;
+    d.snapshot = snap;
+    d.full = true;
+  }
+  renderDetails();
+  scheduleLive();
+}
+
+function progressBar(s) {
+  const known = typeof s.progress === 'number';
+  const pct = known ? Math.max(0, Math.min(100, s.progress)) : null;
+  return h(
+    'div',
+    { class: 'progress-block' },
+    h(
+      'div',
+      {
+        class: `progress${known ? '' : ' indeterminate'}`,
+        role: 'progressbar',
+        'aria-label': 'Creation progress',
+        'aria-valuemin': 0,
+        'aria-valuemax': 100,
+        'aria-valuenow': known ? pct : null,
+        'data-testid': 'details-progress',
+        'data-progress': known ? pct : null,
+      },
+      h('div', { class: 'progress-fill', style: known ? `width: ${pct}%` : null }),
+    ),
+    h(
+      'p',
+      { class: 'progress-label' },
+      known ? `${Math.round(pct)}% created` : 'Creating…',
+      live ? ' · updates live' : ' · live progress is off',
+    ),
+  );
+}
+
+const KNOWN_FIELDS = new Set([
+  'id', 'name', 'description', 'status', 'size', 'volumeId', 'createdAt', 'updatedAt', 'metadata', 'projectId', 'progress',
+]);
+
+function detailRow(label, value, testid, extra) {
+  const missing = value === undefined || value === null || value === '';
+  return [
+    h('dt', null, label),
+    h(
+      'dd',
+      { 'data-testid': testid },
+      value instanceof Node ? value : h('span', { class: missing ? 'muted' : null }, missing ? '—' : String(value)),
+      extra ?? null,
+    ),
+  ];
+}
+
+function timeDetail(value, testid) {
+  const t = describeTime(value);
+  return h(
+    'span',
+    { class: 'time-detail' },
+    h('time', { datetime: t.iso, title: t.title, 'data-testid': testid }, t.text),
+    t.iso ? h('span', { class: 'utc' }, t.title) : null,
+  );
+}
+
+function renderDetails() {
+  const d = detail;
+  if (!d) return;
+  const s = d.snapshot;
+  el.details.dataset.state = d.error ? 'error' : d.loading || !d.full ? 'loading' : 'ready';
+  el.details.dataset.id = d.id;
+  el.detailsTitle.textContent = s ? s.name || '(no name)' : shortId(d.id);
+  el.detailsTitle.title = s ? s.name : d.id;
+
+  const parts = [];
+  if (d.error) {
+    const e = d.error;
+    parts.push(
+      h(
+        'div',
+        { class: 'inline-error', role: 'alert', 'data-testid': 'details-error' },
+        h('p', { class: 'banner-title' }, icon('alert'), 'Could not load this snapshot'),
+        h('p', { class: 'banner-message', 'data-testid': 'details-error-message' }, e && e.message ? e.message : String(e)),
+        e instanceof EvsError ? errorFacts(e, 'details-error') : null,
+        h('button', { type: 'button', class: 'btn', 'data-testid': 'details-retry', onclick: () => fetchDetails() }, icon('refresh'), 'Retry'),
+      ),
+    );
+  }
+  if (!s) {
+    if (!d.error) parts.push(h('div', { class: 'details-skeleton', 'aria-label': 'Loading' }, Array.from({ length: 8 }, () => h('span', { class: 'bone' }))));
+    fill(el.detailsBody, parts);
+    return;
+  }
+  if (d.loading && !d.error) {
+    parts.push(h('p', { class: 'loading-note', 'data-testid': 'details-loading' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Loading the full record…'));
+  }
+
+  const head = h(
+    'div',
+    { class: 'details-status' },
+    badge(s),
+    isBackupSnapshot(s) ? backupMarker() : null,
+  );
+  parts.push(head);
+  if (s.status === 'creating') parts.push(progressBar(s));
+
+  const extra = Object.keys(s).filter((k) => !KNOWN_FIELDS.has(k));
+  parts.push(
+    h(
+      'dl',
+      { class: 'kv', 'data-testid': 'details-fields' },
+      detailRow('Name', s.name, 'details-name'),
+      detailRow('ID', h('code', { class: 'wrap' }, s.id), 'details-id', copyButton(s.id, 'snapshot ID', 'details-copy-id')),
+      detailRow('Status', h('span', null, statusInfo(s.status).label, h('code', { class: 'raw' }, s.status || '""')), 'details-status'),
+      detailRow('Progress', typeof s.progress === 'number' ? `${s.progress}%` : null, 'details-progress-value'),
+      detailRow('Size', formatSize(s.size), 'details-size'),
+      detailRow(
+        'Volume ID',
+        s.volumeId ? h('code', { class: 'wrap' }, s.volumeId) : null,
+        'details-volume',
+        s.volumeId ? copyButton(s.volumeId, 'volume ID', 'details-copy-volume') : null,
+      ),
+      detailRow('Description', s.description, 'details-description'),
+      detailRow('Created', timeDetail(s.createdAt, 'details-created'), 'details-created-row'),
+      detailRow('Updated', timeDetail(s.updatedAt, 'details-updated'), 'details-updated-row'),
+      detailRow('Project ID', s.projectId ? h('code', { class: 'wrap' }, s.projectId) : null, 'details-project'),
+      detailRow('Made by a backup', isBackupSnapshot(s) ? `Yes (${BACKUP_KEY})` : 'No', 'details-backup'),
+      extra.map((k) => detailRow(k, typeof s[k] === 'string' ? s[k] : JSON.stringify(s[k]), `details-extra-${k}`)),
+    ),
+  );
+
+  const md = Object.entries(s.metadata ?? {});
+  parts.push(
+    h('h3', { class: 'section-title' }, 'Metadata ', h('span', { class: 'count' }, String(md.length))),
+    md.length
+      ? h(
+          'dl',
+          { class: 'kv metadata', 'data-testid': 'details-metadata' },
+          md.map(([k, v]) => [
+            h('dt', { 'data-testid': 'metadata-key' }, h('code', null, k)),
+            h('dd', { 'data-testid': 'metadata-value' }, h('code', { class: 'wrap' }, v)),
+          ]),
+        )
+      : h('p', { class: 'muted', 'data-testid': 'details-metadata-empty' }, 'No metadata.'),
+  );
+
+  const json = h('pre', { class: 'json', 'data-testid': 'details-json' });
+  json.textContent = JSON.stringify(s, null, 2);
+  parts.push(h('details', { class: 'raw-json' }, h('summary', null, 'As returned by getSnapshot (JSON)'), json));
+
+  if (s.volumeId && s.volumeId !== view.volumeId) {
+    parts.push(
+      h(
+        'p',
+        { class: 'details-actions' },
+        h('button', {
+          type: 'button',
+          class: 'btn',
+          'data-testid': 'details-filter-volume',
+          onclick: () => {
+            el.fVolume.value = s.volumeId;
+            applyFilters({ volumeId: s.volumeId });
+          },
+        }, icon('filter'), 'All snapshots of this volume'),
+      ),
+    );
+  }
+  fill(el.detailsBody, parts);
+}
+
+// -------------------------------------------------------------- settings
+
+function setRadio(name, value) {
+  for (const r of el.settingsForm.elements[name]) r.checked = r.value === value;
+}
+
+function radioValue(name) {
+  return [...el.settingsForm.elements[name]].find((r) => r.checked)?.value;
+}
+
+function settingsFromForm() {
+  const f = el.settingsForm.elements;
+  return {
+    target: radioValue('target') ?? 'endpoint',
+    endpoint: f.endpoint.value.trim(),
+    region: f.region.value.trim(),
+    projectId: f.projectId.value.trim(),
+    auth: radioValue('auth') ?? 'none',
+    token: f.token.value,
+    accessKey: f.accessKey.value.trim(),
+    secretKey: f.secretKey.value,
+    securityToken: f.securityToken.value,
+    rememberSecrets: f.rememberSecrets.checked,
+  };
+}
+
+function fillSettingsForm(s) {
+  const f = el.settingsForm.elements;
+  setRadio('target', s.target);
+  setRadio('auth', s.auth);
+  f.endpoint.value = s.endpoint;
+  f.region.value = s.region;
+  f.projectId.value = s.projectId;
+  f.token.value = s.token;
+  f.accessKey.value = s.accessKey;
+  f.secretKey.value = s.secretKey;
+  f.securityToken.value = s.securityToken;
+  f.rememberSecrets.checked = s.rememberSecrets;
+  syncSettingsVisibility();
+}
+
+function syncSettingsVisibility() {
+  const target = radioValue('target');
+  const auth = radioValue('auth');
+  for (const node of $$('[data-when-target]', el.settingsForm)) node.hidden = node.dataset.whenTarget !== target;
+  for (const node of $$('[data-when-auth]', el.settingsForm)) node.hidden = !node.dataset.whenAuth.split(' ').includes(auth);
+  const f = el.settingsForm.elements;
+  f.endpoint.required = target === 'endpoint';
+  f.region.required = target === 'region';
+  f.token.required = auth === 'token';
+  f.accessKey.required = auth === 'aksk';
+  f.secretKey.required = auth === 'aksk';
+}
+
+function openSettings() {
+  fillSettingsForm(settings);
+  if (!el.settings.open) el.settings.showModal();
+  el.settingsForm.elements.projectId.focus();
+}
+
+function validateSettings(s) {
+  const f = el.settingsForm.elements;
+  f.endpoint.setCustomValidity(
+    s.target === 'endpoint' && s.endpoint && !/^(https?:\/\/[^\s?#]+|\/[^\s?#]*)$/i.test(s.endpoint)
+      ? 'An http(s) URL or a path beginning with /, without a query or fragment.'
+      : '',
+  );
+  f.region.setCustomValidity(
+    s.target === 'region' && s.region && !/^[a-z0-9-]+$/.test(s.region) ? 'Lower-case letters, digits and "-", such as ap-southeast-1.' : '',
+  );
+  return el.settingsForm.reportValidity();
+}
+
+function saveSettingsFromForm() {
+  const next = settingsFromForm();
+  if (!validateSettings(next)) return;
+  const changedTarget =
+    next.target !== settings.target ||
+    next.endpoint !== settings.endpoint ||
+    next.region !== settings.region ||
+    next.projectId !== settings.projectId;
+  settings = saveSettings(next);
+  el.settings.close('saved');
+  renderConnection();
+  toast(
+    settings.auth !== 'none' && !settings.rememberSecrets
+      ? 'Connection saved. Secrets are kept in this tab only.'
+      : 'Connection saved.',
+  );
+  if (changedTarget && (view.marker || view.snapshot)) {
+    if (detail) closeDetails({ restoreFocus: false, updateUrl: false });
+    navigate({ ...view, marker: null, back: [], snapshot: null });
+  }
+  load();
+  if (detail) fetchDetails();
+}
+
+function renderConnection() {
+  const c = describeConnection(settings);
+  $('[data-testid="connection-where"]').textContent = c.where;
+  $('[data-testid="connection-project"]').textContent = c.project || '(none)';
+  $('[data-testid="connection-auth"]').textContent = c.auth;
+}
+
+// ------------------------------------------------------------------ wiring
+
+function init() {
+  for (const span of $$('[data-icon]')) span.replaceWith(icon(span.dataset.icon));
+
+  fill(
+    el.fStatus,
+    h('option', { value: '' }, 'All statuses'),
+    STATUSES.map((s) => h('option', { value: s }, statusInfo(s).label)),
+  );
+  fill(el.fLimit, PAGE_SIZES.map((n) => h('option', { value: n }, `${n} per page`)));
+  syncFilterForm();
+
+  const zone = localZoneName();
+  $('#tz-footer').textContent = zone;
+  const short = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' })
+    .formatToParts(new Date())
+    .find((p) => p.type === 'timeZoneName')?.value;
+  const tz = $('[data-testid="tz-name"]');
+  tz.textContent = short ? `(${short})` : '';
+  tz.title = `Times in ${zone}; hover a time for UTC`;
+
+  renderConnection();
+  el.live.checked = live;
+
+  el.filters.addEventListener('submit', (e) => {
+    e.preventDefault();
+    applyFilters({});
+  });
+  el.fStatus.addEventListener('change', () => applyFilters({}));
+  el.fLimit.addEventListener('change', () => applyFilters({}));
+  el.clearFilters.addEventListener('click', clearFilters);
+  el.prev.addEventListener('click', goPrevious);
+  el.next.addEventListener('click', goNext);
+  el.refresh.addEventListener('click', () => {
+    load();
+    if (detail) fetchDetails();
+  });
+  el.live.addEventListener('change', () => {
+    live = el.live.checked;
+    writeLive(live);
+    toast(live ? 'Live progress on' : 'Live progress off');
+    scheduleLive();
+    if (detail) renderDetails();
+  });
+  el.detailsClose.addEventListener('click', () => closeDetails());
+
+  el.settingsBtn.addEventListener('click', openSettings);
+  $('#settings-close').addEventListener('click', () => el.settings.close('cancel'));
+  $('#settings-cancel').addEventListener('click', () => el.settings.close('cancel'));
+  $('#settings-reset').addEventListener('click', () => fillSettingsForm({ ...DEFAULTS }));
+  el.settingsForm.addEventListener('change', (e) => {
+    if (e.target.name === 'target' || e.target.name === 'auth') syncSettingsVisibility();
+  });
+  el.settingsForm.addEventListener('input', (e) => e.target.setCustomValidity?.(''));
+  el.settingsForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    saveSettingsFromForm();
+  });
+  el.settings.addEventListener('close', () => el.settingsBtn.focus({ preventScroll: true }));
+
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || e.defaultPrevented) return;
+    if (el.settings.open) return; // the dialog closes itself
+    if (detail) {
+      e.preventDefault();
+      closeDetails();
+    }
+  });
+  window.addEventListener('popstate', () => {
+    view = readState(location.search);
+    syncFilterForm();
+    if (view.snapshot && (!detail || detail.id !== view.snapshot)) openDetails(view.snapshot);
+    else if (!view.snapshot && detail) closeDetails({ restoreFocus: false, updateUrl: false });
+    load();
+  });
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden && liveTimer === null && !loading) scheduleLive();
+    else if (document.hidden) {
+      clearTimeout(liveTimer);
+      liveTimer = null;
+    }
+  });
+
+  load();
+  if (view.snapshot) openDetails(view.snapshot);
+}
+
+init();

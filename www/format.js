@@ -1,0 +1,103 @@
+// Pure formatting helpers for the dashboard: no DOM, no package.
+
+/** The seven statuses EVS documents, in the order the status filter lists them. */
+export const STATUSES = [
+  'available',
+  'creating',
+  'backing-up',
+  'rollbacking',
+  'deleting',
+  'error',
+  'error_deleting',
+];
+
+const STATUS_LABELS = {
+  available: 'Available',
+  creating: 'Creating',
+  'backing-up': 'Backing up',
+  rollbacking: 'Rolling back',
+  deleting: 'Deleting',
+  error: 'Error',
+  error_deleting: 'Error deleting',
+};
+
+/** A status's label and its badge tone (`unknown` for anything not documented). */
+export function statusInfo(status) {
+  if (Object.prototype.hasOwnProperty.call(STATUS_LABELS, status)) {
+    return { label: STATUS_LABELS[status], tone: status };
+  }
+  return { label: status ? String(status) : 'unknown', tone: 'unknown' };
+}
+
+/** The metadata key EVS sets on snapshots made automatically by a cloud-server backup. */
+export const BACKUP_KEY = '__system__enableActive';
+
+export function isBackupSnapshot(snapshot) {
+  const md = snapshot && snapshot.metadata;
+  return !!md && Object.prototype.hasOwnProperty.call(md, BACKUP_KEY);
+}
+
+/** A long ID shortened for a table cell: its first 8 characters and an ellipsis. */
+export function shortId(id) {
+  const s = String(id ?? '');
+  return s.length > 12 ? `${s.slice(0, 8)}…` : s;
+}
+
+const PARTS = {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+};
+
+let localFormat = null;
+
+/**
+ * The display rule for a timestamp: `YYYY-MM-DD HH:mm:ss` in the viewer's
+ * time zone (or `timeZone`, when given). The tests compute the expected text
+ * with the same rule and an explicit zone.
+ */
+export function formatLocal(date, timeZone) {
+  const fmt = timeZone
+    ? new Intl.DateTimeFormat('en-US', { ...PARTS, timeZone })
+    : (localFormat ??= new Intl.DateTimeFormat('en-US', PARTS));
+  const p = Object.fromEntries(fmt.formatToParts(date).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+}
+
+/**
+ * A timestamp from the package (ISO 8601 UTC, or an unreadable value passed
+ * through unchanged, or null) → what a cell shows and what its hover says.
+ */
+export function describeTime(value) {
+  if (value === null || value === undefined || value === '') {
+    return { text: '—', title: 'not set', iso: null };
+  }
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) {
+    return { text: String(value), title: 'The service sent a value that is not a timestamp', iso: null };
+  }
+  const iso = d.toISOString();
+  return { text: formatLocal(d), title: `${iso.replace('T', ' ').replace('Z', ' UTC')}`, iso };
+}
+
+/** The viewer's time zone name, for the table caption. */
+export function localZoneName() {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'local time';
+  } catch {
+    return 'local time';
+  }
+}
+
+export function formatSize(size) {
+  return typeof size === 'number' && Number.isFinite(size) ? `${size} GB` : String(size ?? '—');
+}
+
+/** `n` of something, pluralised. */
+export function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}

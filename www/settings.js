@@ -1,0 +1,119 @@
+// Connection settings: what the dashboard talks to and how it authenticates.
+//
+// Kept in localStorage under STORAGE_KEY. The IAM token, the secret key and
+// the security token are written there ONLY when the user ticks "remember
+// secrets on this device"; otherwise they live in this tab's memory and are
+// gone on reload. (The access key ID is an identifier, not a secret.)
+
+export const STORAGE_KEY = 'evs-dashboard:connection';
+
+/** The built-in mock EVS service on the page's own origin (`make demo`). */
+export const DEFAULTS = Object.freeze({
+  target: 'endpoint', // 'endpoint' | 'region'
+  endpoint: '/evs',
+  region: 'ap-southeast-1',
+  projectId: '0c2eba2c5af04d3f9e9d0d410b371fde',
+  auth: 'none', // 'none' | 'token' | 'aksk'
+  token: '',
+  accessKey: '',
+  secretKey: '',
+  securityToken: '',
+  rememberSecrets: false,
+});
+
+const SECRET_FIELDS = ['token', 'secretKey', 'securityToken'];
+const TARGETS = ['endpoint', 'region'];
+const AUTHS = ['none', 'token', 'aksk'];
+
+function clean(raw) {
+  const s = { ...DEFAULTS };
+  if (!raw || typeof raw !== 'object') return s;
+  for (const k of Object.keys(DEFAULTS)) {
+    if (k === 'rememberSecrets') s[k] = raw[k] === true;
+    else if (typeof raw[k] === 'string') s[k] = raw[k];
+  }
+  if (!TARGETS.includes(s.target)) s.target = DEFAULTS.target;
+  if (!AUTHS.includes(s.auth)) s.auth = DEFAULTS.auth;
+  return s;
+}
+
+function storage() {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null; // storage disabled by the browser
+  }
+}
+
+/** The remembered settings, or the defaults. */
+export function loadSettings() {
+  const st = storage();
+  if (!st) return { ...DEFAULTS };
+  try {
+    return clean(JSON.parse(st.getItem(STORAGE_KEY) ?? 'null'));
+  } catch {
+    return { ...DEFAULTS };
+  }
+}
+
+/** Remembers `settings`, leaving the secrets out unless `rememberSecrets`. */
+export function saveSettings(settings) {
+  const s = clean(settings);
+  const stored = { ...s };
+  if (!s.rememberSecrets) for (const k of SECRET_FIELDS) delete stored[k];
+  // Only the fields the chosen auth uses.
+  if (s.auth !== 'token') delete stored.token;
+  if (s.auth !== 'aksk') for (const k of ['accessKey', 'secretKey', 'securityToken']) delete stored[k];
+  const st = storage();
+  if (st) {
+    try {
+      st.setItem(STORAGE_KEY, JSON.stringify(stored));
+    } catch {
+      // quota or privacy mode: settings then last for this tab only
+    }
+  }
+  return s;
+}
+
+export function forgetSettings() {
+  try {
+    storage()?.removeItem(STORAGE_KEY);
+  } catch {
+    // ignore
+  }
+  return { ...DEFAULTS };
+}
+
+/** What is missing before a call can be made, as a sentence; null when nothing is. */
+export function missingSecret(s) {
+  if (s.auth === 'token' && !s.token) return 'Enter an IAM token in the connection settings.';
+  if (s.auth === 'aksk' && (!s.accessKey || !s.secretKey)) {
+    return 'Enter the access key and secret key in the connection settings.';
+  }
+  return null;
+}
+
+/** The package's ClientConfig for these settings. */
+export function toClientConfig(s) {
+  const config = { projectId: s.projectId.trim() };
+  if (s.target === 'region') config.region = s.region.trim();
+  else config.endpoint = s.endpoint.trim();
+  if (s.auth === 'token') config.auth = { token: s.token };
+  else if (s.auth === 'aksk') {
+    config.auth = { accessKey: s.accessKey.trim(), secretKey: s.secretKey };
+    if (s.securityToken) config.auth.securityToken = s.securityToken;
+  }
+  return config;
+}
+
+/** A one-line description for the header: where, which project, which auth. */
+export function describeConnection(s) {
+  const where =
+    s.target === 'region'
+      ? `evs.${s.region}.myhuaweicloud.com`
+      : s.endpoint.startsWith('/')
+        ? `${s.endpoint} (same origin)`
+        : s.endpoint;
+  const auth = s.auth === 'token' ? 'IAM token' : s.auth === 'aksk' ? 'AK/SK' : 'no auth';
+  return { where, project: s.projectId, auth };
+}
