@@ -37,11 +37,12 @@ for what in "$@"; do
       fi
       ;;
     browser)
-      if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-        echo "== installing Debian's chromium and chromium-driver"
+      # A CJK font too, so screenshots show Chinese snapshot names.
+      if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! dpkg -s fonts-wqy-microhei >/dev/null 2>&1; then
+        echo "== installing Debian's chromium, chromium-driver and a CJK font"
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq
-        apt-get install -y -qq chromium chromium-driver >/dev/null
+        apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null
       fi
       ;;
     *) echo "unknown dependency group: $what" >&2; exit 2 ;;

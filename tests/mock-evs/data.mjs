@@ -57,7 +57,8 @@ function makeSnapshots() {
   for (let i = 0; i < 264; i++) {
     // Statuses: every one present, mostly available; four creating.
     const status = i < 4 ? 'creating' : i < 4 + 6 ? STATUSES[2 + (i % 5)] : rand() < 0.85 ? 'available' : pick(STATUSES.slice(1));
-    const created = start + Math.floor(rand() * 600 * 86400) * 1000 + Math.floor(rand() * 1000);
+    // The creating ones are the newest, so the demo's first page shows them.
+    const created = status === 'creating' ? Date.UTC(2026, 10, 1 + i, 9, 30) + Math.floor(rand() * 1000) : start + Math.floor(rand() * 600 * 86400) * 1000 + Math.floor(rand() * 1000);
     const digits = i % 17 === 0 ? 0 : i % 13 === 0 ? 3 : 6;
     const s = {
       id: uuid(),

@@ -64,16 +64,16 @@ export async function startMockEvs(options = {}) {
   let data = seedState(count);
   let clock = Date.now();
 
-  /** The data set now: with live progress, creating snapshots advance 3%/s. */
+  /** The data set now: with live progress, creating snapshots advance 1 %/s. */
   function current() {
     if (!liveProgress) return data;
     const elapsed = (Date.now() - clock) / 1000;
     return data.map((s) => {
       if (s.status !== 'creating') return s;
-      const p = Math.min(100, Math.floor(s.progress + elapsed * 3));
+      const p = Math.min(100, Math.floor(s.progress + elapsed));
       if (p < 100) return { ...s, progress: p };
       const done = { ...s, status: 'available', progress: 100 };
-      const at = wireTimestamp(clock + ((100 - s.progress) / 3) * 1000);
+      const at = wireTimestamp(clock + (100 - s.progress) * 1000);
       if ('update_at' in done) done.update_at = at;
       else done.updated_at = at;
       return done;
