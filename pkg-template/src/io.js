@@ -1,9 +1,16 @@
 // The package's only contact with the outside world: fetch, AbortController
-// and timers. The wasm module calls these; it decides everything else
-// (requests, signatures, reading responses, whether and when to retry).
+// and timers. The attempt loop in api.js calls these; the core decides
+// everything else (requests, signatures, reading responses, whether and when
+// to retry).
 //
 // One AbortController per attempt joins the caller's signal and the
 // attempt's timeout, and stays in force while the body is read.
+
+// How an attempt ended, as core::call::Ended numbers them.
+const RESPONSE = 0;
+const NETWORK = 1;
+const TIMEOUT = 2;
+const ABORTED = 3;
 
 /** Reads at most `maxBytes` of the body; `truncated` says whether more came. */
 async function readBody(res, maxBytes) {
@@ -60,22 +67,23 @@ function describe(err) {
 }
 
 const io = {
-  async send(fetchFn, url, headerText, timeoutMs, signal, maxBytes) {
-    if (signal && signal.aborted) return { kind: 'aborted' };
-    const headers = [];
-    if (headerText) {
-      const p = headerText.split('\n');
-      for (let i = 0; i + 1 < p.length; i += 2) headers.push([p[i], p[i + 1]]);
-    }
+  /**
+   * One attempt; never rejects. `headers` is `[[name, value], ...]`.
+   * Resolves to `{kind, status, requestId, retryAfter, body, truncated}`
+   * for a response, `{kind, message}` for a network failure, `{kind}` for a
+   * timeout or an abort.
+   */
+  async send(fetchFn, url, headers, timeoutMs, signal, maxBytes) {
+    if (signal && signal.aborted) return { kind: ABORTED };
     const ctrl = new AbortController();
-    let ended = null; // 'timeout' | 'aborted', whichever came first
+    let ended = 0; // TIMEOUT or ABORTED, whichever came first
     const onAbort = () => {
-      ended = ended || 'aborted';
+      ended = ended || ABORTED;
       ctrl.abort();
     };
     if (signal) signal.addEventListener('abort', onAbort);
     const timer = setTimeout(() => {
-      ended = ended || 'timeout';
+      ended = ended || TIMEOUT;
       ctrl.abort();
     }, timeoutMs);
     try {
@@ -84,7 +92,7 @@ const io = {
       if (ended) return { kind: ended };
       const h = res.headers;
       return {
-        kind: 'response',
+        kind: RESPONSE,
         status: res.status,
         requestId: (h && h.get('x-request-id')) || undefined,
         retryAfter: (h && h.get('retry-after')) || undefined,
@@ -93,7 +101,7 @@ const io = {
       };
     } catch (err) {
       if (ended) return { kind: ended };
-      return { kind: 'network', message: describe(err) };
+      return { kind: NETWORK, message: describe(err) };
     } finally {
       clearTimeout(timer);
       if (signal) signal.removeEventListener('abort', onAbort);

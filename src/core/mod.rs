@@ -1,6 +1,7 @@
 //! The sans-IO core: pure functions from inputs to requests and from
 //! responses to models or errors. No wasm, no JS types, no I/O, no panics.
 //!
+//! - `call`: one call step by step: what to send, what an outcome means;
 //! - `config`: validation of what the caller passed;
 //! - `request`: where the URL and headers are built (and signed);
 //! - `sign`: SDK-HMAC-SHA256, as Huawei's official SDK signs;
@@ -9,6 +10,7 @@
 //! - `paginate`: where pages are followed;
 //! - `json`, `encode`, `time`: the small parts they share.
 
+pub mod call;
 pub mod config;
 pub mod encode;
 pub mod error;
