@@ -8,7 +8,7 @@
 //! - `response`: where a response becomes a snapshot, a page or an error;
 //! - `retry`: where retries are decided;
 //! - `paginate`: where pages are followed;
-//! - `json`, `encode`, `time`: the small parts they share.
+//! - `json`, `encode`, `time`, `sort`: the small parts they share.
 
 pub mod call;
 pub mod config;
@@ -20,4 +20,5 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod sign;
+pub mod sort;
 pub mod time;

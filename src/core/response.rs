@@ -293,9 +293,8 @@ fn write_snapshot<'v>(v: &'v Value<'_>, out: &mut String) -> Result<&'v str, Str
 /// 0 in output order. O(n log n), so hostile objects cost little.
 fn dedupe_last_wins<'m, 'a>(members: &'m [(Cow<'a, str>, Value<'a>)]) -> Vec<(usize, (&'m str, &'m Value<'a>))> {
     // By key, then position: each run of one key is first..=last.
-    let mut order: Vec<usize> = (0..members.len()).collect();
     let key = |i: usize| members.get(i).map(|(k, _)| k.as_ref()).unwrap_or("");
-    order.sort_unstable_by(|&a, &b| key(a).cmp(key(b)).then(a.cmp(&b)));
+    let order = super::sort::order(members.len(), &|a, b| key(a).cmp(key(b)).then(a.cmp(&b)));
     let mut picked: Vec<(usize, usize)> = Vec::with_capacity(order.len());
     let mut run = order.iter().peekable();
     while let Some(&first) = run.next() {
@@ -309,7 +308,7 @@ fn dedupe_last_wins<'m, 'a>(members: &'m [(Cow<'a, str>, Value<'a>)]) -> Vec<(us
         }
         picked.push((first, last));
     }
-    picked.sort_unstable();
+    super::sort::sort_by(&mut picked, |a, b| a.cmp(b));
     picked
         .into_iter()
         .enumerate()

@@ -131,7 +131,7 @@ impl<'v> HeaderMap<'v> {
     }
 
     fn sort(&mut self) {
-        self.0.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        super::sort::sort_by(&mut self.0, |a, b| a.0.cmp(&b.0));
     }
 }
 
@@ -160,7 +160,7 @@ fn canonical_uri(path: &str) -> String {
 fn canonical_query(query: &[(String, String)]) -> String {
     let mut pairs: Vec<&(String, String)> = query.iter().collect();
     // Equal pairs are identical, so an unstable sort gives the same order.
-    pairs.sort_unstable();
+    super::sort::sort_by(&mut pairs, |a, b| a.cmp(b));
     let mut out = String::new();
     for (i, (k, v)) in pairs.into_iter().enumerate() {
         if i > 0 {
