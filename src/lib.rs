@@ -2,6 +2,7 @@
 //!
 //! - [`core`]: the sans-IO core, pure Rust, tested natively. `core::call`
 //!   is the step-by-step call machine the JS attempt loop drives.
+//! - `alloc` (wasm32 only): the module's small size-class allocator.
 //! - this file (wasm32 only): the `#[wasm_bindgen]` surface. Every export
 //!   is synchronous and takes and returns only strings, bytes and numbers:
 //!   no JS objects, promises or closures cross the boundary, which keeps
@@ -14,6 +15,13 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
 pub mod core;
+
+#[cfg(target_arch = "wasm32")]
+mod alloc;
+
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: alloc::Allocator = alloc::Allocator::new();
 
 #[cfg(target_arch = "wasm32")]
 pub use wasm::*;
