@@ -7,11 +7,14 @@
 //   pkg/index.mjs    Node import (re-exports index.cjs: one module instance, one EvsError)
 //   pkg/lib/         api.js/.cjs, io.js/.cjs, the glue, evs_snapshots_bg.wasm
 //
+// The browser files are minified; Node's .cjs files are not.
+//
 // Usage: node scripts/build-pkg.mjs
 import { readFileSync, writeFileSync, copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { transformSync } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tpl = join(root, 'pkg-template');
@@ -109,6 +112,17 @@ import cjs from './index.cjs';
 export const { ${NAMES}, EvsError } = cjs;
 `,
 );
+
+// What a browser downloads is minified (esbuild, a devDependency; no
+// bundling, so module layout and the `new URL(..., import.meta.url)` that
+// bundlers follow to the .wasm stay as they are). Node's .cjs files stay
+// readable. The readable sources are pkg-template/src/ and the glue
+// wasm-bindgen writes.
+for (const f of ['index.js', 'lib/api.js', 'lib/io.js', 'lib/evs_snapshots.js', 'lib/evs_snapshots_bg.inline.js']) {
+  const file = join(pkg, f);
+  const { code } = transformSync(readFileSync(file, 'utf8'), { minify: true, format: 'esm', legalComments: 'none' });
+  writeFileSync(file, code);
+}
 
 const meta = JSON.parse(readFileSync(join(tpl, 'package.json'), 'utf8'));
 const cargo = readFileSync(join(root, 'Cargo.toml'), 'utf8');

@@ -37,6 +37,9 @@ class EvsError extends Error {
   }
 }
 
+// The class keeps its name in the minified browser build too.
+Object.defineProperty(EvsError, 'name', { value: 'EvsError' });
+
 /** `E` + error JSON from the core into an EvsError. */
 const failure = (text) => new EvsError(JSON.parse(text.slice(1)));
 
