@@ -34,6 +34,7 @@ test-rust:
 	@echo "== native Rust tests (core, signing vectors)"
 	cargo test
 	cargo clippy --all-targets -- -D warnings
+	cargo clippy --release --target wasm32-unknown-unknown --features wasm-release -- -D warnings
 
 test-wasm:
 	@echo "== wasm tests in Node"

@@ -2,7 +2,7 @@
 //!
 //! - [`core`]: the sans-IO core, pure Rust, tested natively. `core::call`
 //!   is the step-by-step call machine the JS attempt loop drives.
-//! - `alloc` (wasm32 only): the module's small size-class allocator.
+//! - `allocator` (wasm32 only): the module's small size-class allocator.
 //! - this file (wasm32 only): the `#[wasm_bindgen]` surface. Every export
 //!   is synchronous and takes and returns only strings, bytes and numbers:
 //!   no JS objects, promises or closures cross the boundary, which keeps
@@ -13,15 +13,29 @@
 //! (`core::call` documents the shapes), runs the attempt loop with `fetch`
 //! and timers, and turns results into plain objects and `EvsError`s.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+// The shipped wasm build is no_std (feature `wasm-release`); the code uses
+// `core` and `alloc` paths only, so it builds either way.
+#![cfg_attr(feature = "wasm-release", no_std)]
+
+extern crate alloc;
 
 pub mod core;
 
+/// The core never panics (it is fuzzed for that); if it did, the shipped
+/// module traps (`unreachable`), which the JS layer reports as an internal
+/// error, instead of linking the standard library's panic machinery.
+#[cfg(all(feature = "wasm-release", target_arch = "wasm32"))]
+#[panic_handler]
+fn on_panic(_: &::core::panic::PanicInfo<'_>) -> ! {
+    ::core::arch::wasm32::unreachable()
+}
+
 #[cfg(target_arch = "wasm32")]
-mod alloc;
+mod allocator;
 
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
-static ALLOCATOR: alloc::Allocator = alloc::Allocator::new();
+static ALLOCATOR: allocator::Allocator = allocator::Allocator::new();
 
 #[cfg(target_arch = "wasm32")]
 pub use wasm::*;
@@ -31,6 +45,8 @@ mod wasm {
     use crate::core::call::{
         fail_text, next_page, plan_json, prepare, settle, sign_described, step_text, Ended, Op, MAX_BODY_BYTES,
     };
+    #[allow(unused_imports)]
+    use crate::core::prelude::*;
     use crate::core::error::EvsError;
     use wasm_bindgen::prelude::*;
 

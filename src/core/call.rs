@@ -28,6 +28,9 @@
 //! `origin` is the page's `location.origin` (browsers, workers); `seen` is
 //! the markers a `paginateSnapshots` walk has met, kept by [`next_page`].
 
+#[allow(unused_imports)]
+use super::prelude::*;
+
 use super::config::{
     check_auth, check_config, check_id, check_list_options, Auth, Config, Input, ListQuery, RawAuth, RawConfig,
     RawListOptions,
@@ -510,7 +513,7 @@ mod tests {
         prepare(op, &format!(r#"{{"config":{CFG},"arg":{arg}}}"#))
     }
 
-    fn invalid(r: Result<impl std::fmt::Debug, EvsError>) -> String {
+    fn invalid(r: Result<impl core::fmt::Debug, EvsError>) -> String {
         let e = r.unwrap_err();
         assert_eq!(e.kind, ErrorKind::InvalidInput, "{}", e.message);
         e.message

@@ -3,6 +3,9 @@
 //! names the field. CONTRACT.md "Invalid input" is the list this follows.
 //! Nothing here can send a request: validation happens before any I/O.
 
+#[allow(unused_imports)]
+use super::prelude::*;
+
 use super::error::EvsError;
 use super::retry::{DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS};
 
@@ -112,8 +115,8 @@ pub enum Auth {
 
 /// Debug output never shows a secret: tokens and the secret key print as
 /// `<redacted>`.
-impl std::fmt::Debug for Auth {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             Auth::None => f.write_str("None"),
             Auth::Token(_) => f.write_str("Token(<redacted>)"),
@@ -246,7 +249,8 @@ fn opt_string(field: &str, v: &Input) -> Result<Option<String>, EvsError> {
 fn integer(field: &str, v: &Input, min: f64, max: f64, range: &str) -> Result<Option<u64>, EvsError> {
     match v {
         Input::Absent => Ok(None),
-        Input::Num(n) if n.is_finite() && n.fract() == 0.0 && *n >= min && *n <= max => Ok(Some(*n as u64)),
+        // In range first (min >= 0, max <= 2^53), so the cast back is exact for integers.
+        Input::Num(n) if *n >= min && *n <= max && (*n as u64) as f64 == *n => Ok(Some(*n as u64)),
         Input::Num(_) => Err(field_err(field, range)),
         other => {
             let mut p = String::from(range);
@@ -511,7 +515,7 @@ mod tests {
         c
     }
 
-    fn invalid(r: Result<impl std::fmt::Debug, EvsError>) -> String {
+    fn invalid(r: Result<impl core::fmt::Debug, EvsError>) -> String {
         let e = r.unwrap_err();
         assert_eq!(e.kind, ErrorKind::InvalidInput);
         e.message

@@ -6,6 +6,9 @@
 //! values in the URL we send and in the canonical request we sign, so the two
 //! can never disagree.
 
+#[allow(unused_imports)]
+use super::prelude::*;
+
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 #[inline]

@@ -1,5 +1,8 @@
 //! The one error type, as CONTRACT.md "Errors" describes it.
 
+#[allow(unused_imports)]
+use super::prelude::*;
+
 use super::json::{push_uint, write_key, write_str};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,13 +120,13 @@ impl EvsError {
     }
 }
 
-impl std::fmt::Display for EvsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Display for EvsError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for EvsError {}
+impl core::error::Error for EvsError {}
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,10 @@
 //! no trailing commas, no comments, no leading zeros, no bare control
 //! characters in strings.
 
-use std::borrow::Cow;
+#[allow(unused_imports)]
+use super::prelude::*;
+
+use alloc::borrow::Cow;
 
 /// Deepest nesting accepted; deeper input is an error, not a stack overflow.
 pub const MAX_DEPTH: usize = 64;

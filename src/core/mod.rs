@@ -22,3 +22,13 @@ pub mod retry;
 pub mod sign;
 pub mod sort;
 pub mod time;
+
+/// What the standard prelude gives, from `alloc`, so the core builds
+/// without std too (the shipped wasm build is no_std).
+#[allow(unused_imports)]
+pub(crate) mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}

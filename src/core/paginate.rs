@@ -8,6 +8,9 @@
 //! - a marker seen before (the caller's starting one included) is an
 //!   `invalid_response` instead of a loop.
 
+#[allow(unused_imports)]
+use super::prelude::*;
+
 use super::config::ListQuery;
 use super::error::EvsError;
 

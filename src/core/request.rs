@@ -1,6 +1,9 @@
 //! Where the URL is built: checked config and options in, method + URL +
 //! headers out (signed when the config has an AK/SK pair).
 
+#[allow(unused_imports)]
+use super::prelude::*;
+
 use super::config::{parse_absolute, Auth, Config, ListQuery};
 use super::encode::decode_lossy;
 use super::error::EvsError;

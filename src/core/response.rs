@@ -3,9 +3,12 @@
 //! an `EvsError` out. Every quirk of API.md §1–3 and every error shape of §5
 //! is handled here, and nothing here can panic on any input.
 
+#[allow(unused_imports)]
+use super::prelude::*;
+
 use super::error::{ErrorKind, EvsError};
 use super::json::{self, parse, push_uint, write_key, write_opt_str, write_str, Value};
-use std::borrow::Cow;
+use alloc::borrow::Cow;
 use super::time::normalize_timestamp;
 
 /// Longest service message kept in an error, in bytes.
@@ -31,7 +34,7 @@ fn is_success(status: u16) -> bool {
 /// Body bytes of a 2xx answer to a parsed document.
 fn parse_body<'a>(body: &'a [u8], request_id: Option<&str>) -> Result<Value<'a>, EvsError> {
     let bad = |m: String| EvsError::invalid_response(m).with_request_id(request_id);
-    let text = std::str::from_utf8(body).map_err(|e| {
+    let text = core::str::from_utf8(body).map_err(|e| {
         let mut m = String::from("the response body is not valid UTF-8 (at byte ");
         push_uint(&mut m, e.valid_up_to() as u64);
         m.push(')');
@@ -394,14 +397,14 @@ fn js_number(d: &Decimal) -> Option<String> {
     let digits = d.digits.as_str();
     if k <= n && n <= 21 {
         s.push_str(digits);
-        s.extend(std::iter::repeat('0').take((n - k) as usize));
+        s.extend(core::iter::repeat('0').take((n - k) as usize));
     } else if 0 < n && n <= 21 {
         s.push_str(digits.get(..n as usize)?);
         s.push('.');
         s.push_str(digits.get(n as usize..)?);
     } else if -6 < n && n <= 0 {
         s.push_str("0.");
-        s.extend(std::iter::repeat('0').take((-n) as usize));
+        s.extend(core::iter::repeat('0').take((-n) as usize));
         s.push_str(digits);
     } else {
         s.push_str(digits.get(..1)?);
@@ -581,7 +584,7 @@ pub fn http_error(status: u16, request_id: Option<&str>, body: &[u8]) -> EvsErro
         generic.push(' ');
         generic.push_str(r);
     }
-    let text = std::str::from_utf8(body).map(str::trim);
+    let text = core::str::from_utf8(body).map(str::trim);
     match text {
         Ok("") => generic.push_str(" with an empty body"),
         Ok(t) => match parse(t.strip_prefix('\u{FEFF}').unwrap_or(t)) {

@@ -8,6 +8,9 @@
 //! by `Retry-After` (seconds or an HTTP date), itself capped at 20 s. No wait
 //! follows the last attempt.
 
+#[allow(unused_imports)]
+use super::prelude::*;
+
 use super::time::parse_http_date;
 
 pub const BASE_DELAY_MS: u64 = 100;

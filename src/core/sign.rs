@@ -15,6 +15,9 @@
 //! * A caller-given `X-Sdk-Content-Sha256` or `X-Security-Token` is kept and
 //!   nothing is added in its place; an empty security token adds nothing.
 
+#[allow(unused_imports)]
+use super::prelude::*;
+
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
@@ -36,8 +39,8 @@ pub struct Credentials<'a> {
     pub security_token: Option<&'a str>,
 }
 
-impl std::fmt::Debug for Credentials<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Credentials<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Credentials")
             .field("access_key", &self.access_key)
             .field("secret_key", &"<redacted>")

@@ -5,7 +5,10 @@
 //! O(n log n) in the worst case, so hostile input (an object with many
 //! duplicate keys) costs little; not stable, so callers give a total order.
 
-use std::cmp::Ordering;
+#[allow(unused_imports)]
+use super::prelude::*;
+
+use core::cmp::Ordering;
 
 fn at(v: &[usize], i: usize) -> usize {
     v.get(i).copied().unwrap_or(0)

@@ -2,6 +2,9 @@
 //! `Date.prototype.toISOString()` form, `X-Sdk-Date`, and HTTP dates for
 //! `Retry-After`.
 
+#[allow(unused_imports)]
+use super::prelude::*;
+
 const MS_PER_DAY: i64 = 86_400_000;
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's

@@ -12,9 +12,9 @@
 //! The module is single-threaded (no wasm threads), so the state needs no
 //! lock; `UnsafeCell` holds it.
 
-use std::alloc::{GlobalAlloc, Layout};
-use std::cell::UnsafeCell;
-use std::ptr::null_mut;
+use core::alloc::{GlobalAlloc, Layout};
+use core::cell::UnsafeCell;
+use core::ptr::null_mut;
 
 const PAGE: usize = 65536;
 /// Smallest block: 16 bytes (room for the free-list link, and 16-aligned).
@@ -104,7 +104,7 @@ unsafe impl GlobalAlloc for Allocator {
         }
         let new = self.alloc(new_layout);
         if !new.is_null() {
-            std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+            core::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
             self.dealloc(ptr, layout);
         }
         new
