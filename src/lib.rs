@@ -43,7 +43,7 @@ pub use wasm::*;
 #[cfg(target_arch = "wasm32")]
 mod wasm {
     use crate::core::call::{
-        fail_text, next_page, plan_json, prepare, settle, sign_described, step_text, Ended, Op, MAX_BODY_BYTES,
+        fail_text, next_page, plan_json, prepare, settle_described, sign_described, step_text, Ended, Op, MAX_BODY_BYTES,
     };
     #[allow(unused_imports)]
     use crate::core::prelude::*;
@@ -89,8 +89,8 @@ mod wasm {
         now: f64,
         random: f64,
     ) -> String {
-        let call = match op(op_code).and_then(|o| prepare(o, desc)) {
-            Ok(c) => c,
+        let op = match op(op_code) {
+            Ok(o) => o,
             Err(e) => return fail_text(&e),
         };
         let ended = match kind {
@@ -105,7 +105,7 @@ mod wasm {
             3 => Ended::Aborted,
             _ => Ended::Network(message),
         };
-        step_text(settle(&call, attempt, &ended, now, random))
+        step_text(settle_described(op, desc, attempt, &ended, now, random))
     }
 
     /// Largest body `settle_attempt` takes; the JS layer reads no more.

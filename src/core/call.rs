@@ -351,6 +351,26 @@ pub fn settle(call: &Call, attempt: u32, ended: &Ended<'_>, now_ms: f64, random:
     }
 }
 
+/// [`settle`] for a call description that [`prepare`] accepted when the
+/// attempt was planned. A readable 2xx answer, the common case, is read
+/// without checking the description again; anything else goes through
+/// [`settle`] (retry decision, redaction).
+pub fn settle_described(op: Op, desc: &str, attempt: u32, ended: &Ended<'_>, now_ms: f64, random: f64) -> Step {
+    if let Ended::Response { status: status @ 200..=299, request_id, body, truncated: false, .. } = *ended {
+        let read = match op {
+            Op::Show => read_show(status, request_id, body),
+            Op::List => read_list(status, request_id, body).map(|p| p.json),
+        };
+        if let Ok(json) = read {
+            return Step::Done(json);
+        }
+    }
+    match prepare(op, desc) {
+        Ok(call) => settle(&call, attempt, ended, now_ms, random),
+        Err(e) => Step::Fail(e),
+    }
+}
+
 /// [`Step`] as the text the JS layer reads: `O` + result JSON, `E` + error
 /// JSON, or `W` + milliseconds.
 pub fn step_text(step: Step) -> String {
@@ -615,6 +635,20 @@ mod tests {
         assert_eq!((e.kind, e.message.as_str()), (ErrorKind::InvalidResponse, "the response body is larger than 16 MiB"));
         assert_eq!(step_text(Step::Wait(120)), "W120");
         assert!(step_text(Step::Fail(aborted())).starts_with("E{\"kind\":\"aborted\""));
+    }
+
+    #[test]
+    fn settle_described_reads_success_directly_and_checks_the_rest() {
+        let desc = format!(r#"{{"config":{CFG},"arg":"s"}}"#);
+        let ok = response(200, r#"{"snapshot":{"id":"s","size":2}}"#);
+        let c = prepare(Op::Show, &desc).unwrap();
+        assert_eq!(settle_described(Op::Show, &desc, 1, &ok, 0.0, 0.5), settle(&c, 1, &ok, 0.0, 0.5));
+        for ended in [response(503, ""), response(200, "not json"), Ended::Timeout, Ended::Aborted] {
+            assert_eq!(settle_described(Op::Show, &desc, 1, &ended, 0.0, 0.5), settle(&c, 1, &ended, 0.0, 0.5));
+        }
+        // A 2xx other than 200 reads the same way.
+        let created = response(203, r#"{"snapshot":{"id":"s","size":2}}"#);
+        assert_eq!(settle_described(Op::Show, &desc, 1, &created, 0.0, 0.5), settle(&c, 1, &created, 0.0, 0.5));
     }
 
     #[test]
