@@ -306,7 +306,8 @@ fn clean_path(p: &str) -> String {
 /// Parses `scheme://authority/path` for an endpoint.
 pub fn parse_absolute(url: &str, field: &str) -> Result<Endpoint, EvsError> {
     let bad = |why: &str| field_err(field, why);
-    let (scheme, rest) = match url.split_once("://") {
+    let split = super::encode::find(url, "://").and_then(|i| Some((url.get(..i)?, url.get(i + 3..)?)));
+    let (scheme, rest) = match split {
         Some((s, r)) if s.eq_ignore_ascii_case("https") => ("https", r),
         Some((s, r)) if s.eq_ignore_ascii_case("http") => ("http", r),
         _ => return Err(bad("must be an http: or https: URL, or a path beginning with '/'")),

@@ -99,8 +99,44 @@ pub fn hex_lower_into(bytes: &[u8], out: &mut String) {
     }
 }
 
+/// Where `needle` first occurs in `hay` (byte offset). A plain search: the
+/// needles are short (a secret, `<title`), and one small function serves
+/// every caller instead of the standard library's two-way searcher.
+pub fn find(hay: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    hay.as_bytes().windows(needle.len()).position(|w| w == needle.as_bytes())
+}
+
+/// `s` with every occurrence of `needle` (non-empty) replaced by `with`.
+pub fn replace_all(s: &str, needle: &str, with: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = find(rest, needle).filter(|_| !needle.is_empty()) {
+        out.push_str(rest.get(..i).unwrap_or(""));
+        out.push_str(with);
+        rest = rest.get(i + needle.len()..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn find_and_replace_all() {
+        assert_eq!(find("http://h", "://"), Some(4));
+        assert_eq!(find("abc", "abcd"), None);
+        assert_eq!(find("aab", "ab"), Some(1));
+        assert_eq!(find("x", ""), Some(0));
+        assert_eq!(find("快照 <title>", "<title"), Some(7));
+        assert_eq!(replace_all("tok tok-tok", "tok", "[r]"), "[r] [r]-[r]");
+        assert_eq!(replace_all("aaaa", "aa", "a"), "aa");
+        assert_eq!(replace_all("none here", "zz", "y"), "none here");
+        assert_eq!(replace_all("abc", "", "y"), "abc");
+    }
+
     use super::*;
 
     #[test]

@@ -83,8 +83,8 @@ impl EvsError {
                 .into_iter()
                 .flatten()
             {
-                if field.contains(*s) {
-                    *field = field.replace(*s, "[redacted]");
+                if super::encode::find(field, s).is_some() {
+                    *field = super::encode::replace_all(field, s, "[redacted]");
                 }
             }
         }

@@ -9,6 +9,7 @@ use super::prelude::*;
 use super::error::{ErrorKind, EvsError};
 use super::json::{self, parse, push_uint, write_key, write_opt_str, write_str, Value};
 use alloc::borrow::Cow;
+use super::encode::find;
 use super::time::normalize_timestamp;
 
 /// Longest service message kept in an error, in bytes.
@@ -561,10 +562,17 @@ pub fn service_error(doc: &Value<'_>) -> Option<ServiceError> {
 /// The `<title>` of an HTML page, if short and present.
 fn html_title(text: &str) -> Option<String> {
     let lower = text.to_ascii_lowercase();
-    let start = lower.find("<title")?;
+    let start = find(&lower, "<title")?;
     let open_end = lower.get(start..)?.find('>')? + start + 1;
-    let end = lower.get(open_end..)?.find("</title")? + open_end;
-    let title = text.get(open_end..end)?.split_whitespace().collect::<Vec<_>>().join(" ");
+    let end = find(lower.get(open_end..)?, "</title")? + open_end;
+    // White space runs folded to one space.
+    let mut title = String::new();
+    for word in text.get(open_end..end)?.split(|c: char| c.is_ascii_whitespace()).filter(|w| !w.is_empty()) {
+        if !title.is_empty() {
+            title.push(' ');
+        }
+        title.push_str(word);
+    }
     if title.is_empty() {
         None
     } else {
