@@ -153,7 +153,7 @@ pub fn input(v: Option<&Value<'_>>) -> Input {
 }
 
 fn bad_type(field: &str, what: &str, t: &str) -> EvsError {
-    EvsError::invalid_input([field, " must be ", what, ", not ", t].concat())
+    EvsError::invalid_input(super::encode::cat(&[field, " must be ", what, ", not ", t]))
 }
 
 fn read_auth(v: Option<&Value<'_>>) -> RawAuth {
@@ -246,7 +246,7 @@ fn raw_options(desc: Option<&Value<'_>>) -> Result<RawListOptions, EvsError> {
 }
 
 fn parse_desc(text: &str) -> Result<Value<'_>, EvsError> {
-    parse(text).map_err(|e| EvsError::invalid_input(["internal: an unreadable call description: ", &e.describe()].concat()))
+    parse(text).map_err(|e| EvsError::invalid_input(super::encode::cat(&["internal: an unreadable call description: ", &e.describe()])))
 }
 
 /// Reads and checks a call description: config first, then the argument.
@@ -334,7 +334,7 @@ pub fn settle(call: &Call, attempt: u32, ended: &Ended<'_>, now_ms: f64, random:
         }
         Ended::Network(why) => {
             let why = if why.is_empty() { "fetch failed" } else { why };
-            (EvsError::new(ErrorKind::Network, ["the request failed before a response: ", why].concat()), Outcome::Network, None)
+            (EvsError::new(ErrorKind::Network, super::encode::cat(&["the request failed before a response: ", why])), Outcome::Network, None)
         }
     };
     match next_delay(attempt, call.config.max_attempts, outcome, retry_after, now_ms, random) {
@@ -482,13 +482,13 @@ pub fn sign_described(desc: &str, body: &[u8], now_ms: f64) -> Result<String, Ev
     };
     let mut headers = Vec::new();
     let described = read_headers(request.get("headers"))
-        .map_err(|t| EvsError::invalid_input(["request.headers must be an object, not ", t].concat()))?;
+        .map_err(|t| EvsError::invalid_input(super::encode::cat(&["request.headers must be an object, not ", t])))?;
     for (k, v) in described {
         match v {
             Input::Str(s) if !s.contains(['\r', '\n', '\0']) => headers.push((k, s)),
             _ => {
                 return Err(EvsError::invalid_input(
-                    ["request.headers: the value of \"", &k, "\" must be a string without line breaks"].concat(),
+                    super::encode::cat(&["request.headers: the value of \"", &k, "\" must be a string without line breaks"]),
                 ))
             }
         }

@@ -397,7 +397,7 @@ pub fn check_endpoint(endpoint: &Input, region: &Input, page_origin: Option<&str
         }
         Input::Absent => match region {
             Input::Str(r) if is_region(r) => {
-                Ok(Endpoint { scheme: "https", host: ["evs.", r, ".myhuaweicloud.com"].concat(), path_prefix: String::new() })
+                Ok(Endpoint { scheme: "https", host: super::encode::cat(&["evs.", r, ".myhuaweicloud.com"]), path_prefix: String::new() })
             }
             Input::Str(_) => Err(field_err("region", "must be lower-case letters, digits and '-' (e.g. \"ap-southeast-1\")")),
             Input::Absent => Err(EvsError::invalid_input("either endpoint or region is required")),
@@ -417,7 +417,7 @@ fn required_secret(field: &str, v: &Input) -> Result<String, EvsError> {
 }
 
 pub fn check_auth(a: &RawAuth, field: &str) -> Result<Auth, EvsError> {
-    let sub = |name: &str| [field, ".", name].concat();
+    let sub = |name: &str| super::encode::cat(&[field, ".", name]);
     match a {
         RawAuth::Absent => Ok(Auth::None),
         RawAuth::NotObject(t) => {
@@ -464,19 +464,19 @@ fn check_headers(h: &Result<Vec<(String, Input)>, &'static str>) -> Result<Vec<(
     let mut out = Vec::with_capacity(list.len());
     for (name, value) in list {
         if !is_token(name) {
-            return Err(EvsError::invalid_input(["headers: \"", name, "\" is not a valid header name"].concat()));
+            return Err(EvsError::invalid_input(super::encode::cat(&["headers: \"", name, "\" is not a valid header name"])));
         }
         match value {
             // Values are never echoed: they may be secrets.
             Input::Str(v) if !v.contains(['\r', '\n', '\0']) => out.push((name.clone(), v.clone())),
             Input::Str(_) => {
                 return Err(EvsError::invalid_input(
-                    ["headers: the value of \"", name, "\" contains a line break or NUL"].concat(),
+                    super::encode::cat(&["headers: the value of \"", name, "\" contains a line break or NUL"]),
                 ))
             }
             other => {
                 return Err(EvsError::invalid_input(
-                    ["headers: the value of \"", name, "\" must be a string, not ", other.type_name()].concat(),
+                    super::encode::cat(&["headers: the value of \"", name, "\" must be a string, not ", other.type_name()]),
                 ))
             }
         }

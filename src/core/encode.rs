@@ -99,6 +99,24 @@ pub fn hex_lower_into(bytes: &[u8], out: &mut String) {
     }
 }
 
+/// The parts joined, with `sep` between them: one non-generic function for
+/// the whole core (the standard library's `concat`/`join` are generic).
+pub fn join(parts: &[&str], sep: &str) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + sep.len()).sum());
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(p);
+    }
+    out
+}
+
+/// The parts one after another.
+pub fn cat(parts: &[&str]) -> String {
+    join(parts, "")
+}
+
 /// Where `needle` first occurs in `hay` (byte offset). A plain search: the
 /// needles are short (a secret, `<title`), and one small function serves
 /// every caller instead of the standard library's two-way searcher.
@@ -124,6 +142,13 @@ pub fn replace_all(s: &str, needle: &str, with: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn cat_and_join() {
+        assert_eq!(cat(&["a", "", "bc"]), "abc");
+        assert_eq!(join(&["GET", "/", ""], "\n"), "GET\n/\n");
+        assert_eq!(join(&[], "x"), "");
+    }
+
     #[test]
     fn find_and_replace_all() {
         assert_eq!(find("http://h", "://"), Some(4));

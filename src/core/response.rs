@@ -180,12 +180,12 @@ fn next_link_marker(links: Option<&Value<'_>>) -> Result<NextLink, String> {
 /// message for `invalid_response`.
 fn write_snapshot<'v>(v: &'v Value<'_>, out: &mut String) -> Result<&'v str, String> {
     let Value::Object(_) = v else {
-        return Err(["a snapshot must be an object, not ", v.type_name()].concat());
+        return Err(super::encode::cat(&["a snapshot must be an object, not ", v.type_name()]));
     };
     let id = match v.get("id") {
         Some(Value::Str(s)) if !s.is_empty() => s.as_ref(),
         Some(Value::Str(_)) => return Err("the snapshot id is empty".into()),
-        Some(other) => return Err(["the snapshot id is ", other.type_name(), ", not a string"].concat()),
+        Some(other) => return Err(super::encode::cat(&["the snapshot id is ", other.type_name(), ", not a string"])),
         None => return Err("the snapshot has no id".into()),
     };
     let size = match v.get("size") {
@@ -369,7 +369,7 @@ fn decimal(t: &str) -> Option<Decimal> {
     if mantissa.ends_with('.') {
         return None;
     }
-    let all: String = [int, frac].concat();
+    let all: String = super::encode::cat(&[int, frac]);
     let lead = all.bytes().take_while(|&b| b == b'0').count();
     let mut point = int.len() as i64 + exp - lead as i64;
     let digits = all.get(lead..).unwrap_or("").trim_end_matches('0').to_string();

@@ -281,18 +281,17 @@ pub fn sign(input: &SignInput<'_>, creds: &Credentials<'_>, sdk_date: &str) -> S
 
     // Step 8.
     let method = input.method.to_ascii_uppercase();
-    let canonical_request = [
+    let canonical_request = super::encode::join(&[
         method.as_str(),
         uri.as_str(),
         query.as_str(),
         canonical_headers.as_str(),
         signed_headers.as_str(),
         payload_hash.as_str(),
-    ]
-    .join("\n");
+    ], "\n");
 
     // Step 9.
-    let string_to_sign = [ALGORITHM, "\n", date, "\n", &sha256_hex(canonical_request.as_bytes())].concat();
+    let string_to_sign = super::encode::cat(&[ALGORITHM, "\n", date, "\n", &sha256_hex(canonical_request.as_bytes())]);
 
     // Step 10. HMAC accepts keys of any length, so the error arm cannot be
     // reached; it yields an empty signature rather than a panic.
@@ -307,7 +306,7 @@ pub fn sign(input: &SignInput<'_>, creds: &Credentials<'_>, sdk_date: &str) -> S
     };
 
     // Step 11.
-    let authorization = [
+    let authorization = super::encode::cat(&[
         ALGORITHM,
         " Access=",
         creds.access_key,
@@ -315,8 +314,7 @@ pub fn sign(input: &SignInput<'_>, creds: &Credentials<'_>, sdk_date: &str) -> S
         &signed_headers,
         ", Signature=",
         &signature,
-    ]
-    .concat();
+    ]);
     added.push(("Authorization".to_owned(), authorization.clone()));
 
     Signed {
