@@ -109,9 +109,8 @@ impl<'a> Parser<'a> {
 
     #[inline]
     fn skip_ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.pos += 1;
-        }
+        let rest = self.bytes.get(self.pos..).unwrap_or(&[]);
+        self.pos += rest.iter().position(|&b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r')).unwrap_or(rest.len());
     }
 
     fn value(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
@@ -126,6 +125,15 @@ impl<'a> Parser<'a> {
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(_) => Err(self.err("unexpected character")),
         }
+    }
+
+    /// Moves past string content that needs no attention: anything but a
+    /// quote, a backslash or a control character. One tight loop over the
+    /// slice (most of a body's bytes are string content).
+    #[inline]
+    fn skip_plain(&mut self) {
+        let rest = self.bytes.get(self.pos..).unwrap_or(&[]);
+        self.pos += rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(rest.len());
     }
 
     fn literal(&mut self, word: &'static str, v: Value<'a>) -> Result<Value<'a>, ParseError> {
@@ -199,28 +207,21 @@ impl<'a> Parser<'a> {
         self.pos += 1;
         let start = self.pos;
         // Fast path: no escapes.
-        loop {
-            match self.peek() {
-                None => return Err(self.err("unterminated string")),
-                Some(b'"') => {
-                    let s = self.src.get(start..self.pos).ok_or_else(|| self.err("invalid string"))?;
-                    self.pos += 1;
-                    return Ok(Cow::Borrowed(s));
-                }
-                Some(b'\\') => break,
-                Some(0..=0x1f) => return Err(self.err("control character in string")),
-                Some(_) => self.pos += 1,
+        self.skip_plain();
+        match self.peek() {
+            None => return Err(self.err("unterminated string")),
+            Some(b'"') => {
+                let s = self.src.get(start..self.pos).ok_or_else(|| self.err("invalid string"))?;
+                self.pos += 1;
+                return Ok(Cow::Borrowed(s));
             }
+            Some(b'\\') => {}
+            Some(_) => return Err(self.err("control character in string")),
         }
         let mut out = String::from(self.src.get(start..self.pos).ok_or_else(|| self.err("invalid string"))?);
         loop {
             let run_start = self.pos;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
+            self.skip_plain();
             out.push_str(self.src.get(run_start..self.pos).ok_or_else(|| self.err("invalid string"))?);
             match self.peek() {
                 None => return Err(self.err("unterminated string")),
@@ -345,33 +346,27 @@ impl<'a> Parser<'a> {
 
 /// Appends `s` as a JSON string literal (quotes included).
 pub fn write_str(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
-    let bytes = s.as_bytes();
-    let mut run = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let esc: Option<&str> = match b {
-            b'"' => Some("\\\""),
-            b'\\' => Some("\\\\"),
-            b'\n' => Some("\\n"),
-            b'\r' => Some("\\r"),
-            b'\t' => Some("\\t"),
-            0..=0x1f => Some(""),
-            _ => None,
-        };
-        if let Some(e) = esc {
-            out.push_str(s.get(run..i).unwrap_or(""));
-            if e.is_empty() {
+    let mut rest = s;
+    // Runs that need no escaping are copied whole.
+    while let Some(i) = rest.bytes().position(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        out.push_str(rest.get(..i).unwrap_or(""));
+        let b = rest.as_bytes().get(i).copied().unwrap_or(0);
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            _ => {
                 out.push_str("\\u00");
-                let mut hex = String::with_capacity(2);
-                super::encode::hex_lower_into(&[b], &mut hex);
-                out.push_str(&hex);
-            } else {
-                out.push_str(e);
+                super::encode::hex_lower_into(&[b], out);
             }
-            run = i + 1;
         }
+        rest = rest.get(i + 1..).unwrap_or("");
     }
-    out.push_str(s.get(run..).unwrap_or(""));
+    out.push_str(rest);
     out.push('"');
 }
 

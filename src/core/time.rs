@@ -178,22 +178,18 @@ pub fn iso_string(ms: i64) -> Option<String> {
     if !(0..=9999).contains(&y) {
         return None;
     }
-    let mut out = String::with_capacity(24);
-    push_n(&mut out, y as u32, 4);
-    out.push('-');
-    push_2(&mut out, mo);
-    out.push('-');
-    push_2(&mut out, d);
-    out.push('T');
-    push_2(&mut out, h);
-    out.push(':');
-    push_2(&mut out, mi);
-    out.push(':');
-    push_2(&mut out, s);
-    out.push('.');
-    push_n(&mut out, milli, 3);
-    out.push('Z');
-    Some(out)
+    // Digits written into a fixed template: one allocation, one copy.
+    let mut b = *b"0000-00-00T00:00:00.000Z";
+    for (at, v, width) in [(0, y as u32, 4), (5, mo, 2), (8, d, 2), (11, h, 2), (14, mi, 2), (17, s, 2), (20, milli, 3)] {
+        let mut v = v;
+        for i in (at..at + width).rev() {
+            if let Some(slot) = b.get_mut(i) {
+                *slot = b'0' + (v % 10) as u8;
+            }
+            v /= 10;
+        }
+    }
+    core::str::from_utf8(&b).ok().map(String::from)
 }
 
 /// A service timestamp in the `toISOString()` form, or `None` when `s` is not
