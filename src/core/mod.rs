@@ -4,7 +4,8 @@
 //! - `call`: one call step by step: what to send, what an outcome means;
 //! - `config`: validation of what the caller passed;
 //! - `request`: where the URL and headers are built (and signed);
-//! - `sign`: SDK-HMAC-SHA256, as Huawei's official SDK signs;
+//! - `sign`: SDK-HMAC-SHA256, as Huawei's official SDK signs (`sha256`:
+//!   the hash and the HMAC);
 //! - `response`: where a response becomes a snapshot, a page or an error;
 //! - `retry`: where retries are decided;
 //! - `paginate`: where pages are followed;
@@ -19,6 +20,7 @@ pub mod paginate;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod sha256;
 pub mod sign;
 pub mod sort;
 pub mod time;

@@ -18,8 +18,7 @@
 #[allow(unused_imports)]
 use super::prelude::*;
 
-use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use super::sha256::{hmac_sha256, sha256};
 
 use super::encode::{decode, encode_into, hex_lower_into};
 
@@ -178,7 +177,7 @@ fn canonical_query(query: &[(String, String)]) -> String {
 
 fn sha256_hex(data: &[u8]) -> String {
     let mut out = String::with_capacity(64);
-    hex_lower_into(&Sha256::digest(data), &mut out);
+    hex_lower_into(&sha256(data), &mut out);
     out
 }
 
@@ -293,17 +292,9 @@ pub fn sign(input: &SignInput<'_>, creds: &Credentials<'_>, sdk_date: &str) -> S
     // Step 9.
     let string_to_sign = super::encode::cat(&[ALGORITHM, "\n", date, "\n", &sha256_hex(canonical_request.as_bytes())]);
 
-    // Step 10. HMAC accepts keys of any length, so the error arm cannot be
-    // reached; it yields an empty signature rather than a panic.
-    let signature = match <Hmac<Sha256> as Mac>::new_from_slice(creds.secret_key.as_bytes()) {
-        Ok(mut mac) => {
-            mac.update(string_to_sign.as_bytes());
-            let mut out = String::with_capacity(64);
-            hex_lower_into(&mac.finalize().into_bytes(), &mut out);
-            out
-        }
-        Err(_) => String::new(),
-    };
+    // Step 10.
+    let mut signature = String::with_capacity(64);
+    hex_lower_into(&hmac_sha256(creds.secret_key.as_bytes(), string_to_sign.as_bytes()), &mut signature);
 
     // Step 11.
     let authorization = super::encode::cat(&[
@@ -687,6 +678,9 @@ mod tests {
 
     #[test]
     fn signature_is_hmac_of_string_to_sign() {
+        // The `hmac` and `sha2` crates: an implementation independent of ours.
+        use hmac::{Hmac, Mac};
+        use sha2::Sha256;
         // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(b"Jefe").unwrap();
         mac.update(b"what do ya want for nothing?");
