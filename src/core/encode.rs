@@ -84,9 +84,30 @@ pub fn decode(s: &str, plus_is_space: bool) -> Vec<u8> {
 
 /// Percent-decodes `s` to a string, replacing invalid UTF-8 with U+FFFD.
 pub fn decode_lossy(s: &str, plus_is_space: bool) -> String {
-    match String::from_utf8(decode(s, plus_is_space)) {
-        Ok(v) => v,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    utf8_lossy(&decode(s, plus_is_space))
+}
+
+/// `bytes` as UTF-8 with each invalid sequence replaced by U+FFFD, as
+/// `String::from_utf8_lossy` does (and `TextDecoder`): built on
+/// `str::from_utf8`, which the core links anyway.
+pub fn utf8_lossy(mut bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    loop {
+        match core::str::from_utf8(bytes) {
+            Ok(s) => {
+                out.push_str(s);
+                return out;
+            }
+            Err(e) => {
+                let good = bytes.get(..e.valid_up_to()).unwrap_or(&[]);
+                out.push_str(core::str::from_utf8(good).unwrap_or(""));
+                out.push('\u{FFFD}');
+                match e.error_len() {
+                    Some(n) => bytes = bytes.get(e.valid_up_to() + n..).unwrap_or(&[]),
+                    None => return out,
+                }
+            }
+        }
     }
 }
 
@@ -142,6 +163,25 @@ pub fn replace_all(s: &str, needle: &str, with: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lossy_like_the_standard_library() {
+        let cases: [&[u8]; 9] =
+            [b"", b"abc", b"\xff", b"a\xffb", b"\xe5\xbf", b"\xe5\xbf\xabx", b"\xf0\x90\x80", b"\xed\xa0\x80z", b"\xc0\xaf\xe0\x80\xbf"];
+        for c in cases {
+            assert_eq!(utf8_lossy(c), String::from_utf8_lossy(c), "{c:?}");
+        }
+        let mut seed: u32 = 7;
+        for len in 0..400 {
+            let v: Vec<u8> = (0..len)
+                .map(|_| {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    (seed >> 16) as u8
+                })
+                .collect();
+            assert_eq!(utf8_lossy(&v), String::from_utf8_lossy(&v));
+        }
+    }
+
     #[test]
     fn cat_and_join() {
         assert_eq!(cat(&["a", "", "bc"]), "abc");

@@ -142,7 +142,7 @@ impl<'v> HeaderMap<'v> {
 /// U+FFFD, as Python's `unquote` does.
 fn canonical_uri(path: &str) -> String {
     let bytes = decode(path, false);
-    let decoded = String::from_utf8_lossy(&bytes);
+    let decoded = super::encode::utf8_lossy(&bytes);
     let mut out = String::with_capacity(path.len() + 8);
     for (i, segment) in decoded.split('/').enumerate() {
         if i > 0 {
