@@ -2,19 +2,20 @@
 // Assembles the npm package in pkg/ from pkg-template/ and the wasm-bindgen
 // output (already in pkg/lib/), then prints the package's sizes.
 //
-//   pkg/index.js     browser, worker, bundlers (ES module, `web` glue, fetches the wasm lazily)
+//   pkg/index.js     browser, worker, bundlers (one minified ES module with api and io;
+//                    imports the `web` glue, fetches the wasm lazily)
 //   pkg/index.cjs    Node require (`nodejs` glue, required lazily on first call)
 //   pkg/index.mjs    Node import (re-exports index.cjs: one module instance, one EvsError)
-//   pkg/lib/         api.js/.cjs, io.js/.cjs, the glue, evs_snapshots_bg.wasm
+//   pkg/lib/         api.cjs, io.cjs, the glue (web .js, nodejs .cjs), evs_snapshots_bg.wasm
 //
 // The browser files are minified; Node's .cjs files are not.
 //
 // Usage: node scripts/build-pkg.mjs
-import { readFileSync, writeFileSync, copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { readFileSync, writeFileSync, copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { transformSync } from 'esbuild';
+import { buildSync, transformSync } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tpl = join(root, 'pkg-template');
@@ -113,12 +114,27 @@ export const { ${NAMES}, EvsError } = cjs;
 `,
 );
 
-// What a browser downloads is minified (esbuild, a devDependency; no
-// bundling, so module layout and the `new URL(..., import.meta.url)` that
-// bundlers follow to the .wasm stay as they are). Node's .cjs files stay
-// readable. The readable sources are pkg-template/src/ and the glue
-// wasm-bindgen writes.
-for (const f of ['index.js', 'lib/api.js', 'lib/io.js', 'lib/evs_snapshots.js', 'lib/evs_snapshots_bg.inline.js']) {
+// What a browser downloads is minified with esbuild (a devDependency):
+// index.js becomes one module with api.js and io.js inside it, importing
+// only the wasm-bindgen glue, which stays in lib/ so that the
+// `new URL('evs_snapshots_bg.wasm', import.meta.url)` bundlers follow still
+// points at the .wasm. Node's .cjs files stay as written. The readable
+// sources are pkg-template/src/ and the glue wasm-bindgen writes.
+{
+  const out = buildSync({
+    entryPoints: [join(pkg, 'index.js')],
+    bundle: true,
+    format: 'esm',
+    minify: true,
+    legalComments: 'none',
+    external: ['./lib/evs_snapshots.js', './lib/evs_snapshots_bg.inline.js'],
+    write: false,
+  });
+  writeFileSync(join(pkg, 'index.js'), out.outputFiles[0].text);
+  rmSync(join(lib, 'api.js'));
+  rmSync(join(lib, 'io.js'));
+}
+for (const f of ['lib/evs_snapshots.js', 'lib/evs_snapshots_bg.inline.js']) {
   const file = join(pkg, f);
   const { code } = transformSync(readFileSync(file, 'utf8'), { minify: true, format: 'esm', legalComments: 'none' });
   writeFileSync(file, code);
@@ -140,14 +156,14 @@ const br = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUAL
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const wasm = read('lib/evs_snapshots_bg.wasm');
 const glue = read('lib/evs_snapshots.js');
-const webFiles = ['index.js', 'lib/api.js', 'lib/io.js', 'lib/evs_snapshots.js', 'lib/evs_snapshots_bg.wasm'];
+const webFiles = ['index.js', 'lib/evs_snapshots.js', 'lib/evs_snapshots_bg.wasm'];
 const webGz = webFiles.reduce((sum, f) => sum + gz(read(f)), 0);
 const rows = [
   ['wasm (raw)', kb(wasm.length)],
   ['wasm (gzip -9)', kb(gz(wasm))],
   ['wasm (brotli)', kb(br(wasm))],
   ['JS glue, web (gzip -9)', kb(gz(glue))],
-  ['JS entry + api + io, web (gzip -9)', kb(gz(read('index.js')) + gz(read('lib/api.js')) + gz(read('lib/io.js')))],
+  ['JS entry (api + io inside), web (gzip -9)', kb(gz(read('index.js')))],
   ['browser download, all files (gzip -9)', kb(webGz)],
   ['inline fallback, esbuild only (gzip -9)', kb(gz(read('lib/evs_snapshots_bg.inline.js')))],
 ];
