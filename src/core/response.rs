@@ -246,7 +246,7 @@ fn write_snapshot<'v>(v: &'v Value<'_>, out: &mut String) -> Result<&'v str, Str
             out.push('{');
             // Duplicate keys: the last value wins, written where the key
             // first appears, as JSON.parse has it.
-            for (i, (k, val)) in dedupe_last_wins(members) {
+            for (i, (k, val)) in dedupe_last_wins(members).into_iter().filter_map(|j| members.get(j)).enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
@@ -287,13 +287,15 @@ fn write_snapshot<'v>(v: &'v Value<'_>, out: &mut String) -> Result<&'v str, Str
 }
 
 /// Object members with duplicate keys folded as `JSON.parse` folds them:
-/// each key once, at its first position, with its last value. Numbered from
-/// 0 in output order. O(n log n), so hostile objects cost little.
-fn dedupe_last_wins<'m, 'a>(members: &'m [(Cow<'a, str>, Value<'a>)]) -> Vec<(usize, (&'m str, &'m Value<'a>))> {
+/// each key once, at its first position, with its last value: the positions
+/// of the members to write, in output order. O(n log n), so hostile objects
+/// cost little.
+fn dedupe_last_wins(members: &[(Cow<'_, str>, Value<'_>)]) -> Vec<usize> {
     // By key, then position: each run of one key is first..=last.
     let key = |i: usize| members.get(i).map(|(k, _)| k.as_ref()).unwrap_or("");
     let order = super::sort::order(members.len(), &|a, b| key(a).cmp(key(b)).then(a.cmp(&b)));
-    let mut picked: Vec<(usize, usize)> = Vec::with_capacity(order.len());
+    // At each key's first position, the position of its last value.
+    let mut last_of = vec![usize::MAX; members.len()];
     let mut run = order.iter().peekable();
     while let Some(&first) = run.next() {
         let mut last = first;
@@ -304,14 +306,12 @@ fn dedupe_last_wins<'m, 'a>(members: &'m [(Cow<'a, str>, Value<'a>)]) -> Vec<(us
             last = next;
             run.next();
         }
-        picked.push((first, last));
+        if let Some(slot) = last_of.get_mut(first) {
+            *slot = last;
+        }
     }
-    super::sort::sort_by(&mut picked, |a, b| a.cmp(b));
-    picked
-        .into_iter()
-        .enumerate()
-        .filter_map(|(n, (_, last))| members.get(last).map(|(k, v)| (n, (k.as_ref(), v))))
-        .collect()
+    last_of.retain(|&l| l != usize::MAX);
+    last_of
 }
 
 fn field_type(id: &str, field: &str, v: &Value<'_>) -> String {

@@ -19,6 +19,7 @@
 use super::prelude::*;
 
 use super::sha256::{hmac_sha256, sha256};
+use super::sort::order;
 
 use super::encode::{decode, encode_into, hex_lower_into};
 
@@ -132,9 +133,6 @@ impl<'v> HeaderMap<'v> {
         }
     }
 
-    fn sort(&mut self) {
-        super::sort::sort_by(&mut self.0, |a, b| a.0.cmp(&b.0));
-    }
 }
 
 /// Canonical URI (SIGNING.md step 5): decode, split on `/`, encode each
@@ -160,11 +158,10 @@ fn canonical_uri(path: &str) -> String {
 /// value (byte order of UTF-8, which is code-point order as in Python), then
 /// encode each as `k=v`, joined with `&`.
 fn canonical_query(query: &[(String, String)]) -> String {
-    let mut pairs: Vec<&(String, String)> = query.iter().collect();
     // Equal pairs are identical, so an unstable sort gives the same order.
-    super::sort::sort_by(&mut pairs, |a, b| a.cmp(b));
+    let sorted = order(query.len(), &|a, b| query.get(a).cmp(&query.get(b)));
     let mut out = String::new();
-    for (i, (k, v)) in pairs.into_iter().enumerate() {
+    for (i, (k, v)) in sorted.into_iter().filter_map(|i| query.get(i)).enumerate() {
         if i > 0 {
             out.push('&');
         }
@@ -249,8 +246,11 @@ pub fn sign(input: &SignInput<'_>, creds: &Credentials<'_>, sdk_date: &str) -> S
     // Authorization is replaced by ours, so it is not sent and not signed.
     let mut signed_headers = String::new();
     let mut canonical_headers = String::new();
-    headers.sort();
-    for (name, value) in &headers.0 {
+    let by_name = order(headers.0.len(), &|a, b| match (headers.0.get(a), headers.0.get(b)) {
+        (Some(x), Some(y)) => x.0.cmp(&y.0),
+        _ => core::cmp::Ordering::Equal,
+    });
+    for (name, value) in by_name.into_iter().filter_map(|i| headers.0.get(i)) {
         if name == "authorization" {
             continue;
         }
