@@ -18,7 +18,7 @@ mkdir -p pkg/lib
 cp "$out/web/evs_snapshots.js" pkg/lib/evs_snapshots.js
 cp "$out/node/evs_snapshots.js" pkg/lib/evs_snapshots.cjs
 # npm's binaryen (Debian's 108 breaks current wasm-bindgen output).
-node_modules/.bin/wasm-opt -Oz \
+node_modules/.bin/wasm-opt -Oz --strip-producers --strip-target-features \
   --enable-bulk-memory --enable-reference-types --enable-multivalue \
   --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   "$out/web/evs_snapshots_bg.wasm" -o pkg/lib/evs_snapshots_bg.wasm
