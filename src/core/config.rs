@@ -330,7 +330,7 @@ pub fn parse_absolute(url: &str, field: &str) -> Result<Endpoint, EvsError> {
     let (host, port) = if authority.starts_with('[') {
         match authority.find(']') {
             Some(i) => {
-                let host = authority.get(..=i).unwrap_or("");
+                let host = authority.get(..i + 1).unwrap_or("");
                 match authority.get(i + 1..).unwrap_or("") {
                     "" => (host, None),
                     p if p.starts_with(':') => (host, Some(p.get(1..).unwrap_or(""))),
@@ -340,8 +340,8 @@ pub fn parse_absolute(url: &str, field: &str) -> Result<Endpoint, EvsError> {
             None => return Err(bad("has an invalid host")),
         }
     } else {
-        match authority.rsplit_once(':') {
-            Some((h, p)) => (h, Some(p)),
+        match authority.bytes().rposition(|b| b == b':') {
+            Some(i) => (authority.get(..i).unwrap_or(""), authority.get(i + 1..)),
             None => (authority.as_str(), None),
         }
     };

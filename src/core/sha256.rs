@@ -70,17 +70,14 @@ impl Sha256 {
         Self::default()
     }
 
-    pub fn update(&mut self, mut data: &[u8]) {
+    pub fn update(&mut self, data: &[u8]) {
         self.total = self.total.wrapping_add(data.len() as u64);
-        while !data.is_empty() {
-            let room = 64 - self.filled;
-            let n = room.min(data.len());
-            let (now, rest) = data.split_at(n);
-            if let Some(dst) = self.block.get_mut(self.filled..self.filled + n) {
-                dst.copy_from_slice(now);
+        // Byte by byte into the block: no slice arithmetic that could fail.
+        for &b in data {
+            if let Some(slot) = self.block.get_mut(self.filled) {
+                *slot = b;
             }
-            self.filled += n;
-            data = rest;
+            self.filled += 1;
             if self.filled == 64 {
                 compress(&mut self.state, &self.block);
                 self.filled = 0;
@@ -96,8 +93,8 @@ impl Sha256 {
         }
         self.update(&bits.to_be_bytes());
         let mut out = [0u8; 32];
-        for (chunk, word) in out.chunks_exact_mut(4).zip(self.state) {
-            chunk.copy_from_slice(&word.to_be_bytes());
+        for (dst, src) in out.iter_mut().zip(self.state.iter().flat_map(|w| w.to_be_bytes())) {
+            *dst = src;
         }
         out
     }
@@ -112,12 +109,15 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
 /// HMAC-SHA256 of `message` under `key` (any length).
 pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     let mut k = [0u8; 64];
-    if key.len() > 64 {
-        if let Some(dst) = k.get_mut(..32) {
-            dst.copy_from_slice(&sha256(key));
-        }
-    } else if let Some(dst) = k.get_mut(..key.len()) {
-        dst.copy_from_slice(key);
+    let short;
+    let key = if key.len() > 64 {
+        short = sha256(key);
+        &short[..]
+    } else {
+        key
+    };
+    for (dst, &src) in k.iter_mut().zip(key) {
+        *dst = src;
     }
     let mut inner = Sha256::new();
     inner.update(&k.map(|b| b ^ 0x36));

@@ -14,6 +14,18 @@ fn at(v: &[usize], i: usize) -> usize {
     v.get(i).copied().unwrap_or(0)
 }
 
+/// `v.swap(a, b)` without its bounds-check panic (the indices are always in
+/// range here; this keeps the panic machinery out of the binary).
+fn swap(v: &mut [usize], a: usize, b: usize) {
+    let (x, y) = (at(v, a), at(v, b));
+    if let Some(s) = v.get_mut(a) {
+        *s = y;
+    }
+    if let Some(s) = v.get_mut(b) {
+        *s = x;
+    }
+}
+
 fn sift_down(v: &mut [usize], mut root: usize, end: usize, cmp: &dyn Fn(usize, usize) -> Ordering) {
     loop {
         let mut child = 2 * root + 1;
@@ -26,7 +38,7 @@ fn sift_down(v: &mut [usize], mut root: usize, end: usize, cmp: &dyn Fn(usize, u
         if cmp(at(v, root), at(v, child)) != Ordering::Less {
             return;
         }
-        v.swap(root, child);
+        swap(v, root, child);
         root = child;
     }
 }
@@ -38,7 +50,7 @@ pub fn order(n: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize> {
         sift_down(&mut v, start, n, cmp);
     }
     for end in (1..n).rev() {
-        v.swap(0, end);
+        swap(&mut v, 0, end);
         sift_down(&mut v, 0, end, cmp);
     }
     v
