@@ -287,7 +287,7 @@ fn is_region(s: &str) -> bool {
 
 /// Is `b` allowed as is in a URL path (RFC 3986 `pchar` or `/`)?
 fn is_path_byte(b: u8) -> bool {
-    super::encode::is_unreserved(b) || b"!$&'()*+,;=:@/%".contains(&b)
+    super::encode::is_unreserved(b) || matches!(b, b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@' | b'/' | b'%')
 }
 
 /// Percent-encodes what may not stand in a path, keeping existing `%XX`.
@@ -312,11 +312,11 @@ pub fn parse_absolute(url: &str, field: &str) -> Result<Endpoint, EvsError> {
         Some((s, r)) if s.eq_ignore_ascii_case("http") => ("http", r),
         _ => return Err(bad("must be an http: or https: URL, or a path beginning with '/'")),
     };
-    let (authority, path) = match rest.find('/') {
+    let (authority, path) = match rest.bytes().position(|b| b == b'/') {
         Some(i) => (rest.get(..i).unwrap_or(""), rest.get(i..).unwrap_or("")),
         None => (rest, ""),
     };
-    if authority.contains('@') {
+    if authority.bytes().any(|b| b == b'@') {
         return Err(bad("must not carry user information (put credentials in auth)"));
     }
     if authority.is_empty() {
@@ -328,7 +328,7 @@ pub fn parse_absolute(url: &str, field: &str) -> Result<Endpoint, EvsError> {
     let authority = authority.to_ascii_lowercase();
     // Split host and port; an IPv6 literal keeps its brackets.
     let (host, port) = if authority.starts_with('[') {
-        match authority.find(']') {
+        match authority.bytes().position(|b| b == b']') {
             Some(i) => {
                 let host = authority.get(..i + 1).unwrap_or("");
                 match authority.get(i + 1..).unwrap_or("") {

@@ -120,6 +120,41 @@ pub fn hex_lower_into(bytes: &[u8], out: &mut String) {
     }
 }
 
+/// `s.split_once(sep)` for an ASCII separator, by bytes (the standard
+/// library's char searcher brings its own slicing panics along).
+pub fn split2(s: &str, sep: u8) -> Option<(&str, &str)> {
+    let i = s.bytes().position(|b| b == sep)?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
+}
+
+/// `s.split(sep)` for an ASCII separator.
+pub fn pieces(s: &str, sep: u8) -> Pieces<'_> {
+    Pieces { rest: Some(s), sep }
+}
+
+pub struct Pieces<'a> {
+    rest: Option<&'a str>,
+    sep: u8,
+}
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        match split2(rest, self.sep) {
+            Some((piece, tail)) => {
+                self.rest = Some(tail);
+                Some(piece)
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
+    }
+}
+
 /// The parts joined, with `sep` between them: one non-generic function for
 /// the whole core (the standard library's `concat`/`join` are generic).
 pub fn join(parts: &[&str], sep: &str) -> String {
@@ -179,6 +214,17 @@ mod tests {
                 })
                 .collect();
             assert_eq!(utf8_lossy(&v), String::from_utf8_lossy(&v));
+        }
+    }
+
+    #[test]
+    fn byte_splits_like_the_standard_library() {
+        for s in ["", "a", "/", "a/b", "/a//b/", "快/照", "a?b?c"] {
+            for sep in [b'/', b'?'] {
+                let c = char::from(sep);
+                assert_eq!(split2(s, sep), s.split_once(c), "{s} {c}");
+                assert_eq!(pieces(s, sep).collect::<Vec<_>>(), s.split(c).collect::<Vec<_>>(), "{s} {c}");
+            }
         }
     }
 

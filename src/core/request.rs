@@ -5,7 +5,7 @@
 use super::prelude::*;
 
 use super::config::{parse_absolute, Auth, Config, ListQuery};
-use super::encode::decode_lossy;
+use super::encode::{decode_lossy, pieces, split2};
 use super::error::EvsError;
 use super::encode::encode_into;
 use super::json::push_uint;
@@ -172,18 +172,17 @@ pub fn sign_any(
     if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
         return Err(EvsError::invalid_input("method must be an HTTP method such as \"GET\""));
     }
-    let url = url.split_once('#').map(|(u, _)| u).unwrap_or(url);
-    let (base, raw_query) = url.split_once('?').unwrap_or((url, ""));
+    let url = split2(url, b'#').map(|(u, _)| u).unwrap_or(url);
+    let (base, raw_query) = split2(url, b'?').unwrap_or((url, ""));
     if base.chars().any(|c| c.is_control() || c == ' ') {
         return Err(EvsError::invalid_input("url must not contain spaces or control characters"));
     }
     let ep = parse_absolute(base, "url")?;
     let path = if ep.path_prefix.is_empty() { "/".to_string() } else { ep.path_prefix.clone() };
-    let query: Vec<(String, String)> = raw_query
-        .split('&')
+    let query: Vec<(String, String)> = pieces(raw_query, b'&')
         .filter(|p| !p.is_empty())
         .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            let (k, v) = split2(p, b'=').unwrap_or((p, ""));
             (decode_lossy(k, false), decode_lossy(v, false))
         })
         .collect();

@@ -9,7 +9,7 @@ use super::prelude::*;
 use super::error::{ErrorKind, EvsError};
 use super::json::{self, parse, push_uint, write_key, write_opt_str, write_str, Value};
 use alloc::borrow::Cow;
-use super::encode::find;
+use super::encode::{find, pieces, split2};
 use super::time::normalize_timestamp;
 
 /// Longest service message kept in an error, in bytes.
@@ -162,10 +162,10 @@ fn next_link_marker(links: Option<&Value<'_>>) -> Result<NextLink, String> {
     let next = list.iter().find(|l| l.get("rel").and_then(Value::as_str) == Some("next"));
     let Some(link) = next else { return Ok(NextLink::None) };
     let href = link.get("href").and_then(Value::as_str).unwrap_or("");
-    let query = href.split_once('?').map(|(_, q)| q).unwrap_or("");
-    let query = query.split_once('#').map(|(q, _)| q).unwrap_or(query);
-    for pair in query.split('&') {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+    let query = split2(href, b'?').map(|(_, q)| q).unwrap_or("");
+    let query = split2(query, b'#').map(|(q, _)| q).unwrap_or(query);
+    for pair in pieces(query, b'&') {
+        let (k, v) = split2(pair, b'=').unwrap_or((pair, ""));
         if super::encode::decode(k, true) == b"marker" {
             let m = super::encode::decode_lossy(v, true);
             if !m.is_empty() {
@@ -344,7 +344,7 @@ fn decimal(t: &str) -> Option<Decimal> {
         Some(r) => (true, r),
         None => (false, t),
     };
-    let (mantissa, exp) = match rest.find(['e', 'E']) {
+    let (mantissa, exp) = match rest.bytes().position(|b| b == b'e' || b == b'E') {
         Some(i) => {
             let e = rest.get(i + 1..)?;
             let e = e.strip_prefix('+').unwrap_or(e);
@@ -356,7 +356,7 @@ fn decimal(t: &str) -> Option<Decimal> {
         }
         None => (rest, 0),
     };
-    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let (int, frac) = split2(mantissa, b'.').unwrap_or((mantissa, ""));
     if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -557,7 +557,7 @@ pub fn service_error(doc: &Value<'_>) -> Option<ServiceError> {
 fn html_title(text: &str) -> Option<String> {
     let lower = text.to_ascii_lowercase();
     let start = find(&lower, "<title")?;
-    let open_end = lower.get(start..)?.find('>')? + start + 1;
+    let open_end = lower.get(start..)?.bytes().position(|b| b == b'>')? + start + 1;
     let end = find(lower.get(open_end..)?, "</title")? + open_end;
     // White space runs folded to one space.
     let mut title = String::new();

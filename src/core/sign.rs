@@ -142,7 +142,7 @@ fn canonical_uri(path: &str) -> String {
     let bytes = decode(path, false);
     let decoded = super::encode::utf8_lossy(&bytes);
     let mut out = String::with_capacity(path.len() + 8);
-    for (i, segment) in decoded.split('/').enumerate() {
+    for (i, segment) in super::encode::pieces(&decoded, b'/').enumerate() {
         if i > 0 {
             out.push('/');
         }
@@ -187,7 +187,7 @@ pub fn sign(input: &SignInput<'_>, creds: &Credentials<'_>, sdk_date: &str) -> S
     // A later duplicate (same name in any case) replaces the earlier one.
     let mut headers = HeaderMap(Vec::with_capacity(input.headers.len() + 3));
     for (name, value) in input.headers {
-        if name.contains('_') {
+        if name.bytes().any(|b| b == b'_') {
             continue;
         }
         // Header names are ASCII tokens (HTTP); ASCII lower-casing keeps

@@ -253,7 +253,7 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
         [wd, d, mon, y, t, "GMT"] if wd.ends_with(',') => (i64::from(num(y)?), month_from_name(mon)?, num(d)?, hms(t)?),
         // RFC 850
         [wd, dmy, t, "GMT"] if wd.ends_with(',') => {
-            let mut it = dmy.split('-');
+            let mut it = super::encode::pieces(dmy, b'-');
             let (d, mon, yy) = (it.next()?, it.next()?, it.next()?);
             if it.next().is_some() || yy.len() != 2 {
                 return None;
