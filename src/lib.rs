@@ -43,7 +43,7 @@ pub use wasm::*;
 #[cfg(target_arch = "wasm32")]
 mod wasm {
     use crate::core::call::{
-        fail_text, next_page, plan_json, prepare, settle_described, sign_described, step_text, Ended, Op, MAX_BODY_BYTES,
+        depends_on_time, fail_text, next_page, plan_json, prepare, settle_described, sign_described, step_text, Ended, Op, MAX_BODY_BYTES,
     };
     #[allow(unused_imports)]
     use crate::core::prelude::*;
@@ -55,13 +55,14 @@ mod wasm {
     }
 
     /// The request of attempt `now` for call `desc` (op 0 `getSnapshot`,
-    /// 1 `listSnapshots`): `R` + `{"url","headers","timeoutMs"}`, or `E` +
-    /// the error as JSON when nothing may be sent.
+    /// 1 `listSnapshots`): `R` + `{"url","headers","timeoutMs"}` (`S` + the
+    /// same when it does not depend on `now`, so it may be reused), or `E`
+    /// + the error as JSON when nothing may be sent.
     #[wasm_bindgen]
     pub fn request(op_code: u32, desc: &str, now: f64) -> String {
         match op(op_code).and_then(|o| prepare(o, desc)) {
             Ok(call) => {
-                let mut s = String::from("R");
+                let mut s = String::from(if depends_on_time(&call) { "R" } else { "S" });
                 s.push_str(&plan_json(&call, now));
                 s
             }

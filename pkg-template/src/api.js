@@ -7,7 +7,8 @@
 // next. This file only carries values across: it reads the caller's objects
 // (a throwing getter reads as absent), runs `io.send` and `io.sleep`, and
 // parses the core's answers, which are one letter and then JSON text:
-// R request, O result, E error, W wait (ms), Q next page options, D done.
+// R request (S: one that does not depend on the time), O result, E error,
+// W wait (ms), Q next page options, D done.
 //
 // The build turns this file into an ES module and a CommonJS module; it must
 // keep its single `export { ... }` line at the end and import nothing.
@@ -128,6 +129,8 @@ const describeOptions = (options) => optional(options, (o) => fields(o, OPTIONS)
 
 const SHOW = 0;
 const LIST = 1;
+/** Static plans by op + description (see run). */
+const PLANS = new Map();
 const ABORTED = 3;
 const EMPTY = new Uint8Array(0);
 
@@ -137,9 +140,19 @@ async function run(w, io, op, config, arg) {
   const desc = JSON.stringify({ config: configDesc, arg });
   const maxBytes = w.max_body_bytes();
   for (let attempt = 1; ; attempt++) {
-    const plan = w.request(op, desc, io.now());
-    if (plan[0] === 'E') throw failure(plan);
-    const req = JSON.parse(plan.slice(1));
+    const key = op + desc;
+    let req = PLANS.get(key);
+    if (!req) {
+      const plan = w.request(op, desc, io.now());
+      if (plan[0] === 'E') throw failure(plan);
+      req = JSON.parse(plan.slice(1));
+      // A plan the core marks static (S: no AK/SK signature over the time)
+      // is the same for the same description; keep a few.
+      if (plan[0] === 'S') {
+        if (PLANS.size >= 64) PLANS.clear();
+        PLANS.set(key, req);
+      }
+    }
     const end = signal && signal.aborted ? { kind: ABORTED } : await io.send(fetchFn, req.url, req.headers, req.timeoutMs, signal, maxBytes);
     const step = w.settle_attempt(
       op,

@@ -270,6 +270,13 @@ pub fn plan(call: &Call, now_ms: f64) -> Request {
     }
 }
 
+/// Whether the call's requests depend on the clock: AK/SK requests carry
+/// the time and a signature over it; all others are the same every time,
+/// so the JS layer may reuse a plan made for the same description.
+pub fn depends_on_time(call: &Call) -> bool {
+    matches!(call.config.auth, Auth::Keys { .. })
+}
+
 /// [`plan`] as the JSON the JS layer sends from:
 /// `{"url": ..., "headers": [[name, value], ...], "timeoutMs": n}`.
 pub fn plan_json(call: &Call, now_ms: f64) -> String {
@@ -588,6 +595,18 @@ mod tests {
         invalid(prepare(Op::Show, "{"));
         // Config errors come before argument errors.
         assert_eq!(invalid(prepare(Op::Show, r#"{"config":{"t":"null"},"arg":7}"#)), "config must be an object, not null");
+    }
+
+    #[test]
+    fn only_signed_plans_depend_on_time() {
+        let show = |auth: &str| {
+            prepare(Op::Show, &format!(r#"{{"config":{{"projectId":"p","endpoint":"http://h"{auth}}},"arg":"s"}}"#)).unwrap()
+        };
+        for (auth, timed) in [("", false), (r#","auth":{"token":"tok-1"}"#, false), (r#","auth":{"accessKey":"a","secretKey":"b"}"#, true)] {
+            let c = show(auth);
+            assert_eq!(depends_on_time(&c), timed, "{auth}");
+            assert_eq!(plan_json(&c, 0.0) == plan_json(&c, 86_400_000.0), !timed, "{auth}");
+        }
     }
 
     #[test]
