@@ -89,16 +89,22 @@ export function sortWire(list) {
   return [...list].sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 }
 
-/** A minimal hand-written client: what a user would write instead of the package. */
-export async function refGetSnapshot({ endpoint, projectId, token, fetch: f = fetch }, id) {
+/**
+ * A minimal hand-written client: what a user would write instead of the
+ * package. Like the package (CONTRACT.md: every attempt has a timeout,
+ * 30 s by default), it bounds each request, with the platform's cheapest
+ * way to do so; it does not retry, check input or read error bodies.
+ */
+export async function refGetSnapshot({ endpoint, projectId, token, fetch: f = fetch, timeoutMs = 30000 }, id) {
   const res = await f(`${endpoint}/v2/${encodeURIComponent(projectId)}/cloudsnapshots/${encodeURIComponent(id)}`, {
     headers: token ? { 'X-Auth-Token': token, Accept: 'application/json' } : { Accept: 'application/json' },
+    signal: AbortSignal.timeout(timeoutMs),
   });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   return normalizeSnapshot((await res.json()).snapshot);
 }
 
-export async function refListSnapshots({ endpoint, projectId, token, fetch: f = fetch }, options = {}) {
+export async function refListSnapshots({ endpoint, projectId, token, fetch: f = fetch, timeoutMs = 30000 }, options = {}) {
   const q = new URLSearchParams();
   if (options.limit !== undefined) q.set('limit', String(options.limit));
   if (options.marker !== undefined) q.set('marker', options.marker);
@@ -108,6 +114,7 @@ export async function refListSnapshots({ endpoint, projectId, token, fetch: f = 
   const qs = q.toString().replaceAll('+', '%20');
   const res = await f(`${endpoint}/v2/${encodeURIComponent(projectId)}/snapshots${qs ? `?${qs}` : ''}`, {
     headers: token ? { 'X-Auth-Token': token, Accept: 'application/json' } : { Accept: 'application/json' },
+    signal: AbortSignal.timeout(timeoutMs),
   });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   return normalizePage(await res.json());

@@ -150,7 +150,7 @@ for (const [op, ours, ref] of [
   }
 }
 results.sections.endToEnd = e2e;
-table(`end to end: calls per second over loopback (${ROUNDS} interleaved rounds of ${BLOCK} calls; medians)`, [
+table(`end to end: calls per second over loopback (${ROUNDS} interleaved rounds of ${BLOCK} calls; medians; both clients bound each request with a timeout)`, [
   ['call', 'concurrency', 'ours/s', 'reference/s', 'ours/ref'],
   ...e2e.map((x) => [x.op, x.concurrency, Math.round(x.oursPerSec), Math.round(x.refPerSec), f2(x.ratio)]),
 ]);
