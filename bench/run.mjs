@@ -117,8 +117,8 @@ async function throughput(fn, concurrency, total) {
   return total / ((performance.now() - t0) / 1000);
 }
 
-const ROUNDS = 12;
-const BLOCK = 250;
+const ROUNDS = 20;
+const BLOCK = 200;
 const mock = await startMockProcess();
 const id = wireSnapshots(1)[0].id;
 const cfg = { projectId: PROJECT_ID, endpoint: mock.url };
