@@ -92,16 +92,26 @@ export function sortWire(list) {
 /**
  * A minimal hand-written client: what a user would write instead of the
  * package. Like the package (CONTRACT.md: every attempt has a timeout,
- * 30 s by default), it bounds each request, with the platform's cheapest
- * way to do so; it does not retry, check input or read error bodies.
+ * 30 s by default), it bounds each request, with an AbortController and a
+ * timer (the cheapest way in Node 20); it does not retry, check input or
+ * read error bodies.
  */
+async function bounded(f, url, init, timeoutMs) {
+  const ctrl = new AbortController();
+  const timer = setTimeout(() => ctrl.abort(), timeoutMs);
+  try {
+    const res = await f(url, { ...init, signal: ctrl.signal });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    return await res.json();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function refGetSnapshot({ endpoint, projectId, token, fetch: f = fetch, timeoutMs = 30000 }, id) {
-  const res = await f(`${endpoint}/v2/${encodeURIComponent(projectId)}/cloudsnapshots/${encodeURIComponent(id)}`, {
-    headers: token ? { 'X-Auth-Token': token, Accept: 'application/json' } : { Accept: 'application/json' },
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  return normalizeSnapshot((await res.json()).snapshot);
+  const url = `${endpoint}/v2/${encodeURIComponent(projectId)}/cloudsnapshots/${encodeURIComponent(id)}`;
+  const headers = token ? { 'X-Auth-Token': token, Accept: 'application/json' } : { Accept: 'application/json' };
+  return normalizeSnapshot((await bounded(f, url, { headers }, timeoutMs)).snapshot);
 }
 
 export async function refListSnapshots({ endpoint, projectId, token, fetch: f = fetch, timeoutMs = 30000 }, options = {}) {
@@ -112,10 +122,7 @@ export async function refListSnapshots({ endpoint, projectId, token, fetch: f = 
   if (options.status !== undefined) q.set('status', options.status);
   if (options.volumeId !== undefined) q.set('volume_id', options.volumeId);
   const qs = q.toString().replaceAll('+', '%20');
-  const res = await f(`${endpoint}/v2/${encodeURIComponent(projectId)}/snapshots${qs ? `?${qs}` : ''}`, {
-    headers: token ? { 'X-Auth-Token': token, Accept: 'application/json' } : { Accept: 'application/json' },
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  return normalizePage(await res.json());
+  const url = `${endpoint}/v2/${encodeURIComponent(projectId)}/snapshots${qs ? `?${qs}` : ''}`;
+  const headers = token ? { 'X-Auth-Token': token, Accept: 'application/json' } : { Accept: 'application/json' };
+  return normalizePage(await bounded(f, url, { headers }, timeoutMs));
 }
