@@ -281,24 +281,35 @@ pub fn depends_on_time(call: &Call) -> bool {
 /// `{"url": ..., "headers": [[name, value], ...], "timeoutMs": n}`.
 pub fn plan_json(call: &Call, now_ms: f64) -> String {
     let req = plan(call, now_ms);
-    let mut out = String::with_capacity(req.url.len() + 64 * (req.headers.len() + 1));
-    out.push('{');
-    write_key(&mut out, "url");
-    write_str(&mut out, &req.url);
-    out.push_str(",\"headers\":[");
-    for (i, (k, v)) in req.headers.iter().enumerate() {
+    let mut out = url_and_headers(&req.url, &req.headers, true);
+    out.push_str(",\"timeoutMs\":");
+    push_uint(&mut out, u64::from(call.config.timeout_ms));
+    out.push('}');
+    out
+}
+
+/// `{"url": url, "headers": ...` (left open for more members): the headers
+/// as `[[name, value], ...]` when `pairs`, else as `{name: value, ...}`.
+fn url_and_headers(url: &str, headers: &[(String, String)], pairs: bool) -> String {
+    let mut out = String::with_capacity(url.len() + 64 * (headers.len() + 1));
+    out.push_str("{\"url\":");
+    write_str(&mut out, url);
+    out.push_str(if pairs { ",\"headers\":[" } else { ",\"headers\":{" });
+    for (i, (k, v)) in headers.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        out.push('[');
+        if pairs {
+            out.push('[');
+        }
         write_str(&mut out, k);
-        out.push(',');
+        out.push(if pairs { ',' } else { ':' });
         write_str(&mut out, v);
-        out.push(']');
+        if pairs {
+            out.push(']');
+        }
     }
-    out.push_str("],\"timeoutMs\":");
-    push_uint(&mut out, u64::from(call.config.timeout_ms));
-    out.push('}');
+    out.push(if pairs { ']' } else { '}' });
     out
 }
 
@@ -513,19 +524,8 @@ pub fn sign_described(desc: &str, body: &[u8], now_ms: f64) -> Result<String, Ev
     };
     let creds = Credentials { access_key: &access_key, secret_key: &secret_key, security_token: security_token.as_deref() };
     let signed = sign_any(&method, &url, &headers, body, &creds, now_ms)?;
-    let mut out = String::with_capacity(256 + signed.url.len());
-    out.push('{');
-    write_key(&mut out, "url");
-    write_str(&mut out, &signed.url);
-    out.push_str(",\"headers\":{");
-    for (i, (k, v)) in signed.headers.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        write_key(&mut out, k);
-        write_str(&mut out, v);
-    }
-    out.push_str("}}");
+    let mut out = url_and_headers(&signed.url, &signed.headers, false);
+    out.push('}');
     Ok(out)
 }
 
