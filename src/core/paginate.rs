@@ -73,11 +73,6 @@ impl Paginator {
         }
         Ok(())
     }
-
-    /// Ends the walk (after an error).
-    pub fn finish(&mut self) {
-        self.done = true;
-    }
 }
 
 #[cfg(test)]
