@@ -129,8 +129,8 @@ const describeOptions = (options) => optional(options, (o) => fields(o, OPTIONS)
 
 const SHOW = 0;
 const LIST = 1;
-/** Static plans by op + description (see run). */
-const PLANS = new Map();
+/** Static plans by config object, then kind of call (see run). */
+const PLANS = new WeakMap();
 const ABORTED = 3;
 const EMPTY = new Uint8Array(0);
 
@@ -139,18 +139,21 @@ async function run(w, io, op, config, arg) {
   const { desc: configDesc, fetchFn, signal } = describeConfig(config, io);
   const desc = JSON.stringify({ config: configDesc, arg });
   const maxBytes = w.max_body_bytes();
+  // A plan the core marks static (S: no AK/SK signature over the time) is
+  // the same for the same description: kept with the caller's config object
+  // (so it lives no longer than the secrets the caller already holds), one
+  // per kind of call, and reused while the description is unchanged.
+  const kept = isObject(config) ? PLANS.get(config) : undefined;
   for (let attempt = 1; ; attempt++) {
-    const key = op + desc;
-    let req = PLANS.get(key);
+    let req = kept && kept[op] && kept[op].desc === desc ? kept[op].req : undefined;
     if (!req) {
       const plan = w.request(op, desc, io.now());
       if (plan[0] === 'E') throw failure(plan);
       req = JSON.parse(plan.slice(1));
-      // A plan the core marks static (S: no AK/SK signature over the time)
-      // is the same for the same description; keep a few.
-      if (plan[0] === 'S') {
-        if (PLANS.size >= 64) PLANS.clear();
-        PLANS.set(key, req);
+      if (plan[0] === 'S' && isObject(config)) {
+        const entry = PLANS.get(config) || [];
+        entry[op] = { desc, req };
+        PLANS.set(config, entry);
       }
     }
     const end = signal && signal.aborted ? { kind: ABORTED } : await io.send(fetchFn, req.url, req.headers, req.timeoutMs, signal, maxBytes);

@@ -196,6 +196,23 @@ test('extra headers are sent', async () => {
   assert.equal(apiRequests()[0].headers['x-trace-id'], 'abc 123');
 });
 
+test('a config object changed between calls is read afresh each call', async () => {
+  mock.clearRequests();
+  const mine = { projectId: PROJECT_ID, endpoint: mock.apiUrl, headers: { 'X-Trace-Id': 'first' } };
+  await getSnapshot(mine, SNAPSHOTS[0].id);
+  await getSnapshot(mine, SNAPSHOTS[0].id);
+  mine.headers = { 'X-Trace-Id': 'second' };
+  await getSnapshot(mine, SNAPSHOTS[0].id);
+  mine.auth = { token: 'tok-after-change' };
+  await getSnapshot(mine, SNAPSHOTS[1].id);
+  mine.projectId = 'a/b';
+  await rejects(getSnapshot(mine, SNAPSHOTS[0].id), { kind: 'invalid_input' });
+  const sent = apiRequests();
+  assert.deepEqual(sent.map((r) => r.headers['x-trace-id']), ['first', 'first', 'second', 'second']);
+  assert.equal(sent[3].headers['x-auth-token'], 'tok-after-change');
+  assert.ok(sent[3].path.endsWith(`/cloudsnapshots/${SNAPSHOTS[1].id}`));
+});
+
 test('a custom fetch is used instead of the global one', async () => {
   const calls = [];
   const myFetch = (url, init) => {
