@@ -34,15 +34,15 @@ test-rust:
 	@echo "== native Rust tests (core, signing vectors)"
 	cargo test
 	cargo clippy --all-targets -- -D warnings
-	cargo clippy --release --target wasm32-unknown-unknown --features wasm-release -- -D warnings
+	cargo clippy --release --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 test-wasm:
-	@echo "== wasm tests in Node"
-	cargo test --target wasm32-unknown-unknown --test wasm
+	@echo "== wasm tests in Node (the exports against the mock EVS service)"
+	node scripts/with-mock.mjs cargo test --target wasm32-unknown-unknown --test wasm
 	@echo "== wasm tests in Chromium"
 	WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
 	  WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json \
-	  cargo test --target wasm32-unknown-unknown --test wasm
+	  node scripts/with-mock.mjs cargo test --target wasm32-unknown-unknown --test wasm
 
 test-node:
 	@echo "== Node tests (mock service, built package)"

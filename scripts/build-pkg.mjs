@@ -2,11 +2,11 @@
 // Assembles the npm package in pkg/ from pkg-template/ and the wasm-bindgen
 // output (already in pkg/lib/), then prints the package's sizes.
 //
-//   pkg/index.js     browser, worker, bundlers (one minified ES module with api and io;
+//   pkg/index.js     browser, worker, bundlers (one minified ES module with api;
 //                    imports the `web` glue, fetches the wasm lazily)
 //   pkg/index.cjs    Node require (`nodejs` glue, required lazily on first call)
 //   pkg/index.mjs    Node import (re-exports index.cjs: one module instance, one EvsError)
-//   pkg/lib/         api.cjs, io.cjs, the glue (web .js, nodejs .cjs), evs_snapshots_bg.wasm
+//   pkg/lib/         api.cjs, the glue (web .js, nodejs .cjs), evs_snapshots_bg.wasm
 //
 // The browser files are minified; Node's .cjs files are not.
 //
@@ -46,7 +46,6 @@ function esmAndCjs(name) {
   );
 }
 esmAndCjs('api');
-esmAndCjs('io');
 
 const NAMES = 'getSnapshot, listSnapshots, paginateSnapshots, signRequest, ready';
 
@@ -72,7 +71,6 @@ writeFileSync(
 // instantiated once, on first use.
 import init, * as raw from './lib/evs_snapshots.js';
 import { createApi, EvsError } from './lib/api.js';
-import { io } from './lib/io.js';
 
 const api = createApi(async () => {
   try {
@@ -84,7 +82,7 @@ const api = createApi(async () => {
     await init({ module_or_path: wasmBytes() });
   }
   return raw;
-}, io);
+});
 
 export const { ${NAMES} } = api;
 export { EvsError };
@@ -96,9 +94,8 @@ writeFileSync(
   `'use strict';
 // Node (require). The wasm module is read and instantiated once, on first use.
 const { createApi, EvsError } = require('./lib/api.cjs');
-const { io } = require('./lib/io.cjs');
 
-const api = createApi(() => require('./lib/evs_snapshots.cjs'), io);
+const api = createApi(() => require('./lib/evs_snapshots.cjs'));
 
 module.exports = { ...api, EvsError };
 `,
@@ -115,7 +112,7 @@ export const { ${NAMES}, EvsError } = cjs;
 );
 
 // What a browser downloads is minified with esbuild (a devDependency):
-// index.js becomes one module with api.js and io.js inside it, importing
+// index.js becomes one module with api.js inside it, importing
 // only the wasm-bindgen glue, which stays in lib/ so that the
 // `new URL('evs_snapshots_bg.wasm', import.meta.url)` bundlers follow still
 // points at the .wasm. Node's .cjs files stay as written. The readable
@@ -132,7 +129,6 @@ export const { ${NAMES}, EvsError } = cjs;
   });
   writeFileSync(join(pkg, 'index.js'), out.outputFiles[0].text);
   rmSync(join(lib, 'api.js'));
-  rmSync(join(lib, 'io.js'));
 }
 for (const f of ['lib/evs_snapshots.js', 'lib/evs_snapshots_bg.inline.js']) {
   const file = join(pkg, f);
@@ -163,7 +159,7 @@ const rows = [
   ['wasm (gzip -9)', kb(gz(wasm))],
   ['wasm (brotli)', kb(br(wasm))],
   ['JS glue, web (gzip -9)', kb(gz(glue))],
-  ['JS entry (api + io inside), web (gzip -9)', kb(gz(read('index.js')))],
+  ['JS entry (api inside), web (gzip -9)', kb(gz(read('index.js')))],
   ['browser download, all files (gzip -9)', kb(webGz)],
   ['inline fallback, esbuild only (gzip -9)', kb(gz(read('lib/evs_snapshots_bg.inline.js')))],
 ];

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build --release --target wasm32-unknown-unknown --features wasm-release
+cargo build --release --target wasm32-unknown-unknown
 wasm=target/wasm32-unknown-unknown/release/evs_snapshots.wasm
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
