@@ -97,7 +97,7 @@ const api = createApi(
   () =>
     loadWasm(glue, {
       // Bundlers (webpack, Vite) emit the file and rewrite this URL.
-      url: new URL('./lib/evs_snapshots_bg.wasm', import.meta.url),
+      url: () => new URL('./lib/evs_snapshots_bg.wasm', import.meta.url),
       // A chunk of its own: bundles that took the file along never load it.
       inline: () => import('./lib/evs_snapshots_bg.inline.js'),
     }),

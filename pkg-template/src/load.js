@@ -1,11 +1,12 @@
 // Finds and instantiates the WebAssembly module, in whatever setting the
-// package was installed, bundled or moved into. The entries say where to look:
+// package was installed, bundled or moved into. The entries say where to look,
+// each through a function, since a bundle may lack what it uses (then the
+// inline copy serves):
 //
 //   url    index.js: `new URL('./lib/evs_snapshots_bg.wasm', import.meta.url)`,
 //          the form bundlers (webpack, Vite, Rollup plugins) rewrite to the
-//          file they emit; fetched over http(s), read from disk when `file:`
-//   path   index.cjs: a function giving the file beside it, from `__dirname`
-//          (which a bundle may not have: then the inline copy serves)
+//          file they emit; fetched, or read from disk when a `file:` URL
+//   path   index.cjs: the file beside it, from `__dirname`
 //   inline the module's bytes as base64 (lib/evs_snapshots_bg.inline.*),
 //          for a bundle that did not take the file along (esbuild, a Node
 //          bundle of any tool): loaded only when the file is not found
@@ -34,34 +35,27 @@ function fileSystem(requireFs) {
 async function loadWasm(glue, { url, path, requireFs, inline }) {
   const tried = [];
   let network = false;
-  if (path || (url && url.protocol === 'file:')) {
-    let file = 'lib/evs_snapshots_bg.wasm beside index.cjs';
-    try {
-      file = path ? path() : url;
+  let where = 'lib/evs_snapshots_bg.wasm beside the entry';
+  try {
+    where = path ? path() : url();
+    if (path || where.protocol === 'file:') {
       const fs = fileSystem(requireFs);
       if (!fs) throw new Error('no file system here');
-      glue.initSync({ module: fs.readFileSync(file) });
+      glue.initSync({ module: fs.readFileSync(where) });
       return glue;
-    } catch (e) {
-      tried.push(`${file} (${reason(e)})`);
     }
-  } else if (url) {
     let res;
     try {
-      res = await fetch(url);
+      res = await fetch(where);
     } catch (e) {
       network = true;
-      tried.push(`${url} (${reason(e)})`);
+      throw e;
     }
-    if (res) {
-      try {
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        await glue.default({ module_or_path: res });
-        return glue;
-      } catch (e) {
-        tried.push(`${url} (${reason(e)})`);
-      }
-    }
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    await glue.default({ module_or_path: res });
+    return glue;
+  } catch (e) {
+    tried.push(`${where} (${reason(e)})`);
   }
   try {
     glue.initSync({ module: (await inline()).wasmBytes() });

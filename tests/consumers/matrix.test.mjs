@@ -309,6 +309,20 @@ test('an esbuild browser bundle', async () =>
     assert.deepEqual(browserLoads('esbuild', r.fetched), { wasm: false, inline: true });
   }));
 
+test("an esbuild browser bundle in esbuild's default format (iife, no import.meta)", async () =>
+  timed('esbuild iife', async () => {
+    const dir = join(work, 'esbuild-iife');
+    mkdirSync(dir, { recursive: true });
+    // A classic script has no top-level await: the same code in an async function.
+    const [importLine, ...body] = browserMain.trim().split('\n');
+    writeFileSync(join(dir, 'main.js'), `${importLine}\n(async () => {\n${body.join('\n')}\n})();\n`);
+    writeFileSync(join(dir, 'index.html'), `<!doctype html><pre id="out"></pre><script src="./dist/main.js"></script>`);
+    await build(bin('esbuild'), ['main.js', '--bundle', '--platform=browser', '--outdir=dist', '--log-level=warning'], dir);
+    const r = await renderIn('/esbuild-iife/');
+    checkBrowser(r);
+    assert.deepEqual(browserLoads('esbuild iife', r.fetched), { wasm: false, inline: true });
+  }));
+
 // --- issue 12: Node bundles, webpack, Rollup, Deno, Bun --------------------
 
 const esmMain = (kind) => `import * as m from 'evs-snapshots';\n${nodeScript(kind)}\nawait main(m);\n`;
