@@ -216,6 +216,39 @@ function browserLoads(row, fetched) {
   return { wasm, inline };
 }
 
+/**
+ * A browser row: opens `path`, checks the page's result, records what it
+ * loaded and, when `from` is given ({wasm, inline}), where the module came from.
+ */
+async function checkPage(row, path, from) {
+  const r = await renderIn(path);
+  checkBrowser(r);
+  const seen = browserLoads(row, r.fetched);
+  if (from) assert.deepEqual(seen, from);
+}
+const FILE = { wasm: true, inline: false };
+const INLINE = { wasm: false, inline: true };
+
+/** A fresh project directory under work/ holding `files` ({name: text}). */
+function project(name, files) {
+  const dir = join(work, name);
+  mkdirSync(dir, { recursive: true });
+  for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text);
+  return dir;
+}
+
+/** Runs a build tool; its warnings (stderr) fail the row as its errors do. */
+async function build(cmd, args, cwd, { quietWhen = () => false } = {}) {
+  let out;
+  try {
+    out = await execFileAsync(cmd, args, { cwd, encoding: 'utf8', timeout: 120000 });
+  } catch (e) {
+    assert.fail(`${cmd} ${args.join(' ')} failed:\n${e.stdout}${e.stderr}`);
+  }
+  const noise = out.stderr.split('\n').filter((l) => l.trim() && !quietWhen(l));
+  assert.deepEqual(noise, [], `${cmd} printed warnings`);
+}
+
 const browserMain = `
 import { listSnapshots, getSnapshot, EvsError } from 'evs-snapshots';
 const cfg = { projectId: ${JSON.stringify(PROJECT_ID)}, endpoint: '/evs' };
@@ -246,9 +279,7 @@ test('a plain HTML page importing the browser entry, no bundler', async () =>
       join(work, 'plain', 'index.html'),
       `<!doctype html><script type="importmap">{"imports":{"evs-snapshots":"/node_modules/evs-snapshots/index.js"}}</script><pre id="out"></pre><script type="module" src="./main.js"></script>`,
     );
-    const r = await renderIn('/plain/');
-    checkBrowser(r);
-    assert.deepEqual(browserLoads('plain page', r.fetched), { wasm: true, inline: false });
+    await checkPage('plain page', '/plain/', FILE);
   }));
 
 test('a module Web Worker calling listSnapshots and posting the result back', async () =>
@@ -272,81 +303,45 @@ w.onerror = (e) => { document.querySelector('#out').textContent = JSON.stringify
 w.postMessage('go');
 </script>`,
     );
-    const r = await renderIn('/worker/');
-    checkBrowser(r);
-    browserLoads('worker', r.fetched);
+    await checkPage('worker', '/worker/');
   }));
 
 test('a Vite production build', async () =>
   timed('vite build', async () => {
-    const dir = join(work, 'vite-app');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'main.js'), browserMain);
-    writeFileSync(join(dir, 'index.html'), `<!doctype html><pre id="out"></pre><script type="module" src="./main.js"></script>`);
-    try {
-      run(bin('vite'), ['build', '--logLevel', 'error', '--base', '/vite-app/dist/'], { cwd: dir });
-    } catch (e) {
-      assert.fail(`vite build failed:\n${e.stdout}${e.stderr}`);
-    }
-    const r = await renderIn('/vite-app/dist/');
-    checkBrowser(r);
-    assert.deepEqual(browserLoads('vite build', r.fetched), { wasm: true, inline: false });
+    const dir = project('vite-app', {
+      'main.js': browserMain,
+      'index.html': `<!doctype html><pre id="out"></pre><script type="module" src="./main.js"></script>`,
+    });
+    await build(bin('vite'), ['build', '--logLevel', 'error', '--base', '/vite-app/dist/'], dir);
+    await checkPage('vite build', '/vite-app/dist/', FILE);
   }));
 
 test('an esbuild browser bundle', async () =>
   timed('esbuild', async () => {
-    const dir = join(work, 'esbuild-app');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'main.js'), browserMain);
-    writeFileSync(join(dir, 'index.html'), `<!doctype html><pre id="out"></pre><script type="module" src="./dist/main.js"></script>`);
-    try {
-      run(bin('esbuild'), ['main.js', '--bundle', '--format=esm', '--platform=browser', '--outdir=dist', '--log-level=error'], { cwd: dir });
-    } catch (e) {
-      assert.fail(`esbuild failed:\n${e.stdout}${e.stderr}`);
-    }
-    const r = await renderIn('/esbuild-app/');
-    checkBrowser(r);
-    assert.deepEqual(browserLoads('esbuild', r.fetched), { wasm: false, inline: true });
+    const dir = project('esbuild-app', {
+      'main.js': browserMain,
+      'index.html': `<!doctype html><pre id="out"></pre><script type="module" src="./dist/main.js"></script>`,
+    });
+    await build(bin('esbuild'), ['main.js', '--bundle', '--format=esm', '--platform=browser', '--outdir=dist', '--log-level=warning'], dir);
+    await checkPage('esbuild', '/esbuild-app/', INLINE);
   }));
 
 test("an esbuild browser bundle in esbuild's default format (iife, no import.meta)", async () =>
   timed('esbuild iife', async () => {
-    const dir = join(work, 'esbuild-iife');
-    mkdirSync(dir, { recursive: true });
     // A classic script has no top-level await: the same code in an async function.
     const [importLine, ...body] = browserMain.trim().split('\n');
-    writeFileSync(join(dir, 'main.js'), `${importLine}\n(async () => {\n${body.join('\n')}\n})();\n`);
-    writeFileSync(join(dir, 'index.html'), `<!doctype html><pre id="out"></pre><script src="./dist/main.js"></script>`);
+    const dir = project('esbuild-iife', {
+      'main.js': `${importLine}\n(async () => {\n${body.join('\n')}\n})();\n`,
+      'index.html': `<!doctype html><pre id="out"></pre><script src="./dist/main.js"></script>`,
+    });
     await build(bin('esbuild'), ['main.js', '--bundle', '--platform=browser', '--outdir=dist', '--log-level=warning'], dir);
-    const r = await renderIn('/esbuild-iife/');
-    checkBrowser(r);
-    assert.deepEqual(browserLoads('esbuild iife', r.fetched), { wasm: false, inline: true });
+    await checkPage('esbuild iife', '/esbuild-iife/', INLINE);
   }));
 
 // --- issue 12: Node bundles, webpack, Rollup, Deno, Bun --------------------
 
 const esmMain = (kind) => `import * as m from 'evs-snapshots';\n${nodeScript(kind)}\nawait main(m);\n`;
 const cjsMain = (kind) => `const m = require('evs-snapshots');\n${nodeScript(kind)}\nmain(m);\n`;
-
-/** A fresh project directory under work/ holding `files` ({name: text}). */
-function project(name, files) {
-  const dir = join(work, name);
-  mkdirSync(dir, { recursive: true });
-  for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text);
-  return dir;
-}
-
-/** Runs a build tool; its warnings (stderr) fail the row as its errors do. */
-async function build(cmd, args, cwd, { quietWhen = () => false } = {}) {
-  let out;
-  try {
-    out = await execFileAsync(cmd, args, { cwd, encoding: 'utf8', timeout: 120000 });
-  } catch (e) {
-    assert.fail(`${cmd} ${args.join(' ')} failed:\n${e.stdout}${e.stderr}`);
-  }
-  const noise = out.stderr.split('\n').filter((l) => l.trim() && !quietWhen(l));
-  assert.deepEqual(noise, [], `${cmd} printed warnings`);
-}
 
 /**
  * Copies a Node bundle's output directory (dist/) alone into a directory of
@@ -409,9 +404,7 @@ test('a webpack 5 browser build loaded in Chromium', () =>
     });
     writeFileSync(join(dir, 'webpack.mjs'), webpackRunner(dir, { mode: 'production', target: 'web', entry: './main.js' }));
     await build(process.execPath, ['webpack.mjs'], dir);
-    const r = await renderIn('/webpack-app/');
-    checkBrowser(r);
-    assert.deepEqual(browserLoads('webpack browser', r.fetched), { wasm: true, inline: false });
+    await checkPage('webpack browser', '/webpack-app/', FILE);
   }));
 
 // Rollup 4 with @rollup/plugin-node-resolve and nothing else; output.dir,
@@ -431,9 +424,7 @@ test('a Rollup 4 browser build (plugin-node-resolve, browser: true) loaded in Ch
       'rollup.config.mjs': rollupConfig('main.js', { browser: true }),
     });
     await build(bin('rollup'), ['-c', 'rollup.config.mjs', '--no-stdin'], dir, { quietWhen: rollupProgress });
-    const r = await renderIn('/rollup-app/');
-    checkBrowser(r);
-    assert.deepEqual(browserLoads('rollup browser', r.fetched), { wasm: false, inline: true });
+    await checkPage('rollup browser', '/rollup-app/', INLINE);
   }));
 
 test('a Rollup 4 Node build (plugin-node-resolve), run away from node_modules', () =>
