@@ -70,16 +70,18 @@ export { wasmBytes };
 `,
 );
 
-// The glue for require: wasm-bindgen's web glue as CommonJS (its default
-// export, the async init, is never called there without a module).
-writeFileSync(
-  join(lib, 'evs_snapshots.cjs'),
-  transformSync(readFileSync(join(lib, 'evs_snapshots.js'), 'utf8'), {
-    format: 'cjs',
-    define: { 'import.meta.url': 'undefined' },
-    logLevel: 'error',
-  }).code,
-);
+// The glue for require: wasm-bindgen's web glue as CommonJS, bundled so that
+// any snippet files it imports come along (its default export, the async
+// init, is never called there without a module, so import.meta is not needed).
+buildSync({
+  entryPoints: [join(lib, 'evs_snapshots.js')],
+  outfile: join(lib, 'evs_snapshots.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'neutral',
+  define: { 'import.meta.url': 'undefined' },
+  logLevel: 'error',
+});
 
 const NAMES = 'getSnapshot, listSnapshots, paginateSnapshots, signRequest, ready';
 
