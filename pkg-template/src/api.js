@@ -58,10 +58,12 @@ function createApi(load) {
         .then(load)
         .catch((err) => {
           loaded = null;
+          // The loader (load.js) tells the kind: `network` only when fetching
+          // the .wasm over the network failed; anything else is not retryable.
           throw new EvsError({
-            kind: 'network',
+            kind: (err && err.kind) || 'invalid_response',
             message: `could not load the evs-snapshots WebAssembly module: ${err && err.message ? err.message : err}`,
-            retryable: true,
+            retryable: Boolean(err && err.retryable),
           });
         });
     }
