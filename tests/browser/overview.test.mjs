@@ -57,6 +57,8 @@ after(async () => {
 async function open(mock, query = '', { width = 1280, height = 900, init } = {}) {
   const page = await browser.newPage({ timezoneId: 'Asia/Shanghai', viewport: { width, height } });
   page.setDefaultTimeout(T);
+  // Live progress off: its refreshes of the table would be list requests too.
+  await page.addInitScript(() => localStorage.setItem('evs-dashboard:live', 'off'));
   if (init) await page.addInitScript(init);
   await page.goto(`${mock.url}/${query}`);
   await page.waitForFunction(() => Number(document.body.dataset.loads || 0) > 0 && document.body.dataset.state !== 'loading');
@@ -81,6 +83,14 @@ async function exportFile(page, which, path) {
 
 function listRequests(mock) {
   return mock.requests().filter((r) => r.kind === 'api' && r.path.endsWith('/snapshots'));
+}
+
+/** `good` list requests answer, then the next page fails every attempt (the package makes three). */
+function failAfter(mock, good, status, error) {
+  mock.setFaults([
+    { match: { op: 'list' }, times: good },
+    { match: { op: 'list' }, times: 3, status, json: { error } },
+  ]);
 }
 
 const markerOf = (r) => new URLSearchParams(r.query).get('marker');
@@ -240,6 +250,7 @@ test('Cancel, by keyboard, in the middle of a walk: the in-flight request is abo
   page.on('requestfailed', (r) => {
     if (/\/snapshots\?/.test(r.url())) aborted.push(r.url());
   });
+  assert.equal(await page.evaluate(() => document.body.dataset.live), 'off', 'no refreshes of the table');
   big.clearRequests();
   await page.focus('[data-testid="overview-start"]');
   await page.keyboard.press('Enter');
@@ -254,9 +265,9 @@ test('Cancel, by keyboard, in the middle of a walk: the in-flight request is abo
   assert.match(await page.textContent('[data-testid="walk-count"]'), /^2,000 snapshots read so far$/);
   await page.keyboard.press('Enter');
   assert.equal(await settled(page), 'cancelled');
-  const sent = listRequests(big).length;
+  const sent = big.requests().length;
   await page.waitForTimeout(1500); // five more pages' time, had it gone on
-  assert.equal(listRequests(big).length, sent, 'the request count stopped growing');
+  assert.equal(big.requests().length, sent, 'the request count stopped growing');
   assert.equal(sent, 3);
   assert.equal(aborted.length, 1, 'the third page was aborted in flight');
   assert.equal(new URL(aborted[0]).searchParams.get('marker'), MANY[1999].id);
@@ -312,11 +323,7 @@ test('a 500 in the middle of a walk: the banner with the request ID; Retry goes 
     if (/\/snapshots\?/.test(r.url()) && r.status() === 500) failures.push(r.headers()['x-request-id']);
   });
   big.clearRequests();
-  // Three pages answer; the fourth fails every attempt (the package makes three).
-  big.setFaults([
-    { match: { op: 'list' }, times: 3 },
-    { match: { op: 'list' }, times: 3, status: 500, json: { error: { message: 'the disk service is down', code: 'EVS.9999' } } },
-  ]);
+  failAfter(big, 3, 500, { message: 'the disk service is down', code: 'EVS.9999' });
   await page.click('[data-testid="overview-start"]');
   assert.equal(await settled(page), 'error');
   assert.ok(await page.isVisible('[data-testid="walk-error"]'));
@@ -342,10 +349,7 @@ test('a 500 in the middle of a walk: the banner with the request ID; Retry goes 
 
   // The same for an export: the file holds every snapshot once.
   big.clearRequests();
-  big.setFaults([
-    { match: { op: 'list' }, times: 1 },
-    { match: { op: 'list' }, times: 3, status: 503, json: { error: { message: 'busy', code: 'EVS.0503' } } },
-  ]);
+  failAfter(big, 1, 503, { message: 'busy', code: 'EVS.0503' });
   await page.click('[data-testid="export-json"]');
   assert.equal(await settled(page), 'error');
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('[data-testid="walk-retry"]')]);
