@@ -244,7 +244,6 @@ test('readable at 390 px: no sideways scrolling, charts as wide as the screen al
 });
 
 test('Cancel, by keyboard, in the middle of a walk: the in-flight request is aborted and no further request is sent', async () => {
-  big.setFaults([{ match: { op: 'list' }, times: 0, delayMs: 300 }]);
   const page = await open(big);
   const aborted = [];
   page.on('requestfailed', (r) => {
@@ -252,12 +251,17 @@ test('Cancel, by keyboard, in the middle of a walk: the in-flight request is abo
   });
   assert.equal(await page.evaluate(() => document.body.dataset.live), 'off', 'no refreshes of the table');
   big.clearRequests();
+  // Two pages answer at once; the third is held for 3 s, then all answer at once.
+  big.setFaults([
+    { match: { op: 'list' }, times: 2 },
+    { match: { op: 'list' }, times: 1, delayMs: 3000 },
+  ]);
   await page.focus('[data-testid="overview-start"]');
   await page.keyboard.press('Enter');
   assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'walk-cancel', 'Cancel has the focus');
   assert.ok(await page.isVisible('[data-testid="walk-progress"]'));
   assert.equal(await page.getAttribute('[data-testid="walk-bar"]', 'role'), 'progressbar');
-  // Two pages read, the third asked for and held by the mock for 300 ms.
+  // Two pages read, the third asked for and held by the mock.
   await page.waitForFunction(() => Number(document.querySelector('#walk').dataset.received) >= 2000);
   const deadline = Date.now() + T;
   while (listRequests(big).length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
@@ -266,7 +270,7 @@ test('Cancel, by keyboard, in the middle of a walk: the in-flight request is abo
   await page.keyboard.press('Enter');
   assert.equal(await settled(page), 'cancelled');
   const sent = big.requests().length;
-  await page.waitForTimeout(1500); // five more pages' time, had it gone on
+  await page.waitForTimeout(3500); // past the hold: had the walk gone on, the next pages would come at once
   assert.equal(big.requests().length, sent, 'the request count stopped growing');
   assert.equal(sent, 3);
   assert.equal(aborted.length, 1, 'the third page was aborted in flight');
