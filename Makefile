@@ -7,11 +7,13 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PORT ?= 8080
+# COUNT=20000 make demo: the mock serves that many snapshots (the seed plus copies)
+COUNT ?=
 
 .PHONY: help deps build demo test test-rust test-wasm test-node test-browser test-consumers test-fuzz fuzz bench clean
 
 help:
-	@echo "make demo    build and serve the dashboard on http://127.0.0.1:$(PORT) (mock EVS service)"
+	@echo "make demo    build and serve the dashboard on http://127.0.0.1:$(PORT) (mock EVS service; COUNT=20000 for 20,000 snapshots)"
 	@echo "make test    run every test"
 	@echo "make build   build the npm package into pkg/"
 	@echo "make bench   size and speed benchmarks"
@@ -24,7 +26,7 @@ build: deps
 
 demo: build
 	@echo "== evs-snapshots demo: http://127.0.0.1:$(PORT)/  (mock EVS service, seeded data; Ctrl-C stops it)"
-	node tests/mock-evs/server.mjs --port $(PORT) --api-prefix /evs --static /pkg/=pkg --static /=www --live-progress
+	node tests/mock-evs/server.mjs --port $(PORT) --api-prefix /evs --static /pkg/=pkg --static /=www --live-progress $(if $(COUNT),--count $(COUNT))
 
 test: build
 	scripts/deps.sh browser
