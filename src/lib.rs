@@ -14,5 +14,11 @@ pub mod core;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+/// talc's allocator for single-threaded wasm, which grows linear memory as
+/// needed: a few KB smaller than the standard library's dlmalloc.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[cfg(target_arch = "wasm32")]
 pub use wasm::{get_snapshot, list_snapshots, memory_bytes, sign_request, SnapshotWalk};

@@ -200,7 +200,7 @@ pub fn sign_request(request: &RawSignRequest, body: &[u8], credentials: &RawAuth
     for (k, v) in described {
         match v {
             Input::Str(s) if !s.contains(['\r', '\n', '\0']) => headers.push((k.clone(), s.clone())),
-            _ => return Err(EvsError::invalid_input(format!("request.headers: the value of {k:?} must be a string without line breaks"))),
+            _ => return Err(EvsError::invalid_input(format!("request.headers: the value of \"{k}\" must be a string without line breaks"))),
         }
     }
     let creds = Credentials { access_key: &access_key, secret_key: &secret_key, security_token: security_token.as_deref() };

@@ -637,17 +637,17 @@ fn check_headers(h: &Result<Vec<(String, Input)>, &'static str>) -> Result<Vec<(
     let mut out = Vec::with_capacity(list.len());
     for (name, value) in list {
         if !is_token(name) {
-            return Err(EvsError::invalid_input(format!("headers: {name:?} is not a valid header name")));
+            return Err(EvsError::invalid_input(format!("headers: \"{name}\" is not a valid header name")));
         }
         match value {
             // Values are never echoed: they may be secrets.
             Input::Str(v) if !v.contains(['\r', '\n', '\0']) => out.push((name.clone(), v.clone())),
             Input::Str(_) => {
-                return Err(EvsError::invalid_input(format!("headers: the value of {name:?} contains a line break or NUL")))
+                return Err(EvsError::invalid_input(format!("headers: the value of \"{name}\" contains a line break or NUL")))
             }
             other => {
                 return Err(EvsError::invalid_input(format!(
-                    "headers: the value of {name:?} must be a string, not {}",
+                    "headers: the value of \"{name}\" must be a string, not {}",
                     other.type_name()
                 )))
             }

@@ -59,7 +59,7 @@ impl Paginator {
                 if self.seen.iter().any(|s| s == m) {
                     self.done = true;
                     return Err(EvsError::invalid_response(format!(
-                        "the service returned the page marker {m:?} a second time; paging stopped instead of looping"
+                        "the service returned the page marker \"{m}\" a second time; paging stopped instead of looping"
                     )));
                 }
                 self.seen.push(m.to_string());

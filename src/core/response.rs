@@ -257,12 +257,27 @@ fn json_type(v: &Value) -> &'static str {
     }
 }
 
+/// A numeric string as a number, read by serde_json as a JSON number
+/// (leading zeros allowed, as in `"007"`): `None` for anything else.
+fn numeric(s: &str) -> Option<f64> {
+    let t = s.trim();
+    let (sign, digits) = t.strip_prefix('-').map_or(("", t), |d| ("-", d));
+    // JSON takes one leading zero only: "007" → "7", "00.5" → "0.5".
+    let rest = digits.trim_start_matches('0');
+    let digits = if rest.len() < digits.len() && !rest.starts_with(|c: char| c.is_ascii_digit()) {
+        digits.get(digits.len() - rest.len() - 1..)?
+    } else {
+        rest
+    };
+    serde_json::from_str::<f64>(&format!("{sign}{digits}")).ok()
+}
+
 /// `size`: a whole number of GB from 0 to 2^53 − 1, from a JSON number or a
 /// numeric string.
 fn size(v: &Input) -> Option<u64> {
     let n = match v {
         Input::Num(n) => *n,
-        Input::Str(s) => s.trim().parse::<f64>().ok()?,
+        Input::Str(s) => numeric(s)?,
         _ => return None,
     };
     (n.is_finite() && (0.0..=MAX_SAFE_INTEGER).contains(&n) && n.fract() == 0.0).then_some(n as u64)
@@ -274,7 +289,7 @@ fn progress(v: &Input) -> Option<f64> {
         Input::Num(n) => *n,
         Input::Str(s) => {
             let t = s.trim();
-            t.strip_suffix('%').unwrap_or(t).trim_end().parse::<f64>().ok()?
+            numeric(t.strip_suffix('%').unwrap_or(t))?
         }
         _ => return None,
     };
@@ -291,7 +306,7 @@ fn snapshot(w: WireSnapshot) -> Result<Snapshot, String> {
         other => return Err(format!("the snapshot id is {}, not a string", other.type_name())),
     };
     let Some(size) = size(&w.size) else {
-        return Err(format!("snapshot {id:?} has no readable size (a whole number of GB was expected)"));
+        return Err(format!("snapshot \"{id}\" has no readable size (a whole number of GB was expected)"));
     };
     // A timestamp is normalised when readable, else passed through as it
     // came, never guessed.
@@ -382,7 +397,7 @@ fn next_link(links: Option<&[Link]>) -> NextLink {
 // --- String() ------------------------------------------------------------------
 
 /// ECMAScript `Number::toString(n)`: the shortest digits that round-trip
-/// (ryu's), laid out as ECMA-262 §6.1.6.1.20 says.
+/// (the standard library's `{:e}`), laid out as ECMA-262 §6.1.6.1.20 says.
 pub fn js_number(n: f64) -> String {
     if n == 0.0 {
         return "0".into();
@@ -390,13 +405,12 @@ pub fn js_number(n: f64) -> String {
     if !n.is_finite() {
         return if n.is_nan() { "NaN" } else if n > 0.0 { "Infinity" } else { "-Infinity" }.into();
     }
-    let mut buf = ryu::Buffer::new();
-    let shortest = buf.format_finite(n.abs());
-    // ryu writes "d.ddd", "ddd.d" or "d.ddde±x": take the digits and the
-    // position of the decimal point (value = 0.DIGITS × 10^point).
+    let shortest = format!("{:e}", n.abs());
+    // "d.ddde±x": take the digits and the position of the decimal point
+    // (value = 0.DIGITS × 10^point).
     let (mantissa, exp) = match shortest.split_once('e') {
         Some((m, e)) => (m, e.parse::<i64>().unwrap_or(0)),
-        None => (shortest, 0),
+        None => (shortest.as_str(), 0),
     };
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let all = format!("{int}{frac}");
@@ -444,7 +458,7 @@ fn js_string(v: &Value) -> String {
             (Some(u), _, _) => u.to_string(),
             (_, Some(i), _) => i.to_string(),
             (_, _, Some(f)) => js_number(f),
-            _ => n.to_string(),
+            _ => String::new(),
         },
         // Array.prototype.join: null (and undefined) become "".
         Value::Array(items) => {
@@ -488,7 +502,7 @@ pub struct ServiceError {
 fn scalar_text(v: Option<&Value>) -> Option<String> {
     match v? {
         Value::String(s) if !s.trim().is_empty() => Some(truncate(s.trim(), MAX_MESSAGE)),
-        Value::Number(n) => Some(n.to_string()),
+        n @ Value::Number(_) => Some(js_string(n)),
         _ => None,
     }
 }

@@ -154,8 +154,9 @@ fn canonical_uri(path: &str) -> String {
 /// value (byte order of UTF-8, which is code-point order as in Python), then
 /// encode each as `k=v`, joined with `&`.
 fn canonical_query(query: &[(String, String)]) -> String {
+    // Equal pairs are identical, so an unstable sort gives the same order.
     let mut sorted: Vec<&(String, String)> = query.iter().collect();
-    sorted.sort();
+    sorted.sort_unstable();
     let mut out = String::new();
     for (i, (k, v)) in sorted.into_iter().enumerate() {
         if i > 0 {

@@ -195,15 +195,3 @@ fn sign(request: &JsValue, credentials: &JsValue, date: &JsValue) -> Result<Sign
 pub fn memory_bytes() -> f64 {
     core::arch::wasm32::memory_size(0) as f64 * 65536.0
 }
-
-/// A call that panics on purpose, in test builds only (feature
-/// `panic-test`): the tests check that a panic costs one call, never the
-/// module.
-#[cfg(feature = "panic-test")]
-#[wasm_bindgen(js_name = __panicForTest)]
-pub async fn panic_for_test() -> Result<JsValue, JsValue> {
-    #[allow(clippy::panic)]
-    {
-        panic!("a panic on purpose, for the tests")
-    }
-}

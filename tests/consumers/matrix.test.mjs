@@ -118,7 +118,7 @@ function checkNodeOutput(out, kind) {
 /** What Node, Deno and Bun load from the installed package (index.mjs only for import). */
 function installedNodeFiles(withMjs) {
   const dir = join(work, 'node_modules', 'evs-snapshots');
-  const files = ['index.cjs', 'lib/api.cjs', 'lib/io.cjs', 'lib/load.cjs', 'lib/evs_snapshots.cjs', 'lib/evs_snapshots_bg.wasm'];
+  const files = ['index.cjs', 'lib/api.cjs', 'lib/load.cjs', 'lib/evs_snapshots.cjs', 'lib/evs_snapshots_bg.wasm'];
   return { ...weigh((withMjs ? ['index.mjs', ...files] : files).map((f) => join(dir, f))), from: 'lib/evs_snapshots_bg.wasm beside index.cjs (__dirname), initSync' };
 }
 
@@ -403,7 +403,12 @@ test('a webpack 5 browser build loaded in Chromium', () =>
       'index.html': `<!doctype html><pre id="out"></pre><script src="./dist/main.js"></script>`,
     });
     writeFileSync(join(dir, 'webpack.mjs'), webpackRunner(dir, { mode: 'production', target: 'web', entry: './main.js' }));
-    await build(process.execPath, ['webpack.mjs'], dir);
+    // webpack's performance hint (244 KiB per asset) is the one message let
+    // through: the .wasm is about 250 KB raw (110 KB gzip) and the inline
+    // copy's lazy chunk, never loaded when the .wasm was emitted, is larger.
+    // The README says so; any other warning fails the row.
+    const hint = /^(asset size limit|This can impact web performance|Assets: |\s+\S+\.(wasm|js) \(\d+ KiB\)|\s+Largest modules: .*evs_snapshots_bg\.inline\.js)/;
+    await build(process.execPath, ['webpack.mjs'], dir, { quietWhen: (l) => hint.test(l) });
     await checkPage('webpack browser', '/webpack-app/', FILE);
   }));
 
