@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `make bench`: size and speed of the package against a hand-written
-// fetch + JSON.parse client (bench/reference.mjs), side by side, with the
-// budgets of issue 7 printed as PASS or FAIL. Writes bench/results.json.
+// fetch + JSON.parse client (bench/reference.mjs, written as a careful
+// developer would: timestamps by slicing), side by side, with the budgets of
+// issue 11 printed as PASS or FAIL, and JSON.parse alone as the floor.
+// Writes bench/results.json.
 // Not part of `make test`: figures, not assertions.
 import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -43,7 +45,7 @@ table('size (bytes)', [
   ['JS glue gzip', sizes.glueGzip, f1(sizes.glueGzip / 1024)],
   ['browser entry total gzip', sizes.browserTotalGzip, f1(sizes.browserTotalGzip / 1024)],
 ]);
-budget('browser download, gzip', f1(sizes.browserTotalGzip / 1024), 40, sizes.browserTotalGzip <= 40 * 1024, ' KB');
+budget('browser download, gzip', f1(sizes.browserTotalGzip / 1024), 100, sizes.browserTotalGzip <= 100 * 1024, ' KB');
 
 // 2. Decode ----------------------------------------------------------------
 const listBody = (n) => JSON.stringify({ snapshots: wireSnapshots(n), snapshots_links: [{ href: 'http://evs-upstream.invalid/v2/p/snapshots?limit=1000&marker=x', rel: 'next' }] });
@@ -52,13 +54,14 @@ const showBody = JSON.stringify({
 });
 const fakeFetch = (text) => async () => new Response(text, { status: 200, headers: { 'Content-Type': 'application/json' } });
 
-async function decodeCase(label, text, ours, ref) {
+async function decodeCase(label, text, ours, ref, floor) {
   const a = await ours();
   const b = await ref();
   if (!isDeepStrictEqual(a, b)) throw new Error(`${label}: the package and the reference disagree`);
-  for (let i = 0; i < 20; i++) await ours(), await ref();
+  for (let i = 0; i < 20; i++) await ours(), await ref(), await floor();
   const to = [];
   const tr = [];
+  const tf = [];
   for (let i = 0; i < 31; i++) {
     let t = performance.now();
     await ours();
@@ -66,8 +69,11 @@ async function decodeCase(label, text, ours, ref) {
     t = performance.now();
     await ref();
     tr.push(performance.now() - t);
+    t = performance.now();
+    await floor();
+    tf.push(performance.now() - t);
   }
-  return { label, bytes: text.length, oursMs: median(to), refMs: median(tr), ratio: median(to) / median(tr) };
+  return { label, bytes: text.length, oursMs: median(to), refMs: median(tr), floorMs: median(tf), ratio: median(to) / median(tr) };
 }
 
 const decode = [];
@@ -75,20 +81,20 @@ for (const n of [1000, 50]) {
   const text = listBody(n);
   const f = fakeFetch(text);
   const cfg = { projectId: 'p', endpoint: 'http://127.0.0.1:1', fetch: f };
-  decode.push(await decodeCase(`list of ${n}`, text, () => evs.listSnapshots(cfg), () => refListSnapshots({ endpoint: 'http://127.0.0.1:1', projectId: 'p', fetch: f })));
+  decode.push(await decodeCase(`list of ${n}`, text, () => evs.listSnapshots(cfg), () => refListSnapshots({ endpoint: 'http://127.0.0.1:1', projectId: 'p', fetch: f }), () => f().then((r) => r.json())));
 }
 {
   const f = fakeFetch(showBody);
   const cfg = { projectId: 'p', endpoint: 'http://127.0.0.1:1', fetch: f };
-  decode.push(await decodeCase('single snapshot', showBody, () => evs.getSnapshot(cfg, 'x'), () => refGetSnapshot({ endpoint: 'http://127.0.0.1:1', projectId: 'p', fetch: f }, 'x')));
+  decode.push(await decodeCase('single snapshot', showBody, () => evs.getSnapshot(cfg, 'x'), () => refGetSnapshot({ endpoint: 'http://127.0.0.1:1', projectId: 'p', fetch: f }, 'x'), () => f().then((r) => r.json())));
 }
 results.sections.decode = decode;
-table('decode: body in hand to plain objects (median of 31, interleaved)', [
-  ['body', 'bytes', 'ours ms', 'reference ms', 'ours/ref'],
-  ...decode.map((d) => [d.label, d.bytes, f2(d.oursMs), f2(d.refMs), f2(d.ratio)]),
+table('decode: a Response in hand to plain objects (median of 31, interleaved; floor: Response.json() alone)', [
+  ['body', 'bytes', 'ours ms', 'reference ms', 'floor ms', 'ours/ref'],
+  ...decode.map((d) => [d.label, d.bytes, f2(d.oursMs), f2(d.refMs), f2(d.floorMs), f2(d.ratio)]),
 ]);
-budget('decode ratio, 1,000 snapshots', f2(decode[0].ratio), '1.3', decode[0].ratio <= 1.3, '×');
-budget('decode ratio, single snapshot', f2(decode[2].ratio), '2', decode[2].ratio <= 2, '×');
+budget('decode ratio, 1,000 snapshots', f2(decode[0].ratio), '2.0', decode[0].ratio <= 2.0, '×');
+budget('decode ratio, single snapshot', f2(decode[2].ratio), '2.5', decode[2].ratio <= 2.5, '×');
 
 // 3. End to end, against the mock in its own process ------------------------
 function startMockProcess(args = []) {
@@ -154,7 +160,10 @@ table(`end to end: calls per second over loopback (${ROUNDS} interleaved rounds 
   ['call', 'concurrency', 'ours/s', 'reference/s', 'ours/ref'],
   ...e2e.map((x) => [x.op, x.concurrency, Math.round(x.oursPerSec), Math.round(x.refPerSec), f2(x.ratio)]),
 ]);
-for (const x of e2e) budget(`throughput ${x.op}, c=${x.concurrency}`, f2(x.ratio), '≥ 0.9', x.ratio >= 0.9, '×');
+for (const x of e2e) {
+  const min = x.concurrency === 1 ? 0.8 : 0.9;
+  budget(`throughput ${x.op}, c=${x.concurrency}`, f2(x.ratio), `≥ ${min}`, x.ratio >= min, '×');
+}
 
 // 4. Cold start --------------------------------------------------------------
 // Each run is a new Node process that imports the client and makes one
@@ -212,11 +221,8 @@ table('cold start (median of 11 process starts; Chromium: median of 5 loads)', [
   ['node: bare process, for scale (wall)', f1(bareCold), ''],
   ['chromium: navigation to first table render (50 rows)', f1(pageMs), ''],
 ]);
-budget('cold start vs reference (wall)', f2(oursCold.wall / refCold.wall), '1.5', oursCold.wall / refCold.wall <= 1.5, '×');
-// Node itself takes longer than 50 ms to start on this machine (see the bare
-// process row), so the absolute budget is held against what the package
-// adds: its import and WebAssembly instantiation, in process.
-budget('cold start, package import + instantiate', f1(oursCold.load), '50', oursCold.load < 50, ' ms');
+budget('cold start vs reference (wall)', f2(oursCold.wall / refCold.wall), '1.3', oursCold.wall / refCold.wall <= 1.3, '×');
+budget('cold start, package import + instantiate (in process)', f1(oursCold.load), '30', oursCold.load <= 30, ' ms');
 
 // 5. Memory ------------------------------------------------------------------
 const memBefore = raw.memory_bytes();

@@ -61,7 +61,7 @@ export interface ClientConfig {
   region?: string;
   /** Token, AK/SK, or absent for no auth header. */
   auth?: Auth;
-  /** Extra request headers (names must be valid HTTP tokens; values without line breaks). */
+  /** Extra request headers (names must be valid HTTP tokens; values without line breaks or NUL). */
   headers?: Record<string, string>;
   /** Time limit of each attempt, in milliseconds; a positive integer. Default 30000. */
   timeoutMs?: number;
@@ -69,7 +69,14 @@ export interface ClientConfig {
   maxAttempts?: number;
   /** Aborts the whole call at once, retries and backoff included, with `kind: "aborted"`. */
   signal?: AbortSignal;
-  /** The fetch to use. Default: the global `fetch`. */
+  /**
+   * The fetch to use. Default: the global `fetch`. It is called as
+   * `fetch(request)` with the `Request` the client built (URL, method,
+   * headers and the attempt's abort signal), and must resolve to a
+   * `Response` (or an object with `status`, `headers.get()` and
+   * `arrayBuffer()`). A throw, a rejection of any value, or anything else
+   * it resolves to is a `network` failure, retried like one.
+   */
   fetch?: typeof fetch;
 }
 
@@ -196,7 +203,7 @@ export interface SignRequestCredentials {
 export interface SignedRequest {
   /** The URL with its query in canonical (sorted, encoded) form. */
   url: string;
-  /** The given headers plus `X-Sdk-Date`, `X-Security-Token` (when given), `X-Sdk-Content-Sha256` (non-JSON content types) and `Authorization`. `Host` is signed but not returned. */
+  /** The given headers, each value as it was signed (leading and trailing white space removed, as the official SDK returns it), plus `X-Sdk-Date`, `X-Security-Token` (when given), `X-Sdk-Content-Sha256` (non-JSON content types) and `Authorization`. `Host` is signed but not returned. */
   headers: Record<string, string>;
 }
 
