@@ -6,12 +6,13 @@
 //                    imports the `web` glue, fetches the wasm lazily)
 //   pkg/index.cjs    Node require (`nodejs` glue, required lazily on first call)
 //   pkg/index.mjs    Node import (re-exports index.cjs: one module instance, one EvsError)
-//   pkg/lib/         api.cjs, io.cjs, the glue (web .js, nodejs .cjs), evs_snapshots_bg.wasm
+//   pkg/lib/         api.cjs, io.cjs, env.cjs, the glue (web .js, nodejs .cjs), evs_snapshots_bg.wasm
+//   pkg/bin/         the `evs-snapshots` command (Node only: imports index.mjs; not in the browser entry)
 //
 // The browser files are minified; Node's .cjs files are not.
 //
 // Usage: node scripts/build-pkg.mjs
-import { readFileSync, writeFileSync, copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, writeFileSync, copyFileSync, existsSync, mkdirSync, rmSync, statSync, readdirSync, chmodSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +48,7 @@ function esmAndCjs(name) {
 }
 esmAndCjs('api');
 esmAndCjs('io');
+esmAndCjs('env');
 
 const NAMES = 'getSnapshot, listSnapshots, paginateSnapshots, signRequest, ready';
 
@@ -73,6 +75,8 @@ writeFileSync(
 import init, * as raw from './lib/evs_snapshots.js';
 import { createApi, EvsError } from './lib/api.js';
 import { io } from './lib/io.js';
+// configFromEnv (issue 13): plain JS, given the one EvsError class.
+import { configFromEnv as envConfig } from './lib/env.js';
 
 const api = createApi(async () => {
   try {
@@ -88,6 +92,7 @@ const api = createApi(async () => {
 
 export const { ${NAMES} } = api;
 export { EvsError };
+export const configFromEnv = (env) => envConfig(env, EvsError);
 `,
 );
 
@@ -97,10 +102,12 @@ writeFileSync(
 // Node (require). The wasm module is read and instantiated once, on first use.
 const { createApi, EvsError } = require('./lib/api.cjs');
 const { io } = require('./lib/io.cjs');
+// configFromEnv (issue 13): plain JS, given the one EvsError class.
+const { configFromEnv: envConfig } = require('./lib/env.cjs');
 
 const api = createApi(() => require('./lib/evs_snapshots.cjs'), io);
 
-module.exports = { ...api, EvsError };
+module.exports = { ...api, EvsError, configFromEnv: (env) => envConfig(env, EvsError) };
 `,
 );
 
@@ -111,6 +118,7 @@ writeFileSync(
 import cjs from './index.cjs';
 
 export const { ${NAMES}, EvsError } = cjs;
+export const { configFromEnv } = cjs;
 `,
 );
 
@@ -133,6 +141,7 @@ export const { ${NAMES}, EvsError } = cjs;
   writeFileSync(join(pkg, 'index.js'), out.outputFiles[0].text);
   rmSync(join(lib, 'api.js'));
   rmSync(join(lib, 'io.js'));
+  rmSync(join(lib, 'env.js'));
 }
 for (const f of ['lib/evs_snapshots.js', 'lib/evs_snapshots_bg.inline.js']) {
   const file = join(pkg, f);
@@ -148,6 +157,14 @@ for (const f of ['README.md', 'index.d.ts']) {
   if (existsSync(join(tpl, f))) copyFileSync(join(tpl, f), join(pkg, f));
 }
 if (existsSync(join(tpl, 'index.d.ts'))) copyFileSync(join(tpl, 'index.d.ts'), join(pkg, 'index.d.cts'));
+
+// The `evs-snapshots` command (issue 13): copied as written, executable.
+// It imports ../index.mjs, so the browser entry above does not change.
+mkdirSync(join(pkg, 'bin'), { recursive: true });
+for (const f of readdirSync(join(tpl, 'bin'))) {
+  copyFileSync(join(tpl, 'bin', f), join(pkg, 'bin', f));
+  chmodSync(join(pkg, 'bin', f), 0o755);
+}
 
 // Sizes.
 const read = (p) => readFileSync(join(pkg, p));
