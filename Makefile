@@ -8,7 +8,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PORT ?= 8080
 
-.PHONY: help deps build demo test test-rust test-wasm test-node test-browser test-consumers test-fuzz fuzz bench clean
+.PHONY: help deps build demo test test-rust test-wasm test-node test-cli test-browser test-consumers test-fuzz fuzz bench clean
 
 help:
 	@echo "make demo    build and serve the dashboard on http://127.0.0.1:$(PORT) (mock EVS service)"
@@ -27,8 +27,8 @@ demo: build
 	node tests/mock-evs/server.mjs --port $(PORT) --api-prefix /evs --static /pkg/=pkg --static /=www --live-progress
 
 test: build
-	scripts/deps.sh browser
-	$(MAKE) --no-print-directory test-rust test-wasm test-node test-browser test-consumers test-fuzz
+	scripts/deps.sh browser cli
+	$(MAKE) --no-print-directory test-rust test-wasm test-node test-cli test-browser test-consumers test-fuzz
 
 test-rust:
 	@echo "== native Rust tests (core, signing vectors)"
@@ -47,6 +47,11 @@ test-wasm:
 test-node:
 	@echo "== Node tests (mock service, built package)"
 	node --test --test-concurrency=1 tests/mock-evs/ tests/node/
+
+test-cli:
+	@echo "== the evs-snapshots command (child processes against the mock; script, curl, python3)"
+	scripts/deps.sh cli
+	node --test --test-concurrency=1 tests/cli/
 
 test-browser:
 	@echo "== browser tests (headless Chromium)"

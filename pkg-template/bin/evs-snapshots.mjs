@@ -515,6 +515,8 @@ function version() {
 /** One line on stderr for a failure; returns the exit code. */
 function report(e, command) {
   const where = command ? `${PROG} ${command}` : PROG;
+  // parseArgs would quote a stray argument: it could be a secret pasted in the wrong place.
+  if (e && e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') e = new UsageError(`${command} takes no arguments, only options`);
   if (e instanceof UsageError || (e && typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS'))) {
     stderr.write(`${style(stderr, 'red', `${PROG}: ${oneLine(e.message)}`)} (see ${where} --help)\n`);
     return EXIT.usage;
