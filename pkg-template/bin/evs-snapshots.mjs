@@ -170,14 +170,18 @@ function progressLine(enabled) {
   const t0 = Date.now();
   let pages = 0;
   let rows = 0;
-  let last = 0;
-  let shown = false;
+  let last = 0; // when it was last drawn
+  let visible = false;
   const draw = () => {
     const secs = (Date.now() - t0) / 1000;
     const rate = secs > 0 ? Math.round(rows / secs) : 0;
     stderr.write(`\r\x1b[K${PROG}: ${pages} page${pages === 1 ? '' : 's'}, ${rows} snapshot${rows === 1 ? '' : 's'}, ${rate}/s`);
-    shown = true;
+    visible = true;
     last = Date.now();
+  };
+  /** Redrawn at most 10 times a second (the first time at once). */
+  const tick = () => {
+    if (enabled && (last === 0 || Date.now() - last >= 100)) draw();
   };
   return {
     page() {
@@ -185,15 +189,16 @@ function progressLine(enabled) {
     },
     row() {
       rows++;
-      if (enabled && Date.now() - last >= 100) draw();
+      tick();
     },
-    /** Around a write to stdout when it is a terminal too: take the line away, put it back after. */
+    /** Before a write to stdout when it is the same terminal: take the line away; `show` puts it back. */
     hide() {
-      if (enabled && shown && stdout.isTTY) stderr.write('\r\x1b[K');
+      if (enabled && visible && stdout.isTTY) {
+        stderr.write('\r\x1b[K');
+        visible = false;
+      }
     },
-    show() {
-      if (enabled && shown && stdout.isTTY) draw();
-    },
+    show: tick,
     done() {
       if (enabled) {
         draw();
@@ -276,7 +281,10 @@ function interruption() {
     controller.abort();
   });
   stdout.on('error', (e) => {
-    if (e.code !== 'EPIPE') throw e;
+    if (e.code !== 'EPIPE') {
+      stderr.write(`${PROG}: cannot write the output (${e.code ?? oneLine(e.message)})\n`);
+      process.exit(EXIT.failed);
+    }
     state.brokenPipe = true;
     controller.abort();
   });
@@ -300,12 +308,15 @@ async function list(values, env) {
   config.signal = stop.signal;
 
   const progress = progressLine(Boolean(values.all) && Boolean(stderr.isTTY));
-  const baseFetch = config.fetch ?? globalThis.fetch;
-  config.fetch = async (...args) => {
-    const r = await baseFetch(...args);
-    if (r.ok) progress.page();
-    return r;
-  };
+  if (values.all && stderr.isTTY) {
+    // Pages are counted as the answers arrive.
+    const baseFetch = globalThis.fetch;
+    config.fetch = async (...args) => {
+      const r = await baseFetch(...args);
+      if (r.ok) progress.page();
+      return r;
+    };
+  }
   const emit = (s) => {
     if (stop.brokenPipe) return;
     progress.hide();
