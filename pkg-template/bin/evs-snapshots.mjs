@@ -325,6 +325,7 @@ async function list(values, env) {
   };
   const out = rowWriter(format, columns, emit);
   let next = null;
+  let failure = null;
   try {
     if (values.all) {
       for await (const s of paginateSnapshots(config, options)) {
@@ -337,10 +338,13 @@ async function list(values, env) {
       next = page.nextMarker;
     }
   } catch (e) {
-    if (!(e instanceof EvsError && e.kind === 'aborted' && (stop.interrupted || stop.brokenPipe))) throw e;
+    if (!(e instanceof EvsError && e.kind === 'aborted' && (stop.interrupted || stop.brokenPipe))) failure = e;
   }
+  // Whatever happened, the output is well-formed (a table's buffered rows
+  // shown, a JSON array closed); the exit code says whether it is all.
   out.end();
   progress.done();
+  if (failure) throw failure;
   if (stop.brokenPipe) return EXIT.ok;
   if (stop.interrupted) {
     stderr.write(`${PROG}: interrupted; the rows written so far are complete\n`);
@@ -361,8 +365,9 @@ async function get(values, positionals, env) {
   try {
     s = await getSnapshot(config, positionals[0]);
   } catch (e) {
-    if (e instanceof EvsError && e.kind === 'aborted' && stop.interrupted) return EXIT.interrupted;
-    throw e;
+    if (!(e instanceof EvsError && e.kind === 'aborted' && stop.interrupted)) throw e;
+    stderr.write(`${PROG}: interrupted\n`);
+    return EXIT.interrupted;
   }
   stdout.write(format === 'json' ? `${JSON.stringify(s, null, 2)}\n` : fieldTable(s));
   return EXIT.ok;
@@ -380,7 +385,7 @@ async function sign(values, positionals, env) {
   const headers = {};
   for (const h of values.header ?? []) {
     const i = h.indexOf(':');
-    if (i <= 0) throw new UsageError(`-H expects 'Name: value', got ${JSON.stringify(h)}`);
+    if (i <= 0) throw new UsageError("-H expects 'Name: value' (a header without a name and colon was given)");
     headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
   }
   let body;
@@ -488,7 +493,8 @@ and the headers to send (the security token among them, when given).
 
 Options:
   -H, --header 'N: v'  a header to send and sign (repeatable)
-  --data DATA          the body: DATA itself, @FILE, or @- for stdin
+  --data DATA          the body: DATA itself, @FILE, or @- for stdin (with --curl,
+                       feed curl the same body on its stdin)
   --curl               print a ready curl command instead
   -o, --output F       text (default) or json
   -h, --help           this help

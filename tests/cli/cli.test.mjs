@@ -344,6 +344,22 @@ test('get: a 404, a 503 and a refused connection are exit 1 with kind, status, c
   assert.match(oneLine(r.stderr), /http error, status 503, code EVS\.5003, request ID [0-9a-f]{32}: Service unavailable, try later/);
   assert.equal(apiCount(mock), 3, 'the library retried (3 attempts)');
 
+  // A failure in the middle of --all (page 2): the rows so far, well-formed, and exit 1.
+  const secondPageFails = () =>
+    mock.setFaults([
+      { match: { op: 'list' }, times: 1, delayMs: 1 }, // the first page passes (a delay-only fault)
+      { match: { op: 'list' }, times: 0, status: 400, json: { badRequest: { message: 'no more', code: 'EVS.0002' } } },
+    ]);
+  secondPageFails();
+  r = await run(['list', '--all', '--limit', '5', '-o', 'json']);
+  assert.equal(r.code, 1);
+  assert.deepEqual(JSON.parse(r.stdout), ALL.slice(0, 5), 'the JSON array is closed');
+  assert.match(oneLine(r.stderr), /http error, status 400, code EVS\.0002, request ID [0-9a-f]{32}: no more/);
+  secondPageFails();
+  r = await run(['list', '--all', '--limit', '5', '-o', 'table']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout.trimEnd().split('\n').length, 6, 'the buffered table rows are shown');
+
   r = await run(['list'], { env: { ...at(mock), EVS_SNAPSHOTS_ENDPOINT: deadUrl } });
   assert.equal(r.code, 1);
   assert.match(oneLine(r.stderr), /^evs-snapshots: network error: /);
@@ -577,7 +593,7 @@ test('sign: usage and missing credentials are exit 2, naming the variable and no
     [['sign', 'GET'], {}, /needs a METHOD and a URL/],
     [['sign', 'GET', url], { HUAWEICLOUD_SDK_AK: '', HUAWEICLOUD_SDK_SK: '', HUAWEICLOUD_SDK_SECURITY_TOKEN: '' }, /needs HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK/],
     [['sign', 'GET', url], { HUAWEICLOUD_SDK_SK: '' }, /HUAWEICLOUD_SDK_AK is set but HUAWEICLOUD_SDK_SK is not/],
-    [['sign', 'GET', url, '-H', 'no colon'], {}, /-H expects 'Name: value'/],
+    [['sign', 'GET', url, '-H', 'X-Auth-Token value-that-must-not-show'], {}, /-H expects 'Name: value'/],
     [['sign', 'POST', url, '--data', `@${join(dir, 'missing')}`], {}, /cannot read --data file/],
     [['sign', 'GET', 'not a url'], {}, /invalid_input error/],
     [['sign', 'GET', url, '--curl', '--output', 'json'], {}, /do not go together/],
@@ -587,6 +603,7 @@ test('sign: usage and missing credentials are exit 2, naming the variable and no
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(oneLine(r.stderr), re);
     assert.ok(!r.stderr.includes(AK));
+    assert.ok(!r.stderr.includes('value-that-must-not-show'));
     assertNoSecrets(r.stderr);
   }
 });
