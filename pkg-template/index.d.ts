@@ -208,9 +208,11 @@ export declare function signRequest(
 ): Promise<SignedRequest>;
 
 /**
- * The environment variables `configFromEnv` reads: the names Huawei Cloud's
- * official SDKs (`EnvCredentials` / the environment credential provider) and
- * KooCLI (`hcloud`) use. Any other keys are ignored.
+ * The environment variables `configFromEnv` reads. `HUAWEICLOUD_SDK_AK`,
+ * `_SK`, `_SECURITY_TOKEN` and `_PROJECT_ID` are the names the official
+ * Huawei Cloud SDKs' environment credential provider (`EnvCredentialProvider`)
+ * reads; `HUAWEICLOUD_SDK_REGION` follows the same naming (the SDKs
+ * themselves take the region in code). Any other keys are ignored.
  */
 export interface HuaweiCloudEnv {
   /** Access key ID: `auth.accessKey`. Needs `HUAWEICLOUD_SDK_SK`. */

@@ -1,5 +1,6 @@
-// configFromEnv: a ClientConfig from the variables Huawei Cloud's own SDKs
-// and KooCLI (hcloud) read. Plain JavaScript, no wasm: it runs before any
+// configFromEnv: a ClientConfig from the variables Huawei Cloud's official
+// SDKs read (their EnvCredentialProvider: HUAWEICLOUD_SDK_AK, _SK,
+// _SECURITY_TOKEN, _PROJECT_ID), plus HUAWEICLOUD_SDK_REGION. Plain JavaScript, no wasm: it runs before any
 // module is loaded, in every runtime (without `process`, the default
 // environment is empty).
 //
