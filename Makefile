@@ -7,11 +7,13 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PORT ?= 8080
+# COUNT=20000 make demo: the mock serves that many snapshots (the seed plus copies)
+COUNT ?=
 
 .PHONY: help deps build demo test test-rust test-wasm test-node test-cli test-browser test-consumers test-fuzz fuzz bench clean
 
 help:
-	@echo "make demo    build and serve the dashboard on http://127.0.0.1:$(PORT) (mock EVS service)"
+	@echo "make demo    build and serve the dashboard on http://127.0.0.1:$(PORT) (mock EVS service; COUNT=20000 for 20,000 snapshots)"
 	@echo "make test    run every test"
 	@echo "make build   build the npm package into pkg/"
 	@echo "make bench   size and speed benchmarks"
@@ -24,7 +26,7 @@ build: deps
 
 demo: build
 	@echo "== evs-snapshots demo: http://127.0.0.1:$(PORT)/  (mock EVS service, seeded data; Ctrl-C stops it)"
-	node tests/mock-evs/server.mjs --port $(PORT) --api-prefix /evs --static /pkg/=pkg --static /=www --live-progress
+	node tests/mock-evs/server.mjs --port $(PORT) --api-prefix /evs --static /pkg/=pkg --static /=www --live-progress $(if $(COUNT),--count $(COUNT))
 
 test: build
 	scripts/deps.sh browser cli
@@ -34,15 +36,15 @@ test-rust:
 	@echo "== native Rust tests (core, signing vectors)"
 	cargo test
 	cargo clippy --all-targets -- -D warnings
-	cargo clippy --release --target wasm32-unknown-unknown --features wasm-release -- -D warnings
+	cargo clippy --release --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 test-wasm:
-	@echo "== wasm tests in Node"
-	cargo test --target wasm32-unknown-unknown --test wasm
+	@echo "== wasm tests in Node (the exports against the mock EVS service)"
+	node scripts/with-mock.mjs cargo test --target wasm32-unknown-unknown --test wasm
 	@echo "== wasm tests in Chromium"
 	WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
 	  WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/webdriver.json \
-	  cargo test --target wasm32-unknown-unknown --test wasm
+	  node scripts/with-mock.mjs cargo test --target wasm32-unknown-unknown --test wasm
 
 test-node:
 	@echo "== Node tests (mock service, built package)"
@@ -58,7 +60,7 @@ test-browser:
 	node --test --test-concurrency=1 tests/browser/
 
 test-consumers:
-	@echo "== consumer matrix: the packed tarball in Node ESM/CJS, TypeScript, Vite, esbuild, a worker, a plain page"
+	@echo "== consumer matrix: the packed tarball in Node ESM/CJS, TypeScript, Vite, esbuild (browser, Node ESM/CJS), webpack (browser, Node), Rollup (browser, Node), Deno, Bun, a worker, a plain page"
 	node --test --test-concurrency=1 tests/consumers/
 
 test-fuzz:

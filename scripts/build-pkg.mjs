@@ -2,13 +2,18 @@
 // Assembles the npm package in pkg/ from pkg-template/ and the wasm-bindgen
 // output (already in pkg/lib/), then prints the package's sizes.
 //
-//   pkg/index.js     browser, worker, bundlers (one minified ES module with api and io;
-//                    imports the `web` glue, fetches the wasm lazily)
-//   pkg/index.cjs    Node require (`nodejs` glue, required lazily on first call)
+//   pkg/index.js     browser, worker, bundlers, and Node bundles resolved
+//                    without the `node` condition (one minified ES module
+//                    with api and load inside; imports the `web` glue)
+//   pkg/index.cjs    Node require (the same glue as CommonJS, given the
+//                    .wasm's bytes from beside it with initSync)
 //   pkg/index.mjs    Node import (re-exports index.cjs: one module instance, one EvsError)
-//   pkg/lib/         api.cjs, io.cjs, env.cjs, the glue (web .js, nodejs .cjs), evs_snapshots_bg.wasm
+//   pkg/lib/         api.cjs, load.cjs, the glue (.js and .cjs),
+//                    evs_snapshots_bg.wasm and its inline base64 copies
+//                    (.inline.js, .inline.cjs) for bundles without the file
 //   pkg/bin/         the `evs-snapshots` command (Node only: imports index.mjs; not in the browser entry)
 //
+// How each setting finds the .wasm: pkg-template/src/load.js.
 // The browser files are minified; Node's .cjs files are not.
 //
 // Usage: node scripts/build-pkg.mjs
@@ -29,16 +34,14 @@ const need = (p) => {
 };
 need(join(lib, 'evs_snapshots_bg.wasm'));
 need(join(lib, 'evs_snapshots.js'));
-need(join(lib, 'evs_snapshots.cjs'));
 mkdirSync(lib, { recursive: true });
 
 /** One source, two module formats: the file's single `export { a, b };` line becomes module.exports. */
-function esmAndCjs(name) {
-  const src = readFileSync(join(tpl, 'src', `${name}.js`), 'utf8');
+function esmAndCjs(name, src = readFileSync(join(tpl, 'src', `${name}.js`), 'utf8')) {
   const exportLine = /^export \{([^}]*)\};\s*$/m;
   const m = src.match(exportLine);
   if (!m || /^\s*(import|export)\b/m.test(src.replace(exportLine, ''))) {
-    throw new Error(`pkg-template/src/${name}.js must import nothing and end with one 'export { ... };' line`);
+    throw new Error(`${name}.js must import nothing and end with one 'export { ... };' line`);
   }
   writeFileSync(join(lib, `${name}.js`), src);
   writeFileSync(
@@ -47,48 +50,62 @@ function esmAndCjs(name) {
   );
 }
 esmAndCjs('api');
-esmAndCjs('io');
+esmAndCjs('load');
 esmAndCjs('env');
 
-const NAMES = 'getSnapshot, listSnapshots, paginateSnapshots, signRequest, ready';
-
-// The wasm as base64, for bundlers that do not copy the .wasm file next to
-// their output (esbuild): loaded only when fetching the .wasm fails.
-writeFileSync(
-  join(lib, 'evs_snapshots_bg.inline.js'),
-  `// The WebAssembly module as base64: the fallback when the .wasm file cannot be fetched.
+// The wasm as base64, for bundles that did not take the .wasm file along
+// (esbuild, and every Node bundle): loaded only when the file is not found.
+esmAndCjs(
+  'evs_snapshots_bg.inline',
+  `// The WebAssembly module as base64: the fallback when the .wasm file cannot be found.
 const b64 = '${readFileSync(join(lib, 'evs_snapshots_bg.wasm')).toString('base64')}';
 
-export function wasmBytes() {
+function wasmBytes() {
   const s = atob(b64);
   const bytes = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
   return bytes;
 }
+
+export { wasmBytes };
 `,
 );
 
+// The glue for require: wasm-bindgen's web glue as CommonJS, bundled so that
+// any snippet files it imports come along (its default export, the async
+// init, is never called there without a module, so import.meta is not needed).
+buildSync({
+  entryPoints: [join(lib, 'evs_snapshots.js')],
+  outfile: join(lib, 'evs_snapshots.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'neutral',
+  define: { 'import.meta.url': 'undefined' },
+  logLevel: 'error',
+});
+
+const NAMES = 'getSnapshot, listSnapshots, paginateSnapshots, signRequest, ready';
+
 writeFileSync(
   join(pkg, 'index.js'),
-  `// Browsers, Web Workers and bundlers. The wasm module is fetched and
-// instantiated once, on first use.
-import init, * as raw from './lib/evs_snapshots.js';
+  `// Browsers, Web Workers, bundlers, and Node bundles resolved without the
+// \`node\` condition. The wasm module is found and instantiated once, on
+// first use (lib/load.js).
+import * as glue from './lib/evs_snapshots.js';
 import { createApi, EvsError } from './lib/api.js';
-import { io } from './lib/io.js';
+import { loadWasm } from './lib/load.js';
 // configFromEnv (issue 13): plain JS, given the one EvsError class.
 import { configFromEnv as envConfig } from './lib/env.js';
 
-const api = createApi(async () => {
-  try {
-    await init();
-  } catch (err) {
-    // A bundler that did not copy the .wasm file (esbuild): the same module,
-    // embedded. Bundlers that did (Vite, webpack) never load this chunk.
-    const { wasmBytes } = await import('./lib/evs_snapshots_bg.inline.js');
-    await init({ module_or_path: wasmBytes() });
-  }
-  return raw;
-}, io);
+const api = createApi(
+  () =>
+    loadWasm(glue, {
+      // Bundlers (webpack, Vite) emit the file and rewrite this URL.
+      url: () => new URL('./lib/evs_snapshots_bg.wasm', import.meta.url),
+      // A chunk of its own: bundles that took the file along never load it.
+      inline: () => import('./lib/evs_snapshots_bg.inline.js'),
+    }),
+);
 
 export const { ${NAMES} } = api;
 export { EvsError };
@@ -99,13 +116,23 @@ export const configFromEnv = (env) => envConfig(env, EvsError);
 writeFileSync(
   join(pkg, 'index.cjs'),
   `'use strict';
-// Node (require). The wasm module is read and instantiated once, on first use.
+// Node (require, and import through index.mjs). The wasm module is read and
+// instantiated once, on first use (lib/load.cjs).
 const { createApi, EvsError } = require('./lib/api.cjs');
-const { io } = require('./lib/io.cjs');
+const { loadWasm } = require('./lib/load.cjs');
 // configFromEnv (issue 13): plain JS, given the one EvsError class.
 const { configFromEnv: envConfig } = require('./lib/env.cjs');
 
-const api = createApi(() => require('./lib/evs_snapshots.cjs'), io);
+const api = createApi(
+  () =>
+    loadWasm(require('./lib/evs_snapshots.cjs'), {
+      // Beside this file when installed; a bundle (esbuild, webpack) has no
+      // file there, or no __dirname at all, and uses the inline copy.
+      path: () => \`\${__dirname}/lib/evs_snapshots_bg.wasm\`,
+      requireFs: () => require('fs'),
+      inline: () => require('./lib/evs_snapshots_bg.inline.cjs'),
+    }),
+);
 
 module.exports = { ...api, EvsError, configFromEnv: (env) => envConfig(env, EvsError) };
 `,
@@ -123,10 +150,10 @@ export const { configFromEnv } = cjs;
 );
 
 // What a browser downloads is minified with esbuild (a devDependency):
-// index.js becomes one module with api.js and io.js inside it, importing
-// only the wasm-bindgen glue, which stays in lib/ so that the
-// `new URL('evs_snapshots_bg.wasm', import.meta.url)` bundlers follow still
-// points at the .wasm. Node's .cjs files stay as written. The readable
+// index.js becomes one module with api.js and load.js inside it, importing
+// only the wasm-bindgen glue and the inline copy, which stay in lib/.
+// index.js's `new URL('./lib/evs_snapshots_bg.wasm', import.meta.url)`,
+// which bundlers follow, points at the .wasm from where index.js is. Node's .cjs files stay as written. The readable
 // sources are pkg-template/src/ and the glue wasm-bindgen writes.
 {
   const out = buildSync({
@@ -139,9 +166,7 @@ export const { configFromEnv } = cjs;
     write: false,
   });
   writeFileSync(join(pkg, 'index.js'), out.outputFiles[0].text);
-  rmSync(join(lib, 'api.js'));
-  rmSync(join(lib, 'io.js'));
-  rmSync(join(lib, 'env.js'));
+  for (const f of ['api.js', 'load.js', 'env.js']) rmSync(join(lib, f));
 }
 for (const f of ['lib/evs_snapshots.js', 'lib/evs_snapshots_bg.inline.js']) {
   const file = join(pkg, f);
@@ -180,9 +205,9 @@ const rows = [
   ['wasm (gzip -9)', kb(gz(wasm))],
   ['wasm (brotli)', kb(br(wasm))],
   ['JS glue, web (gzip -9)', kb(gz(glue))],
-  ['JS entry (api + io inside), web (gzip -9)', kb(gz(read('index.js')))],
+  ['JS entry (api, load inside), web (gzip -9)', kb(gz(read('index.js')))],
   ['browser download, all files (gzip -9)', kb(webGz)],
-  ['inline fallback, esbuild only (gzip -9)', kb(gz(read('lib/evs_snapshots_bg.inline.js')))],
+  ['inline copy, bundles without the file (gzip -9)', kb(gz(read('lib/evs_snapshots_bg.inline.js')))],
 ];
 console.log('\npkg/ (evs-snapshots %s) sizes:', meta.version);
 for (const [k, v] of rows) console.log(`  ${k.padEnd(40)} ${v.padStart(10)}`);

@@ -1,22 +1,19 @@
 #!/usr/bin/env bash
-# Builds pkg/: the crate in release mode for wasm32, wasm-bindgen for the web
-# and nodejs targets (one .wasm serves both), wasm-opt -Oz, then the entries.
+# Builds pkg/: the crate in release mode for wasm32, wasm-bindgen's `web`
+# target (the one glue every entry uses; build-pkg.mjs makes its CommonJS
+# copy), wasm-opt -Oz, then the entries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build --release --target wasm32-unknown-unknown --features wasm-release
+cargo build --release --target wasm32-unknown-unknown
 wasm=target/wasm32-unknown-unknown/release/evs_snapshots.wasm
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 wasm-bindgen --target web --no-typescript --out-dir "$out/web" "$wasm"
-wasm-bindgen --target nodejs --no-typescript --out-dir "$out/node" "$wasm"
-cmp -s "$out/web/evs_snapshots_bg.wasm" "$out/node/evs_snapshots_bg.wasm" \
-  || { echo "web and nodejs targets produced different .wasm files" >&2; exit 1; }
 
 rm -rf pkg
 mkdir -p pkg/lib
 cp "$out/web/evs_snapshots.js" pkg/lib/evs_snapshots.js
-cp "$out/node/evs_snapshots.js" pkg/lib/evs_snapshots.cjs
 # npm's binaryen (Debian's 108 breaks current wasm-bindgen output).
 node_modules/.bin/wasm-opt -Oz --strip-producers --strip-target-features \
   --enable-bulk-memory --enable-reference-types --enable-multivalue \

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(read_response timestamps query_encoding signing call_steps)
+[ ${#targets[@]} -gt 0 ] || targets=(read_response timestamps query_encoding signing config_json)
 if ! cargo fuzz --version >/dev/null 2>&1; then
   echo "== installing cargo-fuzz"
   cargo install cargo-fuzz

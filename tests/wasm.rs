@@ -1,19 +1,28 @@
-//! The core, compiled to wasm32 and run where users run it: in Node
+//! The crate compiled to wasm32 and run where users run it: in Node
 //! (`cargo test --target wasm32-unknown-unknown --test wasm`) and in headless
 //! Chromium (the same with `WASM_BINDGEN_USE_BROWSER=1`); `make test-wasm`
-//! runs both. 32-bit `usize`, wasm float handling and the wasm allocator are
-//! what differ from the native run.
+//! runs both, with the mock EVS service started by `scripts/with-mock.mjs`
+//! (its URL in `EVS_MOCK_URL` at build time).
+//!
+//! - the core inside wasm: the 33 official signing vectors, timestamps
+//!   against the JS engine's own `Date`, requests, responses, retries;
+//! - the exported async functions against the mock, through the real
+//!   `fetch` of Node or Chromium.
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
-use evs_snapshots::core::config::{check_config, check_list_options, Input, RawAuth, RawConfig, RawListOptions};
+use evs_snapshots::core::call::{Call, Reply, Step};
+use evs_snapshots::core::config::{Input, RawConfig, RawListOptions};
 use evs_snapshots::core::error::ErrorKind;
-use evs_snapshots::core::request::{list_request, show_request};
 use evs_snapshots::core::response::{http_error, read_list, read_show};
 use evs_snapshots::core::retry::{next_delay, Outcome};
 use evs_snapshots::core::sign::{sign, Credentials, SignInput};
-use evs_snapshots::core::time::{normalize_timestamp, parse_http_date, sdk_date};
+use evs_snapshots::core::time::{normalize_timestamp, sdk_date};
+use evs_snapshots::{get_snapshot, list_snapshots, sign_request, SnapshotWalk};
+use js_sys::{Object, Reflect};
 use serde_json::Value;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 /// The official vectors, compiled in (the build fails if the file is gone).
@@ -72,98 +81,127 @@ fn timestamps_and_dates() {
     assert_eq!(d.get_time(), 1_455_641_654_981.0);
     assert_eq!(String::from(d.to_iso_string()), iso);
     assert_eq!(sdk_date(1_795_342_500_000.0), "20261122T101500Z");
-    assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777_000));
+    // Retry-After as an HTTP date (httpdate, on wasm32's SystemTime).
+    assert_eq!(next_delay(1, 3, Outcome::Status(429), Some("Sun, 06 Nov 1994 08:49:40 GMT"), 784_111_777_000.0, 0.5), Some(3000));
 }
 
-fn config() -> evs_snapshots::core::config::Config {
-    let mut raw = RawConfig::new();
-    raw.project_id = "p1".into();
-    raw.endpoint = "/evs".into();
-    raw.page_origin = Some("http://127.0.0.1:9".into());
-    raw.auth = RawAuth::Object {
-        token: Input::Absent,
-        access_key: "AK".into(),
-        secret_key: "SK".into(),
-        security_token: Input::Absent,
+#[wasm_bindgen_test]
+fn calls_and_responses() {
+    let raw = RawConfig {
+        project_id: "p1".into(),
+        endpoint: "/evs".into(),
+        page_origin: Some("http://127.0.0.1:9".into()),
+        ..Default::default()
     };
-    check_config(&raw).unwrap()
-}
-
-#[wasm_bindgen_test]
-fn requests() {
-    let c = config();
-    assert_eq!(show_request(&c, "a b", 0.0).url, "http://127.0.0.1:9/evs/v2/p1/cloudsnapshots/a%20b");
-    let q = check_list_options(&RawListOptions { limit: Input::Num(50.0), name: "快照 1".into(), ..Default::default() }).unwrap();
-    let r = list_request(&c, &q, 0.0);
-    assert_eq!(r.url, "http://127.0.0.1:9/evs/v2/p1/snapshots?limit=50&name=%E5%BF%AB%E7%85%A7%201");
-    assert!(r.header("Authorization").unwrap().starts_with("SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-project-id;x-sdk-date, "));
-    let bad = check_list_options(&RawListOptions { limit: Input::Num(1e300), ..Default::default() }).unwrap_err();
+    let c = Call::show(&raw, &Input::from("a b")).unwrap();
+    assert_eq!(c.request(0.0).url, "http://127.0.0.1:9/evs/v2/p1/cloudsnapshots/a%20b");
+    let opts = RawListOptions { limit: Input::Num(50.0), name: "快照 1".into(), ..Default::default() };
+    let c = Call::list(&raw, &opts).unwrap();
+    assert_eq!(c.request(0.0).url, "http://127.0.0.1:9/evs/v2/p1/snapshots?limit=50&name=%E5%BF%AB%E7%85%A7%201");
+    let bad = Call::list(&raw, &RawListOptions { limit: Input::Num(1e300), ..Default::default() }).unwrap_err();
     assert_eq!(bad.kind, ErrorKind::InvalidInput);
-}
-
-#[wasm_bindgen_test]
-fn responses() {
     let body = br#"{"snapshots": [{"id": "a", "size": "3", "created_at": "2016-02-16T16:54:14.981520", "metadata": {"n": 1.50}}],
                    "snapshots_links": [{"href": "http://other.invalid/v2/p/snapshots?marker=a", "rel": "next"}]}"#;
     let page = read_list(200, None, body).unwrap();
-    let v: Value = serde_json::from_str(&page.json).unwrap();
-    assert_eq!(v["snapshots"][0]["size"], 3);
-    assert_eq!(v["snapshots"][0]["metadata"]["n"], "1.5");
-    assert_eq!(v["nextMarker"], "a");
+    assert_eq!(page.snapshots[0].size, 3);
+    assert_eq!(page.snapshots[0].metadata["n"], "1.5");
+    assert_eq!(page.next_marker.as_deref(), Some("a"));
     let e = read_show(200, Some("r"), b"<html>").unwrap_err();
     assert_eq!((e.kind, e.request_id.as_deref()), (ErrorKind::InvalidResponse, Some("r")));
     let e = http_error(401, None, br#"{"error_code": "APIGW.0301", "error_msg": "bad sig"}"#);
     assert_eq!((e.code.as_deref(), e.message.as_str()), (Some("APIGW.0301"), "bad sig"));
     // Deep nesting is an error here too, not a stack overflow.
-    let deep = "[".repeat(200_000);
+    let deep = format!(r#"{{"snapshots": [{{"id": "a", "size": 1, "metadata": {{"k": {}}}}}]}}"#, "[".repeat(200_000));
     assert!(read_list(200, None, deep.as_bytes()).is_err());
+    let step = evs_snapshots::core::call::settle(&c, 1, &evs_snapshots::core::call::Ended::Timeout, 0.0, 0.5);
+    assert_eq!(step, Step::Wait(50));
+    assert!(!matches!(step, Step::Done(Reply::Page(_))));
+}
+
+// --- the exported async functions against the mock ------------------------------
+
+fn mock_config() -> JsValue {
+    let url = option_env!("EVS_MOCK_URL").unwrap_or_default();
+    let project = option_env!("EVS_MOCK_PROJECT").unwrap_or_default();
+    assert!(!url.is_empty(), "run through scripts/with-mock.mjs (make test-wasm)");
+    let cfg = Object::new();
+    Reflect::set(&cfg, &"projectId".into(), &project.into()).unwrap();
+    Reflect::set(&cfg, &"endpoint".into(), &url.into()).unwrap();
+    cfg.into()
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &key.into()).unwrap()
+}
+
+fn options(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in pairs {
+        Reflect::set(&o, &(*k).into(), v).unwrap();
+    }
+    o.into()
 }
 
 #[wasm_bindgen_test]
-fn retries() {
-    assert_eq!(next_delay(1, 3, Outcome::Status(429), Some("2"), 0.0, 0.5), Some(2000));
-    assert_eq!(next_delay(3, 3, Outcome::Status(503), None, 0.0, 0.5), None);
-    assert_eq!(next_delay(1, 3, Outcome::Status(404), None, 0.0, 0.5), None);
+async fn list_then_get_through_fetch() {
+    let page = list_snapshots(mock_config(), options(&[("limit", 2.into())])).await.unwrap();
+    let snaps: js_sys::Array = get(&page, "snapshots").unchecked_into();
+    assert_eq!(snaps.length(), 2);
+    let second = snaps.get(1);
+    let id = get(&second, "id").as_string().unwrap();
+    assert_eq!(get(&page, "nextMarker").as_string().as_deref(), Some(id.as_str()));
+    // A plain object, metadata too: no Map, no class.
+    let meta = get(&second, "metadata");
+    assert_eq!(Object::get_prototype_of(&meta), Object::get_prototype_of(&Object::new().into()));
+    let one = get_snapshot(mock_config(), id.clone().into()).await.unwrap();
+    assert_eq!(get(&one, "id").as_string(), Some(id));
+    assert_eq!(get(&one, "projectId").as_string().as_deref(), option_env!("EVS_MOCK_PROJECT"));
+    assert!(get(&one, "size").as_f64().unwrap() >= 1.0);
 }
 
-/// The module's own allocator (src/alloc.rs): aligned, non-overlapping
-/// blocks, contents kept across growth, and freed blocks reused so memory
-/// stays flat.
 #[wasm_bindgen_test]
-fn allocator() {
-    let mut blocks: Vec<Vec<u8>> = Vec::new();
-    for (i, size) in [1usize, 15, 16, 17, 100, 4096, 65_535, 65_536, 70_000, 1 << 20].iter().enumerate() {
-        let v = vec![i as u8; *size];
-        blocks.push(v);
-    }
-    for (i, b) in blocks.iter().enumerate() {
-        assert!(b.iter().all(|&x| x == i as u8), "block {i} was overwritten");
-    }
-    let mut spans: Vec<(usize, usize)> = blocks.iter().map(|b| (b.as_ptr() as usize, b.len())).collect();
-    spans.sort();
-    for w in spans.windows(2) {
-        assert!(w[0].0 + w[0].1 <= w[1].0, "blocks overlap");
-    }
-    // Alignment of every kind the core uses.
-    let words: Vec<u64> = vec![7; 3];
-    assert_eq!(words.as_ptr() as usize % 8, 0);
-    // Growing a string keeps its contents.
-    let mut s = String::new();
-    for i in 0..10_000 {
-        s.push(char::from(b'a' + (i % 26) as u8));
-    }
-    assert_eq!(s.len(), 10_000);
-    assert!(s.starts_with("abcdefghijklmnopqrstuvwxyzabc"));
-    drop(blocks);
-    // Freed blocks come back: a repeated workload does not grow memory.
-    let mut before = 0;
-    for round in 0..1000 {
-        if round == 1 {
-            before = core::arch::wasm32::memory_size(0);
+async fn errors_are_plain_objects_of_the_contract() {
+    let e = get_snapshot(mock_config(), "no-such-snapshot".into()).await.unwrap_err();
+    assert_eq!(get(&e, "kind").as_string().as_deref(), Some("http"));
+    assert_eq!(get(&e, "status").as_f64(), Some(404.0));
+    assert_eq!(get(&e, "errorType").as_string().as_deref(), Some("itemNotFound"));
+    assert_eq!(get(&e, "retryable").as_bool(), Some(false));
+    assert_eq!(get(&e, "requestId").as_string().map(|r| r.len()), Some(32));
+    let e = get_snapshot(mock_config(), "a/b".into()).await.unwrap_err();
+    assert_eq!(get(&e, "kind").as_string().as_deref(), Some("invalid_input"));
+    assert!(get(&e, "message").as_string().unwrap().starts_with("snapshotId "));
+    let e = list_snapshots(JsValue::from_str("cfg"), JsValue::UNDEFINED).await.unwrap_err();
+    assert_eq!(get(&e, "message").as_string().as_deref(), Some("config must be an object, not a string"));
+}
+
+#[wasm_bindgen_test]
+async fn a_walk_pages_to_the_end() {
+    let walk = SnapshotWalk::new(mock_config(), options(&[("limit", 100.into())]));
+    let mut ids = std::collections::HashSet::new();
+    let mut pages = 0;
+    loop {
+        let page = JsFuture::from(walk.next()).await.unwrap();
+        if page.is_null() {
+            break;
         }
-        let v = vec![0u8; 300_000];
-        let t = String::from_utf8(vec![b'x'; 5000]).unwrap();
-        assert_eq!(v.len() + t.len(), 305_000);
+        pages += 1;
+        for s in js_sys::Array::from(&page).iter() {
+            assert!(ids.insert(get(&s, "id").as_string().unwrap()), "a snapshot seen twice");
+        }
+        assert!(pages < 100);
     }
-    assert_eq!(core::arch::wasm32::memory_size(0), before);
+    let all = list_snapshots(mock_config(), JsValue::UNDEFINED).await.unwrap();
+    let total = js_sys::Array::from(&get(&all, "snapshots")).length() as usize;
+    assert_eq!(ids.len(), total);
+    assert_eq!(pages, total.div_ceil(100));
+}
+
+#[wasm_bindgen_test]
+fn sign_request_export() {
+    let req = options(&[("method", "GET".into()), ("url", "https://iam.example.com/v3/projects?b=2&a=1".into())]);
+    let creds = options(&[("accessKey", "AK".into()), ("secretKey", "SK".into())]);
+    let date = js_sys::Date::new(&1_795_342_500_000.0.into());
+    let out = sign_request(req, creds, date.into()).unwrap();
+    assert_eq!(get(&out, "url").as_string().as_deref(), Some("https://iam.example.com/v3/projects?a=1&b=2"));
+    assert_eq!(get(&get(&out, "headers"), "X-Sdk-Date").as_string().as_deref(), Some("20261122T101500Z"));
 }

@@ -32,9 +32,11 @@ import {
   listOptions,
   pageNumber,
   hasFilters,
+  describeFilters,
   nextPage,
   previousPage,
 } from './view-state.js';
+import { mountWalks } from './overview.js';
 
 const LIVE_MS = 3000;
 const LIVE_KEY = 'evs-dashboard:live';
@@ -85,6 +87,9 @@ let listSeq = 0;
 let loads = 0;
 let liveTimer = null;
 let live = readLive();
+
+/** Overview and export (overview.js), mounted by init(). */
+let walks = null;
 
 /** The details panel: which snapshot, its data, its error. */
 let detail = null;
@@ -442,12 +447,10 @@ function renderSummary() {
   } else if (!pageError) {
     parts.push('Loading…');
   }
-  const f = [];
-  if (view.status) f.push(`status ${statusInfo(view.status).label.toLowerCase()}`);
-  if (view.name) f.push(`name “${view.name}”`);
-  if (view.volumeId) f.push(`volume ${shortId(view.volumeId)}`);
-  if (f.length) parts.push(`filtered by ${f.join(', ')}`);
+  const f = describeFilters(view);
+  if (f) parts.push(`filtered by ${f}`);
   el.summary.textContent = parts.join(' · ');
+  walks?.renderScope();
 }
 
 function renderPager() {
@@ -519,32 +522,44 @@ function errorFacts(e, prefix = 'error') {
   );
 }
 
-function showError(e) {
-  const evs = e instanceof EvsError;
+/**
+ * Fills `target` with an error banner: the message, the EvsError's facts
+ * (request ID included, test IDs `${prefix}-…`), a hint, Retry and `actions`.
+ */
+function fillErrorBanner(target, e, { title, retry, prefix = 'error', retryTestId = 'retry', hint = errorHint(e), actions = [] }) {
   const message = e && e.message ? e.message : String(e);
-  const hint = errorHint(e);
-  el.banner.className = 'banner banner-error';
+  target.classList.remove('banner-info');
+  target.classList.add('banner', 'banner-error');
   fill(
-    el.banner,
+    target,
     h('div', { class: 'banner-icon' }, icon('alert')),
     h(
       'div',
       { class: 'banner-body' },
-      h('p', { class: 'banner-title' }, evs ? 'Could not load snapshots' : 'Something went wrong'),
-      h('p', { class: 'banner-message', 'data-testid': 'error-message' }, message),
-      errorFacts(e),
+      h('p', { class: 'banner-title' }, title),
+      h('p', { class: 'banner-message', 'data-testid': `${prefix}-message` }, message),
+      errorFacts(e, prefix),
       hint ? h('p', { class: 'banner-hint' }, hint) : null,
     ),
     h(
       'div',
       { class: 'banner-actions' },
-      h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'retry', onclick: () => load() }, icon('refresh'), 'Retry'),
+      h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': retryTestId, onclick: retry }, icon('refresh'), 'Retry'),
+      actions,
+    ),
+  );
+  target.hidden = false;
+}
+
+function showError(e) {
+  fillErrorBanner(el.banner, e, {
+    title: e instanceof EvsError ? 'Could not load snapshots' : 'Something went wrong',
+    retry: () => load(),
+    actions:
       e && (e.kind === 'invalid_input' || e.kind === 'network' || e.status === 401 || e.status === 403)
         ? h('button', { type: 'button', class: 'btn', onclick: openSettings }, 'Connection settings')
         : null,
-    ),
-  );
-  el.banner.hidden = false;
+  });
 }
 
 function showNotice(text) {
@@ -1073,6 +1088,14 @@ function init() {
 
   renderConnection();
   el.live.checked = live;
+  walks = mountWalks({
+    config: clientConfig,
+    filters: () => view,
+    projectId: () => settings.projectId.trim(),
+    missing: () => missingSecret(settings),
+    errorBanner: fillErrorBanner,
+    toast,
+  });
 
   el.filters.addEventListener('submit', (e) => {
     e.preventDefault();

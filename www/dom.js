@@ -60,18 +60,21 @@ const ICONS = {
   filter: ['M4 5h16l-6 7.5V19l-4-2v-4.5z'],
   alert: ['M12 3l10 18H2z', 'M12 10v5', 'M12 18v.01'],
   backup: ['M4 7h16v12H4z', 'M4 7l2-3h12l2 3', 'M10 12h4'],
+  chart: ['M4 20V11', 'M10 20V5', 'M16 20v-6', 'M2 20h20'],
+  download: ['M12 4v11', 'M7 10.5l5 5 5-5', 'M5 20h14'],
 };
 
-export function icon(name, cls = 'icon') {
-  const svg = document.createElementNS(SVG_NS, 'svg');
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('class', cls);
-  svg.setAttribute('aria-hidden', 'true');
-  svg.setAttribute('focusable', 'false');
-  for (const d of ICONS[name] ?? []) {
-    const p = document.createElementNS(SVG_NS, 'path');
-    p.setAttribute('d', d);
-    svg.append(p);
+/** s('rect', { x: 0, class: 'bar' }, child, 'text', ...): an SVG element; every attribute through setAttribute. */
+export function s(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs ?? {})) {
+    if (v !== undefined && v !== null && v !== false) el.setAttribute(k, String(v));
   }
-  return svg;
+  append(el, children);
+  return el;
+}
+
+export function icon(name, cls = 'icon') {
+  const paths = (ICONS[name] ?? []).map((d) => s('path', { d }));
+  return s('svg', { viewBox: '0 0 24 24', class: cls, 'aria-hidden': 'true', focusable: 'false' }, paths);
 }

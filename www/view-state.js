@@ -6,7 +6,7 @@
 //    &back=<id>&back=<id>    markers of the pages before it (page 1 has none)
 //    &snapshot=<id>          the snapshot whose details are open
 
-import { STATUSES } from './format.js';
+import { STATUSES, statusInfo, shortId } from './format.js';
 
 export const PAGE_SIZES = [10, 25, 50, 100];
 export const DEFAULT_PAGE_SIZE = 10;
@@ -70,6 +70,15 @@ export function pageNumber(s) {
 
 export function hasFilters(s) {
   return !!(s.status || s.name || s.volumeId);
+}
+
+/** The filters in words (`status available, name “x”`), or '' when there are none. */
+export function describeFilters(s) {
+  const f = [];
+  if (s.status) f.push(`status ${statusInfo(s.status).label.toLowerCase()}`);
+  if (s.name) f.push(`name “${s.name}”`);
+  if (s.volumeId) f.push(`volume ${shortId(s.volumeId)}`);
+  return f.join(', ');
 }
 
 export function nextPage(s, nextMarker) {

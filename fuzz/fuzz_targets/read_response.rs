@@ -1,7 +1,6 @@
-//! Any status and body into the response reader: never a panic, and
-//! whatever it returns is well-formed.
+//! Any status and body into the response reader (bytes → serde wire types
+//! → models): never a panic, and whatever it returns is well-formed.
 #![no_main]
-use evs_snapshots::core::json;
 use evs_snapshots::core::response::{http_error, read_list, read_show};
 use libfuzzer_sys::fuzz_target;
 
@@ -12,20 +11,24 @@ fuzz_target!(|data: &[u8]| {
     };
     for status in [status, 200] {
         match read_show(status, Some("rid"), body) {
-            Ok(out) => assert!(json::parse(&out).is_ok(), "read_show wrote invalid JSON"),
+            Ok(s) => {
+                assert!(!s.id.is_empty());
+                assert!(s.progress.is_none_or(|p| (0.0..=100.0).contains(&p)));
+                assert!(serde_json::to_string(&s).is_ok());
+            }
             Err(e) => assert!(!e.message.is_empty()),
         }
         match read_list(status, None, body) {
             Ok(page) => {
-                let v = json::parse(&page.json).expect("read_list wrote invalid JSON");
-                assert!(v.get("snapshots").is_some());
-                if page.count == 0 {
+                if page.snapshots.is_empty() {
                     assert!(page.next_marker.is_none());
                 }
+                assert!(page.snapshots.iter().all(|s| !s.id.is_empty() && s.size < (1 << 53)));
             }
             Err(e) => assert!(!e.message.is_empty()),
         }
     }
     let e = http_error(status, None, body);
-    assert!(json::parse(&e.to_json()).is_ok());
+    assert!(!e.message.is_empty());
+    assert!(serde_json::to_string(&e.view()).is_ok());
 });

@@ -3,9 +3,13 @@
 //! names the field. CONTRACT.md "Invalid input" is the list this follows.
 //! Nothing here can send a request: validation happens before any I/O.
 
-#[allow(unused_imports)]
-use super::prelude::*;
+use std::fmt;
 
+use percent_encoding::utf8_percent_encode;
+use serde::de::{self, value::MapAccessDeserializer, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use super::encode::PATH;
 use super::error::EvsError;
 use super::retry::{DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS};
 
@@ -46,6 +50,189 @@ impl From<f64> for Input {
     }
 }
 
+/// Reads any self-describing value: a string, number or boolean as itself,
+/// `null`/`undefined`/absent as [`Input::Absent`], an object or array as
+/// [`Input::Other`] (its content skipped).
+impl<'de> Deserialize<'de> for Input {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Input;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Input, E> {
+                Ok(Input::Bool(b))
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Input, E> {
+                Ok(Input::Num(n as f64))
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Input, E> {
+                Ok(Input::Num(n as f64))
+            }
+            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Input, E> {
+                Ok(Input::Num(n))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Input, E> {
+                Ok(Input::Str(s.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, s: String) -> Result<Input, E> {
+                Ok(Input::Str(s))
+            }
+            fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Input, E> {
+                Ok(Input::Other("a byte array"))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Input, E> {
+                Ok(Input::Absent)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Input, E> {
+                Ok(Input::Absent)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Input, D::Error> {
+                Input::deserialize(d)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Input, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Input::Other("an array"))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Input, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Input::Other("an object"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A caller's value that no serde format describes as data (a JavaScript
+/// function or symbol, through serde-wasm-bindgen) reads as
+/// `Other("a function or symbol")`, so that validation names the field
+/// instead of failing the whole argument. Only for the caller's arguments,
+/// whose fields are read one by one; wire bodies use [`Input`] as it is.
+pub(crate) fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Input, D::Error> {
+    Ok(Input::deserialize(d).unwrap_or(Input::Other("a function or symbol")))
+}
+
+/// [`lenient`] as a type, for map values.
+struct Lenient(Input);
+
+impl<'de> Deserialize<'de> for Lenient {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        lenient(d).map(Lenient)
+    }
+}
+
+/// The members of an `auth` object.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct AuthFields {
+    #[serde(deserialize_with = "lenient")]
+    token: Input,
+    #[serde(deserialize_with = "lenient")]
+    access_key: Input,
+    #[serde(deserialize_with = "lenient")]
+    secret_key: Input,
+    #[serde(deserialize_with = "lenient")]
+    security_token: Input,
+}
+
+impl<'de> Deserialize<'de> for RawAuth {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawAuth;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an auth object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawAuth, A::Error> {
+                let a = AuthFields::deserialize(MapAccessDeserializer::new(map))?;
+                Ok(RawAuth::Object { token: a.token, access_key: a.access_key, secret_key: a.secret_key, security_token: a.security_token })
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<RawAuth, E> {
+                Ok(RawAuth::Absent)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<RawAuth, E> {
+                Ok(RawAuth::Absent)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<RawAuth, D::Error> {
+                RawAuth::deserialize(d)
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<RawAuth, E> {
+                Ok(RawAuth::NotObject("a boolean"))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<RawAuth, E> {
+                Ok(RawAuth::NotObject("a number"))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<RawAuth, E> {
+                Ok(RawAuth::NotObject("a number"))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<RawAuth, E> {
+                Ok(RawAuth::NotObject("a number"))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<RawAuth, E> {
+                Ok(RawAuth::NotObject("a string"))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawAuth, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(RawAuth::NotObject("an array"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+fn lenient_auth<'de, D: Deserializer<'de>>(d: D) -> Result<RawAuth, D::Error> {
+    Ok(RawAuth::deserialize(d).unwrap_or(RawAuth::NotObject("a function or symbol")))
+}
+
+/// `headers`: an object of names to values, in the order given; `Err` with
+/// the type name when it is not an object.
+/// Headers as given: the pairs, or the type name of what stood there.
+pub type RawHeaders = Result<Vec<(String, Input)>, &'static str>;
+
+pub(crate) fn raw_headers<'de, D: Deserializer<'de>>(d: D) -> Result<RawHeaders, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = RawHeaders;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object of header names to values")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some((k, Lenient(v))) = map.next_entry::<String, Lenient>()? {
+                out.push((k, v));
+            }
+            Ok(Ok(out))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Ok(Vec::new()))
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Ok(Vec::new()))
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(Err("a boolean"))
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(Err("a number"))
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(Err("a number"))
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(Err("a number"))
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(Err("a string"))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(Err("an array"))
+        }
+    }
+    Ok(d.deserialize_any(V).unwrap_or(Err("a function or symbol")))
+}
+
 /// The `auth` member as given.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum RawAuth {
@@ -57,19 +244,29 @@ pub enum RawAuth {
     Object { token: Input, access_key: Input, secret_key: Input, security_token: Input },
 }
 
-/// `ClientConfig` as given.
-#[derive(Debug, Clone, PartialEq)]
+/// `ClientConfig` as given (its `fetch` and `signal` are the shell's).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct RawConfig {
+    #[serde(deserialize_with = "lenient")]
     pub project_id: Input,
+    #[serde(deserialize_with = "lenient")]
     pub endpoint: Input,
+    #[serde(deserialize_with = "lenient")]
     pub region: Input,
+    #[serde(deserialize_with = "lenient_auth")]
     pub auth: RawAuth,
     /// `Err(type)` when `headers` is present but not a plain object.
+    #[serde(deserialize_with = "raw_headers")]
     pub headers: Result<Vec<(String, Input)>, &'static str>,
+    #[serde(deserialize_with = "lenient")]
     pub timeout_ms: Input,
+    #[serde(deserialize_with = "lenient")]
     pub max_attempts: Input,
     /// The page's origin (`location.origin`) when there is one: browsers and
-    /// workers. Needed to resolve a path endpoint such as `/evs`.
+    /// workers. Needed to resolve a path endpoint such as `/evs`. Set by the
+    /// shell, never read from the caller's object.
+    #[serde(skip)]
     pub page_origin: Option<String>,
 }
 
@@ -96,13 +293,20 @@ impl RawConfig {
 }
 
 /// `ListOptions` as given.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct RawListOptions {
+    #[serde(deserialize_with = "lenient")]
     pub marker: Input,
+    #[serde(deserialize_with = "lenient")]
     pub offset: Input,
+    #[serde(deserialize_with = "lenient")]
     pub limit: Input,
+    #[serde(deserialize_with = "lenient")]
     pub name: Input,
+    #[serde(deserialize_with = "lenient")]
     pub status: Input,
+    #[serde(deserialize_with = "lenient")]
     pub volume_id: Input,
 }
 
@@ -201,17 +405,11 @@ const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 pub const MAX_TIMEOUT_MS: u32 = 2_147_483_647;
 
 fn field_err(field: &str, problem: &str) -> EvsError {
-    let mut m = String::with_capacity(field.len() + problem.len() + 1);
-    m.push_str(field);
-    m.push(' ');
-    m.push_str(problem);
-    EvsError::invalid_input(m)
+    EvsError::invalid_input(format!("{field} {problem}"))
 }
 
 fn not_string(field: &str, v: &Input) -> EvsError {
-    let mut p = String::from("must be a string, not ");
-    p.push_str(v.type_name());
-    field_err(field, &p)
+    field_err(field, &format!("must be a string, not {}", v.type_name()))
 }
 
 /// An ID that must be one path segment: a non-empty string without `/`, `?`,
@@ -252,12 +450,7 @@ fn integer(field: &str, v: &Input, min: f64, max: f64, range: &str) -> Result<Op
         // In range first (min >= 0, max <= 2^53), so the cast back is exact for integers.
         Input::Num(n) if *n >= min && *n <= max && (*n as u64) as f64 == *n => Ok(Some(*n as u64)),
         Input::Num(_) => Err(field_err(field, range)),
-        other => {
-            let mut p = String::from(range);
-            p.push_str(", not ");
-            p.push_str(other.type_name());
-            Err(field_err(field, &p))
-        }
+        other => Err(field_err(field, &format!("{range}, not {}", other.type_name()))),
     }
 }
 
@@ -285,28 +478,15 @@ fn is_region(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// Is `b` allowed as is in a URL path (RFC 3986 `pchar` or `/`)?
-fn is_path_byte(b: u8) -> bool {
-    super::encode::is_unreserved(b) || matches!(b, b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@' | b'/' | b'%')
-}
-
 /// Percent-encodes what may not stand in a path, keeping existing `%XX`.
 fn clean_path(p: &str) -> String {
-    let mut out = String::with_capacity(p.len());
-    for &b in p.as_bytes() {
-        if is_path_byte(b) {
-            out.push(char::from(b));
-        } else {
-            super::encode::encode_bytes_into(&[b], &mut out);
-        }
-    }
-    out
+    utf8_percent_encode(p, PATH).to_string()
 }
 
 /// Parses `scheme://authority/path` for an endpoint.
 pub fn parse_absolute(url: &str, field: &str) -> Result<Endpoint, EvsError> {
     let bad = |why: &str| field_err(field, why);
-    let split = super::encode::find(url, "://").and_then(|i| Some((url.get(..i)?, url.get(i + 3..)?)));
+    let split = url.split_once("://");
     let (scheme, rest) = match split {
         Some((s, r)) if s.eq_ignore_ascii_case("https") => ("https", r),
         Some((s, r)) if s.eq_ignore_ascii_case("http") => ("http", r),
@@ -360,11 +540,10 @@ pub fn parse_absolute(url: &str, field: &str) -> Result<Endpoint, EvsError> {
         Some(_) => return Err(bad("has an invalid port")),
     };
     let default_port = if scheme == "https" { 443 } else { 80 };
-    let mut host_header = String::from(host);
-    if let Some(p) = port.filter(|&p| p != default_port) {
-        host_header.push(':');
-        super::json::push_uint(&mut host_header, u64::from(p));
-    }
+    let host_header = match port.filter(|&p| p != default_port) {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_string(),
+    };
     Ok(Endpoint { scheme, host: host_header, path_prefix: clean_path(path.trim_end_matches('/')) })
 }
 
@@ -397,7 +576,7 @@ pub fn check_endpoint(endpoint: &Input, region: &Input, page_origin: Option<&str
         }
         Input::Absent => match region {
             Input::Str(r) if is_region(r) => {
-                Ok(Endpoint { scheme: "https", host: super::encode::cat(&["evs.", r, ".myhuaweicloud.com"]), path_prefix: String::new() })
+                Ok(Endpoint { scheme: "https", host: format!("evs.{r}.myhuaweicloud.com"), path_prefix: String::new() })
             }
             Input::Str(_) => Err(field_err("region", "must be lower-case letters, digits and '-' (e.g. \"ap-southeast-1\")")),
             Input::Absent => Err(EvsError::invalid_input("either endpoint or region is required")),
@@ -417,13 +596,11 @@ fn required_secret(field: &str, v: &Input) -> Result<String, EvsError> {
 }
 
 pub fn check_auth(a: &RawAuth, field: &str) -> Result<Auth, EvsError> {
-    let sub = |name: &str| super::encode::cat(&[field, ".", name]);
+    let sub = |name: &str| format!("{field}.{name}");
     match a {
         RawAuth::Absent => Ok(Auth::None),
         RawAuth::NotObject(t) => {
-            let mut p = String::from("must be an object ({ token } or { accessKey, secretKey }), not ");
-            p.push_str(t);
-            Err(field_err(field, &p))
+            Err(field_err(field, &format!("must be an object ({{ token }} or {{ accessKey, secretKey }}), not {t}")))
         }
         RawAuth::Object { token, access_key, secret_key, security_token } => {
             let has_keys = *access_key != Input::Absent || *secret_key != Input::Absent;
@@ -455,29 +632,24 @@ fn is_token(s: &str) -> bool {
 fn check_headers(h: &Result<Vec<(String, Input)>, &'static str>) -> Result<Vec<(String, String)>, EvsError> {
     let list = match h {
         Ok(list) => list,
-        Err(t) => {
-            let mut p = String::from("must be an object of header names to string values, not ");
-            p.push_str(t);
-            return Err(field_err("headers", &p));
-        }
+        Err(t) => return Err(field_err("headers", &format!("must be an object of header names to string values, not {t}"))),
     };
     let mut out = Vec::with_capacity(list.len());
     for (name, value) in list {
         if !is_token(name) {
-            return Err(EvsError::invalid_input(super::encode::cat(&["headers: \"", name, "\" is not a valid header name"])));
+            return Err(EvsError::invalid_input(format!("headers: \"{name}\" is not a valid header name")));
         }
         match value {
             // Values are never echoed: they may be secrets.
             Input::Str(v) if !v.contains(['\r', '\n', '\0']) => out.push((name.clone(), v.clone())),
             Input::Str(_) => {
-                return Err(EvsError::invalid_input(
-                    super::encode::cat(&["headers: the value of \"", name, "\" contains a line break or NUL"]),
-                ))
+                return Err(EvsError::invalid_input(format!("headers: the value of \"{name}\" contains a line break or NUL")))
             }
             other => {
-                return Err(EvsError::invalid_input(
-                    super::encode::cat(&["headers: the value of \"", name, "\" must be a string, not ", other.type_name()]),
-                ))
+                return Err(EvsError::invalid_input(format!(
+                    "headers: the value of \"{name}\" must be a string, not {}",
+                    other.type_name()
+                )))
             }
         }
     }

@@ -1,9 +1,6 @@
 //! The one error type, as CONTRACT.md "Errors" describes it.
 
-#[allow(unused_imports)]
-use super::prelude::*;
-
-use super::json::{push_uint, write_key, write_str};
+use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -74,50 +71,51 @@ impl EvsError {
 
     /// Replaces every occurrence of each secret in the message, code, type
     /// and request ID with `[redacted]`. Secrets shorter than 4 bytes are
-    /// skipped (they would redact ordinary words); such secrets are rejected
-    /// by validation anyway only when empty, so this is a last line of
-    /// defence, not the only one.
+    /// skipped (they would redact ordinary words); validation rejects only
+    /// empty ones, so this is a last line of defence, not the only one.
     pub fn redact(&mut self, secrets: &[&str]) {
         for s in secrets.iter().filter(|s| s.len() >= 4) {
             for field in [Some(&mut self.message), self.code.as_mut(), self.error_type.as_mut(), self.request_id.as_mut()]
                 .into_iter()
                 .flatten()
             {
-                if super::encode::find(field, s).is_some() {
-                    *field = super::encode::replace_all(field, s, "[redacted]");
+                if field.contains(s) {
+                    *field = field.replace(s, "[redacted]");
                 }
             }
         }
     }
 
-    /// The error as a JSON object with the CONTRACT's field names; absent
-    /// fields are left out.
-    pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(96 + self.message.len());
-        out.push('{');
-        write_key(&mut out, "kind");
-        write_str(&mut out, self.kind.as_str());
-        out.push(',');
-        write_key(&mut out, "message");
-        write_str(&mut out, &self.message);
-        if let Some(status) = self.status {
-            out.push(',');
-            write_key(&mut out, "status");
-            push_uint(&mut out, u64::from(status));
+    /// The error as JavaScript receives it: CONTRACT.md's field names,
+    /// absent fields left out; the JS entry makes an `EvsError` of it.
+    pub fn view(&self) -> ErrorView<'_> {
+        ErrorView {
+            kind: self.kind.as_str(),
+            message: &self.message,
+            status: self.status,
+            code: self.code.as_deref(),
+            error_type: self.error_type.as_deref(),
+            request_id: self.request_id.as_deref(),
+            retryable: self.retryable(),
         }
-        for (key, value) in [("code", &self.code), ("errorType", &self.error_type), ("requestId", &self.request_id)] {
-            if let Some(v) = value {
-                out.push(',');
-                write_key(&mut out, key);
-                write_str(&mut out, v);
-            }
-        }
-        out.push(',');
-        write_key(&mut out, "retryable");
-        out.push_str(if self.retryable() { "true" } else { "false" });
-        out.push('}');
-        out
     }
+}
+
+/// [`EvsError::view`].
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorView<'a> {
+    pub kind: &'static str,
+    pub message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<&'a str>,
+    pub retryable: bool,
 }
 
 impl core::fmt::Display for EvsError {
@@ -139,14 +137,14 @@ mod tests {
         e.code = Some("EVS.0004".into());
         e.error_type = Some("itemNotFound".into());
         e.request_id = Some("abc".into());
-        let v: serde_json::Value = serde_json::from_str(&e.to_json()).unwrap();
+        let v = serde_json::to_value(e.view()).unwrap();
         assert_eq!(v["kind"], "http");
         assert_eq!(v["status"], 404);
         assert_eq!(v["code"], "EVS.0004");
         assert_eq!(v["errorType"], "itemNotFound");
         assert_eq!(v["requestId"], "abc");
         assert_eq!(v["retryable"], false);
-        let v: serde_json::Value = serde_json::from_str(&EvsError::invalid_input("bad \"x\"").to_json()).unwrap();
+        let v = serde_json::to_value(EvsError::invalid_input("bad \"x\"").view()).unwrap();
         assert_eq!(v.as_object().unwrap().len(), 3);
         assert_eq!(v["message"], "bad \"x\"");
     }

@@ -8,9 +8,6 @@
 //! - a marker seen before (the caller's starting one included) is an
 //!   `invalid_response` instead of a loop.
 
-#[allow(unused_imports)]
-use super::prelude::*;
-
 use super::config::ListQuery;
 use super::error::EvsError;
 
@@ -61,10 +58,9 @@ impl Paginator {
             Some(m) => {
                 if self.seen.iter().any(|s| s == m) {
                     self.done = true;
-                    let mut msg = String::from("the service returned the page marker ");
-                    super::json::write_str(&mut msg, m);
-                    msg.push_str(" a second time; paging stopped instead of looping");
-                    return Err(EvsError::invalid_response(msg));
+                    return Err(EvsError::invalid_response(format!(
+                        "the service returned the page marker \"{m}\" a second time; paging stopped instead of looping"
+                    )));
                 }
                 self.seen.push(m.to_string());
                 self.query.marker = Some(m.to_string());

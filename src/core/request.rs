@@ -1,15 +1,10 @@
 //! Where the URL is built: checked config and options in, method + URL +
 //! headers out (signed when the config has an AK/SK pair).
 
-#[allow(unused_imports)]
-use super::prelude::*;
-
 use super::config::{parse_absolute, Auth, Config, ListQuery};
-use super::encode::{decode_lossy, pieces, split2};
+use super::encode::{decode_lossy, encode_into};
 use super::error::EvsError;
-use super::encode::encode_into;
-use super::json::push_uint;
-use super::sign::{sign, Credentials, SignInput};
+use super::sign::{sign, trim_value, Credentials, SignInput};
 use super::time::sdk_date;
 
 /// An HTTP request ready for `fetch`.
@@ -52,11 +47,7 @@ pub fn show_request(cfg: &Config, snapshot_id: &str, now_ms: f64) -> Request {
 /// The list filters as (key, raw value) pairs, in canonical order: sorted
 /// on the raw key (the keys are distinct, so that is the whole order).
 pub fn list_query_pairs(q: &ListQuery) -> Vec<(String, String)> {
-    let num = |n: u64| {
-        let mut s = String::new();
-        push_uint(&mut s, n);
-        s
-    };
+    let num = |n: u64| n.to_string();
     let mut pairs = Vec::with_capacity(6);
     if let Some(l) = q.limit {
         pairs.push(("limit".to_string(), num(u64::from(l))));
@@ -172,17 +163,18 @@ pub fn sign_any(
     if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
         return Err(EvsError::invalid_input("method must be an HTTP method such as \"GET\""));
     }
-    let url = split2(url, b'#').map(|(u, _)| u).unwrap_or(url);
-    let (base, raw_query) = split2(url, b'?').unwrap_or((url, ""));
+    let url = url.split_once('#').map_or(url, |(u, _)| u);
+    let (base, raw_query) = url.split_once('?').unwrap_or((url, ""));
     if base.chars().any(|c| c.is_control() || c == ' ') {
         return Err(EvsError::invalid_input("url must not contain spaces or control characters"));
     }
     let ep = parse_absolute(base, "url")?;
     let path = if ep.path_prefix.is_empty() { "/".to_string() } else { ep.path_prefix.clone() };
-    let query: Vec<(String, String)> = pieces(raw_query, b'&')
+    let query: Vec<(String, String)> = raw_query
+        .split('&')
         .filter(|p| !p.is_empty())
         .map(|p| {
-            let (k, v) = split2(p, b'=').unwrap_or((p, ""));
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
             (decode_lossy(k, false), decode_lossy(v, false))
         })
         .collect();
@@ -200,8 +192,12 @@ pub fn sign_any(
         out.push('?');
         out.push_str(&signed.canonical_query);
     }
-    let mut all: Vec<(String, String)> =
-        headers.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("authorization")).cloned().collect();
+    // Each value as it was signed: trimmed, as the official SDK returns it.
+    let mut all: Vec<(String, String)> = headers
+        .iter()
+        .filter(|(k, _)| !k.eq_ignore_ascii_case("authorization"))
+        .map(|(k, v)| (k.clone(), trim_value(v).to_string()))
+        .collect();
     all.extend(signed.added_headers);
     Ok(SignedRequest { url: out, headers: all })
 }

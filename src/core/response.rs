@@ -1,19 +1,194 @@
-//! Where a response is read: status, request ID and body bytes in; the
-//! CONTRACT's `Snapshot` / `SnapshotPage` (as JSON text for `JSON.parse`) or
-//! an `EvsError` out. Every quirk of API.md §1–3 and every error shape of §5
-//! is handled here, and nothing here can panic on any input.
+//! Where a response is read: status, request ID and body bytes in, a
+//! [`Snapshot`], a [`SnapshotPage`] or an [`EvsError`] out.
+//!
+//! Bodies are parsed by `serde_json` into wire types that tolerate every
+//! quirk of API.md §1–3 (CONTRACT.md "Other wire data"): only a snapshot
+//! without a string `id` or a readable `size` fails; any other field of an
+//! unexpected JSON type is coerced (`name: 7` → `"7"`, an object there →
+//! `""`, a non-string `description` or timestamp → `null`, metadata values
+//! through JavaScript's `String()`), and an unreadable `progress` is left
+//! out. Error bodies are read in every documented shape (API.md §5).
 
-#[allow(unused_imports)]
-use super::prelude::*;
+use std::collections::BTreeMap;
+use std::fmt;
 
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::config::Input;
+use super::encode::{decode, decode_lossy};
 use super::error::{ErrorKind, EvsError};
-use super::json::{self, parse, push_uint, write_key, write_opt_str, write_str, Value};
-use alloc::borrow::Cow;
-use super::encode::{find, pieces, split2};
 use super::time::normalize_timestamp;
 
 /// Longest service message kept in an error, in bytes.
 const MAX_MESSAGE: usize = 512;
+
+/// Largest whole number a JavaScript number holds exactly (2^53 − 1).
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+// --- the output: what JavaScript receives ------------------------------------
+
+/// One EVS snapshot, as CONTRACT.md "Functions" gives it to JavaScript: a
+/// plain object whose `JSON.stringify` round-trips.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Snapshot {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// A `SnapshotStatus`, or whatever new status the service sends.
+    pub status: String,
+    /// GB, a whole number below 2^53.
+    pub size: u64,
+    pub volume_id: String,
+    /// UTC in the `Date.prototype.toISOString()` form, or the service's text
+    /// when it is no timestamp this reader understands.
+    pub created_at: Option<String>,
+    /// Same; from `updated_at` or `update_at`.
+    pub updated_at: Option<String>,
+    pub metadata: BTreeMap<String, String>,
+    /// From `os-extended-snapshot-attributes:project_id`, when sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    /// 0..=100, from `os-extended-snapshot-attributes:progress` (`"100%"`),
+    /// when sent and readable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<f64>,
+}
+
+/// One page of `listSnapshots`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SnapshotPage {
+    pub snapshots: Vec<Snapshot>,
+    /// The marker of the next page, from `snapshots_links`; `None` on the
+    /// last page.
+    pub next_marker: Option<String>,
+}
+
+// --- the wire ------------------------------------------------------------------
+
+/// `name`, `status`, `volume_id`: a string as it is; a number or boolean as
+/// its JSON text; `null`, absent, an object or an array as `""`.
+fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(match Input::deserialize(d)? {
+        Input::Str(s) => s,
+        Input::Num(n) => js_number(n),
+        Input::Bool(b) => b.to_string(),
+        Input::Absent | Input::Other(_) => String::new(),
+    })
+}
+
+/// `description`, `created_at`, `updated_at`: a string, else `None`.
+fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Input::deserialize(d)? {
+        Input::Str(s) => Some(s),
+        _ => None,
+    })
+}
+
+/// `metadata`: an object's values through `String()`; anything else `{}`.
+/// A key given twice keeps its last value, as `JSON.parse` does.
+fn metadata<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    struct Meta;
+    impl<'de> Visitor<'de> for Meta {
+        type Value = BTreeMap<String, String>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a metadata object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some((k, v)) = map.next_entry::<String, Value>()? {
+                out.insert(k, js_string(&v));
+            }
+            Ok(out)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(BTreeMap::new())
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(BTreeMap::new())
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(BTreeMap::new())
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(BTreeMap::new())
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(BTreeMap::new())
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(BTreeMap::new())
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(BTreeMap::new())
+        }
+    }
+    d.deserialize_any(Meta)
+}
+
+/// A snapshot as the wire carries it (API.md §1–3).
+#[derive(Deserialize)]
+#[serde(expecting = "a snapshot object")]
+struct WireSnapshot {
+    #[serde(default)]
+    id: Input,
+    #[serde(default, deserialize_with = "text")]
+    name: String,
+    #[serde(default, deserialize_with = "opt_text")]
+    description: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    status: String,
+    #[serde(default)]
+    size: Input,
+    #[serde(default, deserialize_with = "text")]
+    volume_id: String,
+    #[serde(default, deserialize_with = "opt_text")]
+    created_at: Option<String>,
+    /// As the list page and the samples spell it.
+    #[serde(default, deserialize_with = "opt_text")]
+    updated_at: Option<String>,
+    /// As the show page's field table spells it.
+    #[serde(default, deserialize_with = "opt_text")]
+    update_at: Option<String>,
+    #[serde(default, deserialize_with = "metadata")]
+    metadata: BTreeMap<String, String>,
+    #[serde(default, rename = "os-extended-snapshot-attributes:project_id", deserialize_with = "opt_text")]
+    project_id: Option<String>,
+    #[serde(default, rename = "os-extended-snapshot-attributes:progress")]
+    progress: Input,
+}
+
+#[derive(Deserialize)]
+#[serde(expecting = "a JSON object with a \"snapshot\" member")]
+struct ShowBody {
+    #[serde(default)]
+    snapshot: Option<WireSnapshot>,
+}
+
+#[derive(Deserialize)]
+#[serde(expecting = "a JSON object with a \"snapshots\" member")]
+struct ListBody {
+    #[serde(default)]
+    snapshots: Option<Vec<WireSnapshot>>,
+    #[serde(default)]
+    snapshots_links: Option<Vec<Link>>,
+}
+
+/// One of `snapshots_links`: `{"href": ..., "rel": "next"}`.
+#[derive(Deserialize)]
+#[serde(expecting = "a link object")]
+struct Link {
+    #[serde(default)]
+    href: Input,
+    #[serde(default)]
+    rel: Input,
+}
+
+// --- reading -------------------------------------------------------------------
 
 fn truncate(s: &str, max: usize) -> String {
     if s.len() <= max {
@@ -23,121 +198,170 @@ fn truncate(s: &str, max: usize) -> String {
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    let mut out = String::from(s.get(..end).unwrap_or(""));
-    out.push('…');
-    out
+    format!("{}…", s.get(..end).unwrap_or(""))
 }
 
 fn is_success(status: u16) -> bool {
     (200..300).contains(&status)
 }
 
-/// Body bytes of a 2xx answer to a parsed document.
-fn parse_body<'a>(body: &'a [u8], request_id: Option<&str>) -> Result<Value<'a>, EvsError> {
+/// A 2xx body as text: UTF-8, a byte-order mark dropped, not blank.
+fn body_text<'a>(body: &'a [u8], request_id: Option<&str>) -> Result<&'a str, EvsError> {
     let bad = |m: String| EvsError::invalid_response(m).with_request_id(request_id);
-    let text = core::str::from_utf8(body).map_err(|e| {
-        let mut m = String::from("the response body is not valid UTF-8 (at byte ");
-        push_uint(&mut m, e.valid_up_to() as u64);
-        m.push(')');
-        bad(m)
-    })?;
+    let text = std::str::from_utf8(body)
+        .map_err(|e| bad(format!("the response body is not valid UTF-8 (at byte {})", e.valid_up_to())))?;
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(bad("the response body is empty; a JSON document was expected".into()));
     }
-    parse(text).map_err(|e| {
-        let mut m = String::from("the response body is not valid JSON: ");
-        m.push_str(&e.describe());
-        bad(m)
-    })
+    Ok(text)
 }
 
-/// A 2xx body that is an error document gets its message into ours.
-fn missing_member(doc: &Value<'_>, member: &str, request_id: Option<&str>) -> EvsError {
-    let mut m = String::from("the response has no \"");
-    m.push_str(member);
-    m.push_str("\" member");
-    if let Some(service) = service_error(doc) {
-        if let Some(msg) = service.message {
-            m.push_str("; it carries an error: ");
-            m.push_str(&truncate(&msg, MAX_MESSAGE));
+/// A serde_json failure on a 2xx body, as one sentence.
+fn parse_error(e: &serde_json::Error, request_id: Option<&str>) -> EvsError {
+    let m = if e.to_string().starts_with("recursion limit exceeded") {
+        "the response body is nested too deeply to be a snapshot document".to_string()
+    } else if e.is_syntax() || e.is_eof() {
+        format!("the response body is not valid JSON: {e}")
+    } else {
+        format!("the response body is not what the API documents: {e}")
+    };
+    EvsError::invalid_response(m).with_request_id(request_id)
+}
+
+/// A 2xx body without the expected member: an error document's message is
+/// carried into ours.
+fn missing_member(text: &str, member: &str, request_id: Option<&str>) -> EvsError {
+    let mut m = format!("the response has no \"{member}\" member");
+    if let Ok(doc) = serde_json::from_str::<Value>(text) {
+        match service_error(&doc) {
+            Some(ServiceError { message: Some(msg), .. }) => {
+                m.push_str("; it carries an error: ");
+                m.push_str(&msg);
+            }
+            _ if !doc.is_object() => m.push_str(&format!(" (the body is {})", json_type(&doc))),
+            _ => {}
         }
-    } else if !matches!(doc, Value::Object(_)) {
-        m.push_str(" (the body is ");
-        m.push_str(doc.type_name());
-        m.push(')');
     }
     EvsError::invalid_response(m).with_request_id(request_id)
 }
 
-/// `GET .../cloudsnapshots/{id}`: the `Snapshot` as JSON text.
-pub fn read_show(status: u16, request_id: Option<&str>, body: &[u8]) -> Result<String, EvsError> {
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A numeric string as a number, read by serde_json as a JSON number
+/// (leading zeros allowed, as in `"007"`): `None` for anything else.
+fn numeric(s: &str) -> Option<f64> {
+    let t = s.trim();
+    let (sign, digits) = t.strip_prefix('-').map_or(("", t), |d| ("-", d));
+    // JSON takes one leading zero only: "007" → "7", "00.5" → "0.5".
+    let rest = digits.trim_start_matches('0');
+    let digits = if rest.len() < digits.len() && !rest.starts_with(|c: char| c.is_ascii_digit()) {
+        digits.get(digits.len() - rest.len() - 1..)?
+    } else {
+        rest
+    };
+    serde_json::from_str::<f64>(&format!("{sign}{digits}")).ok()
+}
+
+/// `size`: a whole number of GB from 0 to 2^53 − 1, from a JSON number or a
+/// numeric string.
+fn size(v: &Input) -> Option<u64> {
+    let n = match v {
+        Input::Num(n) => *n,
+        Input::Str(s) => numeric(s)?,
+        _ => return None,
+    };
+    (n.is_finite() && (0.0..=MAX_SAFE_INTEGER).contains(&n) && n.fract() == 0.0).then_some(n as u64)
+}
+
+/// `progress`: `"100%"`, `"37%"`, `"12.5%"` or a number, within 0..=100.
+fn progress(v: &Input) -> Option<f64> {
+    let n = match v {
+        Input::Num(n) => *n,
+        Input::Str(s) => {
+            let t = s.trim();
+            numeric(t.strip_suffix('%').unwrap_or(t))?
+        }
+        _ => return None,
+    };
+    (n.is_finite() && (0.0..=100.0).contains(&n)).then_some(n)
+}
+
+/// A wire snapshot checked and normalised; the error is a message for
+/// `invalid_response`.
+fn snapshot(w: WireSnapshot) -> Result<Snapshot, String> {
+    let id = match w.id {
+        Input::Str(s) if !s.is_empty() => s,
+        Input::Str(_) => return Err("the snapshot id is empty".into()),
+        Input::Absent => return Err("the snapshot has no id".into()),
+        other => return Err(format!("the snapshot id is {}, not a string", other.type_name())),
+    };
+    let Some(size) = size(&w.size) else {
+        return Err(format!("snapshot \"{id}\" has no readable size (a whole number of GB was expected)"));
+    };
+    // A timestamp is normalised when readable, else passed through as it
+    // came, never guessed.
+    let time = |t: Option<String>| t.map(|s| normalize_timestamp(&s).unwrap_or(s));
+    Ok(Snapshot {
+        id,
+        name: w.name,
+        description: w.description,
+        status: w.status,
+        size,
+        volume_id: w.volume_id,
+        created_at: time(w.created_at),
+        updated_at: time(w.updated_at.or(w.update_at)),
+        metadata: w.metadata,
+        project_id: w.project_id,
+        progress: progress(&w.progress),
+    })
+}
+
+/// `GET .../cloudsnapshots/{id}` (API.md §1): the [`Snapshot`].
+pub fn read_show(status: u16, request_id: Option<&str>, body: &[u8]) -> Result<Snapshot, EvsError> {
     if !is_success(status) {
         return Err(http_error(status, request_id, body));
     }
-    let doc = parse_body(body, request_id)?;
-    let snap = match doc.get("snapshot") {
-        Some(v) if !v.is_null() => v,
-        _ => return Err(missing_member(&doc, "snapshot", request_id)),
+    let text = body_text(body, request_id)?;
+    let doc: ShowBody = serde_json::from_str(text).map_err(|e| parse_error(&e, request_id))?;
+    let Some(wire) = doc.snapshot else {
+        return Err(missing_member(text, "snapshot", request_id));
     };
-    let mut out = String::with_capacity(body.len());
-    write_snapshot(snap, &mut out).map_err(|m| EvsError::invalid_response(m).with_request_id(request_id))?;
-    Ok(out)
+    snapshot(wire).map_err(|m| EvsError::invalid_response(m).with_request_id(request_id))
 }
 
-/// A page of `GET .../snapshots`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListPage {
-    /// `{"snapshots":[...],"nextMarker":...}`, the CONTRACT's `SnapshotPage`.
-    pub json: String,
-    /// How many snapshots the page holds.
-    pub count: usize,
-    pub next_marker: Option<String>,
-}
-
-/// `GET .../snapshots`: the `SnapshotPage`.
-pub fn read_list(status: u16, request_id: Option<&str>, body: &[u8]) -> Result<ListPage, EvsError> {
+/// `GET .../snapshots` (API.md §2): the [`SnapshotPage`].
+pub fn read_list(status: u16, request_id: Option<&str>, body: &[u8]) -> Result<SnapshotPage, EvsError> {
     if !is_success(status) {
         return Err(http_error(status, request_id, body));
     }
-    let bad = |m: String| EvsError::invalid_response(m).with_request_id(request_id);
-    let doc = parse_body(body, request_id)?;
-    let items = match doc.get("snapshots") {
-        Some(Value::Array(items)) => items,
-        Some(other) => {
-            let mut m = String::from("\"snapshots\" is ");
-            m.push_str(other.type_name());
-            m.push_str(", not an array");
-            return Err(bad(m));
-        }
-        None => return Err(missing_member(&doc, "snapshots", request_id)),
+    let text = body_text(body, request_id)?;
+    let doc: ListBody = serde_json::from_str(text).map_err(|e| parse_error(&e, request_id))?;
+    let Some(items) = doc.snapshots else {
+        return Err(missing_member(text, "snapshots", request_id));
     };
-    let mut out = String::with_capacity(body.len());
-    out.push_str("{\"snapshots\":[");
-    let mut last_id: Option<&str> = None;
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        last_id = Some(write_snapshot(item, &mut out).map_err(|m| {
-            let mut p = String::from("snapshots[");
-            push_uint(&mut p, i as u64);
-            p.push_str("]: ");
-            p.push_str(&m);
-            bad(p)
-        })?);
+    let mut snapshots = Vec::with_capacity(items.len());
+    for (i, wire) in items.into_iter().enumerate() {
+        let s = snapshot(wire)
+            .map_err(|m| EvsError::invalid_response(format!("snapshots[{i}]: {m}")).with_request_id(request_id))?;
+        snapshots.push(s);
     }
-    out.push_str("],");
-    let next_marker = match next_link_marker(doc.get("snapshots_links")).map_err(bad)? {
-        _ if items.is_empty() => None,
+    let next_marker = match next_link(doc.snapshots_links.as_deref()) {
+        _ if snapshots.is_empty() => None,
         NextLink::None => None,
         NextLink::Marker(m) => Some(m),
-        NextLink::NoMarker => last_id.map(String::from),
+        NextLink::NoMarker => snapshots.last().map(|s| s.id.clone()),
     };
-    write_key(&mut out, "nextMarker");
-    write_opt_str(&mut out, next_marker.as_deref());
-    out.push('}');
-    Ok(ListPage { json: out, count: items.len(), next_marker })
+    Ok(SnapshotPage { snapshots, next_marker })
 }
 
 enum NextLink {
@@ -147,327 +371,104 @@ enum NextLink {
 }
 
 /// The marker of the `rel: "next"` link, taken from its `href`'s query; the
-/// `href` itself is never followed (its host may not be the endpoint).
-fn next_link_marker(links: Option<&Value<'_>>) -> Result<NextLink, String> {
-    let list = match links {
-        None | Some(Value::Null) => return Ok(NextLink::None),
-        Some(Value::Array(list)) => list,
-        Some(other) => {
-            let mut m = String::from("\"snapshots_links\" is ");
-            m.push_str(other.type_name());
-            m.push_str(", not an array");
-            return Err(m);
-        }
+/// `href` itself is never followed (its host may not be the endpoint). The
+/// query is form-encoded, so `+` is a space.
+fn next_link(links: Option<&[Link]>) -> NextLink {
+    let next = links.unwrap_or_default().iter().find(|l| matches!(&l.rel, Input::Str(r) if r == "next"));
+    let Some(link) = next else { return NextLink::None };
+    let href = match &link.href {
+        Input::Str(h) => h.as_str(),
+        _ => "",
     };
-    let next = list.iter().find(|l| l.get("rel").and_then(Value::as_str) == Some("next"));
-    let Some(link) = next else { return Ok(NextLink::None) };
-    let href = link.get("href").and_then(Value::as_str).unwrap_or("");
-    let query = split2(href, b'?').map(|(_, q)| q).unwrap_or("");
-    let query = split2(query, b'#').map(|(q, _)| q).unwrap_or(query);
-    for pair in pieces(query, b'&') {
-        let (k, v) = split2(pair, b'=').unwrap_or((pair, ""));
-        if super::encode::decode(k, true) == b"marker" {
-            let m = super::encode::decode_lossy(v, true);
+    let query = href.split_once('?').map_or("", |(_, q)| q);
+    let query = query.split_once('#').map_or(query, |(q, _)| q);
+    for pair in query.split('&') {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        if decode(k, true) == b"marker" {
+            let m = decode_lossy(v, true);
             if !m.is_empty() {
-                return Ok(NextLink::Marker(m));
+                return NextLink::Marker(m);
             }
         }
     }
-    Ok(NextLink::NoMarker)
+    NextLink::NoMarker
 }
 
-/// Appends the normalised snapshot; returns its `id`. The error is a
-/// message for `invalid_response`.
-fn write_snapshot<'v>(v: &'v Value<'_>, out: &mut String) -> Result<&'v str, String> {
-    let Value::Object(_) = v else {
-        return Err(super::encode::cat(&["a snapshot must be an object, not ", v.type_name()]));
-    };
-    let id = match v.get("id") {
-        Some(Value::Str(s)) if !s.is_empty() => s.as_ref(),
-        Some(Value::Str(_)) => return Err("the snapshot id is empty".into()),
-        Some(other) => return Err(super::encode::cat(&["the snapshot id is ", other.type_name(), ", not a string"])),
-        None => return Err("the snapshot has no id".into()),
-    };
-    let size = match v.get("size") {
-        Some(Value::Number(t)) => size_text(t),
-        Some(Value::Str(s)) => size_text(s.trim()),
-        _ => None,
-    };
-    let Some(size) = size else {
-        let mut m = String::from("snapshot ");
-        write_str(&mut m, id);
-        m.push_str(" has no readable size (a whole number of GB was expected)");
-        return Err(m);
-    };
-    // Keys are written as literals with their separators: fewer, larger
-    // appends on the hot path.
-    out.push_str("{\"id\":");
-    write_str(out, id);
-    for (key, wire) in [(",\"name\":", "name"), (",\"description\":", "description"), (",\"status\":", "status")] {
-        out.push_str(key);
-        match v.get(wire) {
-            Some(Value::Str(s)) => write_str(out, s),
-            // description is string-or-null; the others default to "".
-            None | Some(Value::Null) if wire == "description" => out.push_str("null"),
-            None | Some(Value::Null) => out.push_str("\"\""),
-            Some(other) => return Err(field_type(id, wire, other)),
-        }
-    }
-    out.push_str(",\"size\":");
-    out.push_str(&size);
-    out.push_str(",\"volumeId\":");
-    match v.get("volume_id") {
-        Some(Value::Str(s)) => write_str(out, s),
-        None | Some(Value::Null) => out.push_str("\"\""),
-        Some(other) => return Err(field_type(id, "volume_id", other)),
-    }
-    // `updated_at` as the list page and sample say; `update_at` as the show
-    // page's field table says.
-    let updated = match v.get("updated_at") {
-        None | Some(Value::Null) => v.get("update_at"),
-        some => some,
-    };
-    for (key, wire, value) in [(",\"createdAt\":", "created_at", v.get("created_at")), (",\"updatedAt\":", "updated_at", updated)] {
-        out.push_str(key);
-        match value {
-            None | Some(Value::Null) => out.push_str("null"),
-            Some(Value::Str(s)) => match normalize_timestamp(s) {
-                Some(iso) => write_str(out, &iso),
-                // Not guessed: passed through as it came.
-                None => write_str(out, s),
-            },
-            Some(other) => return Err(field_type(id, wire, other)),
-        }
-    }
-    out.push_str(",\"metadata\":");
-    match v.get("metadata") {
-        None | Some(Value::Null) => out.push_str("{}"),
-        Some(Value::Object(members)) => {
-            out.push('{');
-            // Duplicate keys: the last value wins, written where the key
-            // first appears, as JSON.parse has it.
-            for (i, (k, val)) in dedupe_last_wins(members).into_iter().filter_map(|j| members.get(j)).enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_key(out, k);
-                match val {
-                    Value::Str(s) => write_str(out, s),
-                    other => {
-                        let mut s = String::new();
-                        js_string(other, &mut s, 0);
-                        write_str(out, &s);
-                    }
-                }
-            }
-            out.push('}');
-        }
-        Some(other) => return Err(field_type(id, "metadata", other)),
-    }
-    match v.get("os-extended-snapshot-attributes:project_id") {
-        Some(Value::Str(s)) => {
-            out.push_str(",\"projectId\":");
-            write_str(out, s);
-        }
-        None | Some(Value::Null) => {}
-        Some(other) => return Err(field_type(id, "os-extended-snapshot-attributes:project_id", other)),
-    }
-    // An unreadable progress is left out, never an error.
-    let progress = match v.get("os-extended-snapshot-attributes:progress") {
-        Some(Value::Str(s)) => progress_text(s),
-        Some(Value::Number(t)) => progress_text(t),
-        _ => None,
-    };
-    if let Some(p) = progress {
-        out.push_str(",\"progress\":");
-        out.push_str(&p);
-    }
-    out.push('}');
-    Ok(id)
-}
+// --- String() ------------------------------------------------------------------
 
-/// Object members with duplicate keys folded as `JSON.parse` folds them:
-/// each key once, at its first position, with its last value: the positions
-/// of the members to write, in output order. O(n log n), so hostile objects
-/// cost little.
-fn dedupe_last_wins(members: &[(Cow<'_, str>, Value<'_>)]) -> Vec<usize> {
-    // By key, then position: each run of one key is first..=last.
-    let key = |i: usize| members.get(i).map(|(k, _)| k.as_ref()).unwrap_or("");
-    let order = super::sort::order(members.len(), &|a, b| key(a).cmp(key(b)).then(a.cmp(&b)));
-    // At each key's first position, the position of its last value.
-    let mut last_of = vec![usize::MAX; members.len()];
-    let mut run = order.iter().peekable();
-    while let Some(&first) = run.next() {
-        let mut last = first;
-        while let Some(&&next) = run.peek() {
-            if key(next) != key(first) {
-                break;
-            }
-            last = next;
-            run.next();
-        }
-        if let Some(slot) = last_of.get_mut(first) {
-            *slot = last;
-        }
+/// ECMAScript `Number::toString(n)`: the shortest digits that round-trip
+/// (the standard library's `{:e}`), laid out as ECMA-262 §6.1.6.1.20 says.
+pub fn js_number(n: f64) -> String {
+    if n == 0.0 {
+        return "0".into();
     }
-    last_of.retain(|&l| l != usize::MAX);
-    last_of
-}
-
-fn field_type(id: &str, field: &str, v: &Value<'_>) -> String {
-    let mut m = String::from("snapshot ");
-    write_str(&mut m, id);
-    m.push_str(": \"");
-    m.push_str(field);
-    m.push_str("\" is ");
-    m.push_str(v.type_name());
-    m.push_str(match field {
-        "metadata" => ", not an object",
-        "description" | "created_at" | "updated_at" => ", not a string or null",
-        _ => ", not a string",
-    });
-    m
-}
-
-/// A decimal number split into its significant digits (no leading or
-/// trailing zeros) and the position of the decimal point: the value is
-/// `0.DIGITS × 10^point`. `None` if `t` is not a plain decimal (JSON number
-/// grammar, leading zeros allowed).
-struct Decimal {
-    negative: bool,
-    digits: String,
-    point: i64,
-}
-
-fn decimal(t: &str) -> Option<Decimal> {
-    let (negative, rest) = match t.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, t),
+    if !n.is_finite() {
+        return if n.is_nan() { "NaN" } else if n > 0.0 { "Infinity" } else { "-Infinity" }.into();
+    }
+    let shortest = format!("{:e}", n.abs());
+    // "d.ddde±x": take the digits and the position of the decimal point
+    // (value = 0.DIGITS × 10^point).
+    let (mantissa, exp) = match shortest.split_once('e') {
+        Some((m, e)) => (m, e.parse::<i64>().unwrap_or(0)),
+        None => (shortest.as_str(), 0),
     };
-    let (mantissa, exp) = match rest.bytes().position(|b| b == b'e' || b == b'E') {
-        Some(i) => {
-            let e = rest.get(i + 1..)?;
-            let e = e.strip_prefix('+').unwrap_or(e);
-            let digits = e.strip_prefix('-').unwrap_or(e);
-            if digits.is_empty() || digits.len() > 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            (rest.get(..i)?, e.parse::<i64>().ok()?)
-        }
-        None => (rest, 0),
-    };
-    let (int, frac) = split2(mantissa, b'.').unwrap_or((mantissa, ""));
-    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    if mantissa.ends_with('.') {
-        return None;
-    }
-    let all: String = super::encode::cat(&[int, frac]);
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all = format!("{int}{frac}");
     let lead = all.bytes().take_while(|&b| b == b'0').count();
-    let mut point = int.len() as i64 + exp - lead as i64;
-    let digits = all.get(lead..).unwrap_or("").trim_end_matches('0').to_string();
-    if digits.is_empty() {
-        point = 0;
-    }
-    Some(Decimal { negative, digits, point })
-}
-
-/// ECMAScript `Number::toString` of a decimal with at most 15 significant
-/// digits (each such decimal is its own shortest round-trip form, so this is
-/// exact). `None` beyond that.
-fn js_number(d: &Decimal) -> Option<String> {
-    let k = d.digits.len() as i64;
-    let n = d.point;
-    if d.digits.is_empty() {
-        return Some("0".into()); // also -0
-    }
-    if k > 15 || !(-300..=300).contains(&n) {
-        return None;
-    }
-    let mut s = String::new();
-    if d.negative {
+    let digits = all.get(lead..).unwrap_or("").trim_end_matches('0');
+    let k = digits.len() as i64;
+    let p = int.len() as i64 + exp - lead as i64;
+    let mut s = String::with_capacity(24);
+    if n < 0.0 {
         s.push('-');
     }
-    let digits = d.digits.as_str();
-    if k <= n && n <= 21 {
+    if k <= p && p <= 21 {
         s.push_str(digits);
-        s.extend(core::iter::repeat('0').take((n - k) as usize));
-    } else if 0 < n && n <= 21 {
-        s.push_str(digits.get(..n as usize)?);
+        s.extend(std::iter::repeat('0').take((p - k) as usize));
+    } else if 0 < p && p <= 21 {
+        let (a, b) = digits.split_at(p as usize);
+        s.push_str(a);
         s.push('.');
-        s.push_str(digits.get(n as usize..)?);
-    } else if -6 < n && n <= 0 {
+        s.push_str(b);
+    } else if -6 < p && p <= 0 {
         s.push_str("0.");
-        s.extend(core::iter::repeat('0').take((-n) as usize));
+        s.extend(std::iter::repeat('0').take((-p) as usize));
         s.push_str(digits);
     } else {
-        s.push_str(digits.get(..1)?);
-        if k > 1 {
+        let (a, b) = digits.split_at(1.min(digits.len()));
+        s.push_str(a);
+        if !b.is_empty() {
             s.push('.');
-            s.push_str(digits.get(1..)?);
+            s.push_str(b);
         }
-        s.push('e');
-        s.push(if n > 0 { '+' } else { '-' });
-        push_uint(&mut s, (n - 1).unsigned_abs());
+        s.push_str(&format!("e{}{}", if p > 0 { '+' } else { '-' }, (p - 1).unsigned_abs()));
     }
-    Some(s)
+    s
 }
 
-/// `size`: a whole, non-negative number of GB below 2^53 (15 digits), from a
-/// JSON number or a numeric string.
-fn size_text(t: &str) -> Option<String> {
-    let d = decimal(t)?;
-    if d.digits.is_empty() {
-        return Some("0".into());
-    }
-    if d.negative || d.point < d.digits.len() as i64 || d.point > 15 {
-        return None;
-    }
-    js_number(&d)
-}
-
-/// `progress`: `"100%"`, `"37%"`, `"12.5%"` or a number, within 0..=100.
-fn progress_text(t: &str) -> Option<String> {
-    let t = t.trim();
-    let t = t.strip_suffix('%').unwrap_or(t).trim_end();
-    let d = decimal(t)?;
-    if d.digits.is_empty() {
-        return Some("0".into());
-    }
-    let over_100 = d.point > 3 || (d.point == 3 && d.digits.as_str() > "1");
-    if d.negative || over_100 {
-        return None;
-    }
-    js_number(&d)
-}
-
-/// `String(value)` as JavaScript would give it for a JSON value, for
-/// metadata values that are not strings.
-fn js_string(v: &Value<'_>, out: &mut String, depth: usize) {
+/// `String(value)` as JavaScript gives it for a JSON value, for metadata
+/// values that are not strings. An integer beyond what a JavaScript number
+/// holds exactly keeps its JSON text.
+fn js_string(v: &Value) -> String {
     match v {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Str(s) => out.push_str(s),
-        // Beyond 15 significant digits the JSON text is kept as it is.
-        Value::Number(t) => match decimal(t).and_then(|d| js_number(&d)) {
-            Some(s) => out.push_str(&s),
-            None => out.push_str(t),
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(u), _, _) => u.to_string(),
+            (_, Some(i), _) => i.to_string(),
+            (_, _, Some(f)) => js_number(f),
+            _ => String::new(),
         },
+        // Array.prototype.join: null (and undefined) become "".
         Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                // Array.prototype.join: null becomes "".
-                if !item.is_null() && depth < json::MAX_DEPTH {
-                    js_string(item, out, depth + 1);
-                }
-            }
+            items.iter().map(|i| if i.is_null() { String::new() } else { js_string(i) }).collect::<Vec<_>>().join(",")
         }
-        Value::Object(_) => out.push_str("[object Object]"),
+        Value::Object(_) => "[object Object]".into(),
     }
 }
+
+// --- errors --------------------------------------------------------------------
 
 fn reason(status: u16) -> &'static str {
     match status {
@@ -498,10 +499,10 @@ pub struct ServiceError {
     pub request_id: Option<String>,
 }
 
-fn scalar_text(v: Option<&Value<'_>>) -> Option<String> {
+fn scalar_text(v: Option<&Value>) -> Option<String> {
     match v? {
-        Value::Str(s) if !s.trim().is_empty() => Some(truncate(s.trim(), MAX_MESSAGE)),
-        Value::Number(t) => Some((*t).to_string()),
+        Value::String(s) if !s.trim().is_empty() => Some(truncate(s.trim(), MAX_MESSAGE)),
+        n @ Value::Number(_) => Some(js_string(n)),
         _ => None,
     }
 }
@@ -509,69 +510,54 @@ fn scalar_text(v: Option<&Value<'_>>) -> Option<String> {
 /// Reads every documented error shape (API.md §5): `{"<kind>": {"message",
 /// "code"}}` with any key, the API gateway's `{"error_code", "error_msg"}`,
 /// a numeric `code`, and a flat `{"message", "code"}`.
-pub fn service_error(doc: &Value<'_>) -> Option<ServiceError> {
+pub fn service_error(doc: &Value) -> Option<ServiceError> {
     let Value::Object(members) = doc else { return None };
+    let flat = |message: &str, code: &str| ServiceError {
+        message: scalar_text(doc.get(message)),
+        code: scalar_text(doc.get(code)),
+        error_type: None,
+        request_id: scalar_text(doc.get("request_id")),
+    };
     // API gateway.
     if doc.get("error_code").is_some() || doc.get("error_msg").is_some() {
-        return Some(ServiceError {
-            message: scalar_text(doc.get("error_msg")),
-            code: scalar_text(doc.get("error_code")),
-            error_type: None,
-            request_id: scalar_text(doc.get("request_id")),
-        });
+        return Some(flat("error_msg", "error_code"));
     }
-    // {"itemNotFound": {"message": ..., "code": ...}} (also a string value).
+    // {"itemNotFound": {"message": ..., "code": ...}}.
     for (key, value) in members {
-        match value {
-            Value::Object(_) if value.get("message").is_some() || value.get("code").is_some() => {
-                return Some(ServiceError {
-                    message: scalar_text(value.get("message")),
-                    code: scalar_text(value.get("code")),
-                    error_type: Some(truncate(key, 64)),
-                    request_id: None,
-                });
-            }
-            _ => {}
+        if value.is_object() && (value.get("message").is_some() || value.get("code").is_some()) {
+            return Some(ServiceError {
+                message: scalar_text(value.get("message")),
+                code: scalar_text(value.get("code")),
+                error_type: Some(truncate(key, 64)),
+                request_id: None,
+            });
         }
     }
     if doc.get("message").is_some() || doc.get("code").is_some() {
-        return Some(ServiceError {
-            message: scalar_text(doc.get("message")),
-            code: scalar_text(doc.get("code")),
-            error_type: None,
-            request_id: scalar_text(doc.get("request_id")),
-        });
+        return Some(flat("message", "code"));
     }
-    if let [(key, v @ Value::Str(_))] = members.as_slice() {
-        return Some(ServiceError {
-            message: scalar_text(Some(v)),
-            code: None,
-            error_type: Some(truncate(key, 64)),
-            request_id: None,
-        });
+    // {"badRequest": "message"}.
+    if members.len() == 1 {
+        if let Some((key, v @ Value::String(_))) = members.iter().next() {
+            return Some(ServiceError {
+                message: scalar_text(Some(v)),
+                code: None,
+                error_type: Some(truncate(key, 64)),
+                request_id: None,
+            });
+        }
     }
     None
 }
 
-/// The `<title>` of an HTML page, if short and present.
+/// The `<title>` of an HTML page, if short and present, white space folded.
 fn html_title(text: &str) -> Option<String> {
     let lower = text.to_ascii_lowercase();
-    let start = find(&lower, "<title")?;
-    let open_end = lower.get(start..)?.bytes().position(|b| b == b'>')? + start + 1;
-    let end = find(lower.get(open_end..)?, "</title")? + open_end;
-    // White space runs folded to one space.
-    let mut title = String::new();
-    for word in text.get(open_end..end)?.split(|c: char| c.is_ascii_whitespace()).filter(|w| !w.is_empty()) {
-        if !title.is_empty() {
-            title.push(' ');
-        }
-        title.push_str(word);
-    }
-    if title.is_empty() {
-        None
-    } else {
-        Some(truncate(&title, 120))
-    }
+    let start = lower.find("<title")?;
+    let open_end = start + lower.get(start..)?.find('>')? + 1;
+    let end = open_end + lower.get(open_end..)?.find("</title")?;
+    let title = text.get(open_end..end)?.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
+    (!title.is_empty()).then(|| truncate(&title, 120))
 }
 
 /// The `http` error for a non-2xx answer.
@@ -579,17 +565,15 @@ pub fn http_error(status: u16, request_id: Option<&str>, body: &[u8]) -> EvsErro
     let mut e = EvsError::new(ErrorKind::Http, String::new());
     e.status = Some(status);
     e.request_id = request_id.map(String::from);
-    let mut generic = String::from("EVS answered HTTP ");
-    push_uint(&mut generic, u64::from(status));
+    let mut generic = format!("EVS answered HTTP {status}");
     let r = reason(status);
     if !r.is_empty() {
         generic.push(' ');
         generic.push_str(r);
     }
-    let text = core::str::from_utf8(body).map(str::trim);
-    match text {
+    match std::str::from_utf8(body).map(str::trim) {
         Ok("") => generic.push_str(" with an empty body"),
-        Ok(t) => match parse(t.strip_prefix('\u{FEFF}').unwrap_or(t)) {
+        Ok(t) => match serde_json::from_str::<Value>(t.strip_prefix('\u{FEFF}').unwrap_or(t)) {
             Ok(doc) => match service_error(&doc) {
                 Some(se) => {
                     e.code = se.code;
@@ -605,11 +589,7 @@ pub fn http_error(status: u16, request_id: Option<&str>, body: &[u8]) -> EvsErro
                 None => generic.push_str(" with a JSON body in no known error shape"),
             },
             Err(_) if t.starts_with('<') => match html_title(t) {
-                Some(title) => {
-                    generic.push_str(" with an HTML page: \"");
-                    generic.push_str(&title);
-                    generic.push('"');
-                }
+                Some(title) => generic.push_str(&format!(" with an HTML page: \"{title}\"")),
                 None => generic.push_str(" with an HTML page"),
             },
             Err(_) => generic.push_str(" with an unreadable body (truncated or not JSON)"),
@@ -626,12 +606,12 @@ mod tests {
     use serde_json::{json, Value as J};
 
     fn show(body: &str) -> J {
-        serde_json::from_str(&read_show(200, Some("rid"), body.as_bytes()).unwrap()).unwrap()
+        serde_json::to_value(read_show(200, Some("rid"), body.as_bytes()).unwrap()).unwrap()
     }
 
-    fn list(body: &str) -> (J, ListPage) {
+    fn list(body: &str) -> (J, SnapshotPage) {
         let p = read_list(200, None, body.as_bytes()).unwrap();
-        (serde_json::from_str(&p.json).unwrap(), p)
+        (serde_json::to_value(&p).unwrap(), p)
     }
 
     // The show sample of seeds/000, verbatim.
@@ -666,7 +646,7 @@ mod tests {
                 "updatedAt": null,
                 "metadata": {},
                 "projectId": "0c2eba2c5af04d3f9e9d0d410b371fde",
-                "progress": 100
+                "progress": 100.0
             })
         );
     }
@@ -687,7 +667,7 @@ mod tests {
     #[test]
     fn list_sample() {
         let (v, p) = list(LIST_SAMPLE);
-        assert_eq!(p.count, 2);
+        assert_eq!(p.snapshots.len(), 2);
         assert_eq!(p.next_marker, None);
         assert_eq!(v["nextMarker"], J::Null);
         assert_eq!(
@@ -709,7 +689,7 @@ mod tests {
         let v = show(
             r#"{"snapshot": {"id": "s", "size": "40", "update_at": "2020-01-02T03:04:05.123456",
                "os-extended-snapshot-attributes:progress": "37%", "unknown": [1, {"x": 2}],
-               "metadata": {"__system__enableActive": "true", "n": 5, "f": 1.50, "b": false, "z": null, "a": [1, null, "x"], "o": {"k": 1}, "e": 1e21, "s": 1e-7, "big": 12345678901234567890}}}"#,
+               "metadata": {"__system__enableActive": "true", "n": 5, "f": 1.50, "b": false, "z": null, "a": [1, null, "x"], "o": {"k": 1}, "e": 1e21, "s": 1e-7, "m": 0.000001, "h": 1.2345e20, "big": 12345678901234567890}}}"#,
         );
         assert_eq!(v["size"], 40);
         assert_eq!(v["name"], "");
@@ -718,12 +698,15 @@ mod tests {
         assert_eq!(v["description"], J::Null);
         assert_eq!(v["createdAt"], J::Null);
         assert_eq!(v["updatedAt"], "2020-01-02T03:04:05.123Z");
-        assert_eq!(v["progress"], 37);
-        // String() of each value, as JavaScript gives it.
+        assert_eq!(v["progress"], 37.0);
+        // String() of each value, as JavaScript gives it (checked in Node:
+        // String(1.50), String(1e21), String(1e-7), String(0.000001),
+        // String(1.2345e20)).
         assert_eq!(
             v["metadata"],
             json!({"__system__enableActive": "true", "n": "5", "f": "1.5", "b": "false", "z": "null",
-                   "a": "1,,x", "o": "[object Object]", "e": "1e+21", "s": "1e-7", "big": "12345678901234567890"})
+                   "a": "1,,x", "o": "[object Object]", "e": "1e+21", "s": "1e-7", "m": "0.000001",
+                   "h": "123450000000000000000", "big": "12345678901234567890"})
         );
         // updated_at wins over update_at; explicit zone honoured.
         let v = show(r#"{"snapshot": {"id": "s", "size": 1, "updated_at": "2020-01-02T11:04:05+08:00", "update_at": "1999-01-01T00:00:00"}}"#);
@@ -737,11 +720,33 @@ mod tests {
             assert_eq!(v["size"], want, "{wire}");
         }
         // Progress forms, and the unreadable ones left out.
-        for (wire, want) in [("\"100%\"", Some(json!(100))), ("\"0%\"", Some(json!(0))), ("\"12.5%\"", Some(json!(12.5))), ("55", Some(json!(55))), ("\"100.0%\"", Some(json!(100))),
+        for (wire, want) in [("\"100%\"", Some(json!(100.0))), ("\"0%\"", Some(json!(0.0))), ("\"12.5%\"", Some(json!(12.5))), ("55", Some(json!(55.0))), ("\"100.0%\"", Some(json!(100.0))),
                              ("\"101%\"", None), ("\"-1%\"", None), ("\"n/a\"", None), ("\"\"", None), ("null", None), ("true", None), ("\"1000%\"", None), ("\"100.5%\"", None)] {
             let v = show(&format!(r#"{{"snapshot": {{"id": "s", "size": 1, "os-extended-snapshot-attributes:progress": {wire}}}}}"#));
             assert_eq!(v.get("progress").cloned(), want, "{wire}");
         }
+    }
+
+    #[test]
+    fn fields_of_an_unexpected_type_do_not_sink_the_page() {
+        // CONTRACT.md "Other wire data": only id and size can fail a snapshot.
+        let v = show(
+            r#"{"snapshot": {"id": "s", "size": 1, "name": 7, "status": true, "volume_id": {"x": [1]},
+               "description": 5, "created_at": 1700000000, "updated_at": ["2020-01-01"], "metadata": [1, 2],
+               "os-extended-snapshot-attributes:project_id": 5}}"#,
+        );
+        assert_eq!((&v["name"], &v["status"], &v["volumeId"]), (&json!("7"), &json!("true"), &json!("")));
+        assert_eq!((&v["description"], &v["createdAt"], &v["updatedAt"]), (&J::Null, &J::Null, &J::Null));
+        assert_eq!(v["metadata"], json!({}));
+        assert!(v.get("projectId").is_none());
+        for meta in ["\"x\"", "5", "true"] {
+            let v = show(&format!(r#"{{"snapshot": {{"id": "s", "size": 1, "metadata": {meta}}}}}"#));
+            assert_eq!(v["metadata"], json!({}), "{meta}");
+        }
+        // A list page keeps every snapshot.
+        let (v, _) = list(r#"{"snapshots": [{"id": "a", "size": 1, "updated_at": 5}, {"id": "b", "size": 2, "name": 1.5}]}"#);
+        assert_eq!(v["snapshots"][0]["updatedAt"], J::Null);
+        assert_eq!(v["snapshots"][1]["name"], "1.5");
     }
 
     #[test]
@@ -757,10 +762,7 @@ mod tests {
             r#"{"snapshot": {"id": "s", "size": "big"}}"#,
             r#"{"snapshot": {"id": "s", "size": 1e16}}"#,
             r#"{"snapshot": {"id": "s", "size": true}}"#,
-            r#"{"snapshot": {"id": "s", "size": 1, "name": 5}}"#,
-            r#"{"snapshot": {"id": "s", "size": 1, "metadata": []}}"#,
-            r#"{"snapshot": {"id": "s", "size": 1, "created_at": 5}}"#,
-            r#"{"snapshot": {"id": "s", "size": 1, "description": {}}}"#,
+            r#"{"snapshot": {"id": "s", "size": "inf"}}"#,
             r#"{"snapshot": "s"}"#,
             r#"{"snapshot": null}"#,
             r#"{}"#,
@@ -776,6 +778,7 @@ mod tests {
         let e = read_show(200, None, br#"{"itemNotFound": {"message": "gone", "code": "EVS.0004"}}"#).unwrap_err();
         assert_eq!(e.kind, ErrorKind::InvalidResponse);
         assert!(e.message.contains("gone"), "{}", e.message);
+        assert!(e.message.contains("\"snapshot\""), "{}", e.message);
     }
 
     #[test]
@@ -786,15 +789,20 @@ mod tests {
             (b"<html><body>oops</body></html>", "not valid JSON"),
             (br#"{"snapshots": [{"id": "a", "si"#, "not valid JSON"),
             (b"\xff\xfe{}", "not valid UTF-8"),
-            (b"null", "no \"snapshot\""),
+            (b"{\xff\xfe}", "not valid UTF-8"),
         ] {
             let e = read_show(200, None, body).unwrap_err();
             assert_eq!(e.kind, ErrorKind::InvalidResponse);
             assert!(e.message.contains(part), "{} / {}", e.message, part);
         }
+        // Skipped content is scanned without recursion: an unclosed one is
+        // cut-off JSON, a deep value that is read hits the depth limit.
         let deep = "[".repeat(100_000);
         let e = read_list(200, None, deep.as_bytes()).unwrap_err();
-        assert!(e.message.contains("nested too deeply"));
+        assert!(e.message.contains("not valid JSON"), "{}", e.message);
+        let deep = format!(r#"{{"snapshot": {{"id": "s", "size": 1, "metadata": {{"k": {}}}}}}}"#, "[".repeat(100_000));
+        let e = read_show(200, None, deep.as_bytes()).unwrap_err();
+        assert!(e.message.contains("nested too deeply"), "{}", e.message);
     }
 
     #[test]
@@ -819,7 +827,7 @@ mod tests {
         assert_eq!(p.next_marker, None);
         // An empty page stops, whatever the links say.
         let (v, p) = list(r#"{"snapshots": [], "snapshots_links": [{"href": "https://x/?marker=z", "rel": "next"}]}"#);
-        assert_eq!((p.count, p.next_marker), (0, None));
+        assert_eq!((p.snapshots.len(), p.next_marker), (0, None));
         assert_eq!(v, json!({"snapshots": [], "nextMarker": null}));
         // Wrong shapes.
         for body in [r#"{"snapshots": {}}"#, r#"{"snapshots": [1]}"#, r#"{"snapshots": [], "snapshots_links": "x"}"#] {
@@ -881,13 +889,23 @@ mod tests {
     fn duplicate_metadata_keys_keep_the_last() {
         let v = show(r#"{"snapshot": {"id": "s", "size": 1, "metadata": {"k": "1", "k": "2"}}}"#);
         assert_eq!(v["metadata"], json!({"k": "2"}));
-        // Order of first appearance, last value: what JSON.parse gives.
-        let out = read_show(200, None, br#"{"snapshot": {"id": "s", "size": 1, "metadata": {"b": "1", "a": "x", "b": "2", "c": "3", "a": "y"}}}"#).unwrap();
-        assert!(out.contains(r#""metadata":{"b":"2","a":"y","c":"3"}"#), "{out}");
-        // Many duplicates stay fast (n log n).
+        let v = show(r#"{"snapshot": {"id": "s", "size": 1, "metadata": {"b": "1", "a": "x", "b": "2", "c": "3", "a": "y"}}}"#);
+        assert_eq!(v["metadata"], json!({"b": "2", "a": "y", "c": "3"}));
         let many: String = (0..50_000).map(|i| format!(r#""k{}": "{i}""#, i % 7)).collect::<Vec<_>>().join(",");
         let v = show(&format!(r#"{{"snapshot": {{"id": "s", "size": 1, "metadata": {{{many}}}}}}}"#));
         assert_eq!(v["metadata"].as_object().unwrap().len(), 7);
         assert_eq!(v["metadata"]["k0"], "49994");
+    }
+
+    #[test]
+    fn js_number_is_ecmascript_number_to_string() {
+        // Each expected value is what String(n) gives in Node 20.
+        for (n, want) in [
+            (1.5, "1.5"), (100.0, "100"), (-2.0, "-2"), (0.1, "0.1"), (1e21, "1e+21"), (1e20, "100000000000000000000"),
+            (1e-7, "1e-7"), (1.5e-7, "1.5e-7"), (0.000001, "0.000001"), (123.456, "123.456"), (-1.25e300, "-1.25e+300"),
+            (5e-324, "5e-324"), (f64::MAX, "1.7976931348623157e+308"), (0.0, "0"), (-0.0, "0"), (2.5e21, "2.5e+21"),
+        ] {
+            assert_eq!(js_number(n), want, "{n}");
+        }
     }
 }

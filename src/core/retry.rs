@@ -8,10 +8,7 @@
 //! by `Retry-After` (seconds or an HTTP date), itself capped at 20 s. No wait
 //! follows the last attempt.
 
-#[allow(unused_imports)]
-use super::prelude::*;
-
-use super::time::parse_http_date;
+use std::time::UNIX_EPOCH;
 
 pub const BASE_DELAY_MS: u64 = 100;
 pub const MAX_DELAY_MS: u64 = 20_000;
@@ -80,9 +77,11 @@ pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<u64> {
         let secs: u64 = v.parse().unwrap_or(u64::MAX);
         return Some(secs.saturating_mul(1000));
     }
-    let at = parse_http_date(v)?;
+    // IMF-fixdate, RFC 850 and asctime, as RFC 9110 §5.6.7 requires.
+    let at = httpdate::parse_http_date(v).ok()?.duration_since(UNIX_EPOCH).ok()?;
+    let at_ms = i64::try_from(at.as_millis()).ok()?;
     let now = if now_ms.is_finite() { now_ms as i64 } else { 0 };
-    Some(u64::try_from(at.saturating_sub(now)).unwrap_or(0))
+    Some(u64::try_from(at_ms.saturating_sub(now)).unwrap_or(0))
 }
 
 #[cfg(test)]
@@ -136,6 +135,10 @@ mod tests {
         assert_eq!(next_delay(1, 3, Outcome::Status(429), Some("soon"), now, 0.5), Some(50));
         assert_eq!(next_delay(1, 3, Outcome::Status(429), Some("-5"), now, 0.5), Some(50));
         assert_eq!(next_delay(1, 3, Outcome::Status(429), Some("1.5"), now, 0.5), Some(50));
+        // The obsolete forms RFC 9110 requires a recipient to accept.
+        assert_eq!(next_delay(1, 3, Outcome::Status(429), Some("Sunday, 06-Nov-94 08:49:41 GMT"), now, 0.9), Some(4_000));
+        assert_eq!(next_delay(1, 3, Outcome::Status(429), Some("Sun Nov  6 08:49:42 1994"), now, 0.9), Some(5_000));
+        assert_eq!(next_delay(1, 3, Outcome::Status(429), Some("Sun, 31 Feb 1994 08:49:37 GMT"), now, 0.5), Some(50));
         // Only 429 and 503 honour it.
         assert_eq!(next_delay(1, 3, Outcome::Status(500), Some("5"), now, 0.5), Some(50));
         // Never a wait after the last attempt, Retry-After or not.

@@ -15,13 +15,10 @@
 //! * A caller-given `X-Sdk-Content-Sha256` or `X-Security-Token` is kept and
 //!   nothing is added in its place; an empty security token adds nothing.
 
-#[allow(unused_imports)]
-use super::prelude::*;
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::{Digest, Sha256};
 
-use super::sha256::{hmac_sha256, sha256};
-use super::sort::order;
-
-use super::encode::{decode, encode_into, hex_lower_into};
+use super::encode::{decode, encode_into, hex_lower};
 
 /// The algorithm name, first word of the `Authorization` header.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
@@ -90,7 +87,7 @@ pub struct Signed {
 
 /// Trims white space as Python's `str.strip()` does: Unicode `White_Space`
 /// plus the separators U+001C..U+001F.
-fn py_trim(s: &str) -> &str {
+pub fn trim_value(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }
 
@@ -107,14 +104,13 @@ impl<'v> HeaderValue<'v> {
     fn new(raw: &'v str) -> Self {
         HeaderValue {
             raw,
-            trimmed: py_trim(raw),
+            trimmed: trim_value(raw),
         }
     }
 }
 
-/// Lower-cased header name → value: a few entries, so a vector (a BTreeMap
-/// would cost several KB of wasm for nothing). `insert` replaces an existing
-/// name; `sorted` orders by name bytes, as Python's sort does.
+/// Lower-cased header name → value: a few entries, so a vector kept in the
+/// order given. `insert` replaces an existing name.
 struct HeaderMap<'v>(Vec<(String, HeaderValue<'v>)>);
 
 impl<'v> HeaderMap<'v> {
@@ -140,9 +136,9 @@ impl<'v> HeaderMap<'v> {
 /// U+FFFD, as Python's `unquote` does.
 fn canonical_uri(path: &str) -> String {
     let bytes = decode(path, false);
-    let decoded = super::encode::utf8_lossy(&bytes);
+    let decoded = String::from_utf8_lossy(&bytes);
     let mut out = String::with_capacity(path.len() + 8);
-    for (i, segment) in super::encode::pieces(&decoded, b'/').enumerate() {
+    for (i, segment) in decoded.split('/').enumerate() {
         if i > 0 {
             out.push('/');
         }
@@ -159,9 +155,10 @@ fn canonical_uri(path: &str) -> String {
 /// encode each as `k=v`, joined with `&`.
 fn canonical_query(query: &[(String, String)]) -> String {
     // Equal pairs are identical, so an unstable sort gives the same order.
-    let sorted = order(query.len(), &|a, b| query.get(a).cmp(&query.get(b)));
+    let mut sorted: Vec<&(String, String)> = query.iter().collect();
+    sorted.sort_unstable();
     let mut out = String::new();
-    for (i, (k, v)) in sorted.into_iter().filter_map(|i| query.get(i)).enumerate() {
+    for (i, (k, v)) in sorted.into_iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
@@ -173,9 +170,19 @@ fn canonical_query(query: &[(String, String)]) -> String {
 }
 
 fn sha256_hex(data: &[u8]) -> String {
-    let mut out = String::with_capacity(64);
-    hex_lower_into(&sha256(data), &mut out);
-    out
+    hex_lower(&Sha256::digest(data))
+}
+
+/// HMAC-SHA256 of `message` under `key` (RFC 2104; any key length).
+fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> String {
+    match Hmac::<Sha256>::new_from_slice(key) {
+        Ok(mut mac) => {
+            mac.update(message);
+            hex_lower(&mac.finalize().into_bytes())
+        }
+        // HMAC takes keys of every length; this arm is never reached.
+        Err(_) => String::new(),
+    }
 }
 
 /// Signs `input` with `creds`. `sdk_date` (`YYYYMMDDTHHMMSSZ`) is used when
@@ -246,11 +253,9 @@ pub fn sign(input: &SignInput<'_>, creds: &Credentials<'_>, sdk_date: &str) -> S
     // Authorization is replaced by ours, so it is not sent and not signed.
     let mut signed_headers = String::new();
     let mut canonical_headers = String::new();
-    let by_name = order(headers.0.len(), &|a, b| match (headers.0.get(a), headers.0.get(b)) {
-        (Some(x), Some(y)) => x.0.cmp(&y.0),
-        _ => core::cmp::Ordering::Equal,
-    });
-    for (name, value) in by_name.into_iter().filter_map(|i| headers.0.get(i)) {
+    // Names are unique (insert replaces), so the order is total.
+    headers.0.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (name, value) in &headers.0 {
         if name == "authorization" {
             continue;
         }
@@ -280,32 +285,24 @@ pub fn sign(input: &SignInput<'_>, creds: &Credentials<'_>, sdk_date: &str) -> S
 
     // Step 8.
     let method = input.method.to_ascii_uppercase();
-    let canonical_request = super::encode::join(&[
+    let canonical_request = [
         method.as_str(),
         uri.as_str(),
         query.as_str(),
         canonical_headers.as_str(),
         signed_headers.as_str(),
         payload_hash.as_str(),
-    ], "\n");
+    ]
+    .join("\n");
 
     // Step 9.
-    let string_to_sign = super::encode::cat(&[ALGORITHM, "\n", date, "\n", &sha256_hex(canonical_request.as_bytes())]);
+    let string_to_sign = [ALGORITHM, date, &sha256_hex(canonical_request.as_bytes())].join("\n");
 
     // Step 10.
-    let mut signature = String::with_capacity(64);
-    hex_lower_into(&hmac_sha256(creds.secret_key.as_bytes(), string_to_sign.as_bytes()), &mut signature);
+    let signature = hmac_sha256_hex(creds.secret_key.as_bytes(), string_to_sign.as_bytes());
 
     // Step 11.
-    let authorization = super::encode::cat(&[
-        ALGORITHM,
-        " Access=",
-        creds.access_key,
-        ", SignedHeaders=",
-        &signed_headers,
-        ", Signature=",
-        &signature,
-    ]);
+    let authorization = format!("{ALGORITHM} Access={}, SignedHeaders={signed_headers}, Signature={signature}", creds.access_key);
     added.push(("Authorization".to_owned(), authorization.clone()));
 
     Signed {
@@ -677,19 +674,14 @@ mod tests {
     }
 
     #[test]
-    fn signature_is_hmac_of_string_to_sign() {
-        // The `hmac` and `sha2` crates: an implementation independent of ours.
-        use hmac::{Hmac, Mac};
-        use sha2::Sha256;
+    fn signature_is_the_rfc_4231_hmac_of_the_string_to_sign() {
         // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(b"Jefe").unwrap();
-        mac.update(b"what do ya want for nothing?");
-        let mut hex = String::new();
-        hex_lower_into(&mac.finalize().into_bytes(), &mut hex);
         assert_eq!(
-            hex,
+            hmac_sha256_hex(b"Jefe", b"what do ya want for nothing?"),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
+        // FIPS 180-2 example: SHA-256("abc").
+        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         // And sign() keys the HMAC with the SK bytes over the string to sign.
         let creds = Credentials {
             access_key: "AK",
@@ -697,11 +689,7 @@ mod tests {
             security_token: None,
         };
         let s = sign_with("GET", "/x", &[], &[], b"", &creds);
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(b"Jefe").unwrap();
-        mac.update(s.string_to_sign.as_bytes());
-        let mut hex = String::new();
-        hex_lower_into(&mac.finalize().into_bytes(), &mut hex);
-        assert_eq!(s.signature, hex);
+        assert_eq!(s.signature, hmac_sha256_hex(b"Jefe", s.string_to_sign.as_bytes()));
     }
 
     #[test]

@@ -1,9 +1,7 @@
-//! Calendar arithmetic, done in integers: service timestamps to the
-//! `Date.prototype.toISOString()` form, `X-Sdk-Date`, and HTTP dates for
-//! `Retry-After`.
-
-#[allow(unused_imports)]
-use super::prelude::*;
+//! Calendar arithmetic for the service's timestamp quirks, done in
+//! integers: service timestamps to the `Date.prototype.toISOString()` form,
+//! and `X-Sdk-Date`. (HTTP dates for `Retry-After` are the `httpdate`
+//! crate's, in `retry`.)
 
 const MS_PER_DAY: i64 = 86_400_000;
 
@@ -214,65 +212,6 @@ pub fn sdk_date(ms: f64) -> String {
     out
 }
 
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-fn month_from_name(s: &str) -> Option<u32> {
-    MONTHS.iter().position(|m| m.eq_ignore_ascii_case(s)).map(|i| i as u32 + 1)
-}
-
-fn hms(s: &str) -> Option<(u32, u32, u32)> {
-    let b = s.as_bytes();
-    let mut p = 0;
-    let h = digits(b, &mut p, 2)?;
-    expect(b, &mut p, b':')?;
-    let m = digits(b, &mut p, 2)?;
-    expect(b, &mut p, b':')?;
-    let sec = digits(b, &mut p, 2)?;
-    if p != b.len() || h > 23 || m > 59 || sec > 60 {
-        return None;
-    }
-    Some((h, m, sec.min(59)))
-}
-
-fn num(s: &str) -> Option<u32> {
-    if s.is_empty() || s.len() > 4 || !s.bytes().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
-}
-
-/// Epoch milliseconds of an HTTP date (RFC 9110 §5.6.7): the IMF-fixdate
-/// `Sun, 06 Nov 1994 08:49:37 GMT`, and the obsolete RFC 850
-/// (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime
-/// (`Sun Nov  6 08:49:37 1994`) forms a recipient must accept.
-pub fn parse_http_date(s: &str) -> Option<i64> {
-    let s = s.trim();
-    let parts: Vec<&str> = s.split_ascii_whitespace().collect();
-    let (y, mo, d, (h, mi, sec)) = match parts.as_slice() {
-        // IMF-fixdate
-        [wd, d, mon, y, t, "GMT"] if wd.ends_with(',') => (i64::from(num(y)?), month_from_name(mon)?, num(d)?, hms(t)?),
-        // RFC 850
-        [wd, dmy, t, "GMT"] if wd.ends_with(',') => {
-            let mut it = super::encode::pieces(dmy, b'-');
-            let (d, mon, yy) = (it.next()?, it.next()?, it.next()?);
-            if it.next().is_some() || yy.len() != 2 {
-                return None;
-            }
-            let yy = i64::from(num(yy)?);
-            // RFC 9110: a two-digit year more than 50 years ahead is in the past century.
-            let y = if yy < 70 { 2000 + yy } else { 1900 + yy };
-            (y, month_from_name(mon)?, num(d)?, hms(t)?)
-        }
-        // asctime
-        [_wd, mon, d, t, y] => (i64::from(num(y)?), month_from_name(mon)?, num(d)?, hms(t)?),
-        _ => return None,
-    };
-    if d == 0 || d > days_in_month(y, mo) {
-        return None;
-    }
-    Some(days_from_civil(y, mo, d) * MS_PER_DAY + i64::from(h * 3_600_000 + mi * 60_000 + sec * 1000))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,16 +274,4 @@ mod tests {
         assert_eq!(sdk_date(f64::NAN), "19700101T000000Z");
     }
 
-    #[test]
-    fn http_dates() {
-        // RFC 9110's own examples: 784111777 s since the epoch.
-        let want = Some(784_111_777_000);
-        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), want);
-        assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), want);
-        assert_eq!(parse_http_date("Sun Nov  6 08:49:37 1994"), want);
-        assert_eq!(parse_http_date("sun, 06 nov 1994 08:49:37 GMT"), want);
-        for bad in ["", "120", "Sun, 06 Nov 1994 08:49:37", "Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:49:37 GMT"] {
-            assert_eq!(parse_http_date(bad), None, "{bad:?}");
-        }
-    }
 }

@@ -1,15 +1,22 @@
-// Issue 6: the real artefact in every setting users have. `npm pack` makes
-// the tarball, one throwaway project under a temp directory installs it once,
-// and each row uses it as a user would, against the mock for a real result.
-// The tools (tsc, vite, esbuild) are this repo's devDependencies.
+// Issues 6 and 12: the real artefact in every setting users have. `npm pack`
+// makes the tarball, one throwaway project under a temp directory installs it
+// once, and each row uses it as a user would, against the mock for a real
+// result. The tools (tsc, vite, esbuild, webpack, rollup, deno, bun) are this
+// repo's devDependencies, pinned in its package.json and lock file.
+//
+// Node bundles run from a directory of their own that holds the bundle and
+// nothing else: no node_modules, no package files beside them. Each row's
+// time, what it downloads or loads (bytes, gzip) and where the module came
+// from are printed at the end.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, mkdirSync, writeFileSync, copyFileSync, rmSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, copyFileSync, rmSync, readFileSync, existsSync, cpSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { startMockEvs } from '../mock-evs/server.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 import { sortWire } from '../helpers/reference.mjs';
@@ -19,6 +26,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const FIRST = SNAPSHOTS[0];
 const times = {};
+/** Per row: what it downloads or loads (bytes, gzip) and where the module came from. */
+const loads = {};
 
 let work; // temp directory of the throwaway project
 let mock;
@@ -27,10 +36,25 @@ let browser;
 const execFileAsync = promisify(execFile);
 
 /** Node rows call the mock in this process: the event loop must stay free. */
-async function runAsync(cmd, args) {
-  const { stdout } = await execFileAsync(cmd, args, { cwd: work, encoding: 'utf8', timeout: 60000 });
+async function runAsync(cmd, args, opts = {}) {
+  const { stdout } = await execFileAsync(cmd, args, { cwd: work, encoding: 'utf8', timeout: 60000, ...opts });
   return stdout;
 }
+
+/** Bytes and gzip -9 bytes of files (paths, or {name, body} already read). */
+function weigh(files) {
+  let bytes = 0;
+  let gzip = 0;
+  for (const f of files) {
+    const body = typeof f === 'string' ? readFileSync(f) : f.body;
+    bytes += body.length;
+    gzip += gzipSync(body, { level: 9 }).length;
+  }
+  return { bytes, gzip };
+}
+
+/** Every file under dir (a bundler's output), recursively. */
+const filesUnder = (dir) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => join(d.parentPath ?? d.path, d.name));
 
 function run(cmd, args, opts = {}) {
   return execFileSync(cmd, args, { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120000, ...opts });
@@ -62,6 +86,8 @@ after(async () => {
   await mock?.close();
   if (work) rmSync(work, { recursive: true, force: true });
   console.log(`# consumer matrix times (ms): ${JSON.stringify(times)}`);
+  console.log('# row | ms | loads: bytes / gzip | the module from');
+  for (const [row, l] of Object.entries(loads)) console.log(`# ${row} | ${times[row] ?? ''} | ${l.bytes} / ${l.gzip} | ${l.from}`);
 });
 
 test('the tarball holds what package.json promises and nothing else', () => {
@@ -71,7 +97,7 @@ test('the tarball holds what package.json promises and nothing else', () => {
   assert.equal(pkg.engines.node, '>=18');
   assert.ok(pkg.license);
   assert.deepEqual(pkg.bin, { 'evs-snapshots': 'bin/evs-snapshots.mjs' });
-  for (const f of ['index.js', 'index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'README.md', 'lib/evs_snapshots_bg.wasm', 'lib/evs_snapshots.js', 'lib/evs_snapshots.cjs', 'lib/env.cjs', 'bin/evs-snapshots.mjs']) {
+  for (const f of ['index.js', 'index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'README.md', 'lib/evs_snapshots_bg.wasm', 'lib/evs_snapshots.js', 'lib/evs_snapshots.cjs', 'lib/load.cjs', 'lib/evs_snapshots_bg.inline.js', 'lib/evs_snapshots_bg.inline.cjs', 'lib/env.cjs', 'bin/evs-snapshots.mjs']) {
     assert.ok(existsSync(join(work, 'node_modules', 'evs-snapshots', f)), f);
   }
   assert.ok(!existsSync(join(work, 'node_modules', 'evs-snapshots', 'sizes.json')));
@@ -91,16 +117,25 @@ function checkNodeOutput(out, kind) {
   assert.deepEqual(r, { kind, id: FIRST.id, n: 2, err: 'invalid_input' });
 }
 
+/** What Node, Deno and Bun load from the installed package (index.mjs only for import). */
+function installedNodeFiles(withMjs) {
+  const dir = join(work, 'node_modules', 'evs-snapshots');
+  const files = ['index.cjs', 'lib/api.cjs', 'lib/load.cjs', 'lib/env.cjs', 'lib/evs_snapshots.cjs', 'lib/evs_snapshots_bg.wasm'];
+  return { ...weigh((withMjs ? ['index.mjs', ...files] : files).map((f) => join(dir, f))), from: 'lib/evs_snapshots_bg.wasm beside index.cjs (__dirname), initSync' };
+}
+
 test('Node ESM script', () =>
   timed('node esm', async () => {
     writeFileSync(join(work, 'esm.mjs'), `import * as m from 'evs-snapshots';\n${nodeScript('esm')}\nawait main(m);\n`);
     checkNodeOutput(await runAsync(process.execPath, ['esm.mjs', mock.apiUrl]), 'esm');
+    loads['node esm'] = installedNodeFiles(true);
   }));
 
 test('Node CJS script', () =>
   timed('node cjs', async () => {
     writeFileSync(join(work, 'cjs.cjs'), `const m = require('evs-snapshots');\n${nodeScript('cjs')}\nmain(m);\n`);
     checkNodeOutput(await runAsync(process.execPath, ['cjs.cjs', mock.apiUrl]), 'cjs');
+    loads['node cjs'] = installedNodeFiles(false);
   }));
 
 test('Node with --experimental-default-type=module on a .js file', () =>
@@ -171,17 +206,75 @@ for (const resolution of ['bundler', 'node16']) {
     }));
 }
 
-/** Opens `path` on the mock's origin and waits for #out to hold a result. */
-async function renderIn(path) {
+/**
+ * Opens `path` on the mock's origin and waits for #out to hold a result.
+ * `fetched` lists what the page got from the origin (not the API, not HTML):
+ * {name, status, body}.
+ */
+async function renderIn(path, { route } = {}) {
   const page = await browser.newPage();
+  const pending = [];
+  page.on('response', (res) => {
+    const url = new URL(res.url());
+    if (url.origin !== new URL(mock.url).origin || url.pathname.startsWith('/evs/') || url.pathname.endsWith('/')) return;
+    pending.push(res.body().then((body) => ({ name: url.pathname, status: res.status(), body }), () => ({ name: url.pathname, status: res.status(), body: Buffer.alloc(0) })));
+  });
   try {
+    if (route) await page.route(route.match, route.handler);
     await page.goto(`${mock.url}${path}`);
     await page.waitForFunction(() => document.querySelector('#out')?.textContent, null, { timeout: 20000 });
     const out = JSON.parse(await page.textContent('#out'));
-    return { out, errors: page.errors.filter((e) => !/Failed to load resource: the server responded with a status of 4/.test(e)) };
+    const fetched = await Promise.all(pending);
+    return { out, fetched, errors: page.errors.filter((e) => !/Failed to load resource: (the server responded with a status of 4|net::ERR_FAILED)/.test(e)) };
   } finally {
     await page.close();
   }
+}
+
+/**
+ * Where a page's module came from: the .wasm file (fetched with 200) or the
+ * inline copy, and what the page downloaded; recorded for the row.
+ */
+function browserLoads(row, fetched) {
+  const ok = fetched.filter((f) => f.status === 200);
+  const wasm = ok.some((f) => f.name.endsWith('.wasm'));
+  // The inline copy: base64 of a file starting "\0asm", version 1.
+  const inline = ok.some((f) => !f.name.endsWith('.wasm') && f.body.includes('AGFzbQEAAAA'));
+  loads[row] = { ...weigh(ok), from: wasm ? `the .wasm file (${ok.find((f) => f.name.endsWith('.wasm')).name})` : inline ? 'the inline copy' : 'nothing seen' };
+  return { wasm, inline };
+}
+
+/**
+ * A browser row: opens `path`, checks the page's result, records what it
+ * loaded and, when `from` is given ({wasm, inline}), where the module came from.
+ */
+async function checkPage(row, path, from) {
+  const r = await renderIn(path);
+  checkBrowser(r);
+  const seen = browserLoads(row, r.fetched);
+  if (from) assert.deepEqual(seen, from);
+}
+const FILE = { wasm: true, inline: false };
+const INLINE = { wasm: false, inline: true };
+
+/** A fresh project directory under work/ holding `files` ({name: text}). */
+function project(name, files) {
+  const dir = join(work, name);
+  mkdirSync(dir, { recursive: true });
+  for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text);
+  return dir;
+}
+
+/** Runs a build tool; its warnings (stderr) fail the row as its errors do. */
+async function build(cmd, args, cwd, { quietWhen = () => false } = {}) {
+  let out;
+  try {
+    out = await execFileAsync(cmd, args, { cwd, encoding: 'utf8', timeout: 120000 });
+  } catch (e) {
+    assert.fail(`${cmd} ${args.join(' ')} failed:\n${e.stdout}${e.stderr}`);
+  }
+  const noise = out.stderr.split('\n').filter((l) => l.trim() && !quietWhen(l));
+  assert.deepEqual(noise, [], `${cmd} printed warnings`);
 }
 
 const browserMain = `
@@ -214,7 +307,7 @@ test('a plain HTML page importing the browser entry, no bundler', async () =>
       join(work, 'plain', 'index.html'),
       `<!doctype html><script type="importmap">{"imports":{"evs-snapshots":"/node_modules/evs-snapshots/index.js"}}</script><pre id="out"></pre><script type="module" src="./main.js"></script>`,
     );
-    checkBrowser(await renderIn('/plain/'));
+    await checkPage('plain page', '/plain/', FILE);
   }));
 
 test('a module Web Worker calling listSnapshots and posting the result back', async () =>
@@ -238,33 +331,229 @@ w.onerror = (e) => { document.querySelector('#out').textContent = JSON.stringify
 w.postMessage('go');
 </script>`,
     );
-    checkBrowser(await renderIn('/worker/'));
+    await checkPage('worker', '/worker/');
   }));
 
 test('a Vite production build', async () =>
   timed('vite build', async () => {
-    const dir = join(work, 'vite-app');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'main.js'), browserMain);
-    writeFileSync(join(dir, 'index.html'), `<!doctype html><pre id="out"></pre><script type="module" src="./main.js"></script>`);
-    try {
-      run(bin('vite'), ['build', '--logLevel', 'error', '--base', '/vite-app/dist/'], { cwd: dir });
-    } catch (e) {
-      assert.fail(`vite build failed:\n${e.stdout}${e.stderr}`);
-    }
-    checkBrowser(await renderIn('/vite-app/dist/'));
+    const dir = project('vite-app', {
+      'main.js': browserMain,
+      'index.html': `<!doctype html><pre id="out"></pre><script type="module" src="./main.js"></script>`,
+    });
+    await build(bin('vite'), ['build', '--logLevel', 'error', '--base', '/vite-app/dist/'], dir);
+    await checkPage('vite build', '/vite-app/dist/', FILE);
   }));
 
 test('an esbuild browser bundle', async () =>
   timed('esbuild', async () => {
-    const dir = join(work, 'esbuild-app');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'main.js'), browserMain);
-    writeFileSync(join(dir, 'index.html'), `<!doctype html><pre id="out"></pre><script type="module" src="./dist/main.js"></script>`);
+    const dir = project('esbuild-app', {
+      'main.js': browserMain,
+      'index.html': `<!doctype html><pre id="out"></pre><script type="module" src="./dist/main.js"></script>`,
+    });
+    await build(bin('esbuild'), ['main.js', '--bundle', '--format=esm', '--platform=browser', '--outdir=dist', '--log-level=warning'], dir);
+    await checkPage('esbuild', '/esbuild-app/', INLINE);
+  }));
+
+test("an esbuild browser bundle in esbuild's default format (iife, no import.meta)", async () =>
+  timed('esbuild iife', async () => {
+    // A classic script has no top-level await: the same code in an async function.
+    const [importLine, ...body] = browserMain.trim().split('\n');
+    const dir = project('esbuild-iife', {
+      'main.js': `${importLine}\n(async () => {\n${body.join('\n')}\n})();\n`,
+      'index.html': `<!doctype html><pre id="out"></pre><script src="./dist/main.js"></script>`,
+    });
+    await build(bin('esbuild'), ['main.js', '--bundle', '--platform=browser', '--outdir=dist', '--log-level=warning'], dir);
+    await checkPage('esbuild iife', '/esbuild-iife/', INLINE);
+  }));
+
+// --- issue 12: Node bundles, webpack, Rollup, Deno, Bun --------------------
+
+const esmMain = (kind) => `import * as m from 'evs-snapshots';\n${nodeScript(kind)}\nawait main(m);\n`;
+const cjsMain = (kind) => `const m = require('evs-snapshots');\n${nodeScript(kind)}\nmain(m);\n`;
+
+/**
+ * Copies a Node bundle's output directory (dist/) alone into a directory of
+ * its own (nothing of the package beside it), runs `entry` there against the
+ * mock and records what it loads.
+ */
+async function runNodeBundle(row, dir, entry, kind, { type } = {}) {
+  const alone = mkdtempSync(join(tmpdir(), 'evs-bundle-'));
+  try {
+    cpSync(join(dir, 'dist'), alone, { recursive: true });
+    if (type) writeFileSync(join(alone, 'package.json'), JSON.stringify({ type }));
+    checkNodeOutput(await runAsync(process.execPath, [join(alone, entry), mock.apiUrl], { cwd: alone }), kind);
+    const files = filesUnder(alone).filter((f) => !f.endsWith('package.json'));
+    const wasm = files.find((f) => f.endsWith('.wasm'));
+    loads[row] = { ...weigh(files), from: wasm ? `the .wasm file the bundler emitted` : 'the inline copy inside the bundle (no .wasm beside it)' };
+  } finally {
+    rmSync(alone, { recursive: true, force: true });
+  }
+}
+
+test('an esbuild bundle for Node, ESM (--platform=node --format=esm), run away from node_modules', () =>
+  timed('esbuild node esm', async () => {
+    const dir = project('esbuild-node-esm', { 'main.mjs': esmMain('esbuild-esm') });
+    await build(bin('esbuild'), ['main.mjs', '--bundle', '--platform=node', '--format=esm', '--outfile=dist/main.mjs', '--log-level=warning'], dir);
+    await runNodeBundle('esbuild node esm', dir, 'main.mjs', 'esbuild-esm');
+  }));
+
+test('an esbuild bundle for Node, CJS (--platform=node --format=cjs), run away from node_modules', () =>
+  timed('esbuild node cjs', async () => {
+    const dir = project('esbuild-node-cjs', { 'main.cjs': cjsMain('esbuild-cjs') });
+    await build(bin('esbuild'), ['main.cjs', '--bundle', '--platform=node', '--format=cjs', '--outfile=dist/main.cjs', '--log-level=warning'], dir);
+    await runNodeBundle('esbuild node cjs', dir, 'main.cjs', 'esbuild-cjs');
+  }));
+
+// webpack through its Node API (no webpack-cli) with the plain config a user
+// writes: mode, target, entry, output path. Warnings fail the build.
+const webpackRunner = (dir, config) => `
+import webpack from ${JSON.stringify(pathToFileURL(join(root, 'node_modules', 'webpack', 'lib', 'index.js')).href)};
+webpack({ ...${JSON.stringify(config)}, context: ${JSON.stringify(dir)}, output: { path: ${JSON.stringify(join(dir, 'dist'))} } }, (err, stats) => {
+  if (err) throw err;
+  const info = stats.toJson({ all: false, errors: true, warnings: true });
+  for (const w of [...info.errors, ...info.warnings]) console.error(w.message);
+  process.exitCode = stats.hasErrors() ? 1 : 0;
+});
+`;
+
+test('a webpack 5 build with target: "node", run away from node_modules', () =>
+  timed('webpack node', async () => {
+    const dir = project('webpack-node', { 'main.mjs': esmMain('webpack-node') });
+    writeFileSync(join(dir, 'webpack.mjs'), webpackRunner(dir, { mode: 'production', target: 'node', entry: './main.mjs' }));
+    await build(process.execPath, ['webpack.mjs'], dir);
+    await runNodeBundle('webpack node', dir, 'main.js', 'webpack-node', { type: 'commonjs' });
+  }));
+
+test('a webpack 5 browser build loaded in Chromium', () =>
+  timed('webpack browser', async () => {
+    const dir = project('webpack-app', {
+      'main.js': browserMain,
+      'index.html': `<!doctype html><pre id="out"></pre><script src="./dist/main.js"></script>`,
+    });
+    writeFileSync(join(dir, 'webpack.mjs'), webpackRunner(dir, { mode: 'production', target: 'web', entry: './main.js' }));
+    // webpack's performance hint (244 KiB per asset) is the one message let
+    // through: the .wasm is about 250 KB raw (110 KB gzip) and the inline
+    // copy's lazy chunk, never loaded when the .wasm was emitted, is larger.
+    // The README says so; any other warning fails the row.
+    const hint = /^(asset size limit|This can impact web performance|Assets: |\s+\S+\.(wasm|js) \(\d+ KiB\)|\s+Largest modules: .*evs_snapshots_bg\.inline\.js)/;
+    await build(process.execPath, ['webpack.mjs'], dir, { quietWhen: (l) => hint.test(l) });
+    await checkPage('webpack browser', '/webpack-app/', FILE);
+  }));
+
+// Rollup 4 with @rollup/plugin-node-resolve and nothing else; output.dir,
+// since the inline copy is a chunk of its own (README).
+const rollupConfig = (input, resolveOptions) => `
+import { nodeResolve } from ${JSON.stringify(pathToFileURL(join(root, 'node_modules', '@rollup', 'plugin-node-resolve', 'dist', 'es', 'index.js')).href)};
+export default { input: ${JSON.stringify(input)}, output: { dir: 'dist', format: 'es' }, plugins: [nodeResolve(${JSON.stringify(resolveOptions)})] };
+`;
+/** Rollup's CLI reports progress on stderr: only warnings ("(!)") count. */
+const rollupProgress = (l) => !/\(!\)/.test(l) && /→|created|^\s*$|\u001b/.test(l);
+
+test('a Rollup 4 browser build (plugin-node-resolve, browser: true) loaded in Chromium', () =>
+  timed('rollup browser', async () => {
+    const dir = project('rollup-app', {
+      'main.js': browserMain,
+      'index.html': `<!doctype html><pre id="out"></pre><script type="module" src="./dist/main.js"></script>`,
+      'rollup.config.mjs': rollupConfig('main.js', { browser: true }),
+    });
+    await build(bin('rollup'), ['-c', 'rollup.config.mjs', '--no-stdin'], dir, { quietWhen: rollupProgress });
+    await checkPage('rollup browser', '/rollup-app/', INLINE);
+  }));
+
+test('a Rollup 4 Node build (plugin-node-resolve), run away from node_modules', () =>
+  timed('rollup node', async () => {
+    const dir = project('rollup-node', { 'main.mjs': esmMain('rollup-node'), 'rollup.config.mjs': rollupConfig('main.mjs', {}) });
+    await build(bin('rollup'), ['-c', 'rollup.config.mjs', '--no-stdin'], dir, { quietWhen: rollupProgress });
+    await runNodeBundle('rollup node', dir, 'main.js', 'rollup-node', { type: 'module' });
+  }));
+
+test('Deno 2 running a script that imports the package from node_modules', () =>
+  timed('deno', async () => {
+    writeFileSync(join(work, 'runtime.mjs'), esmMain('runtime'));
+    const env = { ...process.env, DENO_DIR: join(work, '.deno'), DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1', NO_COLOR: '1' };
+    checkNodeOutput(await runAsync(bin('deno'), ['run', '--allow-net=127.0.0.1', '--allow-read', 'runtime.mjs', mock.apiUrl], { env }), 'runtime');
+    // Without read permission the file cannot be read: the inline copy serves.
+    checkNodeOutput(await runAsync(bin('deno'), ['run', '--allow-net=127.0.0.1', 'runtime.mjs', mock.apiUrl], { env }), 'runtime');
+    loads.deno = { ...installedNodeFiles(true), from: 'lib/evs_snapshots_bg.wasm beside index.cjs with --allow-read; the inline copy without it' };
+  }));
+
+test('Bun running the same script', () =>
+  timed('bun', async () => {
+    writeFileSync(join(work, 'runtime.mjs'), esmMain('runtime'));
+    checkNodeOutput(await runAsync(bin('bun'), ['runtime.mjs', mock.apiUrl]), 'runtime');
+    loads.bun = installedNodeFiles(true);
+  }));
+
+// --- a module that cannot load is its own error -----------------------------
+
+/** A copy of the installed package without `remove` (paths under lib/). */
+function brokenInstall(name, remove) {
+  const dir = join(work, name);
+  cpSync(join(work, 'node_modules', 'evs-snapshots'), join(dir, 'node_modules', 'evs-snapshots'), { recursive: true });
+  for (const f of remove) rmSync(join(dir, 'node_modules', 'evs-snapshots', 'lib', f));
+  writeFileSync(
+    join(dir, 'main.mjs'),
+    `import * as m from 'evs-snapshots';
+const cfg = { projectId: ${JSON.stringify(PROJECT_ID)}, endpoint: process.argv[2] };
+const r = await m.getSnapshot(cfg, ${JSON.stringify(FIRST.id)}).then((s) => ({ id: s.id }), (e) => ({ evs: e instanceof m.EvsError, kind: e.kind, retryable: e.retryable, message: e.message }));
+console.log(JSON.stringify(r));
+`,
+  );
+  return dir;
+}
+
+test('Node: without the .wasm file the inline copy serves; without both, a clear error that is not a network one', () =>
+  timed('load failure node', async () => {
+    const noFile = brokenInstall('no-wasm', ['evs_snapshots_bg.wasm']);
+    assert.deepEqual(JSON.parse(await runAsync(process.execPath, ['main.mjs', mock.apiUrl], { cwd: noFile })), { id: FIRST.id });
+
+    const nothing = brokenInstall('no-module', ['evs_snapshots_bg.wasm', 'evs_snapshots_bg.inline.cjs']);
+    const r = JSON.parse(await runAsync(process.execPath, ['main.mjs', mock.apiUrl], { cwd: nothing }));
+    assert.equal(r.evs, true);
+    assert.equal(r.kind, 'invalid_response');
+    assert.equal(r.retryable, false);
+    assert.match(r.message, /^could not load the evs-snapshots WebAssembly module: looked for /);
+    assert.ok(r.message.includes(join(nothing, 'node_modules', 'evs-snapshots', 'lib', 'evs_snapshots_bg.wasm')), r.message);
+    assert.match(r.message, /ENOENT/);
+    assert.match(r.message, /inline copy/);
+  }));
+
+const failingPage = `<!doctype html><script type="importmap">{"imports":{"evs-snapshots":"/node_modules/evs-snapshots/index.js"}}</script><pre id="out"></pre>
+<script type="module">
+import { getSnapshot, EvsError } from 'evs-snapshots';
+const cfg = { projectId: ${JSON.stringify(PROJECT_ID)}, endpoint: '/evs' };
+window.again = () => getSnapshot(cfg, ${JSON.stringify(FIRST.id)}).then((s) => s.id, (e) => e.kind);
+const e = await getSnapshot(cfg, ${JSON.stringify(FIRST.id)}).catch((e) => e);
+document.querySelector('#out').textContent = JSON.stringify({ evs: e instanceof EvsError, kind: e.kind, retryable: e.retryable, message: e.message });
+</script>`;
+
+test('browser: a .wasm that is not there is not a network error; one the network failed to bring is, and the next call loads it', () =>
+  timed('load failure browser', async () => {
+    mkdirSync(join(work, 'load-failure'), { recursive: true });
+    writeFileSync(join(work, 'load-failure', 'index.html'), failingPage);
+    const moduleFiles = '**/lib/evs_snapshots_bg*';
+
+    const missing = await renderIn('/load-failure/', { route: { match: moduleFiles, handler: (route) => route.fulfill({ status: 404, body: 'not found' }) } });
+    assert.equal(missing.out.evs, true);
+    assert.equal(missing.out.kind, 'invalid_response');
+    assert.equal(missing.out.retryable, false);
+    assert.ok(missing.out.message.includes(`${mock.url}/node_modules/evs-snapshots/lib/evs_snapshots_bg.wasm (HTTP 404)`), missing.out.message);
+    assert.match(missing.out.message, /inline copy/);
+
+    // The network fails: `network`, retryable; once it is back, the next call works.
+    const page = await browser.newPage();
     try {
-      run(bin('esbuild'), ['main.js', '--bundle', '--format=esm', '--platform=browser', '--outdir=dist', '--log-level=error'], { cwd: dir });
-    } catch (e) {
-      assert.fail(`esbuild failed:\n${e.stdout}${e.stderr}`);
+      await page.route(moduleFiles, (route) => route.abort('failed'));
+      await page.goto(`${mock.url}/load-failure/`);
+      await page.waitForFunction(() => document.querySelector('#out')?.textContent, null, { timeout: 20000 });
+      const out = JSON.parse(await page.textContent('#out'));
+      assert.equal(out.evs, true);
+      assert.equal(out.kind, 'network');
+      assert.equal(out.retryable, true);
+      assert.match(out.message, /evs_snapshots_bg\.wasm/);
+      await page.unroute(moduleFiles);
+      assert.equal(await page.evaluate(() => window.again()), FIRST.id);
+    } finally {
+      await page.close();
     }
-    checkBrowser(await renderIn('/esbuild-app/'));
   }));

@@ -41,6 +41,8 @@ const NAMES = [
   'nightly',
 ];
 
+const CSV_NAMES = ['db,prod"nightly"', '第一行\n第二行', 'say"hi",then\r\nleave'];
+
 function timestamp(ms, digits, lowerT) {
   const d = new Date(ms);
   let s = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}${lowerT ? 't' : 'T'}${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
@@ -70,6 +72,9 @@ function makeSnapshots() {
       created_at: timestamp(created, digits, i % 11 === 0),
       metadata: {},
     };
+    // A few names a CSV export has to quote: commas, double quotes, line
+    // breaks. Set without a PRNG draw, so the rest of the seed is unchanged.
+    if (i % 31 === 16) s.name = CSV_NAMES[Math.floor(i / 31) % CSV_NAMES.length];
     const updated = rand() < 0.4 ? null : timestamp(created + Math.floor(rand() * 86400) * 1000, 6, false);
     // A few use the show page's field-table spelling.
     if (i % 23 === 5) s.update_at = updated;

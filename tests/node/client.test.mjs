@@ -215,9 +215,10 @@ test('a config object changed between calls is read afresh each call', async () 
 
 test('a custom fetch is used instead of the global one', async () => {
   const calls = [];
-  const myFetch = (url, init) => {
-    calls.push(url);
-    return fetch(url, init);
+  // Called as fetch(request), with the Request the client built.
+  const myFetch = (input, init) => {
+    calls.push(input instanceof Request ? input.url : input);
+    return fetch(input, init);
   };
   await getSnapshot({ ...cfg, fetch: myFetch }, SNAPSHOTS[1].id);
   assert.equal(calls.length, 1);

@@ -205,7 +205,7 @@ test('hostile bodies on 200 are invalid_response with a readable message', async
     [{ status: 200, json: { snapshot: { id: 5 } } }, /id/],
     [{ status: 200, json: { unexpected: true } }, /"snapshot"/],
     [{ status: 200, bodyBase64: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]).toString('base64') }, /UTF-8/],
-    [{ status: 200, body: '['.repeat(100000) }, /nested too deeply/],
+    [{ status: 200, body: '['.repeat(100000) }, /nested too deeply|not valid JSON/],
     [{ status: 200, json: { error: { message: 'really an error', code: 'EVS.1' } } }, /really an error/],
   ];
   for (const [fault, pattern] of cases) {
@@ -250,4 +250,55 @@ test('200 concurrent calls all resolve correctly', async () => {
   const ids = SNAPSHOTS.slice(0, 200).map((s) => s.id);
   const got = await Promise.all(ids.map((id) => getSnapshot(cfg, id)));
   assert.deepEqual(got.map((s) => s.id), ids);
+});
+
+// gloo-net 0.7 panics (unreachable!) when a fetch rejection is not an Error;
+// a panic in wasm would leave the call unsettled and the module dead. The
+// shell never hands such a value to gloo-net: each of these ends in the
+// CONTRACT's kind, and the module keeps working.
+test('a caller signal aborted with a reason that is not an Error: aborted, and the module survives', async () => {
+  for (const reason of ['a string reason', undefined, 42, null, { not: 'an error' }]) {
+    // Aborted before the call.
+    const before = new AbortController();
+    before.abort(reason);
+    const { e: e1 } = await elapsed(() => getSnapshot({ ...cfg, signal: before.signal }, ID));
+    assert.ok(e1 instanceof EvsError, `${String(reason)}: ${e1}`);
+    assert.equal(e1.kind, 'aborted', String(reason));
+    // Aborted while the request is in flight.
+    mock.setFaults([{ match: { op: 'show' }, times: 1, delayMs: 2000 }]);
+    const during = new AbortController();
+    setTimeout(() => during.abort(reason), 100);
+    const { e: e2, ms } = await elapsed(() => getSnapshot({ ...cfg, signal: during.signal }, ID));
+    assert.ok(e2 instanceof EvsError, `${String(reason)}: ${e2}`);
+    assert.equal(e2.kind, 'aborted', String(reason));
+    assert.ok(ms < 1500, `took ${ms} ms`);
+    // Aborted while reading the body.
+    mock.setFaults([{ match: { op: 'list' }, times: 1, stallBodyMs: 2000 }]);
+    const reading = new AbortController();
+    setTimeout(() => reading.abort(reason), 200);
+    const { e: e3 } = await elapsed(() => listSnapshots({ ...cfg, signal: reading.signal }));
+    assert.equal(e3.kind, 'aborted', String(reason));
+    await stillWorks();
+  }
+});
+
+test('a custom fetch that throws or rejects with a non-Error, or returns a non-Response: network, and the module survives', async () => {
+  const cases = [
+    ['throws a string', () => { throw 'no network here'; }, /no network here/],
+    ['rejects with null', () => Promise.reject(null), /null|fetch failed/],
+    ['rejects with undefined', () => Promise.reject(undefined), /undefined|fetch failed/],
+    ['rejects with 42', () => Promise.reject(42), /42|fetch failed/],
+    ['returns 42', () => 42, /not a Response/],
+    ['returns a plain object', () => ({}), /not a Response/],
+    ['returns null', async () => null, /not a Response/],
+    ['a Response-like whose body read rejects with a string', async () => ({ status: 200, headers: new Headers(), arrayBuffer: () => Promise.reject('gone') }), /gone/],
+  ];
+  for (const [what, fetchFn, pattern] of cases) {
+    const { e } = await elapsed(() => getSnapshot({ ...cfg, fetch: fetchFn, maxAttempts: 2 }, ID));
+    assert.ok(e instanceof EvsError, `${what}: ${e}`);
+    assert.equal(e.kind, 'network', `${what}: ${e.kind} ${e.message}`);
+    assert.equal(e.retryable, true, what);
+    assert.match(e.message, pattern, what);
+    await stillWorks();
+  }
 });

@@ -1,0 +1,53 @@
+//! The caller's arguments as JSON (the serde path serde-wasm-bindgen takes
+//! in the module), then a whole call: checked config and options, the
+//! request of each attempt, and what any outcome means. Never a panic; a
+//! wait is never over the 20 s cap; an error always has a message.
+#![no_main]
+use evs_snapshots::core::call::{settle, sign_request, Call, Ended, RawSignRequest, Step};
+use evs_snapshots::core::config::{Input, RawAuth, RawConfig, RawListOptions};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    // config JSON \x01 options JSON \x01 body \x01 status bytes \x01 retry-after
+    let mut parts = data.split(|&b| b == 1);
+    let config = parts.next().unwrap_or(&[]);
+    let options = parts.next().unwrap_or(&[]);
+    let body = parts.next().unwrap_or(&[]);
+    let st = parts.next().unwrap_or(&[]);
+    let status = u16::from(st.first().copied().unwrap_or(200)) * 2 + u16::from(st.get(1).copied().unwrap_or(0) & 1);
+    let retry_after = parts.next().map(|r| String::from_utf8_lossy(r).into_owned());
+    let Ok(mut raw) = serde_json::from_slice::<RawConfig>(config) else { return };
+    raw.page_origin = Some("http://127.0.0.1:8080".into());
+    let opts = serde_json::from_slice::<RawListOptions>(options).unwrap_or_default();
+    let id = serde_json::from_slice::<Input>(options).unwrap_or(Input::Absent);
+    for call in [Call::show(&raw, &id), Call::list(&raw, &opts)] {
+        let call = match call {
+            Ok(c) => c,
+            Err(e) => {
+                assert!(!e.message.is_empty());
+                continue;
+            }
+        };
+        let r = call.request(1_795_342_500_000.0);
+        assert!(r.url.starts_with("http://") || r.url.starts_with("https://"));
+        for (attempt, ended) in [
+            (1, Ended::Response { status, request_id: Some("r"), retry_after: retry_after.as_deref(), body, truncated: false }),
+            (3, Ended::Response { status: 200, request_id: None, retry_after: None, body, truncated: body.len() % 2 == 0 }),
+            (2, Ended::Network("x")),
+            (9, Ended::Timeout),
+            (1, Ended::Aborted),
+        ] {
+            match settle(&call, attempt, &ended, 0.0, 0.5) {
+                Step::Wait(ms) => assert!(ms <= 20_000),
+                Step::Fail(e) => assert!(!e.message.is_empty()),
+                Step::Done(_) => {}
+            }
+        }
+    }
+    // The same bytes as a signRequest call.
+    if let (Ok(req), Ok(creds)) = (serde_json::from_slice::<RawSignRequest>(config), serde_json::from_slice::<RawAuth>(options)) {
+        if let Ok(signed) = sign_request(&req, body, &creds, 0.0) {
+            assert!(signed.headers.iter().any(|(k, _)| k == "Authorization"));
+        }
+    }
+});

@@ -1,0 +1,72 @@
+// Finds and instantiates the WebAssembly module, in whatever setting the
+// package was installed, bundled or moved into. The entries say where to look,
+// each through a function, since a bundle may lack what it uses (then the
+// inline copy serves):
+//
+//   url    index.js: `new URL('./lib/evs_snapshots_bg.wasm', import.meta.url)`,
+//          the form bundlers (webpack, Vite, Rollup plugins) rewrite to the
+//          file they emit; fetched, or read from disk when a `file:` URL
+//   path   index.cjs: the file beside it, from `__dirname`
+//   inline the module's bytes as base64 (lib/evs_snapshots_bg.inline.*),
+//          for a bundle that did not take the file along (esbuild, a Node
+//          bundle of any tool): loaded only when the file is not found
+//
+// On disk (Node, Deno, Bun) the bytes are instantiated with `initSync`: no
+// fetch, and no touching of `Response`, which costs Node ~50 ms of loading.
+// A failure says what was looked for and where; it is a `network` failure
+// (retryable) only when fetching the file over the network failed.
+//
+// The build turns this file into an ES module and a CommonJS module; it must
+// keep its single `export { ... }` line at the end and import nothing.
+
+const reason = (e) => (e && (e.code || e.message)) || String(e);
+
+/** Node's `fs` where there is one, through no import a bundler would follow. */
+function fileSystem(requireFs) {
+  try {
+    const p = globalThis.process;
+    if (p && typeof p.getBuiltinModule === 'function') return p.getBuiltinModule('fs');
+    return requireFs ? requireFs() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function loadWasm(glue, { url, path, requireFs, inline }) {
+  const tried = [];
+  let network = false;
+  let where = 'lib/evs_snapshots_bg.wasm beside the entry';
+  try {
+    where = path ? path() : url();
+    if (path || where.protocol === 'file:') {
+      const fs = fileSystem(requireFs);
+      if (!fs) throw new Error('no file system here');
+      glue.initSync({ module: fs.readFileSync(where) });
+      return glue;
+    }
+    let res;
+    try {
+      res = await fetch(where);
+    } catch (e) {
+      network = true;
+      throw e;
+    }
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    await glue.default({ module_or_path: res });
+    return glue;
+  } catch (e) {
+    tried.push(`${where} (${reason(e)})`);
+  }
+  try {
+    glue.initSync({ module: (await inline()).wasmBytes() });
+    return glue;
+  } catch (e) {
+    tried.push(`its inline copy (${reason(e)})`);
+  }
+  const err = new Error(`looked for ${tried.join(', then ')}`);
+  err.kind = network ? 'network' : 'invalid_response';
+  err.retryable = network;
+  throw err;
+}
+
+export { loadWasm };

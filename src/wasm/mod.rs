@@ -1,0 +1,197 @@
+//! The async shell: the wasm module's exports. The only code that touches
+//! JavaScript values; everything it decides, it asks the core.
+//!
+//! Data crosses into wasm once per call (the arguments, read with
+//! serde-wasm-bindgen) and out once (a plain object, or an error object that
+//! the JS entry turns into an `EvsError`).
+
+mod args;
+mod send;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Promise, Uint8Array};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::core::call::{aborted, settle, sign_request as sign_core, Call, RawSignRequest, Reply, Step, Target};
+use crate::core::config::{RawAuth, RawListOptions};
+use crate::core::error::EvsError;
+use crate::core::paginate::Paginator;
+use crate::core::request::SignedRequest;
+use args::{context, error, input, is_object, member, object, output, type_name, Context};
+
+/// Attempts until the core says done or failed (CONTRACT.md "Retries,
+/// timeouts and cancellation").
+async fn run(ctx: &Context, call: &Call) -> Result<Reply, EvsError> {
+    let mut attempt: u32 = 1;
+    loop {
+        if send::is_aborted(ctx.signal.as_ref()) {
+            return Err(aborted());
+        }
+        let request = call.request(send::now());
+        let outcome = send::attempt(&ctx.fetch, ctx.signal.as_ref(), &request, call.config.timeout_ms).await;
+        match settle(call, attempt, &outcome.ended(), send::now(), send::random()) {
+            Step::Done(reply) => return Ok(reply),
+            Step::Fail(e) => return Err(e),
+            // An abort during the wait ends it early; the next round says so.
+            Step::Wait(ms) => send::sleep(ms, ctx.signal.as_ref()).await,
+        }
+        attempt = attempt.saturating_add(1);
+    }
+}
+
+fn reply_output(reply: &Reply) -> Result<JsValue, JsValue> {
+    match reply {
+        Reply::Snapshot(s) => output(s),
+        Reply::Page(p) => output(p),
+    }
+}
+
+/// `getSnapshot(config, snapshotId)`: `GET {endpoint}/v2/{projectId}/cloudsnapshots/{snapshotId}`
+/// (API.md §1). Resolves to a `Snapshot`; rejects with an error object.
+#[wasm_bindgen(js_name = getSnapshot)]
+pub async fn get_snapshot(config: JsValue, snapshot_id: JsValue) -> Result<JsValue, JsValue> {
+    let ctx = context(&config).map_err(|e| error(&e))?;
+    let call = Call::show(&ctx.raw, &input(&snapshot_id)).map_err(|e| error(&e))?;
+    let reply = run(&ctx, &call).await.map_err(|e| error(&e))?;
+    reply_output(&reply)
+}
+
+/// `listSnapshots(config, options)`: `GET {endpoint}/v2/{projectId}/snapshots?...`
+/// (API.md §2). Resolves to a `SnapshotPage`; rejects with an error object.
+#[wasm_bindgen(js_name = listSnapshots)]
+pub async fn list_snapshots(config: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let ctx = context(&config).map_err(|e| error(&e))?;
+    let options: RawListOptions = object("options", &options).map_err(|e| error(&e))?;
+    let call = Call::list(&ctx.raw, &options).map_err(|e| error(&e))?;
+    let reply = run(&ctx, &call).await.map_err(|e| error(&e))?;
+    reply_output(&reply)
+}
+
+/// A `paginateSnapshots` walk (CONTRACT.md "Functions"): the JS entry's
+/// async iterator calls [`SnapshotWalk::next`] page after page. The paging
+/// decisions and the loop guard are the core's `Paginator`.
+#[wasm_bindgen]
+pub struct SnapshotWalk {
+    state: Rc<RefCell<Walk>>,
+}
+
+enum Walk {
+    /// Not started: the arguments, checked on the first `next()`.
+    New { config: JsValue, options: JsValue },
+    Walking(Box<(Context, Call, Paginator)>),
+    Over,
+}
+
+#[wasm_bindgen]
+impl SnapshotWalk {
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue, options: JsValue) -> SnapshotWalk {
+        SnapshotWalk { state: Rc::new(RefCell::new(Walk::New { config, options })) }
+    }
+
+    /// The next page's snapshots (an array), or `null` when the walk is
+    /// over. Rejects with an error object, and the walk is over.
+    pub fn next(&self) -> Promise {
+        let state = Rc::clone(&self.state);
+        wasm_bindgen_futures::future_to_promise(async move {
+            let result = next_page(&state).await;
+            if result.is_err() {
+                *state.borrow_mut() = Walk::Over;
+            }
+            result.map_err(|e| error(&e))
+        })
+    }
+}
+
+async fn next_page(state: &RefCell<Walk>) -> Result<JsValue, EvsError> {
+    // No borrow of the state is held across an await.
+    let started = match std::mem::replace(&mut *state.borrow_mut(), Walk::Over) {
+        Walk::New { config, options } => {
+            let ctx = context(&config)?;
+            let options: RawListOptions = object("options", &options)?;
+            let call = Call::list(&ctx.raw, &options)?;
+            let Target::List(query) = &call.target else { return Ok(JsValue::NULL) };
+            let pages = Paginator::new(query.clone());
+            (ctx, call, pages)
+        }
+        Walk::Walking(walking) => *walking,
+        Walk::Over => return Ok(JsValue::NULL),
+    };
+    let (ctx, mut call, mut pages) = started;
+    let Some(query) = pages.next_query() else { return Ok(JsValue::NULL) };
+    call.target = Target::List(query.clone());
+    let Reply::Page(page) = run(&ctx, &call).await? else { return Ok(JsValue::NULL) };
+    pages.advance(page.snapshots.len(), page.next_marker.as_deref())?;
+    let out = output(&page.snapshots).map_err(|_| EvsError::invalid_response("internal: the page could not be converted"))?;
+    if !pages.is_done() {
+        *state.borrow_mut() = Walk::Walking(Box::new((ctx, call, pages)));
+    }
+    Ok(out)
+}
+
+/// What `signRequest` resolves to: `{ url, headers: { name: value } }`.
+#[derive(Serialize)]
+struct SignedOut<'a> {
+    url: &'a str,
+    #[serde(serialize_with = "pairs_as_object")]
+    headers: &'a [(String, String)],
+}
+
+fn pairs_as_object<S: serde::Serializer>(pairs: &&[(String, String)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(pairs.iter().map(|(k, v)| (k, v)))
+}
+
+/// `signRequest(request, credentials, date?)` (CONTRACT.md "Signing other
+/// calls"): `{ url, headers }` signed with SDK-HMAC-SHA256 at `date`
+/// (default: now). Throws an error object on invalid input.
+#[wasm_bindgen(js_name = signRequest)]
+pub fn sign_request(request: JsValue, credentials: JsValue, date: JsValue) -> Result<JsValue, JsValue> {
+    sign(&request, &credentials, &date).map_err(|e| error(&e)).and_then(|s| output(&SignedOut { url: &s.url, headers: &s.headers }))
+}
+
+fn sign(request: &JsValue, credentials: &JsValue, date: &JsValue) -> Result<SignedRequest, EvsError> {
+    if !is_object(request) {
+        return Err(EvsError::invalid_input(format!("request must be an object, not {}", type_name(request))));
+    }
+    let raw: RawSignRequest = object("request", request)?;
+    let body = member(request, "body");
+    let body = if body.is_null() || body.is_undefined() {
+        Vec::new()
+    } else if let Some(text) = body.as_string() {
+        text.into_bytes()
+    } else if body.is_instance_of::<Uint8Array>() {
+        body.unchecked_into::<Uint8Array>().to_vec()
+    } else {
+        return Err(EvsError::invalid_input(format!("request.body must be a string or a Uint8Array, not {}", type_name(&body))));
+    };
+    let credentials: RawAuth = if is_object(credentials) {
+        object("credentials", credentials)?
+    } else if credentials.is_undefined() {
+        RawAuth::Absent
+    } else {
+        RawAuth::NotObject(type_name(credentials))
+    };
+    let now = if date.is_null() || date.is_undefined() {
+        send::now()
+    } else if date.is_instance_of::<js_sys::Date>() {
+        let t = date.unchecked_ref::<js_sys::Date>().get_time();
+        if !t.is_finite() {
+            return Err(EvsError::invalid_input("date is an invalid Date"));
+        }
+        t
+    } else {
+        return Err(EvsError::invalid_input(format!("date must be a Date, not {}", type_name(date))));
+    };
+    sign_core(&raw, &body, &credentials, now)
+}
+
+/// Bytes of linear memory now: for the memory tests and benchmarks (not
+/// part of the public API).
+#[wasm_bindgen]
+pub fn memory_bytes() -> f64 {
+    core::arch::wasm32::memory_size(0) as f64 * 65536.0
+}

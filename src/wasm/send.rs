@@ -1,0 +1,232 @@
+//! One attempt over `fetch`, and the wait between attempts: the shell's
+//! contact with the outside world.
+//!
+//! - gloo-net builds the `Request` (method, headers, abort signal) and, with
+//!   no `config.fetch`, sends it through the global `fetch`;
+//! - one `AbortController` per attempt joins the caller's `signal` and the
+//!   attempt's timeout, and stays in force while the body is read;
+//! - every rejection is classified here and never handed to gloo-net's
+//!   error conversion, which panics on a value that is not an `Error`
+//!   (gloo-net 0.7; the controller is always aborted with an `Error`
+//!   reason, and a caller's `fetch` and body reads are awaited here).
+
+use js_sys::{Function, Promise, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, AbortSignal, ReadableStreamDefaultReader, Response};
+
+use super::args::{member, Fetch};
+use crate::core::call::{Ended, MAX_BODY_BYTES};
+use crate::core::request::Request;
+
+#[wasm_bindgen]
+extern "C" {
+    // The global timers, as gloo-timers binds them: in browsers, workers,
+    // Node, Deno and Bun alike (`window` is not there in all of them).
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: &JsValue);
+}
+
+/// How an attempt ended, owning what [`Ended`] borrows.
+pub enum Outcome {
+    Response { status: u16, request_id: Option<String>, retry_after: Option<String>, body: Vec<u8>, truncated: bool },
+    Network(String),
+    Timeout,
+    Aborted,
+}
+
+impl Outcome {
+    pub fn ended(&self) -> Ended<'_> {
+        match self {
+            Outcome::Response { status, request_id, retry_after, body, truncated } => Ended::Response {
+                status: *status,
+                request_id: request_id.as_deref(),
+                retry_after: retry_after.as_deref(),
+                body,
+                truncated: *truncated,
+            },
+            Outcome::Network(m) => Ended::Network(m),
+            Outcome::Timeout => Ended::Timeout,
+            Outcome::Aborted => Ended::Aborted,
+        }
+    }
+}
+
+/// A rejection as one line: Node puts the reason in `cause`.
+fn describe(err: &JsValue) -> String {
+    let message = member(err, "message").as_string().filter(|m| !m.is_empty());
+    let msg = message.unwrap_or_else(|| err.as_string().unwrap_or_else(|| "fetch failed".into()));
+    let cause = member(err, "cause");
+    let why = member(&cause, "code").as_string().or_else(|| member(&cause, "message").as_string());
+    match why {
+        Some(w) if !w.is_empty() && !msg.contains(&w) => format!("{msg} ({w})"),
+        _ => msg,
+    }
+}
+
+/// `ctrl.abort(new Error(reason))` as a function to hand to a timer or an
+/// event listener (no Rust closure is kept alive).
+fn abort_with(ctrl: &AbortController, reason: &str) -> Function {
+    let abort: Function = member(ctrl, "abort").unchecked_into();
+    abort.bind1(ctrl, &js_sys::Error::new(reason)).unchecked_into()
+}
+
+/// Whether the caller's signal has aborted.
+pub fn is_aborted(signal: Option<&AbortSignal>) -> bool {
+    signal.is_some_and(|s| member(s, "aborted").as_bool() == Some(true))
+}
+
+/// One attempt: never fails, it says how it ended.
+pub async fn attempt(fetch: &Fetch, signal: Option<&AbortSignal>, req: &Request, timeout_ms: u32) -> Outcome {
+    if is_aborted(signal) {
+        return Outcome::Aborted;
+    }
+    let ctrl = match AbortController::new() {
+        Ok(c) => c,
+        Err(e) => return Outcome::Network(describe(&e)),
+    };
+    let on_abort = abort_with(&ctrl, "aborted by the caller's signal");
+    let on_timeout = abort_with(&ctrl, "timed out");
+    if let Some(s) = signal {
+        let _ = s.add_event_listener_with_callback("abort", &on_abort);
+    }
+    let timer = set_timeout(&on_timeout, f64::from(timeout_ms));
+    let result = exchange(fetch, req, &ctrl.signal()).await;
+    clear_timeout(&timer);
+    if let Some(s) = signal {
+        let _ = s.remove_event_listener_with_callback("abort", &on_abort);
+    }
+    // Whichever abort came during the attempt wins over what fetch said.
+    if is_aborted(signal) {
+        Outcome::Aborted
+    } else if ctrl.signal().aborted() {
+        Outcome::Timeout
+    } else {
+        result
+    }
+}
+
+/// Builds the request with gloo-net and sends it; reads the answer.
+async fn exchange(fetch: &Fetch, req: &Request, abort: &AbortSignal) -> Outcome {
+    let headers = match web_sys::Headers::new() {
+        Ok(h) => h,
+        Err(e) => return Outcome::Network(describe(&e)),
+    };
+    for (name, value) in &req.headers {
+        if let Err(e) = headers.append(name, value) {
+            return Outcome::Network(describe(&e));
+        }
+    }
+    let built = gloo_net::http::RequestBuilder::new(&req.url)
+        .method(gloo_net::http::Method::GET)
+        .headers(gloo_net::http::Headers::from_raw(headers))
+        .abort_signal(Some(abort))
+        .build();
+    let request = match built {
+        Ok(r) => r,
+        Err(e) => return Outcome::Network(e.to_string()),
+    };
+    let response: Response = match fetch {
+        // gloo-net sends through the global fetch; it rejects only with
+        // TypeErrors and the controller's Error reasons.
+        Fetch::Global => match request.send().await {
+            Ok(r) => r.into(),
+            Err(e) => return Outcome::Network(e.to_string()),
+        },
+        Fetch::Custom(f) => {
+            let request: web_sys::Request = request.into();
+            let promise = match f.call1(&JsValue::UNDEFINED, &request) {
+                Ok(p) => Promise::resolve(&p),
+                Err(e) => return Outcome::Network(describe(&e)),
+            };
+            match JsFuture::from(promise).await {
+                Ok(r) if r.is_object() && member(&r, "status").as_f64().is_some() => r.unchecked_into(),
+                Ok(_) => return Outcome::Network("config.fetch resolved to something that is not a Response".into()),
+                Err(e) => return Outcome::Network(describe(&e)),
+            }
+        }
+    };
+    let status = response.status();
+    let header = |name: &str| response.headers().get(name).ok().flatten();
+    let request_id = header("x-request-id").filter(|v| !v.is_empty());
+    let retry_after = header("retry-after").filter(|v| !v.is_empty());
+    match read_body(&response, MAX_BODY_BYTES).await {
+        Ok((body, truncated)) => Outcome::Response { status, request_id, retry_after, body, truncated },
+        Err(e) => Outcome::Network(describe(&e)),
+    }
+}
+
+/// Reads at most `max` bytes of the body; the flag says more came.
+async fn read_body(res: &Response, max: usize) -> Result<(Vec<u8>, bool), JsValue> {
+    let headers = res.headers();
+    let length = headers.get("content-length").ok().flatten().and_then(|v| v.trim().parse::<usize>().ok());
+    let encoded = headers.get("content-encoding").ok().flatten().is_some_and(|v| !v.trim().is_empty());
+    let stream = res.body();
+    if length.is_some_and(|n| n > max) && !encoded {
+        if let Some(s) = &stream {
+            let _ = s.cancel();
+        }
+        return Ok((Vec::new(), true));
+    }
+    // An exact, small enough Content-Length (no content coding, which would
+    // make the decoded body larger): the whole body at once.
+    let Some(stream) = stream.filter(|_| length.is_none() || encoded) else {
+        let buf = JsFuture::from(res.array_buffer()?).await?;
+        let mut bytes = Uint8Array::new(&buf).to_vec();
+        let truncated = bytes.len() > max;
+        bytes.truncate(max);
+        return Ok((bytes, truncated));
+    };
+    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut bytes = Vec::new();
+    loop {
+        let step = JsFuture::from(reader.read()).await?;
+        if member(&step, "done").as_bool() == Some(true) {
+            return Ok((bytes, false));
+        }
+        let chunk = Uint8Array::new(&member(&step, "value"));
+        let n = chunk.length() as usize;
+        if bytes.len() + n > max {
+            let _ = reader.cancel();
+            let keep = max - bytes.len();
+            bytes.extend(chunk.subarray(0, keep as u32).to_vec());
+            return Ok((bytes, true));
+        }
+        bytes.extend(chunk.to_vec());
+    }
+}
+
+/// Waits `ms` milliseconds; the caller's signal ends the wait early.
+pub async fn sleep(ms: u64, signal: Option<&AbortSignal>) {
+    if is_aborted(signal) {
+        return;
+    }
+    let mut timer = JsValue::UNDEFINED;
+    let mut resolver: Option<Function> = None;
+    let promise = Promise::new(&mut |resolve, _reject| {
+        timer = set_timeout(&resolve, ms as f64);
+        if let Some(s) = signal {
+            let _ = s.add_event_listener_with_callback("abort", &resolve);
+        }
+        resolver = Some(resolve);
+    });
+    let _ = JsFuture::from(promise).await;
+    clear_timeout(&timer);
+    if let (Some(s), Some(r)) = (signal, resolver) {
+        let _ = s.remove_event_listener_with_callback("abort", &r);
+    }
+}
+
+/// Milliseconds since the epoch.
+pub fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+/// The jitter of the backoff, in `[0, 1)`.
+pub fn random() -> f64 {
+    js_sys::Math::random()
+}
+

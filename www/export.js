@@ -1,0 +1,87 @@
+// The export's file formats, written a batch at a time: CSV (RFC 4180, UTF-8
+// with a byte-order mark so that spreadsheet programs read Chinese names
+// right) and JSON (an array of the package's Snapshot objects). Pure: no DOM.
+//
+// A CSV writer this small is kept here rather than taken from a library: the
+// format is four rules (comma-separated, CRLF-terminated records, fields with
+// a comma, quote, CR or LF in double quotes, quotes doubled), and the tests
+// read the files back with an independent parser (Python's csv module).
+
+export const CSV_COLUMNS = ['id', 'name', 'description', 'status', 'size_gb', 'volume_id', 'created_at', 'updated_at', 'metadata'];
+
+const BOM = '\uFEFF';
+
+/** One field: `null`/`undefined` → empty; quoted when it has to be. */
+export function csvField(value) {
+  const s = value === null || value === undefined ? '' : String(value);
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+function csvRecord(values) {
+  return `${values.map(csvField).join(',')}\r\n`;
+}
+
+/**
+ * A format: `head` (the file's start), `rows(snapshots, first)` (the text of
+ * a batch; `first` is true for the first batch), `tail` (the file's end).
+ */
+export const FORMATS = {
+  csv: {
+    ext: 'csv',
+    type: 'text/csv;charset=utf-8',
+    head: BOM + csvRecord(CSV_COLUMNS),
+    rows(snapshots) {
+      let out = '';
+      for (const s of snapshots) {
+        out += csvRecord([
+          s.id,
+          s.name,
+          s.description,
+          s.status,
+          s.size,
+          s.volumeId,
+          s.createdAt,
+          s.updatedAt,
+          JSON.stringify(s.metadata ?? {}),
+        ]);
+      }
+      return out;
+    },
+    tail: '',
+  },
+  json: {
+    ext: 'json',
+    type: 'application/json;charset=utf-8',
+    head: '[',
+    rows(snapshots, first) {
+      let out = '';
+      for (let i = 0; i < snapshots.length; i++) {
+        out += `${first && i === 0 ? '\n' : ',\n'}${JSON.stringify(snapshots[i])}`;
+      }
+      return out;
+    },
+    tail: '\n]\n',
+  },
+};
+
+/** A piece of a file name: no path separators, reserved or control characters, at most `max` characters. */
+function namePart(text, max = 48) {
+  const clean = String(text)
+    .replace(/[\\/:*?"<>|\p{Cc}\s]+/gu, '-')
+    .replace(/^[-.]+|[-.]+$/g, '');
+  return [...clean].slice(0, max).join('') || '_';
+}
+
+/**
+ * `evs-snapshots_{project}_{filters}_{UTC time}.{ext}`, e.g.
+ * `evs-snapshots_0c2eba2c…_status-available_name-快照_20261130T101500Z.csv`;
+ * `all` when there is no filter.
+ */
+export function exportFileName({ projectId, status, name, volumeId }, ext, date = new Date()) {
+  const filters = [];
+  if (status) filters.push(`status-${namePart(status)}`);
+  if (name) filters.push(`name-${namePart(name)}`);
+  if (volumeId) filters.push(`volume-${namePart(volumeId)}`);
+  const stamp = date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+  return `evs-snapshots_${namePart(projectId, 64)}_${filters.join('_') || 'all'}_${stamp}.${ext}`;
+}
