@@ -10,7 +10,7 @@ PORT ?= 8080
 # COUNT=20000 make demo: the mock serves that many snapshots (the seed plus copies)
 COUNT ?=
 
-.PHONY: help deps build demo test test-rust test-wasm test-node test-browser test-consumers test-fuzz fuzz bench clean
+.PHONY: help deps build demo test test-rust test-wasm test-node test-cli test-browser test-consumers test-fuzz fuzz bench clean
 
 help:
 	@echo "make demo    build and serve the dashboard on http://127.0.0.1:$(PORT) (mock EVS service; COUNT=20000 for 20,000 snapshots)"
@@ -29,8 +29,8 @@ demo: build
 	node tests/mock-evs/server.mjs --port $(PORT) --api-prefix /evs --static /pkg/=pkg --static /=www --live-progress $(if $(COUNT),--count $(COUNT))
 
 test: build
-	scripts/deps.sh browser
-	$(MAKE) --no-print-directory test-rust test-wasm test-node test-browser test-consumers test-fuzz
+	scripts/deps.sh browser cli
+	$(MAKE) --no-print-directory test-rust test-wasm test-node test-cli test-browser test-consumers test-fuzz
 
 test-rust:
 	@echo "== native Rust tests (core, signing vectors)"
@@ -49,6 +49,11 @@ test-wasm:
 test-node:
 	@echo "== Node tests (mock service, built package)"
 	node --test --test-concurrency=1 tests/mock-evs/ tests/node/
+
+test-cli:
+	@echo "== the evs-snapshots command (child processes against the mock; script, curl, python3)"
+	scripts/deps.sh cli
+	node --test --test-concurrency=1 tests/cli/
 
 test-browser:
 	@echo "== browser tests (headless Chromium)"

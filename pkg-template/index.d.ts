@@ -214,5 +214,50 @@ export declare function signRequest(
   date?: Date,
 ): Promise<SignedRequest>;
 
+/**
+ * The environment variables `configFromEnv` reads. `HUAWEICLOUD_SDK_AK`,
+ * `_SK`, `_SECURITY_TOKEN` and `_PROJECT_ID` are the names the official
+ * Huawei Cloud SDKs' environment credential provider (`EnvCredentialProvider`)
+ * reads; `HUAWEICLOUD_SDK_REGION` follows the same naming (the SDKs
+ * themselves take the region in code). Any other keys are ignored.
+ */
+export interface HuaweiCloudEnv {
+  /** Access key ID: `auth.accessKey`. Needs `HUAWEICLOUD_SDK_SK`. */
+  HUAWEICLOUD_SDK_AK?: string;
+  /** Secret access key: `auth.secretKey`. Needs `HUAWEICLOUD_SDK_AK`. */
+  HUAWEICLOUD_SDK_SK?: string;
+  /** Security token of temporary credentials: `auth.securityToken`. Needs both keys. */
+  HUAWEICLOUD_SDK_SECURITY_TOKEN?: string;
+  /** `projectId`. */
+  HUAWEICLOUD_SDK_PROJECT_ID?: string;
+  /** `region` (e.g. `ap-southeast-1`): the endpoint is then `https://evs.{region}.myhuaweicloud.com`. */
+  HUAWEICLOUD_SDK_REGION?: string;
+  [name: string]: string | undefined;
+}
+
+/**
+ * A `ClientConfig` from the environment, without loading the wasm module:
+ *
+ * | variable | field |
+ * | --- | --- |
+ * | `HUAWEICLOUD_SDK_PROJECT_ID` | `projectId` (`""` when unset: a call then rejects with `invalid_input`) |
+ * | `HUAWEICLOUD_SDK_REGION` | `region` (absent when unset) |
+ * | `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK` | `auth: { accessKey, secretKey }` (absent when both are unset) |
+ * | `HUAWEICLOUD_SDK_SECURITY_TOKEN` | `auth.securityToken` |
+ *
+ * An empty variable counts as unset. `env` defaults to `process.env` where
+ * `process` exists (Node, Deno, Bun) and to `{}` elsewhere (browsers,
+ * workers). The result is a fresh plain object: spread it to add or override
+ * fields (`{ ...configFromEnv(), endpoint, signal }`).
+ *
+ * Throws (synchronously) an `EvsError` with `kind: "invalid_input"`, naming
+ * the variable and never its value, when `HUAWEICLOUD_SDK_AK` is set without
+ * `HUAWEICLOUD_SDK_SK` or the other way round, when
+ * `HUAWEICLOUD_SDK_SECURITY_TOKEN` is set without the key pair, when a
+ * variable's value is not a string, or when `env` is not an object.
+ * Everything else (region format, project ID form) is checked by the call.
+ */
+export declare function configFromEnv(env?: HuaweiCloudEnv | Record<string, string | undefined>): ClientConfig;
+
 /** Instantiates the WebAssembly module now (optional: every function does it on first use). */
 export declare function ready(): Promise<void>;

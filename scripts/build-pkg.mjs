@@ -11,12 +11,13 @@
 //   pkg/lib/         api.cjs, load.cjs, the glue (.js and .cjs),
 //                    evs_snapshots_bg.wasm and its inline base64 copies
 //                    (.inline.js, .inline.cjs) for bundles without the file
+//   pkg/bin/         the `evs-snapshots` command (Node only: imports index.mjs; not in the browser entry)
 //
 // How each setting finds the .wasm: pkg-template/src/load.js.
 // The browser files are minified; Node's .cjs files are not.
 //
 // Usage: node scripts/build-pkg.mjs
-import { readFileSync, writeFileSync, copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, writeFileSync, copyFileSync, existsSync, mkdirSync, rmSync, statSync, readdirSync, chmodSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +51,7 @@ function esmAndCjs(name, src = readFileSync(join(tpl, 'src', `${name}.js`), 'utf
 }
 esmAndCjs('api');
 esmAndCjs('load');
+esmAndCjs('env');
 
 // The wasm as base64, for bundles that did not take the .wasm file along
 // (esbuild, and every Node bundle): loaded only when the file is not found.
@@ -92,6 +94,8 @@ writeFileSync(
 import * as glue from './lib/evs_snapshots.js';
 import { createApi, EvsError } from './lib/api.js';
 import { loadWasm } from './lib/load.js';
+// configFromEnv (issue 13): plain JS, given the one EvsError class.
+import { configFromEnv as envConfig } from './lib/env.js';
 
 const api = createApi(
   () =>
@@ -105,6 +109,7 @@ const api = createApi(
 
 export const { ${NAMES} } = api;
 export { EvsError };
+export const configFromEnv = (env) => envConfig(env, EvsError);
 `,
 );
 
@@ -115,6 +120,8 @@ writeFileSync(
 // instantiated once, on first use (lib/load.cjs).
 const { createApi, EvsError } = require('./lib/api.cjs');
 const { loadWasm } = require('./lib/load.cjs');
+// configFromEnv (issue 13): plain JS, given the one EvsError class.
+const { configFromEnv: envConfig } = require('./lib/env.cjs');
 
 const api = createApi(
   () =>
@@ -127,7 +134,7 @@ const api = createApi(
     }),
 );
 
-module.exports = { ...api, EvsError };
+module.exports = { ...api, EvsError, configFromEnv: (env) => envConfig(env, EvsError) };
 `,
 );
 
@@ -138,6 +145,7 @@ writeFileSync(
 import cjs from './index.cjs';
 
 export const { ${NAMES}, EvsError } = cjs;
+export const { configFromEnv } = cjs;
 `,
 );
 
@@ -158,7 +166,7 @@ export const { ${NAMES}, EvsError } = cjs;
     write: false,
   });
   writeFileSync(join(pkg, 'index.js'), out.outputFiles[0].text);
-  for (const f of ['api.js', 'load.js']) rmSync(join(lib, f));
+  for (const f of ['api.js', 'load.js', 'env.js']) rmSync(join(lib, f));
 }
 for (const f of ['lib/evs_snapshots.js', 'lib/evs_snapshots_bg.inline.js']) {
   const file = join(pkg, f);
@@ -174,6 +182,14 @@ for (const f of ['README.md', 'index.d.ts']) {
   if (existsSync(join(tpl, f))) copyFileSync(join(tpl, f), join(pkg, f));
 }
 if (existsSync(join(tpl, 'index.d.ts'))) copyFileSync(join(tpl, 'index.d.ts'), join(pkg, 'index.d.cts'));
+
+// The `evs-snapshots` command (issue 13): copied as written, executable.
+// It imports ../index.mjs, so the browser entry above does not change.
+mkdirSync(join(pkg, 'bin'), { recursive: true });
+for (const f of readdirSync(join(tpl, 'bin'))) {
+  copyFileSync(join(tpl, 'bin', f), join(pkg, 'bin', f));
+  chmodSync(join(pkg, 'bin', f), 0o755);
+}
 
 // Sizes.
 const read = (p) => readFileSync(join(pkg, p));

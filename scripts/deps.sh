@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, each only if missing, so every
-# call after the first is quick. Usage: scripts/deps.sh rust|wasm-bindgen|npm|browser ...
+# call after the first is quick. Usage: scripts/deps.sh rust|wasm-bindgen|npm|browser|cli ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,6 +43,16 @@ for what in "$@"; do
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq
         apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null
+      fi
+      ;;
+    cli)
+      # The command's tests: a pseudo-terminal (util-linux's script, in Debian's
+      # bsdutils), a real curl, and Python 3's csv module as an independent reader.
+      if ! script --version 2>/dev/null | grep -q util-linux || ! command -v curl >/dev/null || ! command -v python3 >/dev/null; then
+        echo "== installing script (util-linux), curl and python3"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq bsdutils curl python3 >/dev/null
       fi
       ;;
     *) echo "unknown dependency group: $what" >&2; exit 2 ;;

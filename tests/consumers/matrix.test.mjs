@@ -19,6 +19,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { startMockEvs } from '../mock-evs/server.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
+import { sortWire } from '../helpers/reference.mjs';
 import { launchChromium } from '../helpers/browser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -95,7 +96,8 @@ test('the tarball holds what package.json promises and nothing else', () => {
   assert.equal(pkg.sideEffects, false);
   assert.equal(pkg.engines.node, '>=18');
   assert.ok(pkg.license);
-  for (const f of ['index.js', 'index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'README.md', 'lib/evs_snapshots_bg.wasm', 'lib/evs_snapshots.js', 'lib/evs_snapshots.cjs', 'lib/load.cjs', 'lib/evs_snapshots_bg.inline.js', 'lib/evs_snapshots_bg.inline.cjs']) {
+  assert.deepEqual(pkg.bin, { 'evs-snapshots': 'bin/evs-snapshots.mjs' });
+  for (const f of ['index.js', 'index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'README.md', 'lib/evs_snapshots_bg.wasm', 'lib/evs_snapshots.js', 'lib/evs_snapshots.cjs', 'lib/load.cjs', 'lib/evs_snapshots_bg.inline.js', 'lib/evs_snapshots_bg.inline.cjs', 'lib/env.cjs', 'bin/evs-snapshots.mjs']) {
     assert.ok(existsSync(join(work, 'node_modules', 'evs-snapshots', f)), f);
   }
   assert.ok(!existsSync(join(work, 'node_modules', 'evs-snapshots', 'sizes.json')));
@@ -118,7 +120,7 @@ function checkNodeOutput(out, kind) {
 /** What Node, Deno and Bun load from the installed package (index.mjs only for import). */
 function installedNodeFiles(withMjs) {
   const dir = join(work, 'node_modules', 'evs-snapshots');
-  const files = ['index.cjs', 'lib/api.cjs', 'lib/load.cjs', 'lib/evs_snapshots.cjs', 'lib/evs_snapshots_bg.wasm'];
+  const files = ['index.cjs', 'lib/api.cjs', 'lib/load.cjs', 'lib/env.cjs', 'lib/evs_snapshots.cjs', 'lib/evs_snapshots_bg.wasm'];
   return { ...weigh((withMjs ? ['index.mjs', ...files] : files).map((f) => join(dir, f))), from: 'lib/evs_snapshots_bg.wasm beside index.cjs (__dirname), initSync' };
 }
 
@@ -141,6 +143,32 @@ test('Node with --experimental-default-type=module on a .js file', () =>
     mkdirSync(join(work, 'typeless'), { recursive: true });
     writeFileSync(join(work, 'typeless', 'main.js'), `import * as m from 'evs-snapshots';\n${nodeScript('default-type')}\nawait main(m);\n`);
     checkNodeOutput(await runAsync(process.execPath, ['--experimental-default-type=module', 'typeless/main.js', mock.apiUrl]), 'default-type');
+  }));
+
+test('the evs-snapshots command, installed from the tarball into node_modules/.bin', () =>
+  timed('bin', async () => {
+    const cmd = join(work, 'node_modules', '.bin', 'evs-snapshots');
+    const pkg = JSON.parse(readFileSync(join(work, 'node_modules', 'evs-snapshots', 'package.json'), 'utf8'));
+    assert.equal((await runAsync(cmd, ['--version'])).trim(), pkg.version);
+    const out = await runAsync(cmd, ['list', '--limit', '3', '--output', 'ndjson', '--endpoint', mock.apiUrl, '--project-id', PROJECT_ID]);
+    const ids = out.trim().split('\n').map((l) => JSON.parse(l).id);
+    assert.deepEqual(ids, sortWire(SNAPSHOTS).slice(0, 3).map((s) => s.id));
+  }));
+
+test('configFromEnv from the tarball: one EvsError class for import and require', () =>
+  timed('configFromEnv', async () => {
+    writeFileSync(
+      join(work, 'env.mjs'),
+      `import { configFromEnv, EvsError } from 'evs-snapshots';
+import { createRequire } from 'node:module';
+const cjs = createRequire(import.meta.url)('evs-snapshots');
+const e = (() => { try { cjs.configFromEnv({ HUAWEICLOUD_SDK_AK: 'a' }); } catch (err) { return err; } })();
+const c = configFromEnv({ HUAWEICLOUD_SDK_PROJECT_ID: 'p', HUAWEICLOUD_SDK_REGION: 'r' });
+console.log(JSON.stringify({ esm: e instanceof EvsError, kind: e.kind, c }));
+`,
+    );
+    const r = JSON.parse((await runAsync(process.execPath, ['env.mjs'])).trim());
+    assert.deepEqual(r, { esm: true, kind: 'invalid_input', c: { projectId: 'p', region: 'r' } });
   }));
 
 for (const resolution of ['bundler', 'node16']) {
@@ -172,9 +200,9 @@ for (const resolution of ['bundler', 'node16']) {
       } catch (e) {
         errors = e.stdout;
       }
-      // One or more errors on each of the 6 lines that carried a directive.
+      // One or more errors on each of the 7 lines that carried a directive.
       const lines = new Set([...errors.matchAll(/consumer\.ts\((\d+),\d+\): error TS/g)].map((m) => m[1]));
-      assert.equal(lines.size, 6, errors);
+      assert.equal(lines.size, 7, errors);
     }));
 }
 

@@ -7,6 +7,7 @@
 //
 //   node tests/mock-evs/server.mjs --port 8081 [--api-prefix /evs] [--static /=www] [--token T]
 //        [--ak AK --sk SK [--security-token T]] [--live-progress] [--link-base URL] [--quiet]
+//        [--clock-offset-ms N]
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
@@ -56,13 +57,20 @@ export async function startMockEvs(options = {}) {
     linkBase = 'http://evs-upstream.invalid',
     quiet = false,
     now = () => new Date(),
+    clockOffsetMs = 0,
     count,
   } = options;
+  if (!Number.isSafeInteger(clockOffsetMs)) throw new Error('clockOffsetMs must be an integer');
   const prefix = apiPrefix.replace(/\/+$/, '');
   let log = [];
   let faults = [];
   let data = seedState(count);
   let clock = Date.now();
+  // The clock switch: the mock's own time is `now()` shifted by this many ms
+  // (positive: the server is ahead). It is the time of the Date header, of the
+  // AK/SK check against X-Sdk-Date and of the gateway's skew message.
+  let offsetMs = clockOffsetMs;
+  const serverNow = () => new Date(now().getTime() + offsetMs);
 
   /** The data set now: with live progress, creating snapshots advance 1 %/s. */
   function current() {
@@ -126,7 +134,7 @@ export async function startMockEvs(options = {}) {
       if (req.headers.authorization) {
         const v = verifySignature(
           { method: req.method, path: url.pathname, query: url.search.slice(1), headers: req.headers, body: '' },
-          { ak, sk, securityToken, now },
+          { ak, sk, securityToken, now: serverNow },
         );
         if (v.ok) return true;
         authFailure(res, requestId, v.reason);
@@ -260,6 +268,16 @@ export async function startMockEvs(options = {}) {
     return true;
   }
 
+  const clockState = () => ({ offsetMs, now: serverNow().toISOString() });
+
+  function reset() {
+    faults = [];
+    log = [];
+    clock = Date.now();
+    data = seedState(count);
+    offsetMs = clockOffsetMs;
+  }
+
   async function control(req, res, path) {
     const body = await new Promise((r) => {
       const parts = [];
@@ -271,7 +289,20 @@ export async function startMockEvs(options = {}) {
     if (route === 'DELETE /__mock/requests') return (log = []), send(res, 204, '');
     if (route === 'GET /__mock/snapshots') return send(res, 200, { snapshots: sorted(current()).map((s) => wire(s, 'p', false)) });
     if (route === 'DELETE /__mock/faults') return (faults = []), send(res, 204, '');
-    if (route === 'POST /__mock/reset') return (faults = []), (log = []), (clock = Date.now()), (data = seedState(count)), send(res, 204, '');
+    if (route === 'POST /__mock/reset') return reset(), send(res, 204, '');
+    if (route === 'GET /__mock/clock') return send(res, 200, clockState());
+    if (route === 'DELETE /__mock/clock') return (offsetMs = clockOffsetMs), send(res, 200, clockState());
+    if (route === 'PUT /__mock/clock') {
+      let offset;
+      try {
+        offset = JSON.parse(body).offsetMs;
+      } catch {
+        offset = undefined;
+      }
+      if (!Number.isSafeInteger(offset)) return send(res, 400, { error: { message: 'the body must be {"offsetMs": <integer>}' } });
+      offsetMs = offset;
+      return send(res, 200, clockState());
+    }
     if (route === 'PUT /__mock/faults') {
       try {
         const list = JSON.parse(body);
@@ -315,6 +346,7 @@ export async function startMockEvs(options = {}) {
   async function handle(req, res) {
     const requestId = randomBytes(16).toString('hex');
     res.setHeader('X-Request-Id', requestId);
+    res.setHeader('Date', serverNow().toUTCString());
     let url;
     try {
       url = new URL(req.url, 'http://mock.invalid');
@@ -375,7 +407,12 @@ export async function startMockEvs(options = {}) {
     clearRequests: () => void (log = []),
     setFaults: (list) => void (faults = list.map((f) => ({ ...f }))),
     clearFaults: () => void (faults = []),
-    reset: () => void ((faults = []), (log = []), (clock = Date.now()), (data = seedState(count))),
+    reset: () => void reset(),
+    setClockOffset: (ms) => {
+      if (!Number.isSafeInteger(ms)) throw new Error('the clock offset must be an integer (ms)');
+      offsetMs = ms;
+    },
+    clockOffset: () => offsetMs,
     close: () =>
       new Promise((ok) => {
         server.closeAllConnections?.();
@@ -406,6 +443,7 @@ function parseArgs(argv) {
     else if (a === '--link-base') o.linkBase = val();
     else if (a === '--quiet') o.quiet = true;
     else if (a === '--count') o.count = Number(val());
+    else if (a === '--clock-offset-ms') o.clockOffsetMs = Number(val());
     else throw new Error(`unknown option ${a}`);
   }
   if (o.ak && !o.sk) throw new Error('--ak needs --sk');

@@ -92,8 +92,15 @@ export function verifySignature(req, { ak, sk, securityToken, now = () => new Da
   if (!names.includes('host') || !names.includes('x-sdk-date')) return { ok: false, reason: 'host and x-sdk-date must be signed' };
   const t = sdkDateMs(req.headers['x-sdk-date']);
   if (Number.isNaN(t)) return { ok: false, reason: 'X-Sdk-Date is missing or malformed' };
-  if (Math.abs(now().getTime() - t) > 15 * 60 * 1000) {
-    return { ok: false, reason: 'the request time (X-Sdk-Date) is more than 15 minutes from the server time', skew: true };
+  const serverTime = now();
+  if (Math.abs(serverTime.getTime() - t) > 15 * 60 * 1000) {
+    // The gateway's wording, with both times: a client can read the server's time from it.
+    const stamp = serverTime.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
+    return {
+      ok: false,
+      reason: `signature expired, signature time:${req.headers['x-sdk-date']},server time:${stamp} (the request time X-Sdk-Date is more than 15 minutes from the server time)`,
+      skew: true,
+    };
   }
   if (securityToken !== undefined) {
     if (req.headers['x-security-token'] !== securityToken) return { ok: false, reason: 'security token missing or wrong' };

@@ -1,0 +1,589 @@
+#!/usr/bin/env node
+// The `evs-snapshots` command: list, show and sign from a terminal or a cron
+// job, on the package's public API only (../index.mjs), Node >= 18 built-ins
+// only (the package has no runtime dependencies, and a browser user should
+// not install any for a command they never run).
+//
+//   evs-snapshots list [--all] [--output table|json|ndjson|csv] [--columns a,b] [filters]
+//   evs-snapshots get <snapshot-id> [--output table|json]
+//   evs-snapshots sign <METHOD> <URL> [-H 'Name: value']... [--data @file] [--curl]
+//
+// Exit codes: 0 ok, 1 the service or the network failed, 2 usage or invalid
+// input, 130 interrupted (Ctrl-C). No secret is ever written to stderr.
+import * as util from 'node:util';
+import { readFileSync } from 'node:fs';
+import { getSnapshot, listSnapshots, paginateSnapshots, signRequest, configFromEnv, EvsError } from '../index.mjs';
+
+const PROG = 'evs-snapshots';
+const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 };
+const { stdout, stderr } = process;
+
+/** A mistake in the command line: exit 2, with a pointer to --help. */
+class UsageError extends Error {}
+
+// --- text helpers ------------------------------------------------------------
+
+const useColor = (stream) =>
+  typeof util.styleText === 'function' && stream.isTTY && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+/** `styleText` where Node has it (20.12+) and the stream is a colour terminal; plain text otherwise. */
+const style = (stream, format, text) => (useColor(stream) ? util.styleText(format, text) : text);
+
+/** Control characters (line breaks, terminal escapes) made visible: a table row stays one line. */
+const visible = (s) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+const oneLine = (s) => String(s).replace(/\s+/g, ' ').trim();
+
+/** Terminal columns of a string: East Asian wide and full-width characters take two. */
+function width(s) {
+  let w = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0);
+    const wide =
+      (c >= 0x1100 && c <= 0x115f) ||
+      (c >= 0x2e80 && c <= 0xa4cf && c !== 0x303f) ||
+      (c >= 0xac00 && c <= 0xd7a3) ||
+      (c >= 0xf900 && c <= 0xfaff) ||
+      (c >= 0xfe30 && c <= 0xfe4f) ||
+      (c >= 0xff00 && c <= 0xff60) ||
+      (c >= 0xffe0 && c <= 0xffe6) ||
+      (c >= 0x1f300 && c <= 0x1faff) ||
+      (c >= 0x20000 && c <= 0x3fffd);
+    w += wide ? 2 : 1;
+  }
+  return w;
+}
+
+/** Cut to `w` columns, marking the cut with "…". */
+function clip(s, w) {
+  if (width(s) <= w) return s;
+  let out = '';
+  for (const ch of s) {
+    if (width(out + ch) > w - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
+const pad = (s, w, right) => (right ? ' '.repeat(w - width(s)) + s : s + ' '.repeat(w - width(s)));
+
+// --- fields and output formats ---------------------------------------------
+
+const FIELDS = ['id', 'name', 'description', 'status', 'size', 'volumeId', 'createdAt', 'updatedAt', 'metadata', 'projectId', 'progress'];
+const LABELS = {
+  id: 'ID',
+  name: 'NAME',
+  description: 'DESCRIPTION',
+  status: 'STATUS',
+  size: 'SIZE (GB)',
+  volumeId: 'VOLUME ID',
+  createdAt: 'CREATED',
+  updatedAt: 'UPDATED',
+  metadata: 'METADATA',
+  projectId: 'PROJECT ID',
+  progress: 'PROGRESS',
+};
+const NUMERIC = new Set(['size', 'progress']);
+const TABLE_COLUMNS = ['id', 'name', 'status', 'size', 'volumeId', 'createdAt'];
+const CSV_COLUMNS = FIELDS.slice(0, 9); // what a list returns: no projectId, no progress
+const MAX_CELL = 60;
+
+/** A field as text: empty for null and absent, metadata as JSON. */
+function text(v) {
+  if (v === null || v === undefined) return '';
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+/** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
+const csvField = (v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+const csvLine = (cells) => `${cells.map(csvField).join(',')}\r\n`;
+
+function pick(s, columns) {
+  if (!columns) return s;
+  const out = {};
+  for (const c of columns) if (s[c] !== undefined) out[c] = s[c];
+  return out;
+}
+
+/**
+ * Writes snapshots one by one; every row is one write of whole lines, so
+ * output stopped at any point (Ctrl-C) is line-complete. `end()` closes a
+ * JSON array or flushes a table's buffered rows.
+ */
+function rowWriter(format, columns, emit) {
+  if (format === 'ndjson') {
+    return { row: (s) => emit(`${JSON.stringify(pick(s, columns))}\n`), end() {} };
+  }
+  if (format === 'json') {
+    let n = 0;
+    return {
+      row: (s) => emit(`${n++ === 0 ? '[\n' : ',\n'}${JSON.stringify(pick(s, columns))}`),
+      end: () => emit(n === 0 ? '[]\n' : '\n]\n'),
+    };
+  }
+  if (format === 'csv') {
+    const cols = columns ?? CSV_COLUMNS;
+    let header = false;
+    const head = () => {
+      if (!header) emit(csvLine(cols));
+      header = true;
+    };
+    return {
+      row: (s) => {
+        head();
+        emit(csvLine(cols.map((c) => text(s[c]))));
+      },
+      end: head,
+    };
+  }
+  // table: the widths come from the first rows (up to 100), later rows are clipped to them.
+  const cols = columns ?? TABLE_COLUMNS;
+  let buffered = [];
+  let widths = null;
+  const cells = (s) => cols.map((c) => clip(visible(text(s[c])), MAX_CELL));
+  const line = (row) => `${row.map((v, i) => pad(clip(v, widths[i]), widths[i], NUMERIC.has(cols[i]))).join('  ').trimEnd()}\n`;
+  const flush = () => {
+    if (widths) return;
+    widths = cols.map((c, i) => Math.max(width(LABELS[c]), ...buffered.map((r) => width(r[i]))));
+    const header = line(cols.map((c) => LABELS[c]));
+    emit(style(stdout, 'bold', header.trimEnd()) + '\n' + buffered.map(line).join(''));
+    buffered = null;
+  };
+  return {
+    row: (s) => {
+      if (widths) return emit(line(cells(s)));
+      buffered.push(cells(s));
+      if (buffered.length >= 100) flush();
+    },
+    end: flush,
+  };
+}
+
+/** `get`: one snapshot as a two-column table of every field it has. */
+function fieldTable(s) {
+  const names = FIELDS.filter((f) => s[f] !== undefined);
+  const w = Math.max(...names.map((f) => LABELS[f].length));
+  return names.map((f) => `${style(stdout, 'bold', LABELS[f].padEnd(w))}  ${visible(text(s[f]))}`.trimEnd() + '\n').join('');
+}
+
+// --- progress (stderr, only on a terminal) -----------------------------------
+
+function progressLine(enabled) {
+  const t0 = Date.now();
+  let pages = 0;
+  let rows = 0;
+  let last = 0; // when it was last drawn
+  let visible = false;
+  const draw = () => {
+    const secs = (Date.now() - t0) / 1000;
+    const rate = secs > 0 ? Math.round(rows / secs) : 0;
+    stderr.write(`\r\x1b[K${PROG}: ${pages} page${pages === 1 ? '' : 's'}, ${rows} snapshot${rows === 1 ? '' : 's'}, ${rate}/s`);
+    visible = true;
+    last = Date.now();
+  };
+  /** Redrawn at most 10 times a second (the first time at once). */
+  const tick = () => {
+    if (enabled && (last === 0 || Date.now() - last >= 100)) draw();
+  };
+  return {
+    page() {
+      pages++;
+    },
+    row() {
+      rows++;
+      tick();
+    },
+    /** Before a write to stdout when it is the same terminal: take the line away; `show` puts it back. */
+    hide() {
+      if (enabled && visible && stdout.isTTY) {
+        stderr.write('\r\x1b[K');
+        visible = false;
+      }
+    },
+    show: tick,
+    done() {
+      if (enabled) {
+        draw();
+        stderr.write('\n');
+      }
+    },
+  };
+}
+
+// --- configuration: flags, then the environment -----------------------------
+
+const CONNECTION_OPTIONS = {
+  endpoint: { type: 'string' },
+  region: { type: 'string' },
+  'project-id': { type: 'string' },
+  'token-file': { type: 'string' },
+};
+
+const nonEmpty = (v) => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/**
+ * The ClientConfig of a call. Each setting: its flag, else its environment
+ * variable (configFromEnv reads Huawei's five), else nothing. An IAM token
+ * (from a file or EVS_SNAPSHOTS_TOKEN, never a flag value) wins over AK/SK.
+ */
+function connection(values, env) {
+  const overlay = { ...env };
+  if (values.region !== undefined) overlay.HUAWEICLOUD_SDK_REGION = values.region;
+  if (values['project-id'] !== undefined) overlay.HUAWEICLOUD_SDK_PROJECT_ID = values['project-id'];
+  const config = configFromEnv(overlay);
+  // --region given: an endpoint from the environment must not override it.
+  const endpoint = values.endpoint ?? (values.region === undefined ? nonEmpty(env.EVS_SNAPSHOTS_ENDPOINT) : undefined);
+  if (endpoint !== undefined) config.endpoint = endpoint;
+  const token = readToken(values['token-file'] ?? nonEmpty(env.EVS_SNAPSHOTS_TOKEN_FILE), env.EVS_SNAPSHOTS_TOKEN);
+  if (token !== undefined) config.auth = { token };
+  if (!config.projectId) throw new UsageError('no project ID: give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID');
+  if (config.endpoint === undefined && config.region === undefined) {
+    throw new UsageError('no endpoint: give --endpoint or --region, or set EVS_SNAPSHOTS_ENDPOINT or HUAWEICLOUD_SDK_REGION');
+  }
+  return config;
+}
+
+function readToken(file, fromEnv) {
+  if (file === undefined) return nonEmpty(fromEnv);
+  let t;
+  try {
+    t = readFileSync(file, 'utf8').trim();
+  } catch (e) {
+    throw new UsageError(`cannot read the token file ${JSON.stringify(file)} (${e.code ?? 'error'})`);
+  }
+  if (t === '') throw new UsageError(`the token file ${JSON.stringify(file)} is empty`);
+  return t;
+}
+
+// --- commands ----------------------------------------------------------------
+
+const FORMATS = ['table', 'json', 'ndjson', 'csv'];
+
+function columnsOf(value) {
+  if (value === undefined) return undefined;
+  const cols = value.split(',').map((c) => c.trim()).filter(Boolean);
+  const bad = cols.filter((c) => !FIELDS.includes(c));
+  if (cols.length === 0 || bad.length) throw new UsageError(`--columns: unknown ${bad.join(', ') || '(empty)'}; choose from ${FIELDS.join(',')}`);
+  return cols;
+}
+
+function integer(name, v) {
+  if (v === undefined) return undefined;
+  if (!/^-?\d+$/.test(v)) throw new UsageError(`--${name} must be an integer`);
+  return Number(v);
+}
+
+/** Aborts the call on Ctrl-C (and when stdout's reader goes away); a second Ctrl-C exits at once. */
+function interruption() {
+  const controller = new AbortController();
+  const state = { interrupted: false, brokenPipe: false, signal: controller.signal };
+  process.on('SIGINT', () => {
+    if (state.interrupted) process.exit(EXIT.interrupted);
+    state.interrupted = true;
+    controller.abort();
+  });
+  stdout.on('error', (e) => {
+    if (e.code !== 'EPIPE') {
+      stderr.write(`${PROG}: cannot write the output (${e.code ?? oneLine(e.message)})\n`);
+      process.exit(EXIT.failed);
+    }
+    state.brokenPipe = true;
+    controller.abort();
+  });
+  return state;
+}
+
+async function list(values, env) {
+  const format = values.output ?? (stdout.isTTY ? 'table' : 'ndjson');
+  if (!FORMATS.includes(format)) throw new UsageError(`--output must be one of ${FORMATS.join(', ')}`);
+  const columns = columnsOf(values.columns);
+  const options = {};
+  for (const [flag, key] of [['status', 'status'], ['name', 'name'], ['volume-id', 'volumeId'], ['marker', 'marker']]) {
+    if (values[flag] !== undefined) options[key] = values[flag];
+  }
+  const limit = integer('limit', values.limit);
+  const offset = integer('offset', values.offset);
+  if (limit !== undefined) options.limit = limit;
+  if (offset !== undefined) options.offset = offset;
+  const config = connection(values, env);
+  const stop = interruption();
+  config.signal = stop.signal;
+
+  const progress = progressLine(Boolean(values.all) && Boolean(stderr.isTTY));
+  if (values.all && stderr.isTTY) {
+    // Pages are counted as the answers arrive.
+    const baseFetch = globalThis.fetch;
+    config.fetch = async (...args) => {
+      const r = await baseFetch(...args);
+      if (r.ok) progress.page();
+      return r;
+    };
+  }
+  const emit = (s) => {
+    if (stop.brokenPipe) return;
+    progress.hide();
+    stdout.write(s);
+    progress.show();
+  };
+  const out = rowWriter(format, columns, emit);
+  let next = null;
+  let failure = null;
+  try {
+    if (values.all) {
+      for await (const s of paginateSnapshots(config, options)) {
+        progress.row();
+        out.row(s);
+      }
+    } else {
+      const page = await listSnapshots(config, options);
+      for (const s of page.snapshots) out.row(s);
+      next = page.nextMarker;
+    }
+  } catch (e) {
+    if (!(e instanceof EvsError && e.kind === 'aborted' && (stop.interrupted || stop.brokenPipe))) failure = e;
+  }
+  // Whatever happened, the output is well-formed (a table's buffered rows
+  // shown, a JSON array closed); the exit code says whether it is all.
+  out.end();
+  progress.done();
+  if (failure) throw failure;
+  if (stop.brokenPipe) return EXIT.ok;
+  if (stop.interrupted) {
+    stderr.write(`${PROG}: interrupted; the rows written so far are complete\n`);
+    return EXIT.interrupted;
+  }
+  if (next !== null && stderr.isTTY) stderr.write(`${PROG}: more snapshots: add --marker ${next}, or --all\n`);
+  return EXIT.ok;
+}
+
+async function get(values, positionals, env) {
+  if (positionals.length !== 1) throw new UsageError('get needs exactly one snapshot ID');
+  const format = values.output ?? (stdout.isTTY ? 'table' : 'json');
+  if (format !== 'table' && format !== 'json') throw new UsageError('--output must be table or json');
+  const config = connection(values, env);
+  const stop = interruption();
+  config.signal = stop.signal;
+  let s;
+  try {
+    s = await getSnapshot(config, positionals[0]);
+  } catch (e) {
+    if (!(e instanceof EvsError && e.kind === 'aborted' && stop.interrupted)) throw e;
+    stderr.write(`${PROG}: interrupted\n`);
+    return EXIT.interrupted;
+  }
+  stdout.write(format === 'json' ? `${JSON.stringify(s, null, 2)}\n` : fieldTable(s));
+  return EXIT.ok;
+}
+
+/** Quoted for a POSIX shell. */
+const shq = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
+
+async function sign(values, positionals, env) {
+  if (positionals.length !== 2) throw new UsageError('sign needs a METHOD and a URL');
+  const [rawMethod, url] = positionals;
+  const method = rawMethod.toUpperCase();
+  if (values.output !== undefined && values.output !== 'text' && values.output !== 'json') throw new UsageError('--output must be text or json');
+  if (values.curl && values.output === 'json') throw new UsageError('--curl and --output json do not go together');
+  const headers = {};
+  for (const h of values.header ?? []) {
+    const i = h.indexOf(':');
+    if (i <= 0) throw new UsageError("-H expects 'Name: value' (a header without a name and colon was given)");
+    headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
+  }
+  let body;
+  const data = values.data;
+  if (data !== undefined) {
+    if (data.startsWith('@')) {
+      const file = data.slice(1);
+      try {
+        body = new Uint8Array(readFileSync(file === '-' ? 0 : file));
+      } catch (e) {
+        throw new UsageError(`cannot read --data file ${JSON.stringify(file)} (${e.code ?? 'error'})`);
+      }
+    } else {
+      body = data;
+    }
+  }
+  const { auth } = configFromEnv(env);
+  if (!auth) throw new UsageError('sign needs HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK in the environment');
+  const signed = await signRequest({ method, url, headers, body }, auth);
+  if (values.output === 'json') {
+    stdout.write(`${JSON.stringify({ method, url: signed.url, headers: signed.headers }, null, 2)}\n`);
+  } else if (values.curl) {
+    const parts = ['curl'];
+    if (method !== 'GET' || data !== undefined) parts.push(`-X ${shq(method)}`);
+    parts.push(shq(signed.url));
+    for (const [k, v] of Object.entries(signed.headers)) parts.push(`-H ${shq(`${k}: ${v}`)}`);
+    if (data !== undefined) parts.push(`--data-binary ${shq(data)}`);
+    stdout.write(`${parts.join(' \\\n  ')}\n`);
+  } else {
+    stdout.write(`${method} ${signed.url}\n${Object.entries(signed.headers).map(([k, v]) => `${k}: ${v}\n`).join('')}`);
+  }
+  return EXIT.ok;
+}
+
+// --- help ----------------------------------------------------------------------
+
+const CONNECTION_HELP = `Connection (a flag wins over its environment variable):
+  --endpoint URL       EVS endpoint, e.g. https://evs.ap-southeast-1.myhuaweicloud.com
+                       (env EVS_SNAPSHOTS_ENDPOINT; default from the region)
+  --region R           https://evs.R.myhuaweicloud.com (env HUAWEICLOUD_SDK_REGION)
+  --project-id ID      project ID (env HUAWEICLOUD_SDK_PROJECT_ID)
+  --token-file FILE    IAM token read from FILE (env EVS_SNAPSHOTS_TOKEN_FILE, or the
+                       token itself in EVS_SNAPSHOTS_TOKEN); wins over AK/SK
+  AK/SK signing: env HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK and, for temporary
+  credentials, HUAWEICLOUD_SDK_SECURITY_TOKEN (never flags: they show in ps and history)`;
+
+const HELP = {
+  main: `Usage: ${PROG} <command> [options]
+
+Read Huawei Cloud EVS snapshots and sign Huawei Cloud API requests.
+
+Commands:
+  list                 list snapshots (one page, or --all)
+  get <snapshot-id>    show one snapshot
+  sign <METHOD> <URL>  print the SDK-HMAC-SHA256 signed headers of a request
+
+Options:
+  -h, --help           help (also: ${PROG} <command> --help)
+  -V, --version        the version
+
+${CONNECTION_HELP}
+
+Exit codes: 0 ok, 1 the service or the network failed, 2 usage or invalid input,
+130 interrupted.
+`,
+  list: `Usage: ${PROG} list [options]
+
+Lists snapshots, newest first: one page, or every page with --all.
+
+Options:
+  --status S           creating, available, error, deleting, error_deleting,
+                       rollbacking or backing-up
+  --name NAME          exact name
+  --volume-id ID       snapshots of one volume
+  --limit N            at most N per page (1..1000; the service's default is 1000)
+  --marker ID          start after this snapshot
+  --offset N           skip N (the first page only)
+  --all                walk every page; progress on stderr when it is a terminal
+  -o, --output F       table, json, ndjson or csv (default: table on a terminal,
+                       ndjson otherwise); csv is RFC 4180, metadata one JSON column
+  --columns a,b,...    fields to show: ${FIELDS.join(',')}
+  -h, --help           this help
+
+${CONNECTION_HELP}
+
+Ctrl-C stops at once: no further request, exit code 130, rows already written
+complete.
+`,
+  get: `Usage: ${PROG} get <snapshot-id> [options]
+
+Shows one snapshot with its project ID and progress.
+
+Options:
+  -o, --output F       table or json (default: table on a terminal, json otherwise)
+  -h, --help           this help
+
+${CONNECTION_HELP}
+`,
+  sign: `Usage: ${PROG} sign <METHOD> <URL> [-H 'Name: value']... [--data @file] [--curl]
+
+Signs any Huawei Cloud API request with SDK-HMAC-SHA256, as the official SDK
+does, with HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK and (temporary credentials)
+HUAWEICLOUD_SDK_SECURITY_TOKEN from the environment. Prints the request line
+and the headers to send (the security token among them, when given).
+
+Options:
+  -H, --header 'N: v'  a header to send and sign (repeatable)
+  --data DATA          the body: DATA itself, @FILE, or @- for stdin (with --curl,
+                       feed curl the same body on its stdin)
+  --curl               print a ready curl command instead
+  -o, --output F       text (default) or json
+  -h, --help           this help
+`,
+};
+
+const OPTIONS = {
+  list: {
+    ...CONNECTION_OPTIONS,
+    status: { type: 'string' },
+    name: { type: 'string' },
+    'volume-id': { type: 'string' },
+    limit: { type: 'string' },
+    marker: { type: 'string' },
+    offset: { type: 'string' },
+    all: { type: 'boolean' },
+    output: { type: 'string', short: 'o' },
+    columns: { type: 'string' },
+  },
+  get: { ...CONNECTION_OPTIONS, output: { type: 'string', short: 'o' } },
+  sign: {
+    header: { type: 'string', short: 'H', multiple: true },
+    data: { type: 'string' },
+    curl: { type: 'boolean' },
+    output: { type: 'string', short: 'o' },
+  },
+};
+
+function version() {
+  return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+}
+
+// --- main ----------------------------------------------------------------------
+
+/** One line on stderr for a failure; returns the exit code. */
+function report(e, command) {
+  const where = command ? `${PROG} ${command}` : PROG;
+  // parseArgs would quote a stray argument: it could be a secret pasted in the wrong place.
+  if (e && e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') e = new UsageError(`${command} takes no arguments, only options`);
+  if (e instanceof UsageError || (e && typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS'))) {
+    stderr.write(`${style(stderr, 'red', `${PROG}: ${oneLine(e.message)}`)} (see ${where} --help)\n`);
+    return EXIT.usage;
+  }
+  if (e instanceof EvsError) {
+    const parts = [`${e.kind} error`];
+    if (e.status !== undefined) parts.push(`status ${e.status}`);
+    if (e.code !== undefined) parts.push(`code ${e.code}`);
+    if (e.requestId !== undefined) parts.push(`request ID ${e.requestId}`);
+    stderr.write(`${style(stderr, 'red', `${PROG}: ${parts.join(', ')}:`)} ${oneLine(e.message)}\n`);
+    if (e.kind === 'invalid_input') return EXIT.usage;
+    return e.kind === 'aborted' ? EXIT.interrupted : EXIT.failed;
+  }
+  stderr.write(`${PROG}: internal error: ${oneLine(e && e.message ? e.message : e)}\n`);
+  return EXIT.failed;
+}
+
+async function main(argv, env) {
+  const [command, ...rest] = argv;
+  if (command === undefined) {
+    stderr.write(HELP.main);
+    return EXIT.usage;
+  }
+  if (command === '-h' || command === '--help' || command === 'help') {
+    const topic = rest[0];
+    stdout.write(HELP[topic in OPTIONS ? topic : 'main']);
+    return EXIT.ok;
+  }
+  if (command === '-V' || command === '--version') {
+    stdout.write(`${version()}\n`);
+    return EXIT.ok;
+  }
+  if (!(command in OPTIONS)) return report(new UsageError(`unknown command ${JSON.stringify(command)}`));
+  try {
+    const { values, positionals } = util.parseArgs({
+      args: rest,
+      options: { ...OPTIONS[command], help: { type: 'boolean', short: 'h' } },
+      allowPositionals: command !== 'list',
+      strict: true,
+    });
+    if (values.help) {
+      stdout.write(HELP[command]);
+      return EXIT.ok;
+    }
+    if (command === 'list') return await list(values, env);
+    if (command === 'get') return await get(values, positionals, env);
+    return await sign(values, positionals, env);
+  } catch (e) {
+    return report(e, command);
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2), process.env);

@@ -1,0 +1,151 @@
+// configFromEnv (issue 13 §1): Huawei's five variables into a ClientConfig,
+// the pair checks as invalid_input naming the variable and never a value,
+// one EvsError class for import and require, and a config that really
+// signs against the checking mock.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { configFromEnv, listSnapshots, EvsError } from 'evs-snapshots';
+import { startMockEvs } from '../mock-evs/server.mjs';
+import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
+import { sortWire, normalizeSnapshot } from '../helpers/reference.mjs';
+
+const cjs = createRequire(import.meta.url)('evs-snapshots');
+
+const AK = 'AKENVTEST00000000001';
+const SK = 'sk-env-Secret-b7c1e9';
+const ST = 'st-env-temporary-4a02';
+const FULL = {
+  HUAWEICLOUD_SDK_AK: AK,
+  HUAWEICLOUD_SDK_SK: SK,
+  HUAWEICLOUD_SDK_SECURITY_TOKEN: ST,
+  HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID,
+  HUAWEICLOUD_SDK_REGION: 'ap-southeast-1',
+  PATH: '/usr/bin',
+};
+
+let mock;
+before(async () => {
+  mock = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, securityToken: ST });
+});
+after(() => mock.close());
+
+/** The error configFromEnv throws for `env`, checked to be an invalid_input EvsError of both entries. */
+function failure(fn, env) {
+  let err;
+  try {
+    fn(env);
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err, `no error for ${Object.keys(env ?? {}).join(',')}`);
+  assert.ok(err instanceof EvsError, 'an EvsError (import)');
+  assert.ok(err instanceof cjs.EvsError, 'an EvsError (require)');
+  assert.equal(err.name, 'EvsError');
+  assert.equal(err.kind, 'invalid_input');
+  assert.equal(err.retryable, false);
+  for (const secret of [AK, SK, ST, 'value-that-must-not-show']) {
+    assert.ok(!err.message.includes(secret), `no value in "${err.message}"`);
+    assert.ok(!String(err).includes(secret));
+    assert.ok(!JSON.stringify(err).includes(secret));
+  }
+  return err;
+}
+
+test('import and require export the same configFromEnv behaviour', () => {
+  assert.equal(typeof configFromEnv, 'function');
+  assert.equal(typeof cjs.configFromEnv, 'function');
+  assert.deepEqual(cjs.configFromEnv(FULL), configFromEnv(FULL));
+});
+
+test('all five variables: project ID, region and temporary AK/SK credentials', () => {
+  assert.deepEqual(configFromEnv(FULL), {
+    projectId: PROJECT_ID,
+    region: 'ap-southeast-1',
+    auth: { accessKey: AK, secretKey: SK, securityToken: ST },
+  });
+});
+
+test('only what is set: no auth without keys, no region without one, "" project ID when unset', () => {
+  assert.deepEqual(configFromEnv({}), { projectId: '' });
+  assert.deepEqual(configFromEnv({ HUAWEICLOUD_SDK_PROJECT_ID: 'p1' }), { projectId: 'p1' });
+  assert.deepEqual(configFromEnv({ HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: SK }), { projectId: '', auth: { accessKey: AK, secretKey: SK } });
+  // Empty variables count as unset (`export HUAWEICLOUD_SDK_SECURITY_TOKEN=`).
+  assert.deepEqual(configFromEnv({ ...FULL, HUAWEICLOUD_SDK_SECURITY_TOKEN: '', HUAWEICLOUD_SDK_REGION: '' }), {
+    projectId: PROJECT_ID,
+    auth: { accessKey: AK, secretKey: SK },
+  });
+  assert.deepEqual(configFromEnv({ HUAWEICLOUD_SDK_AK: '', HUAWEICLOUD_SDK_SK: '' }), { projectId: '' });
+  // Other variables are ignored; values are taken as given.
+  assert.deepEqual(configFromEnv({ HW_AK: 'x', HUAWEICLOUD_SDK_PROJECT_ID: ' p ' }), { projectId: ' p ' });
+});
+
+test('an access key without a secret key (and the other way round) names the missing variable', () => {
+  for (const fn of [configFromEnv, cjs.configFromEnv]) {
+    let e = failure(fn, { HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID });
+    assert.match(e.message, /HUAWEICLOUD_SDK_AK is set but HUAWEICLOUD_SDK_SK is not/);
+    e = failure(fn, { HUAWEICLOUD_SDK_SK: SK, HUAWEICLOUD_SDK_SECURITY_TOKEN: ST });
+    assert.match(e.message, /HUAWEICLOUD_SDK_SK is set but HUAWEICLOUD_SDK_AK is not/);
+    e = failure(fn, { HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: '' });
+    assert.match(e.message, /HUAWEICLOUD_SDK_SK is not/, 'an empty secret key is a missing one');
+  }
+});
+
+test('a security token without the key pair, a non-string value, a non-object env', () => {
+  let e = failure(configFromEnv, { HUAWEICLOUD_SDK_SECURITY_TOKEN: ST });
+  assert.match(e.message, /HUAWEICLOUD_SDK_SECURITY_TOKEN is set but HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK are not/);
+  e = failure(configFromEnv, { HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: { toString: () => 'value-that-must-not-show' } });
+  assert.match(e.message, /HUAWEICLOUD_SDK_SK must be a string/);
+  e = failure(configFromEnv, { HUAWEICLOUD_SDK_PROJECT_ID: 7 });
+  assert.match(e.message, /HUAWEICLOUD_SDK_PROJECT_ID must be a string/);
+  for (const bad of ['value-that-must-not-show', 42, true]) {
+    e = failure(configFromEnv, bad);
+    assert.match(e.message, /env must be an object/);
+  }
+  // A throwing getter reads as absent, like every other input of the package.
+  const tricky = { HUAWEICLOUD_SDK_PROJECT_ID: 'p' };
+  Object.defineProperty(tricky, 'HUAWEICLOUD_SDK_REGION', { get: () => { throw new Error('nope'); }, enumerable: true });
+  assert.deepEqual(configFromEnv(tricky), { projectId: 'p' });
+});
+
+test('without an argument (or null) it reads process.env', () => {
+  const names = Object.keys(FULL).filter((k) => k.startsWith('HUAWEICLOUD_SDK_'));
+  const saved = Object.fromEntries(names.map((k) => [k, process.env[k]]));
+  try {
+    for (const k of names) process.env[k] = FULL[k];
+    const want = { projectId: PROJECT_ID, region: 'ap-southeast-1', auth: { accessKey: AK, secretKey: SK, securityToken: ST } };
+    assert.deepEqual(configFromEnv(), want);
+    assert.deepEqual(configFromEnv(null), want);
+    assert.deepEqual(cjs.configFromEnv(), want);
+    delete process.env.HUAWEICLOUD_SDK_SK;
+    assert.match(failure(configFromEnv).message, /HUAWEICLOUD_SDK_SK/);
+  } finally {
+    for (const k of names) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+  }
+});
+
+test('a fresh object each time: changing one result does not change the next', () => {
+  const a = configFromEnv(FULL);
+  a.auth.secretKey = 'changed';
+  a.projectId = 'changed';
+  assert.equal(configFromEnv(FULL).auth.secretKey, SK);
+  assert.equal(configFromEnv(FULL).projectId, PROJECT_ID);
+});
+
+test('the config signs: a list against the AK/SK-checking mock with temporary credentials', async () => {
+  mock.clearRequests();
+  const config = { ...configFromEnv(FULL), endpoint: mock.url };
+  const page = await listSnapshots(config, { limit: 3 });
+  assert.deepEqual(page.snapshots, sortWire(SNAPSHOTS).slice(0, 3).map(normalizeSnapshot));
+  const [req] = mock.requests().filter((r) => r.kind === 'api');
+  assert.match(req.headers.authorization, new RegExp(`^SDK-HMAC-SHA256 Access=${AK}, `));
+  assert.equal(req.headers['x-security-token'], ST);
+  // And a missing project ID is the call's invalid_input, before any request.
+  mock.clearRequests();
+  const err = await listSnapshots({ ...configFromEnv({ ...FULL, HUAWEICLOUD_SDK_PROJECT_ID: '' }), endpoint: mock.url }).catch((e) => e);
+  assert.equal(err.kind, 'invalid_input');
+  assert.equal(mock.requests().length, 0);
+});
