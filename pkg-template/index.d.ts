@@ -28,6 +28,14 @@ export interface TokenAuth {
  * Huawei's official SDK signs, with `X-Sdk-Date`, `X-Project-Id` and (for
  * temporary credentials) `X-Security-Token`.
  *
+ * A wrong clock is corrected once: a 401 whose server time (the `Date`
+ * header, or the server time in the API gateway's message when `Date`
+ * cannot be read cross-origin) is more than 5 minutes from this machine's
+ * clock is sent again at once, signed with the server's time, without
+ * counting against `maxAttempts`. The correction is kept for later calls in
+ * the same module instance, `signRequest` without a `date` included. A 401
+ * with a correct clock is final.
+ *
  * Never put a secret key into a page that strangers can load.
  */
 export interface AccessKeyAuth {

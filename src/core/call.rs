@@ -18,6 +18,7 @@ use super::request::{list_request, show_request, sign_any, Request, SignedReques
 use super::response::{http_error, read_list, read_show, Snapshot, SnapshotPage};
 use super::retry::{next_delay, Outcome};
 use super::sign::Credentials;
+use super::time::parse_sdk_date;
 
 /// Largest response body read; a larger 2xx body is an `invalid_response`
 /// (a page of 1,000 snapshots is about 300 KB).
@@ -67,7 +68,9 @@ impl Call {
 pub enum Ended<'a> {
     /// The service answered. `truncated`: the body was cut at
     /// [`MAX_BODY_BYTES`].
-    Response { status: u16, request_id: Option<&'a str>, retry_after: Option<&'a str>, body: &'a [u8], truncated: bool },
+    /// `date`: its `Date` header, when the shell could read it (a
+    /// cross-origin response hides it unless the server exposes it).
+    Response { status: u16, request_id: Option<&'a str>, retry_after: Option<&'a str>, date: Option<&'a str>, body: &'a [u8], truncated: bool },
     /// `fetch` failed before a response, with this message.
     Network(&'a str),
     /// The attempt's timeout fired.
@@ -109,7 +112,7 @@ pub fn settle(call: &Call, attempt: u32, ended: &Ended<'_>, now_ms: f64, random:
     };
     let (error, outcome, retry_after) = match *ended {
         Ended::Aborted => return Step::Fail(aborted()),
-        Ended::Response { status, request_id, retry_after, body, truncated } => {
+        Ended::Response { status, request_id, retry_after, body, truncated, .. } => {
             if (200..300).contains(&status) {
                 if truncated {
                     let m = format!("the response body is larger than {} MiB", MAX_BODY_BYTES / (1024 * 1024));
@@ -146,6 +149,37 @@ pub fn settle(call: &Call, attempt: u32, ended: &Ended<'_>, now_ms: f64, random:
             redact(e)
         }
     }
+}
+
+/// How far the client's clock may be from the server's before a 401 to a
+/// signed request is taken for a wrong clock: 5 minutes (the gateway itself
+/// refuses an `X-Sdk-Date` 15 minutes off).
+pub const CLOCK_SKEW_MS: f64 = 300_000.0;
+
+/// A wrong clock, corrected once (issue 13): with AK/SK auth, a 401 whose
+/// response time is more than [`CLOCK_SKEW_MS`] from `signed_at` (the time
+/// the request was signed with) gives the correction to add to the clock,
+/// in milliseconds; the caller signs again at once with the corrected time.
+/// The response time is its `Date` header, or, when that cannot be read
+/// (cross-origin), the server time the gateway writes into its message
+/// (`... server time:20261130T103500Z`). `None` for anything else: a 401
+/// with a correct clock is final.
+pub fn clock_correction(call: &Call, ended: &Ended<'_>, signed_at: f64) -> Option<f64> {
+    let Ended::Response { status: 401, date, body, .. } = *ended else { return None };
+    if !matches!(call.config.auth, Auth::Keys { .. }) || !signed_at.is_finite() {
+        return None;
+    }
+    let from_date = date
+        .and_then(|d| httpdate::parse_http_date(d.trim()).ok())
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .and_then(|d| i64::try_from(d.as_millis()).ok());
+    let server = from_date.or_else(|| {
+        let text = String::from_utf8_lossy(body);
+        let at = text.find("server time:")? + "server time:".len();
+        parse_sdk_date(text.get(at..at + 16)?)
+    })?;
+    let correction = server as f64 - signed_at;
+    (correction.abs() > CLOCK_SKEW_MS).then_some(correction)
 }
 
 /// `signRequest`'s `request` argument as given (its `body` is the
@@ -267,7 +301,7 @@ mod tests {
     }
 
     fn response(status: u16, body: &str) -> Ended<'_> {
-        Ended::Response { status, request_id: Some("rid"), retry_after: None, body: body.as_bytes(), truncated: false }
+        Ended::Response { status, request_id: Some("rid"), retry_after: None, date: None, body: body.as_bytes(), truncated: false }
     }
 
     #[test]
@@ -278,7 +312,7 @@ mod tests {
         // 503 on attempt 1 of 3: wait (full jitter of 100 ms at random 0.5).
         assert_eq!(settle(&c, 1, &response(503, ""), 0.0, 0.5), Step::Wait(50));
         // Retry-After wins on a 429.
-        let ra = Ended::Response { status: 429, request_id: None, retry_after: Some("2"), body: b"", truncated: false };
+        let ra = Ended::Response { status: 429, request_id: None, retry_after: Some("2"), date: None, body: b"", truncated: false };
         assert_eq!(settle(&c, 2, &ra, 0.0, 0.5), Step::Wait(2000));
         // The last attempt fails, saying how many were made.
         let Step::Fail(e) = settle(&c, 3, &response(503, ""), 0.0, 0.5) else { panic!() };
@@ -293,7 +327,7 @@ mod tests {
         let Step::Fail(e) = settle(&c, 3, &Ended::Network("ECONNREFUSED"), 0.0, 0.0) else { panic!() };
         assert_eq!(e.message, "the request failed before a response: ECONNREFUSED (after 3 attempts)");
         assert_eq!(settle(&c, 1, &Ended::Aborted, 0.0, 0.0), Step::Fail(aborted()));
-        let cut = Ended::Response { status: 200, request_id: None, retry_after: None, body: b"{", truncated: true };
+        let cut = Ended::Response { status: 200, request_id: None, retry_after: None, date: None, body: b"{", truncated: true };
         let Step::Fail(e) = settle(&c, 1, &cut, 0.0, 0.0) else { panic!() };
         assert_eq!((e.kind, e.message.as_str()), (ErrorKind::InvalidResponse, "the response body is larger than 16 MiB"));
     }
@@ -305,6 +339,28 @@ mod tests {
             panic!()
         };
         assert_eq!(e.message, "bad token [redacted]");
+    }
+
+    #[test]
+    fn a_wrong_clock_is_corrected_from_the_date_header_or_the_gateway_message() {
+        let keys = Call::show(&config(r#"{"projectId":"p","endpoint":"http://h","auth":{"accessKey":"AK","secretKey":"SK"}}"#), &Input::from("s")).unwrap();
+        let token = Call::show(&config(r#"{"projectId":"p","endpoint":"http://h","auth":{"token":"t"}}"#), &Input::from("s")).unwrap();
+        // 2026-11-30T10:15:00Z, and the server 20 minutes ahead.
+        let now = 1_796_033_700_000.0;
+        let gw = br#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: signature expired, signature time:20261130T101500Z,server time:20261130T103500Z"}"#;
+        let r401 = |date: Option<&'static str>, body: &'static [u8]| Ended::Response { status: 401, request_id: None, retry_after: None, date, body, truncated: false };
+        assert_eq!(clock_correction(&keys, &r401(Some("Mon, 30 Nov 2026 10:35:00 GMT"), b""), now), Some(1_200_000.0));
+        assert_eq!(clock_correction(&keys, &r401(Some("Mon, 30 Nov 2026 09:55:00 GMT"), b""), now), Some(-1_200_000.0));
+        // No readable Date (cross-origin): the gateway's message.
+        assert_eq!(clock_correction(&keys, &r401(None, gw), now), Some(1_200_000.0));
+        assert_eq!(clock_correction(&keys, &r401(Some("garbage"), gw), now), Some(1_200_000.0));
+        // Within 5 minutes: a real 401, not a clock.
+        assert_eq!(clock_correction(&keys, &r401(Some("Mon, 30 Nov 2026 10:19:00 GMT"), b""), now), None);
+        // Nothing to go by, a token, or another status: nothing.
+        assert_eq!(clock_correction(&keys, &r401(None, b"{}"), now), None);
+        assert_eq!(clock_correction(&token, &r401(Some("Mon, 30 Nov 2026 10:35:00 GMT"), gw), now), None);
+        let r403 = Ended::Response { status: 403, request_id: None, retry_after: None, date: Some("Mon, 30 Nov 2026 10:35:00 GMT"), body: b"", truncated: false };
+        assert_eq!(clock_correction(&keys, &r403, now), None);
     }
 
     #[test]

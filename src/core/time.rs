@@ -196,6 +196,24 @@ pub fn normalize_timestamp(s: &str) -> Option<String> {
     parse_timestamp_ms(s).and_then(iso_string)
 }
 
+/// Epoch milliseconds of an `X-Sdk-Date`-form time (`YYYYMMDDTHHMMSSZ`),
+/// as the API gateway writes the server's time into a signature error.
+pub fn parse_sdk_date(s: &str) -> Option<i64> {
+    if s.len() != 16 || !s.is_ascii() || s.get(8..9)? != "T" || s.get(15..)? != "Z" {
+        return None;
+    }
+    let iso = format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        s.get(0..4)?,
+        s.get(4..6)?,
+        s.get(6..8)?,
+        s.get(9..11)?,
+        s.get(11..13)?,
+        s.get(13..15)?
+    );
+    parse_timestamp_ms(&iso)
+}
+
 /// `X-Sdk-Date` for epoch milliseconds: `YYYYMMDDTHHMMSSZ`.
 pub fn sdk_date(ms: f64) -> String {
     let ms = if ms.is_finite() { ms as i64 } else { 0 };
@@ -263,6 +281,16 @@ mod tests {
         // Year 0000 is fine for toISOString; crossing below it is not ours to write.
         assert_eq!(normalize_timestamp("0000-01-01T00:00:00").as_deref(), Some("0000-01-01T00:00:00.000Z"));
         assert_eq!(normalize_timestamp("0000-01-01T00:00:00+01:00"), None);
+    }
+
+    #[test]
+    fn sdk_dates_read_back() {
+        let ms = days_from_civil(2026, 11, 30) * MS_PER_DAY + 10 * 3_600_000 + 35 * 60_000;
+        assert_eq!(parse_sdk_date("20261130T103500Z"), Some(ms));
+        assert_eq!(sdk_date(ms as f64), "20261130T103500Z");
+        for bad in ["", "20261130T103500", "20261130 103500Z", "2026113aT103500Z", "20261330T103500Z", "20261130T103500Z1"] {
+            assert_eq!(parse_sdk_date(bad), None, "{bad}");
+        }
     }
 
     #[test]

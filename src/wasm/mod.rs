@@ -16,24 +16,49 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::core::call::{aborted, settle, sign_request as sign_core, Call, RawSignRequest, Reply, Step, Target};
+use crate::core::call::{aborted, clock_correction, settle, sign_request as sign_core, Call, RawSignRequest, Reply, Step, Target};
 use crate::core::config::{RawAuth, RawListOptions};
 use crate::core::error::EvsError;
 use crate::core::paginate::Paginator;
 use crate::core::request::SignedRequest;
 use args::{context, error, input, is_object, member, object, output, type_name, Context};
 
+thread_local! {
+    /// The correction of this machine's clock, in milliseconds, learnt from
+    /// the service when a signed request was refused for the time (see
+    /// `core::call::clock_correction`): kept for later calls in the same
+    /// module instance, `signRequest` without a `date` included.
+    static CLOCK_OFFSET_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+}
+
+/// The time to sign with: the clock, corrected.
+fn signing_time() -> f64 {
+    send::now() + CLOCK_OFFSET_MS.with(std::cell::Cell::get)
+}
+
 /// Attempts until the core says done or failed (CONTRACT.md "Retries,
 /// timeouts and cancellation").
 async fn run(ctx: &Context, call: &Call) -> Result<Reply, EvsError> {
     let mut attempt: u32 = 1;
+    let mut corrected = false;
     loop {
         if send::is_aborted(ctx.signal.as_ref()) {
             return Err(aborted());
         }
-        let request = call.request(send::now());
+        let signed_at = signing_time();
+        let request = call.request(signed_at);
         let outcome = send::attempt(&ctx.fetch, ctx.signal.as_ref(), &request, call.config.timeout_ms).await;
-        match settle(call, attempt, &outcome.ended(), send::now(), send::random()) {
+        let ended = outcome.ended();
+        // A wrong clock: sent again at once, signed with the server's time,
+        // once per call, and not counted against maxAttempts.
+        if !corrected {
+            if let Some(correction) = clock_correction(call, &ended, signed_at) {
+                CLOCK_OFFSET_MS.with(|o| o.set(o.get() + correction));
+                corrected = true;
+                continue;
+            }
+        }
+        match settle(call, attempt, &ended, send::now(), send::random()) {
             Step::Done(reply) => return Ok(reply),
             Step::Fail(e) => return Err(e),
             // An abort during the wait ends it early; the next round says so.
@@ -176,7 +201,7 @@ fn sign(request: &JsValue, credentials: &JsValue, date: &JsValue) -> Result<Sign
         RawAuth::NotObject(type_name(credentials))
     };
     let now = if date.is_null() || date.is_undefined() {
-        send::now()
+        signing_time()
     } else if date.is_instance_of::<js_sys::Date>() {
         let t = date.unchecked_ref::<js_sys::Date>().get_time();
         if !t.is_finite() {

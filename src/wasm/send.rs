@@ -35,7 +35,7 @@ extern "C" {
 
 /// How an attempt ended, owning what [`Ended`] borrows.
 pub enum Outcome {
-    Response { status: u16, request_id: Option<String>, retry_after: Option<String>, body: Vec<u8>, truncated: bool },
+    Response { status: u16, request_id: Option<String>, retry_after: Option<String>, date: Option<String>, body: Vec<u8>, truncated: bool },
     Network(String),
     Timeout,
     Aborted,
@@ -44,10 +44,11 @@ pub enum Outcome {
 impl Outcome {
     pub fn ended(&self) -> Ended<'_> {
         match self {
-            Outcome::Response { status, request_id, retry_after, body, truncated } => Ended::Response {
+            Outcome::Response { status, request_id, retry_after, date, body, truncated } => Ended::Response {
                 status: *status,
                 request_id: request_id.as_deref(),
                 retry_after: retry_after.as_deref(),
+                date: date.as_deref(),
                 body,
                 truncated: *truncated,
             },
@@ -162,8 +163,11 @@ async fn exchange(fetch: &Fetch, req: &Request, abort: &AbortSignal) -> Outcome 
     let header = |name: &str| response.headers().get(name).ok().flatten();
     let request_id = header("x-request-id").filter(|v| !v.is_empty());
     let retry_after = header("retry-after").filter(|v| !v.is_empty());
+    // Only a 401 needs the server's time (a wrong clock); other answers
+    // skip the lookup.
+    let date = if status == 401 { header("date") } else { None };
     match read_body(&response, MAX_BODY_BYTES).await {
-        Ok((body, truncated)) => Outcome::Response { status, request_id, retry_after, body, truncated },
+        Ok((body, truncated)) => Outcome::Response { status, request_id, retry_after, date, body, truncated },
         Err(e) => Outcome::Network(describe(&e)),
     }
 }

@@ -186,3 +186,46 @@ test('faults in the browser: 503 then success, timeout, abort during backoff; th
 test('no console errors on the page', () => {
   assert.deepEqual(page.errors.filter((e) => !/Failed to load resource/.test(e)), []);
 });
+
+test('a wrong clock is corrected in the browser too (same origin, the Date header): 20 minutes fast and 20 slow', async () => {
+  const AK = 'AKBROWSERCLOCK001';
+  const SK = 'sk-browser-clock-4e5f';
+  const clocked = await startMockEvs({
+    port: 0,
+    quiet: true,
+    apiPrefix: '/evs',
+    ak: AK,
+    sk: SK,
+    statics: [
+      { urlPrefix: '/pkg/', dir: join(root, 'pkg') },
+      { urlPrefix: '/', dir: join(root, 'tests', 'browser', 'fixtures') },
+    ],
+  });
+  const p = await browser.newPage();
+  try {
+    await p.goto(`${clocked.url}/`);
+    await p.waitForFunction(() => document.body.dataset.ready === 'yes', null, { timeout: 15000 });
+    const list = () =>
+      p.evaluate(
+        async ({ projectId, AK, SK }) => {
+          const cfg = { projectId, endpoint: '/evs', auth: { accessKey: AK, secretKey: SK }, maxAttempts: 1 };
+          return (await window.evs.listSnapshots(cfg, { limit: 2 })).snapshots.length;
+        },
+        { projectId: PROJECT_ID, AK, SK },
+      );
+    const statuses = () => clocked.requests().filter((r) => r.kind === 'api').map((r) => r.status);
+    for (const offset of [20 * 60_000, -20 * 60_000]) {
+      clocked.clearRequests();
+      clocked.setClockOffset(offset);
+      assert.equal(await list(), 2, `server clock ${offset} ms off`);
+      assert.deepEqual(statuses(), [401, 200], `server clock ${offset} ms off`);
+      // Kept for the next call: no 401.
+      clocked.clearRequests();
+      assert.equal(await list(), 2);
+      assert.deepEqual(statuses(), [200]);
+    }
+  } finally {
+    await p.close();
+    await clocked.close();
+  }
+});

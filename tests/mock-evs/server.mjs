@@ -369,7 +369,12 @@ export async function startMockEvs(options = {}) {
         return res.end();
       }
       if (isControl) return control(req, res, apiPath);
-      log.push({ method: req.method, path: pathname, query: url.search.slice(1), headers: { ...req.headers }, kind: 'api', time: Date.now() });
+      const entry = { method: req.method, path: pathname, query: url.search.slice(1), headers: { ...req.headers }, kind: 'api', time: Date.now() };
+      log.push(entry);
+      // The status it was answered with, once sent.
+      res.on('finish', () => {
+        entry.status = res.statusCode;
+      });
       const show = /^\/v2\/([^/]+)\/cloudsnapshots\/([^/]+)$/.exec(apiPath);
       const list = /^\/v2\/([^/]+)\/snapshots$/.exec(apiPath);
       const op = show ? 'show' : list ? 'list' : 'other';
