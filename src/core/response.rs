@@ -898,6 +898,15 @@ mod tests {
     }
 
     #[test]
+    fn a_field_named_twice_is_an_invalid_response() {
+        // JSON.parse would keep the last; serde's derived reader refuses the
+        // duplicate, and the page is not guessed at (README "Limits").
+        let e = read_show(200, None, br#"{"snapshot": {"id": "s", "size": 1, "name": "a", "name": "b"}}"#).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidResponse);
+        assert!(e.message.contains("duplicate field"), "{}", e.message);
+    }
+
+    #[test]
     fn js_number_is_ecmascript_number_to_string() {
         // Each expected value is what String(n) gives in Node 20.
         for (n, want) in [
