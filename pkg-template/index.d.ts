@@ -88,20 +88,23 @@ export interface ClientConfig {
   fetch?: typeof fetch;
 }
 
-/** Filters and paging of `listSnapshots` and `paginateSnapshots`. */
+/**
+ * Filters and paging of `listSnapshots` and `paginateSnapshots`. `null` and
+ * `undefined` both mean "not given" (so `{ marker: page.nextMarker }` works).
+ */
 export interface ListOptions {
   /** Start after the snapshot with this ID (the `nextMarker` of the previous page). */
-  marker?: string;
+  marker?: string | null;
   /** Skip this many (an integer >= 0); `paginateSnapshots` applies it to the first page only. */
-  offset?: number;
+  offset?: number | null;
   /** At most this many per page: an integer from 1 to 1000 (the service's default is 1000). */
-  limit?: number;
+  limit?: number | null;
   /** Exact name (no fuzzy match), at most 255 UTF-8 bytes. */
-  name?: string;
+  name?: string | null;
   /** Only snapshots in this status. */
-  status?: SnapshotStatus;
+  status?: SnapshotStatus | null;
   /** Only snapshots of this volume (disk). */
-  volumeId?: string;
+  volumeId?: string | null;
 }
 
 /** A snapshot, as a plain object: `JSON.stringify` round-trips it. */
@@ -146,6 +149,19 @@ export type EvsErrorKind =
 
 /** Every failure of this package rejects with an `EvsError`. */
 export declare class EvsError extends Error {
+  /**
+   * The package makes these; a test may too, with the fields it needs
+   * (`retryable` defaults to `false`).
+   */
+  constructor(fields: {
+    kind: EvsErrorKind;
+    message: string;
+    status?: number;
+    code?: string;
+    errorType?: string;
+    requestId?: string;
+    retryable?: boolean;
+  });
   readonly name: "EvsError";
   /** `invalid_input`: rejected before any request; `http`: a non-2xx answer; `network`: fetch failed (refused, DNS, CORS); `timeout`: the last attempt ran out of time; `aborted`: the signal aborted the call; `invalid_response`: 2xx but not what the API documents. */
   readonly kind: EvsErrorKind;
@@ -253,16 +269,17 @@ export interface HuaweiCloudEnv {
  * | `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK` | `auth: { accessKey, secretKey }` (absent when both are unset) |
  * | `HUAWEICLOUD_SDK_SECURITY_TOKEN` | `auth.securityToken` |
  *
- * An empty variable counts as unset. `env` defaults to `process.env` where
- * `process` exists (Node, Deno, Bun) and to `{}` elsewhere (browsers,
- * workers). The result is a fresh plain object: spread it to add or override
+ * An empty (or white-space-only) variable counts as unset. `env` (absent
+ * or `null`) defaults to `process.env` where `process` exists (Node, Deno,
+ * Bun) and to `{}` elsewhere (browsers, workers). The result is a fresh plain object: spread it to add or override
  * fields (`{ ...configFromEnv(), endpoint, signal }`).
  *
  * Throws (synchronously) an `EvsError` with `kind: "invalid_input"`, naming
  * the variable and never its value, when `HUAWEICLOUD_SDK_AK` is set without
  * `HUAWEICLOUD_SDK_SK` or the other way round, when
  * `HUAWEICLOUD_SDK_SECURITY_TOKEN` is set without the key pair, when a
- * variable's value is not a string, or when `env` is not an object.
+ * variable's value is not a string, or when `env` is not a plain object
+ * (an array, a string, a number).
  * Everything else (region format, project ID form) is checked by the call.
  */
 export declare function configFromEnv(env?: HuaweiCloudEnv | Record<string, string | undefined>): ClientConfig;

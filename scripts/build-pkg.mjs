@@ -178,6 +178,8 @@ const meta = JSON.parse(readFileSync(join(tpl, 'package.json'), 'utf8'));
 const cargo = readFileSync(join(root, 'Cargo.toml'), 'utf8');
 meta.version = cargo.match(/^version = "([^"]+)"/m)[1];
 writeFileSync(join(pkg, 'package.json'), `${JSON.stringify(meta, null, 2)}\n`);
+// The licence the package.json names, with the code it covers.
+copyFileSync(join(root, 'LICENSE'), join(pkg, 'LICENSE'));
 for (const f of ['README.md', 'index.d.ts']) {
   if (existsSync(join(tpl, f))) copyFileSync(join(tpl, f), join(pkg, f));
 }

@@ -299,6 +299,12 @@ async function list(values, env) {
   for (const [flag, key] of [['status', 'status'], ['name', 'name'], ['volume-id', 'volumeId'], ['marker', 'marker']]) {
     if (values[flag] !== undefined) options[key] = values[flag];
   }
+  // The service may add statuses, so an unknown one is sent, with a warning:
+  // a typo would otherwise look like "no snapshots".
+  const STATUSES = ['creating', 'available', 'error', 'deleting', 'error_deleting', 'rollbacking', 'backing-up'];
+  if (options.status !== undefined && !STATUSES.includes(options.status)) {
+    stderr.write(`${PROG}: warning: --status ${JSON.stringify(options.status)} is none of ${STATUSES.join(', ')}; sent as given\n`);
+  }
   const limit = integer('limit', values.limit);
   const offset = integer('offset', values.offset);
   if (limit !== undefined) options.limit = limit;

@@ -24,10 +24,10 @@ function configFromEnv(env, ErrorClass) {
   if (env === undefined || env === null) {
     const p = globalThis.process;
     env = p && p.env && typeof p.env === 'object' ? p.env : {};
-  } else if (typeof env !== 'object') {
+  } else if (typeof env !== 'object' || Array.isArray(env)) {
     fail('configFromEnv: env must be an object of environment variables (default: process.env)');
   }
-  /** The variable's value; unset and empty both read as absent. */
+  /** The variable's value; unset, empty and white space only all read as absent. */
   const read = (name) => {
     let v;
     try {
@@ -35,9 +35,9 @@ function configFromEnv(env, ErrorClass) {
     } catch {
       v = undefined; // a throwing getter reads as absent
     }
-    if (v === undefined || v === null || v === '') return undefined;
+    if (v === undefined || v === null) return undefined;
     if (typeof v !== 'string') fail(`configFromEnv: ${name} must be a string`);
-    return v;
+    return v.trim() === '' ? undefined : v;
   };
   const ak = read(AK);
   const sk = read(SK);

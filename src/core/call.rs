@@ -135,7 +135,8 @@ pub fn settle(call: &Call, attempt: u32, ended: &Ended<'_>, now_ms: f64, random:
         }
         Ended::Network(why) => {
             let why = if why.is_empty() { "fetch failed" } else { why };
-            let m = format!("the request failed before a response: {why}");
+            let e = &call.config.endpoint;
+            let m = format!("the request to {}://{} failed before a response: {why}", e.scheme, e.host);
             (EvsError::new(ErrorKind::Network, m), Outcome::Network, None)
         }
     };
@@ -206,6 +207,9 @@ impl Default for RawSignRequest {
 pub fn sign_request(request: &RawSignRequest, body: &[u8], credentials: &RawAuth, now_ms: f64) -> Result<SignedRequest, EvsError> {
     let credentials = match credentials {
         RawAuth::Absent => RawAuth::NotObject("undefined"),
+        RawAuth::Object { access_key: Input::Absent, secret_key: Input::Absent, .. } => {
+            return Err(EvsError::invalid_input("credentials must have accessKey and secretKey (signRequest signs with a key pair)"))
+        }
         RawAuth::Object { access_key, secret_key, security_token, .. } => RawAuth::Object {
             token: Input::Absent,
             access_key: access_key.clone(),
@@ -276,7 +280,7 @@ mod tests {
         assert_eq!(invalid(Call::show(&config(CFG), &Input::Absent)), "snapshotId is required");
         let opts = |j: &str| serde_json::from_str::<RawListOptions>(j).unwrap();
         assert_eq!(invalid(Call::list(&config(CFG), &opts(r#"{"limit":2.5}"#))), "limit must be an integer from 1 to 1000");
-        assert_eq!(invalid(Call::list(&config(CFG), &opts(r#"{"offset":-1}"#))), "offset must be an integer of 0 or more");
+        assert_eq!(invalid(Call::list(&config(CFG), &opts(r#"{"offset":-1}"#))), "offset must be an integer from 0 to 9007199254740991");
         assert_eq!(invalid(Call::list(&config(CFG), &opts(r#"{"status":{}}"#))), "status must be a string, not an object");
         let cfg = |extra: &str| config(&format!(r#"{{"projectId":"p","endpoint":"http://h",{extra}}}"#));
         let show = |c: RawConfig| Call::show(&c, &Input::from("x"));
@@ -284,6 +288,23 @@ mod tests {
         assert_eq!(invalid(show(cfg(r#""headers":[1]"#))), "headers must be an object of header names to string values, not an array");
         assert_eq!(invalid(show(cfg(r#""headers":{"X-A":1}"#))), "headers: the value of \"X-A\" must be a string, not a number");
         assert_eq!(invalid(show(cfg(r#""timeoutMs":"5""#))), "timeoutMs must be a positive integer, not a string");
+        // Values fetch cannot send in a header: refused here, never echoed.
+        for (extra, field) in [
+            (r#""headers":{"X-Note":"快照"}"#, "headers: the value of \"X-Note\""),
+            (r#""headers":{"X-Note":"a\r\nX-B: b"}"#, "headers: the value of \"X-Note\""),
+            (r#""auth":{"token":"SECRET\nTOKEN"}"#, "auth.token"),
+            (r#""auth":{"token":"SECRET中TOKEN"}"#, "auth.token"),
+            (r#""auth":{"accessKey":"AK中","secretKey":"s"}"#, "auth.accessKey"),
+            (r#""auth":{"accessKey":"AK","secretKey":"s","securityToken":"SEC\u0000RET"}"#, "auth.securityToken"),
+        ] {
+            let m = invalid(show(cfg(extra)));
+            assert!(m.starts_with(field) && m.ends_with("cannot be sent in an HTTP header (a line break, NUL, or one above U+00FF)"), "{m}");
+            assert!(!m.contains("SECRET") && !m.contains("快照"), "{m}");
+        }
+        // A secret key is never sent: any string signs.
+        assert!(show(cfg(r#""auth":{"accessKey":"AK","secretKey":"秘密\n"}"#)).is_ok());
+        // Latin-1 is sendable.
+        assert!(show(cfg(r#""headers":{"X-Note":"café"}"#)).is_ok());
         // Config errors come before argument errors.
         assert_eq!(invalid(Call::show(&config(r#"{"endpoint":"http://h"}"#), &Input::Num(7.0))), "projectId is required");
     }
@@ -325,7 +346,7 @@ mod tests {
         let Step::Fail(e) = settle(&c, 3, &Ended::Timeout, 0.0, 0.0) else { panic!() };
         assert_eq!(e.message, "no response within 30000 ms (after 3 attempts)");
         let Step::Fail(e) = settle(&c, 3, &Ended::Network("ECONNREFUSED"), 0.0, 0.0) else { panic!() };
-        assert_eq!(e.message, "the request failed before a response: ECONNREFUSED (after 3 attempts)");
+        assert_eq!(e.message, "the request to http://127.0.0.1:9 failed before a response: ECONNREFUSED (after 3 attempts)");
         assert_eq!(settle(&c, 1, &Ended::Aborted, 0.0, 0.0), Step::Fail(aborted()));
         let cut = Ended::Response { status: 200, request_id: None, retry_after: None, date: None, body: b"{", truncated: true };
         let Step::Fail(e) = settle(&c, 1, &cut, 0.0, 0.0) else { panic!() };
@@ -379,8 +400,11 @@ mod tests {
         let bad = |req: &str, creds: &str| invalid(sign_request(&serde_json::from_str(req).unwrap(), b"", &serde_json::from_str(creds).unwrap(), 0.0));
         assert_eq!(bad(r#"{"url":"https://h/"}"#, r#"{"accessKey":"a","secretKey":"b"}"#), "request.method is required");
         assert_eq!(bad(r#"{"method":"GET","url":5}"#, r#"{"accessKey":"a","secretKey":"b"}"#), "request.url must be a string, not a number");
+        assert_eq!(bad(r#"{"method":"GET","url":"/v2/x"}"#, r#"{"accessKey":"a","secretKey":"b"}"#), "url must be an absolute http: or https: URL");
         assert_eq!(bad(r#"{"method":"GET","url":"https://h/","headers":{"a":"x\ny"}}"#, r#"{"accessKey":"a","secretKey":"b"}"#), "request.headers: the value of \"a\" must be a string without line breaks");
         assert!(bad(r#"{"method":"GET","url":"https://h/"}"#, "null").starts_with("credentials must be an object"));
-        assert_eq!(bad(r#"{"method":"GET","url":"https://h/"}"#, r#"{"token":"t"}"#), "credentials must have either token, or accessKey and secretKey");
+        assert_eq!(bad(r#"{"method":"GET","url":"https://h/"}"#, r#"{"token":"t"}"#), "credentials must have accessKey and secretKey (signRequest signs with a key pair)");
+        // What fetch cannot send is refused before anything is signed or sent.
+        assert_eq!(bad(r#"{"method":"GET","url":"https://h/"}"#, r#"{"accessKey":"a\nb","secretKey":"s"}"#), "credentials.accessKey has a character that cannot be sent in an HTTP header (a line break, NUL, or one above U+00FF)");
     }
 }

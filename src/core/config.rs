@@ -457,7 +457,7 @@ fn integer(field: &str, v: &Input, min: f64, max: f64, range: &str) -> Result<Op
 /// Checks `ListOptions`.
 pub fn check_list_options(o: &RawListOptions) -> Result<ListQuery, EvsError> {
     let limit = integer("limit", &o.limit, 1.0, 1000.0, "must be an integer from 1 to 1000")?;
-    let offset = integer("offset", &o.offset, 0.0, MAX_SAFE_INTEGER, "must be an integer of 0 or more")?;
+    let offset = integer("offset", &o.offset, 0.0, MAX_SAFE_INTEGER, "must be an integer from 0 to 9007199254740991")?;
     let name = opt_string("name", &o.name)?;
     if let Some(n) = &name {
         if n.len() > MAX_NAME_BYTES {
@@ -490,6 +490,8 @@ pub fn parse_absolute(url: &str, field: &str) -> Result<Endpoint, EvsError> {
     let (scheme, rest) = match split {
         Some((s, r)) if s.eq_ignore_ascii_case("https") => ("https", r),
         Some((s, r)) if s.eq_ignore_ascii_case("http") => ("http", r),
+        // An endpoint may also be a path in a page; signRequest's url may not.
+        _ if field == "url" => return Err(bad("must be an absolute http: or https: URL")),
         _ => return Err(bad("must be an http: or https: URL, or a path beginning with '/'")),
     };
     let (authority, path) = match rest.bytes().position(|b| b == b'/') {
@@ -586,10 +588,23 @@ pub fn check_endpoint(endpoint: &Input, region: &Input, page_origin: Option<&str
     }
 }
 
-fn required_secret(field: &str, v: &Input) -> Result<String, EvsError> {
+/// Can `fetch` send `v` as a header value? Its `Headers` take a ByteString
+/// (every character at most U+00FF) without CR, LF or NUL; anything else
+/// throws a `TypeError` there, after validation, which would look like a
+/// network failure.
+pub fn is_sendable(v: &str) -> bool {
+    v.chars().all(|c| c <= '\u{ff}' && !matches!(c, '\r' | '\n' | '\0'))
+}
+
+const NOT_SENDABLE: &str = "has a character that cannot be sent in an HTTP header (a line break, NUL, or one above U+00FF)";
+
+/// A credential: a non-empty string; `sent`: it travels in a header, so it
+/// must be sendable. Its value is never echoed.
+fn required_secret(field: &str, v: &Input, sent: bool) -> Result<String, EvsError> {
     match v {
-        Input::Str(s) if !s.is_empty() => Ok(s.clone()),
-        Input::Str(_) => Err(field_err(field, "must not be empty")),
+        Input::Str(s) if s.is_empty() => Err(field_err(field, "must not be empty")),
+        Input::Str(s) if sent && !is_sendable(s) => Err(field_err(field, NOT_SENDABLE)),
+        Input::Str(s) => Ok(s.clone()),
         Input::Absent => Err(field_err(field, "is required")),
         other => Err(not_string(field, other)),
     }
@@ -605,19 +620,20 @@ pub fn check_auth(a: &RawAuth, field: &str) -> Result<Auth, EvsError> {
         RawAuth::Object { token, access_key, secret_key, security_token } => {
             let has_keys = *access_key != Input::Absent || *secret_key != Input::Absent;
             match (token, has_keys) {
-                (Input::Absent, false) => {
-                    Err(field_err(field, "must have either token, or accessKey and secretKey"))
-                }
+                (Input::Absent, false) => Err(field_err(
+                    field,
+                    "must have either token, or accessKey and secretKey (none is set: an unset environment variable reads as undefined)",
+                )),
                 (Input::Absent, true) => {
-                    let access_key = required_secret(&sub("accessKey"), access_key)?;
-                    let secret_key = required_secret(&sub("secretKey"), secret_key)?;
+                    let access_key = required_secret(&sub("accessKey"), access_key, true)?;
+                    let secret_key = required_secret(&sub("secretKey"), secret_key, false)?;
                     let security_token = match security_token {
                         Input::Absent => None,
-                        v => Some(required_secret(&sub("securityToken"), v)?),
+                        v => Some(required_secret(&sub("securityToken"), v, true)?),
                     };
                     Ok(Auth::Keys { access_key, secret_key, security_token })
                 }
-                (t, false) => Ok(Auth::Token(required_secret(&sub("token"), t)?)),
+                (t, false) => Ok(Auth::Token(required_secret(&sub("token"), t, true)?)),
                 (_, true) => Err(field_err(field, "must have either token, or accessKey and secretKey, not both")),
             }
         }
@@ -641,10 +657,8 @@ fn check_headers(h: &Result<Vec<(String, Input)>, &'static str>) -> Result<Vec<(
         }
         match value {
             // Values are never echoed: they may be secrets.
-            Input::Str(v) if !v.contains(['\r', '\n', '\0']) => out.push((name.clone(), v.clone())),
-            Input::Str(_) => {
-                return Err(EvsError::invalid_input(format!("headers: the value of \"{name}\" contains a line break or NUL")))
-            }
+            Input::Str(v) if is_sendable(v) => out.push((name.clone(), v.clone())),
+            Input::Str(_) => return Err(EvsError::invalid_input(format!("headers: the value of \"{name}\" {NOT_SENDABLE}"))),
             other => {
                 return Err(EvsError::invalid_input(format!(
                     "headers: the value of \"{name}\" must be a string, not {}",

@@ -12,11 +12,12 @@ use web_sys::AbortSignal;
 use crate::core::config::{Input, RawConfig};
 use crate::core::error::EvsError;
 
-/// How a call sends: the caller's `fetch`, or the global one through
-/// gloo-net.
+/// How a call sends: the global `fetch` (called with the global object as
+/// `this`, as browsers require and as reqwest's wasm backend binds it), or
+/// the caller's.
 #[derive(Clone)]
 pub enum Fetch {
-    Global,
+    Global(Function),
     Custom(Function),
 }
 
@@ -106,14 +107,14 @@ pub fn context(config: &JsValue) -> Result<Context, EvsError> {
         RawConfig::deserialize(Deserializer::from(config.clone())).map_err(|e| EvsError::invalid_input(format!("config: {e}")))?;
     raw.page_origin = page_origin();
     let fetch = match member(config, "fetch") {
-        f if f.is_null() || f.is_undefined() => {
-            if !member(&js_sys::global(), "fetch").is_function() {
+        f if f.is_null() || f.is_undefined() => match member(&js_sys::global(), "fetch") {
+            g if g.is_function() => Fetch::Global(g.unchecked_into()),
+            _ => {
                 return Err(EvsError::invalid_input(
                     "there is no global fetch here: pass one as config.fetch (Node 18 or later has one)",
-                ));
+                ))
             }
-            Fetch::Global
-        }
+        },
         f if f.is_function() => Fetch::Custom(f.unchecked_into()),
         f => return Err(EvsError::invalid_input(format!("fetch must be a function, not {}", type_name(&f)))),
     };

@@ -4,8 +4,12 @@
 //! - web-sys builds the `Request` (method, headers, abort signal: one
 //!   `new Request(url, init)`; gloo-net's builder makes two `Request`s, a
 //!   `URL` and a `URLSearchParams` per send, which measured as 40 % of a
-//!   call's time), and gloo-net, with no `config.fetch`, sends it through
-//!   the global `fetch`;
+//!   call's time);
+//! - the shell calls the global `fetch` (or `config.fetch`) with it and
+//!   awaits the promise itself, so that a rejection keeps its `cause`
+//!   (Node's `ECONNREFUSED`, `ENOTFOUND`, certificate errors): gloo-net's
+//!   `send` turns it into a name and a message only;
+//! - gloo-net reads a `Response`'s status and headers;
 //! - one `AbortController` per attempt joins the caller's `signal` and the
 //!   attempt's timeout, and stays in force while the body is read;
 //! - every rejection is classified here and never handed to gloo-net's
@@ -140,35 +144,44 @@ async fn exchange(fetch: &Fetch, req: &Request, abort: &AbortSignal) -> Outcome 
         Ok(r) => r,
         Err(e) => return Outcome::Network(describe(&e)),
     };
-    let response: Response = match fetch {
-        // gloo-net sends through the global fetch; it rejects only with
-        // TypeErrors and the controller's Error reasons.
-        Fetch::Global => match gloo_net::http::Request::from(request).send().await {
-            Ok(r) => r.into(),
-            Err(e) => return Outcome::Network(e.to_string()),
-        },
-        Fetch::Custom(f) => {
-            let promise = match f.call1(&JsValue::UNDEFINED, &request) {
-                Ok(p) => Promise::resolve(&p),
-                Err(e) => return Outcome::Network(describe(&e)),
-            };
-            match JsFuture::from(promise).await {
-                Ok(r) if r.is_object() && member(&r, "status").as_f64().is_some() => r.unchecked_into(),
-                Ok(_) => return Outcome::Network("config.fetch resolved to something that is not a Response".into()),
-                Err(e) => return Outcome::Network(describe(&e)),
-            }
-        }
+    let (function, this) = match fetch {
+        Fetch::Global(f) => (f, js_sys::global().into()),
+        Fetch::Custom(f) => (f, JsValue::UNDEFINED),
     };
-    let status = response.status();
-    let header = |name: &str| response.headers().get(name).ok().flatten();
-    let request_id = header("x-request-id").filter(|v| !v.is_empty());
-    let retry_after = header("retry-after").filter(|v| !v.is_empty());
-    // Only a 401 needs the server's time (a wrong clock); other answers
-    // skip the lookup.
-    let date = if status == 401 { header("date") } else { None };
+    let promise = match function.call1(&this, &request) {
+        Ok(p) => Promise::resolve(&p),
+        Err(e) => return Outcome::Network(describe(&e)),
+    };
+    let response: Response = match JsFuture::from(promise).await {
+        Ok(r) if r.is_object() && member(&r, "status").as_f64().is_some() => r.unchecked_into(),
+        Ok(_) => return Outcome::Network("config.fetch resolved to something that is not a Response".into()),
+        Err(e) => return Outcome::Network(describe(&e)),
+    };
+    let (status, request_id, retry_after, date) = head(&response);
     match read_body(&response, MAX_BODY_BYTES).await {
         Ok((body, truncated)) => Outcome::Response { status, request_id, retry_after, date, body, truncated },
         Err(e) => Outcome::Network(describe(&e)),
+    }
+}
+
+/// The status, and the `X-Request-Id`, `Retry-After` and (on a 401, for
+/// a wrong clock) `Date` headers: through gloo-net for a real `Response`;
+/// read structurally from a Response-like object a caller's fetch gave
+/// (gloo-net's header reads throw on anything but real `Headers`).
+fn head(response: &Response) -> (u16, Option<String>, Option<String>, Option<String>) {
+    let present = |v: Option<String>| v.filter(|v| !v.is_empty());
+    if response.is_instance_of::<Response>() {
+        let r = gloo_net::http::Response::from(Clone::clone(response));
+        let headers = r.headers();
+        let status = r.status();
+        let date = if status == 401 { headers.get("date") } else { None };
+        (status, present(headers.get("x-request-id")), present(headers.get("retry-after")), date)
+    } else {
+        let headers = response.headers();
+        let get = |name: &str| headers.get(name).ok().flatten();
+        let status = response.status();
+        let date = if status == 401 { get("date") } else { None };
+        (status, present(get("x-request-id")), present(get("retry-after")), date)
     }
 }
 

@@ -207,6 +207,12 @@ test('list: filters --status, --volume-id, --name, --marker, --offset', async ()
   const q = mock.requests().filter((x) => x.kind === 'api').map((x) => new URLSearchParams(x.query));
   assert.equal(q[0].get('volume_id'), VOLUMES[3]);
   assert.equal(q[1].get('name'), '快照 每日备份');
+  // A known status gives no warning; an unknown one is sent, with a warning.
+  assert.equal((await run(['list', '-o', 'ndjson', '--status', 'available', '--limit', '1'])).stderr, '');
+  const typo = await run(['list', '-o', 'ndjson', '--status', 'availble', '--limit', '1']);
+  assert.equal(typo.code, 0);
+  assert.equal(typo.stdout, '');
+  assert.match(typo.stderr, /warning: --status "availble" is none of creating, available, .*; sent as given/);
 });
 
 test('list --all walks every page: the whole data set in NDJSON, JSON and CSV', async () => {

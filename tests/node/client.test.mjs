@@ -278,6 +278,11 @@ const INVALID = [
   ['headers with a bad name', () => listSnapshots({ ...GOOD(), headers: { 'bad name': 'x' } })],
   ['headers with a number value', () => listSnapshots({ ...GOOD(), headers: { 'X-A': 1 } })],
   ['headers with a line break', () => listSnapshots({ ...GOOD(), headers: { 'X-A': 'a\r\nX-B: b' } })],
+  ['headers with a character fetch cannot send', () => listSnapshots({ ...GOOD(), headers: { 'X-Note': '快照' } })],
+  ['auth token with a line break', () => listSnapshots({ ...GOOD(), auth: { token: 'tok\nen' } })],
+  ['auth token with a character fetch cannot send', () => listSnapshots({ ...GOOD(), auth: { token: 'tok中en' } })],
+  ['auth accessKey with a character fetch cannot send', () => listSnapshots({ ...GOOD(), auth: { accessKey: 'AK中', secretKey: 'sk' } })],
+  ['auth securityToken with NUL', () => listSnapshots({ ...GOOD(), auth: { accessKey: 'AK', secretKey: 'sk', securityToken: 'a\0b' } })],
   ['fetch not a function', () => listSnapshots({ ...GOOD(), fetch: 'fetch' })],
   ['signal not an AbortSignal', () => listSnapshots({ ...GOOD(), signal: {} })],
 ];

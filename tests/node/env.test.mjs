@@ -149,3 +149,16 @@ test('the config signs: a list against the AK/SK-checking mock with temporary cr
   assert.equal(err.kind, 'invalid_input');
   assert.equal(mock.requests().length, 0);
 });
+
+test('an array is not an environment; null is the default one; white space is unset', () => {
+  assert.throws(() => configFromEnv([]), (e) => e instanceof EvsError && e.kind === 'invalid_input' && /env must be an object/.test(e.message));
+  const saved = process.env.HUAWEICLOUD_SDK_PROJECT_ID;
+  process.env.HUAWEICLOUD_SDK_PROJECT_ID = 'p-from-process';
+  try {
+    assert.equal(configFromEnv(null).projectId, 'p-from-process');
+  } finally {
+    if (saved === undefined) delete process.env.HUAWEICLOUD_SDK_PROJECT_ID;
+    else process.env.HUAWEICLOUD_SDK_PROJECT_ID = saved;
+  }
+  assert.deepEqual(configFromEnv({ HUAWEICLOUD_SDK_PROJECT_ID: 'p', HUAWEICLOUD_SDK_AK: '  ', HUAWEICLOUD_SDK_SK: '\t' }), { projectId: 'p' });
+});

@@ -107,8 +107,16 @@ test('connection refused: network, retried, retryable', async () => {
   const { e, ms } = await elapsed(() => listSnapshots({ projectId: PROJECT_ID, endpoint: `http://127.0.0.1:${port}`, maxAttempts: 2 }));
   assert.equal(e.kind, 'network');
   assert.equal(e.retryable, true);
+  // Where it went and why (Node's cause), not a bare "fetch failed".
+  assert.match(e.message, new RegExp(`^the request to http://127\\.0\\.0\\.1:${port} failed before a response: fetch failed \\(ECONNREFUSED\\) \\(after 2 attempts\\)$`));
   assert.ok(ms < 5000);
   await stillWorks();
+});
+
+test('a host that does not resolve says so', async () => {
+  const { e } = await elapsed(() => listSnapshots({ projectId: PROJECT_ID, endpoint: 'http://no-such-host.invalid', maxAttempts: 1 }));
+  assert.equal(e.kind, 'network');
+  assert.match(e.message, /no-such-host\.invalid failed before a response: .*\((ENOTFOUND|EAI_AGAIN)\)/);
 });
 
 test('a reset connection is a network error', async () => {
