@@ -50,12 +50,15 @@ function toError(e) {
 
 function createApi(load) {
   let loaded = null;
+  /** The exports once loaded: calls after the first skip the await. */
+  let instance = null;
 
   /** The wasm exports, instantiated once; a failed load is tried again next call. */
   function wasm() {
     if (!loaded) {
       loaded = Promise.resolve()
         .then(load)
+        .then((w) => (instance = w))
         .catch((err) => {
           loaded = null;
           // The loader (load.js) tells the kind: `network` only when fetching
@@ -76,7 +79,7 @@ function createApi(load) {
 
   /** Runs one export of the module; its failures become EvsErrors. */
   async function call(name, args) {
-    const w = await wasm();
+    const w = instance ?? (await wasm());
     try {
       return await w[name](...args);
     } catch (e) {
