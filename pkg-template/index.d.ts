@@ -147,21 +147,24 @@ export type EvsErrorKind =
   | "aborted"
   | "invalid_response";
 
+/** The fields of an `EvsError`, as its constructor takes them and `toJSON` gives them. */
+export interface EvsErrorFields {
+  kind: EvsErrorKind;
+  message: string;
+  status?: number;
+  code?: string;
+  errorType?: string;
+  requestId?: string;
+  retryable?: boolean;
+}
+
 /** Every failure of this package rejects with an `EvsError`. */
 export declare class EvsError extends Error {
   /**
    * The package makes these; a test may too, with the fields it needs
    * (`retryable` defaults to `false`).
    */
-  constructor(fields: {
-    kind: EvsErrorKind;
-    message: string;
-    status?: number;
-    code?: string;
-    errorType?: string;
-    requestId?: string;
-    retryable?: boolean;
-  });
+  constructor(fields: EvsErrorFields);
   readonly name: "EvsError";
   /** `invalid_input`: rejected before any request; `http`: a non-2xx answer; `network`: fetch failed (refused, DNS, CORS); `timeout`: the last attempt ran out of time; `aborted`: the signal aborted the call; `invalid_response`: 2xx but not what the API documents. */
   readonly kind: EvsErrorKind;
@@ -178,16 +181,7 @@ export declare class EvsError extends Error {
   /** True exactly for what the client retries: 429, 500, 502, 503, 504, network, timeout. */
   readonly retryable: boolean;
   /** The fields above as a plain object (what `JSON.stringify` writes). */
-  toJSON(): {
-    name: "EvsError";
-    kind: EvsErrorKind;
-    message: string;
-    status?: number;
-    code?: string;
-    errorType?: string;
-    requestId?: string;
-    retryable: boolean;
-  };
+  toJSON(): EvsErrorFields & { name: "EvsError"; retryable: boolean };
 }
 
 /** `GET {endpoint}/v2/{projectId}/cloudsnapshots/{snapshotId}`. */
