@@ -4,6 +4,7 @@
 //! Nothing here can send a request: validation happens before any I/O.
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use percent_encoding::utf8_percent_encode;
 use serde::de::{self, value::MapAccessDeserializer, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -53,54 +54,122 @@ impl From<f64> for Input {
 /// Reads any self-describing value: a string, number or boolean as itself,
 /// `null`/`undefined`/absent as [`Input::Absent`], an object or array as
 /// [`Input::Other`] (its content skipped).
+struct InputVisitor;
+
+impl<'de> Visitor<'de> for InputVisitor {
+    type Value = Input;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any value")
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Input, E> {
+        Ok(Input::Bool(b))
+    }
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Input, E> {
+        Ok(Input::Num(n as f64))
+    }
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Input, E> {
+        Ok(Input::Num(n as f64))
+    }
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Input, E> {
+        Ok(Input::Num(n))
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Input, E> {
+        Ok(Input::Str(s.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Input, E> {
+        Ok(Input::Str(s))
+    }
+    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Input, E> {
+        Ok(Input::Other("a byte array"))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Input, E> {
+        Ok(Input::Absent)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Input, E> {
+        Ok(Input::Absent)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Input, D::Error> {
+        Input::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Input, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Input::Other("an array"))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Input, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Input::Other("an object"))
+    }
+}
+
 impl<'de> Deserialize<'de> for Input {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Input;
+        d.deserialize_any(InputVisitor)
+    }
+}
+
+/// A value that ought to be an object (`auth`, `headers`, a snapshot's
+/// `metadata`): the object read as `T`, absent (`null`, `undefined`), or the
+/// type name of what stood there instead, named as [`Input::type_name`]
+/// names it.
+pub(crate) enum ObjectOr<T> {
+    Absent,
+    Object(T),
+    Not(&'static str),
+}
+
+impl<T> From<Input> for ObjectOr<T> {
+    fn from(v: Input) -> Self {
+        match v {
+            Input::Absent => ObjectOr::Absent,
+            other => ObjectOr::Not(other.type_name()),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for ObjectOr<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = ObjectOr<T>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any value")
+                f.write_str("an object")
             }
-            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Input, E> {
-                Ok(Input::Bool(b))
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map)).map(ObjectOr::Object)
             }
-            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Input, E> {
-                Ok(Input::Num(n as f64))
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                ObjectOr::deserialize(d)
             }
-            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Input, E> {
-                Ok(Input::Num(n as f64))
+            // Anything else is read as an Input, for its type name.
+            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Self::Value, E> {
+                InputVisitor.visit_bool(b).map(ObjectOr::from)
             }
-            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Input, E> {
-                Ok(Input::Num(n))
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Self::Value, E> {
+                InputVisitor.visit_i64(n).map(ObjectOr::from)
             }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Input, E> {
-                Ok(Input::Str(s.to_owned()))
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
+                InputVisitor.visit_u64(n).map(ObjectOr::from)
             }
-            fn visit_string<E: de::Error>(self, s: String) -> Result<Input, E> {
-                Ok(Input::Str(s))
+            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Self::Value, E> {
+                InputVisitor.visit_f64(n).map(ObjectOr::from)
             }
-            fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Input, E> {
-                Ok(Input::Other("a byte array"))
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+                InputVisitor.visit_str(s).map(ObjectOr::from)
             }
-            fn visit_unit<E: de::Error>(self) -> Result<Input, E> {
-                Ok(Input::Absent)
+            fn visit_bytes<E: de::Error>(self, b: &[u8]) -> Result<Self::Value, E> {
+                InputVisitor.visit_bytes(b).map(ObjectOr::from)
             }
-            fn visit_none<E: de::Error>(self) -> Result<Input, E> {
-                Ok(Input::Absent)
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                InputVisitor.visit_unit().map(ObjectOr::from)
             }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Input, D::Error> {
-                Input::deserialize(d)
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                InputVisitor.visit_none().map(ObjectOr::from)
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Input, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Input::Other("an array"))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Input, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Input::Other("an object"))
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                InputVisitor.visit_seq(seq).map(ObjectOr::from)
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V(PhantomData))
     }
 }
 
@@ -138,46 +207,13 @@ struct AuthFields {
 
 impl<'de> Deserialize<'de> for RawAuth {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = RawAuth;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an auth object")
+        Ok(match ObjectOr::<AuthFields>::deserialize(d)? {
+            ObjectOr::Absent => RawAuth::Absent,
+            ObjectOr::Not(t) => RawAuth::NotObject(t),
+            ObjectOr::Object(a) => {
+                RawAuth::Object { token: a.token, access_key: a.access_key, secret_key: a.secret_key, security_token: a.security_token }
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawAuth, A::Error> {
-                let a = AuthFields::deserialize(MapAccessDeserializer::new(map))?;
-                Ok(RawAuth::Object { token: a.token, access_key: a.access_key, secret_key: a.secret_key, security_token: a.security_token })
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<RawAuth, E> {
-                Ok(RawAuth::Absent)
-            }
-            fn visit_none<E: de::Error>(self) -> Result<RawAuth, E> {
-                Ok(RawAuth::Absent)
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<RawAuth, D::Error> {
-                RawAuth::deserialize(d)
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<RawAuth, E> {
-                Ok(RawAuth::NotObject("a boolean"))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<RawAuth, E> {
-                Ok(RawAuth::NotObject("a number"))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<RawAuth, E> {
-                Ok(RawAuth::NotObject("a number"))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<RawAuth, E> {
-                Ok(RawAuth::NotObject("a number"))
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<RawAuth, E> {
-                Ok(RawAuth::NotObject("a string"))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawAuth, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(RawAuth::NotObject("an array"))
-            }
-        }
-        d.deserialize_any(V)
+        })
     }
 }
 
@@ -185,52 +221,41 @@ fn lenient_auth<'de, D: Deserializer<'de>>(d: D) -> Result<RawAuth, D::Error> {
     Ok(RawAuth::deserialize(d).unwrap_or(RawAuth::NotObject("a function or symbol")))
 }
 
-/// `headers`: an object of names to values, in the order given; `Err` with
-/// the type name when it is not an object.
-/// Headers as given: the pairs, or the type name of what stood there.
+/// Headers as given: the pairs, in the order given, or the type name of
+/// what stood there.
 pub type RawHeaders = Result<Vec<(String, Input)>, &'static str>;
 
-pub(crate) fn raw_headers<'de, D: Deserializer<'de>>(d: D) -> Result<RawHeaders, D::Error> {
-    struct V;
-    impl<'de> Visitor<'de> for V {
-        type Value = RawHeaders;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an object of header names to values")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut out = Vec::new();
-            while let Some((k, Lenient(v))) = map.next_entry::<String, Lenient>()? {
-                out.push((k, v));
+/// The members of a `headers` object, in the order given.
+struct HeaderPairs(Vec<(String, Input)>);
+
+impl<'de> Deserialize<'de> for HeaderPairs {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = HeaderPairs;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of header names to values")
             }
-            Ok(Ok(out))
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<HeaderPairs, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, Lenient(v))) = map.next_entry::<String, Lenient>()? {
+                    out.push((k, v));
+                }
+                Ok(HeaderPairs(out))
+            }
         }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(Ok(Vec::new()))
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(Ok(Vec::new()))
-        }
-        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-            Ok(Err("a boolean"))
-        }
-        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-            Ok(Err("a number"))
-        }
-        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-            Ok(Err("a number"))
-        }
-        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-            Ok(Err("a number"))
-        }
-        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-            Ok(Err("a string"))
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            while seq.next_element::<IgnoredAny>()?.is_some() {}
-            Ok(Err("an array"))
-        }
+        d.deserialize_map(V)
     }
-    Ok(d.deserialize_any(V).unwrap_or(Err("a function or symbol")))
+}
+
+/// `headers`: absent is no headers.
+pub(crate) fn raw_headers<'de, D: Deserializer<'de>>(d: D) -> Result<RawHeaders, D::Error> {
+    Ok(match ObjectOr::<HeaderPairs>::deserialize(d) {
+        Ok(ObjectOr::Object(HeaderPairs(pairs))) => Ok(pairs),
+        Ok(ObjectOr::Absent) => Ok(Vec::new()),
+        Ok(ObjectOr::Not(t)) => Err(t),
+        Err(_) => Err("a function or symbol"),
+    })
 }
 
 /// The `auth` member as given.

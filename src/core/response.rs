@@ -10,13 +10,13 @@
 //! out. Error bodies are read in every documented shape (API.md §5).
 
 use std::collections::BTreeMap;
-use std::fmt;
 
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserializer, MapAccess, Visitor};
+use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::config::Input;
+use super::config::{Input, ObjectOr};
 use super::encode::{decode, decode_lossy};
 use super::error::{ErrorKind, EvsError};
 use super::time::normalize_timestamp;
@@ -88,46 +88,36 @@ fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error>
     })
 }
 
-/// `metadata`: an object's values through `String()`; anything else `{}`.
-/// A key given twice keeps its last value, as `JSON.parse` does.
-fn metadata<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
-    struct Meta;
-    impl<'de> Visitor<'de> for Meta {
-        type Value = BTreeMap<String, String>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a metadata object")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut out = BTreeMap::new();
-            while let Some((k, v)) = map.next_entry::<String, Value>()? {
-                out.insert(k, js_string(&v));
+/// A `metadata` object's members, each value as JavaScript's `String()`
+/// gives it. A key given twice keeps its last value, as `JSON.parse` does.
+struct Metadata(BTreeMap<String, String>);
+
+impl<'de> Deserialize<'de> for Metadata {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Metadata;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a metadata object")
             }
-            Ok(out)
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Metadata, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some((k, v)) = map.next_entry::<String, Value>()? {
+                    out.insert(k, js_string(&v));
+                }
+                Ok(Metadata(out))
+            }
         }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            while seq.next_element::<IgnoredAny>()?.is_some() {}
-            Ok(BTreeMap::new())
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(BTreeMap::new())
-        }
-        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-            Ok(BTreeMap::new())
-        }
-        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-            Ok(BTreeMap::new())
-        }
-        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-            Ok(BTreeMap::new())
-        }
-        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-            Ok(BTreeMap::new())
-        }
-        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-            Ok(BTreeMap::new())
-        }
+        d.deserialize_map(V)
     }
-    d.deserialize_any(Meta)
+}
+
+/// `metadata`: an object's values through `String()`; anything else `{}`.
+fn metadata<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    Ok(match ObjectOr::<Metadata>::deserialize(d)? {
+        ObjectOr::Object(Metadata(m)) => m,
+        ObjectOr::Absent | ObjectOr::Not(_) => BTreeMap::new(),
+    })
 }
 
 /// A snapshot as the wire carries it (API.md §1–3).
