@@ -18,7 +18,7 @@ use super::request::{list_request, show_request, sign_any, Request, SignedReques
 use super::response::{http_error, read_list, read_show, Snapshot, SnapshotPage};
 use super::retry::{next_delay, Outcome};
 use super::sign::Credentials;
-use super::time::parse_sdk_date;
+use super::time::{http_date_ms, parse_sdk_date};
 
 /// Largest response body read; a larger 2xx body is an `invalid_response`
 /// (a page of 1,000 snapshots is about 300 KB).
@@ -170,10 +170,7 @@ pub fn clock_correction(call: &Call, ended: &Ended<'_>, signed_at: f64) -> Optio
     if !matches!(call.config.auth, Auth::Keys { .. }) || !signed_at.is_finite() {
         return None;
     }
-    let from_date = date
-        .and_then(|d| httpdate::parse_http_date(d.trim()).ok())
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .and_then(|d| i64::try_from(d.as_millis()).ok());
+    let from_date = date.and_then(http_date_ms);
     let server = from_date.or_else(|| {
         let text = String::from_utf8_lossy(body);
         let at = text.find("server time:")? + "server time:".len();

@@ -8,7 +8,7 @@
 //! by `Retry-After` (seconds or an HTTP date), itself capped at 20 s. No wait
 //! follows the last attempt.
 
-use std::time::UNIX_EPOCH;
+use super::time::http_date_ms;
 
 pub const BASE_DELAY_MS: u64 = 100;
 pub const MAX_DELAY_MS: u64 = 20_000;
@@ -77,9 +77,7 @@ pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<u64> {
         let secs: u64 = v.parse().unwrap_or(u64::MAX);
         return Some(secs.saturating_mul(1000));
     }
-    // IMF-fixdate, RFC 850 and asctime, as RFC 9110 §5.6.7 requires.
-    let at = httpdate::parse_http_date(v).ok()?.duration_since(UNIX_EPOCH).ok()?;
-    let at_ms = i64::try_from(at.as_millis()).ok()?;
+    let at_ms = http_date_ms(v)?;
     let now = if now_ms.is_finite() { now_ms as i64 } else { 0 };
     Some(u64::try_from(at_ms.saturating_sub(now)).unwrap_or(0))
 }

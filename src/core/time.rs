@@ -1,7 +1,7 @@
 //! Calendar arithmetic for the service's timestamp quirks, done in
 //! integers: service timestamps to the `Date.prototype.toISOString()` form,
-//! and `X-Sdk-Date`. (HTTP dates for `Retry-After` are the `httpdate`
-//! crate's, in `retry`.)
+//! and `X-Sdk-Date`; HTTP dates (`Retry-After`, `Date`) through the
+//! `httpdate` crate.
 
 const MS_PER_DAY: i64 = 86_400_000;
 
@@ -194,6 +194,13 @@ pub fn iso_string(ms: i64) -> Option<String> {
 /// a timestamp this reader understands (the caller passes it through).
 pub fn normalize_timestamp(s: &str) -> Option<String> {
     parse_timestamp_ms(s).and_then(iso_string)
+}
+
+/// Epoch milliseconds of an HTTP date (RFC 9110 §5.6.7: IMF-fixdate, and the
+/// obsolete RFC 850 and asctime forms a recipient must accept).
+pub fn http_date_ms(s: &str) -> Option<i64> {
+    let at = httpdate::parse_http_date(s.trim()).ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    i64::try_from(at.as_millis()).ok()
 }
 
 /// Epoch milliseconds of an `X-Sdk-Date`-form time (`YYYYMMDDTHHMMSSZ`),
