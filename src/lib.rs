@@ -5,8 +5,9 @@
 //! - `wasm` (wasm32 only): the async shell, the only code that touches JS
 //!   values. It exports `getSnapshot`, `listSnapshots`, `signRequest` and
 //!   the paging walk to JavaScript, reads the arguments with
-//!   serde-wasm-bindgen, sends with `fetch` (gloo-net builds the requests),
-//!   sleeps, aborts, and resolves with plain objects.
+//!   serde-wasm-bindgen, sends each attempt's `Request` (built with
+//!   web-sys) through `fetch`, reads the `Response` with gloo-net, sleeps,
+//!   aborts, and resolves with plain objects.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
 pub mod core;

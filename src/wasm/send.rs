@@ -157,39 +157,70 @@ async fn exchange(fetch: &Fetch, req: &Request, abort: &AbortSignal) -> Outcome 
         Ok(_) => return Outcome::Network("config.fetch resolved to something that is not a Response".into()),
         Err(e) => return Outcome::Network(describe(&e)),
     };
-    let (status, request_id, retry_after, date) = head(&response);
-    match read_body(&response, MAX_BODY_BYTES).await {
-        Ok((body, truncated)) => Outcome::Response { status, request_id, retry_after, date, body, truncated },
+    let head = Head::read(&response);
+    match read_body(&response, &head, MAX_BODY_BYTES).await {
+        Ok((body, truncated)) => {
+            let Head { status, request_id, retry_after, date, .. } = head;
+            Outcome::Response { status, request_id, retry_after, date, body, truncated }
+        }
         Err(e) => Outcome::Network(describe(&e)),
     }
 }
 
-/// The status, and the `X-Request-Id`, `Retry-After` and (on a 401, for
-/// a wrong clock) `Date` headers: through gloo-net for a real `Response`;
-/// read structurally from a Response-like object a caller's fetch gave
+/// What an attempt needs of a response before its body: the status, the
+/// `X-Request-Id`, `Retry-After` and (on a 401, for a wrong clock) `Date`
+/// headers, and what the body read needs (`Content-Length`, whether a
+/// content coding applies). Each header is read once.
+struct Head {
+    status: u16,
+    request_id: Option<String>,
+    retry_after: Option<String>,
+    date: Option<String>,
+    content_length: Option<usize>,
+    encoded: bool,
+}
+
+/// A response's headers: through gloo-net for a real `Response`; read
+/// structurally for a Response-like object a caller's fetch gave
 /// (gloo-net's header reads throw on anything but real `Headers`).
-fn head(response: &Response) -> (u16, Option<String>, Option<String>, Option<String>) {
-    let present = |v: Option<String>| v.filter(|v| !v.is_empty());
-    if response.is_instance_of::<Response>() {
-        let r = gloo_net::http::Response::from(Clone::clone(response));
-        let headers = r.headers();
-        let status = r.status();
-        let date = if status == 401 { headers.get("date") } else { None };
-        (status, present(headers.get("x-request-id")), present(headers.get("retry-after")), date)
-    } else {
-        let headers = response.headers();
-        let get = |name: &str| headers.get(name).ok().flatten();
-        let status = response.status();
-        let date = if status == 401 { get("date") } else { None };
-        (status, present(get("x-request-id")), present(get("retry-after")), date)
+enum Headers {
+    Gloo(gloo_net::http::Headers),
+    Structural(web_sys::Headers),
+}
+
+impl Headers {
+    fn get(&self, name: &str) -> Option<String> {
+        match self {
+            Headers::Gloo(h) => h.get(name),
+            Headers::Structural(h) => h.get(name).ok().flatten(),
+        }
+    }
+}
+
+impl Head {
+    fn read(response: &Response) -> Head {
+        let (status, headers) = if response.is_instance_of::<Response>() {
+            let r = gloo_net::http::Response::from(Clone::clone(response));
+            (r.status(), Headers::Gloo(r.headers()))
+        } else {
+            (response.status(), Headers::Structural(response.headers()))
+        };
+        let get = |name: &str| headers.get(name);
+        let present = |name: &str| get(name).filter(|v| !v.is_empty());
+        Head {
+            status,
+            request_id: present("x-request-id"),
+            retry_after: present("retry-after"),
+            date: if status == 401 { get("date") } else { None },
+            content_length: get("content-length").and_then(|v| v.trim().parse::<usize>().ok()),
+            encoded: get("content-encoding").is_some_and(|v| !v.trim().is_empty()),
+        }
     }
 }
 
 /// Reads at most `max` bytes of the body; the flag says more came.
-async fn read_body(res: &Response, max: usize) -> Result<(Vec<u8>, bool), JsValue> {
-    let headers = res.headers();
-    let length = headers.get("content-length").ok().flatten().and_then(|v| v.trim().parse::<usize>().ok());
-    let encoded = headers.get("content-encoding").ok().flatten().is_some_and(|v| !v.trim().is_empty());
+async fn read_body(res: &Response, head: &Head, max: usize) -> Result<(Vec<u8>, bool), JsValue> {
+    let (length, encoded) = (head.content_length, head.encoded);
     let stream = res.body();
     if length.is_some_and(|n| n > max) && !encoded {
         if let Some(s) = &stream {
