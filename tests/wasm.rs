@@ -104,7 +104,7 @@ fn calls_and_responses() {
                    "snapshots_links": [{"href": "http://other.invalid/v2/p/snapshots?marker=a", "rel": "next"}]}"#;
     let page = read_list(200, None, body).unwrap();
     assert_eq!(page.snapshots[0].size, 3);
-    assert_eq!(page.snapshots[0].metadata["n"], "1.5");
+    assert_eq!(page.snapshots[0].metadata.get("n"), Some("1.5"));
     assert_eq!(page.next_marker.as_deref(), Some("a"));
     let e = read_show(200, Some("r"), b"<html>").unwrap_err();
     assert_eq!((e.kind, e.request_id.as_deref()), (ErrorKind::InvalidResponse, Some("r")));

@@ -3,7 +3,7 @@
 //! request of each attempt, and what any outcome means. Never a panic; a
 //! wait is never over the 20 s cap; an error always has a message.
 #![no_main]
-use evs_snapshots::core::call::{clock_correction, settle, sign_request, Call, Ended, RawSignRequest, Step};
+use evs_snapshots::core::call::{server_time, settle, sign_request, Call, Ended, RawSignRequest, Step};
 use evs_snapshots::core::config::{Input, RawAuth, RawConfig, RawListOptions};
 use libfuzzer_sys::fuzz_target;
 
@@ -31,18 +31,24 @@ fuzz_target!(|data: &[u8]| {
         let r = call.request(1_795_342_500_000.0);
         assert!(r.url.starts_with("http://") || r.url.starts_with("https://"));
         for (attempt, ended) in [
-            (1, Ended::Response { status, request_id: Some("r"), retry_after: retry_after.as_deref(), date: retry_after.as_deref(), body, truncated: false }),
-            (3, Ended::Response { status: 200, request_id: None, retry_after: None, date: None, body, truncated: body.len() % 2 == 0 }),
+            (1, Ended::Response { status, request_id: Some("r"), retry_after: retry_after.as_deref(), date: retry_after.as_deref(), location: retry_after.as_deref(), body, truncated: false }),
+            (3, Ended::Response { status: 200, request_id: None, retry_after: None, date: None, location: None, body, truncated: body.len() % 2 == 0 }),
             (2, Ended::Network("x")),
+            (2, Ended::HiddenRedirect),
             (9, Ended::Timeout),
             (1, Ended::Aborted),
         ] {
-            if let Some(c) = clock_correction(&call, &ended, 1_796_033_700_000.0) {
-                assert!(c.is_finite() && c.abs() > 300_000.0);
+            let signed_at = 1_796_033_700_000.0;
+            if let Some(server) = server_time(&call, &ended, signed_at) {
+                assert!(server.is_finite() && (server - signed_at).abs() > 300_000.0);
             }
             match settle(&call, attempt, &ended, 0.0, 0.5) {
                 Step::Wait(ms) => assert!(ms <= 20_000),
-                Step::Fail(e) => assert!(!e.message.is_empty()),
+                Step::Fail(e) => {
+                    assert!(!e.message.is_empty());
+                    // Cut after redaction: never longer than the limit.
+                    assert!(e.message.len() <= evs_snapshots::core::error::MAX_MESSAGE + 3);
+                }
                 Step::Done(_) => {}
             }
         }

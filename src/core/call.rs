@@ -12,7 +12,7 @@
 
 use serde::Deserialize;
 
-use super::config::{check_auth, check_config, check_id, check_list_options, lenient, raw_headers, Auth, Config, Input, ListQuery, RawAuth, RawConfig, RawListOptions};
+use super::config::{check_auth, check_config, is_sendable, NOT_SENDABLE, check_id, check_list_options, lenient, raw_headers, Auth, Config, Input, ListQuery, RawAuth, RawConfig, RawListOptions};
 use super::error::{ErrorKind, EvsError};
 use super::request::{list_request, show_request, sign_any, Request, SignedRequest};
 use super::response::{http_error, read_list, read_show, Snapshot, SnapshotPage};
@@ -70,9 +70,22 @@ pub enum Ended<'a> {
     /// [`MAX_BODY_BYTES`].
     /// `date`: its `Date` header, when the shell could read it (a
     /// cross-origin response hides it unless the server exposes it).
-    Response { status: u16, request_id: Option<&'a str>, retry_after: Option<&'a str>, date: Option<&'a str>, body: &'a [u8], truncated: bool },
+    /// `location`: its `Location` header (a redirect, which is never
+    /// followed).
+    Response {
+        status: u16,
+        request_id: Option<&'a str>,
+        retry_after: Option<&'a str>,
+        date: Option<&'a str>,
+        location: Option<&'a str>,
+        body: &'a [u8],
+        truncated: bool,
+    },
     /// `fetch` failed before a response, with this message.
     Network(&'a str),
+    /// The platform followed no redirect and hid where it pointed (a
+    /// browser's `opaqueredirect` answer to `redirect: "manual"`).
+    HiddenRedirect,
     /// The attempt's timeout fired.
     Timeout,
     /// The caller's signal aborted the call (before, during or between
@@ -112,6 +125,15 @@ pub fn settle(call: &Call, attempt: u32, ended: &Ended<'_>, now_ms: f64, random:
     };
     let (error, outcome, retry_after) = match *ended {
         Ended::Aborted => return Step::Fail(aborted()),
+        Ended::Response { status, request_id, location, .. } if (300..400).contains(&status) => {
+            // Never followed: a redirect may lead to another origin, and
+            // fetch would carry X-Auth-Token and X-Security-Token there.
+            let to = location.map(|l| format!(" to {l}")).unwrap_or_default();
+            let m = format!("EVS answered HTTP {status}{to}; redirects are not followed, so that credentials never reach another origin (check the endpoint)");
+            let mut e = EvsError::new(ErrorKind::Http, m).with_request_id(request_id);
+            e.status = Some(status);
+            return redact(e);
+        }
         Ended::Response { status, request_id, retry_after, body, truncated, .. } => {
             if (200..300).contains(&status) {
                 if truncated {
@@ -139,6 +161,11 @@ pub fn settle(call: &Call, attempt: u32, ended: &Ended<'_>, now_ms: f64, random:
             let m = format!("the request to {}://{} failed before a response: {why}", e.scheme, e.host);
             (EvsError::new(ErrorKind::Network, m), Outcome::Network, None)
         }
+        Ended::HiddenRedirect => {
+            let e = &call.config.endpoint;
+            let m = format!("the request to {}://{} was redirected, and the browser hides where; redirects are not followed, so that credentials never reach another origin (check the endpoint)", e.scheme, e.host);
+            (EvsError::new(ErrorKind::Network, m), Outcome::Network, None)
+        }
     };
     match next_delay(attempt, call.config.max_attempts, outcome, retry_after, now_ms, random) {
         Some(ms) => Step::Wait(ms),
@@ -157,15 +184,17 @@ pub fn settle(call: &Call, attempt: u32, ended: &Ended<'_>, now_ms: f64, random:
 /// refuses an `X-Sdk-Date` 15 minutes off).
 pub const CLOCK_SKEW_MS: f64 = 300_000.0;
 
-/// A wrong clock, corrected once (issue 13): with AK/SK auth, a 401 whose
-/// response time is more than [`CLOCK_SKEW_MS`] from `signed_at` (the time
-/// the request was signed with) gives the correction to add to the clock,
-/// in milliseconds; the caller signs again at once with the corrected time.
-/// The response time is its `Date` header, or, when that cannot be read
-/// (cross-origin), the server time the gateway writes into its message
+/// A wrong clock (CONTRACT.md "Retries, timeouts and cancellation"): with
+/// AK/SK auth, a 401 whose server time is more than [`CLOCK_SKEW_MS`] from
+/// `signed_at` (the time the request was signed with) gives the server's
+/// time, in epoch milliseconds; the shell then sets its clock offset to
+/// that time minus its own clock at signing (set, never added to, so that
+/// calls correcting at the same time agree) and signs again at once.
+/// The server time is the response's `Date` header, or, when that cannot be
+/// read (cross-origin), the server time the gateway writes into its message
 /// (`... server time:20261130T103500Z`). `None` for anything else: a 401
 /// with a correct clock is final.
-pub fn clock_correction(call: &Call, ended: &Ended<'_>, signed_at: f64) -> Option<f64> {
+pub fn server_time(call: &Call, ended: &Ended<'_>, signed_at: f64) -> Option<f64> {
     let Ended::Response { status: 401, date, body, .. } = *ended else { return None };
     if !matches!(call.config.auth, Auth::Keys { .. }) || !signed_at.is_finite() {
         return None;
@@ -175,9 +204,8 @@ pub fn clock_correction(call: &Call, ended: &Ended<'_>, signed_at: f64) -> Optio
         let text = String::from_utf8_lossy(body);
         let at = text.find("server time:")? + "server time:".len();
         parse_sdk_date(text.get(at..at + 16)?)
-    })?;
-    let correction = server as f64 - signed_at;
-    (correction.abs() > CLOCK_SKEW_MS).then_some(correction)
+    })? as f64;
+    ((server - signed_at).abs() > CLOCK_SKEW_MS).then_some(server)
 }
 
 /// `signRequest`'s `request` argument as given (its `body` is the
@@ -234,8 +262,10 @@ pub fn sign_request(request: &RawSignRequest, body: &[u8], credentials: &RawAuth
     let mut headers = Vec::with_capacity(described.len());
     for (k, v) in described {
         match v {
-            Input::Str(s) if !s.contains(['\r', '\n', '\0']) => headers.push((k.clone(), s.clone())),
-            _ => return Err(EvsError::invalid_input(format!("request.headers: the value of \"{k}\" must be a string without line breaks"))),
+            // Signed only if it can be sent: the same rule as the calls'.
+            Input::Str(s) if is_sendable(s) => headers.push((k.clone(), s.clone())),
+            Input::Str(_) => return Err(EvsError::invalid_input(format!("request.headers: the value of \"{k}\" {NOT_SENDABLE}"))),
+            other => return Err(EvsError::invalid_input(format!("request.headers: the value of \"{k}\" must be a string, not {}", other.type_name()))),
         }
     }
     let creds = Credentials { access_key: &access_key, secret_key: &secret_key, security_token: security_token.as_deref() };
@@ -295,7 +325,7 @@ mod tests {
             (r#""auth":{"accessKey":"AK","secretKey":"s","securityToken":"SEC\u0000RET"}"#, "auth.securityToken"),
         ] {
             let m = invalid(show(cfg(extra)));
-            assert!(m.starts_with(field) && m.ends_with("cannot be sent in an HTTP header (a line break, NUL, or one above U+00FF)"), "{m}");
+            assert!(m.starts_with(field) && m.ends_with(NOT_SENDABLE), "{m}");
             assert!(!m.contains("SECRET") && !m.contains("快照"), "{m}");
         }
         // A secret key is never sent: any string signs.
@@ -319,7 +349,7 @@ mod tests {
     }
 
     fn response(status: u16, body: &str) -> Ended<'_> {
-        Ended::Response { status, request_id: Some("rid"), retry_after: None, date: None, body: body.as_bytes(), truncated: false }
+        Ended::Response { status, request_id: Some("rid"), retry_after: None, date: None, location: None, body: body.as_bytes(), truncated: false }
     }
 
     #[test]
@@ -330,7 +360,7 @@ mod tests {
         // 503 on attempt 1 of 3: wait (full jitter of 100 ms at random 0.5).
         assert_eq!(settle(&c, 1, &response(503, ""), 0.0, 0.5), Step::Wait(50));
         // Retry-After wins on a 429.
-        let ra = Ended::Response { status: 429, request_id: None, retry_after: Some("2"), date: None, body: b"", truncated: false };
+        let ra = Ended::Response { status: 429, request_id: None, retry_after: Some("2"), date: None, location: None, body: b"", truncated: false };
         assert_eq!(settle(&c, 2, &ra, 0.0, 0.5), Step::Wait(2000));
         // The last attempt fails, saying how many were made.
         let Step::Fail(e) = settle(&c, 3, &response(503, ""), 0.0, 0.5) else { panic!() };
@@ -345,7 +375,7 @@ mod tests {
         let Step::Fail(e) = settle(&c, 3, &Ended::Network("ECONNREFUSED"), 0.0, 0.0) else { panic!() };
         assert_eq!(e.message, "the request to http://127.0.0.1:9 failed before a response: ECONNREFUSED (after 3 attempts)");
         assert_eq!(settle(&c, 1, &Ended::Aborted, 0.0, 0.0), Step::Fail(aborted()));
-        let cut = Ended::Response { status: 200, request_id: None, retry_after: None, date: None, body: b"{", truncated: true };
+        let cut = Ended::Response { status: 200, request_id: None, retry_after: None, date: None, location: None, body: b"{", truncated: true };
         let Step::Fail(e) = settle(&c, 1, &cut, 0.0, 0.0) else { panic!() };
         assert_eq!((e.kind, e.message.as_str()), (ErrorKind::InvalidResponse, "the response body is larger than 16 MiB"));
     }
@@ -357,6 +387,31 @@ mod tests {
             panic!()
         };
         assert_eq!(e.message, "bad token [redacted]");
+        // A long token echoed in full, or in part, is redacted before the
+        // message is cut (a cut first left its first 460 characters).
+        let token = "T".repeat(1000) + &"k".repeat(2000);
+        let c = Call::show(&config(&format!(r#"{{"projectId":"p","endpoint":"http://h","auth":{{"token":"{token}"}}}}"#)), &Input::from("s")).unwrap();
+        for status in [401, 403] {
+            let body = format!(r#"{{"error_msg":"The token {token} is invalid","error_code":"APIGW.0301"}}"#);
+            let Step::Fail(e) = settle(&c, 1, &response(status, &body), 0.0, 0.0) else { panic!() };
+            assert_eq!(e.message, "The token [redacted] is invalid");
+        }
+    }
+
+    #[test]
+    fn redirects_are_never_followed() {
+        let c = Call::show(&config(CFG), &Input::from("s")).unwrap();
+        for status in [301, 302, 303, 307, 308] {
+            let r = Ended::Response { status, request_id: None, retry_after: None, date: None, location: Some("http://127.0.0.1:1/elsewhere"), body: b"", truncated: false };
+            let Step::Fail(e) = settle(&c, 1, &r, 0.0, 0.0) else { panic!() };
+            assert_eq!((e.kind, e.status, e.retryable()), (ErrorKind::Http, Some(status), false));
+            assert!(e.message.contains("to http://127.0.0.1:1/elsewhere; redirects are not followed"), "{}", e.message);
+        }
+        // A browser hides the redirect: a network failure, retried as one.
+        assert_eq!(settle(&c, 1, &Ended::HiddenRedirect, 0.0, 0.5), Step::Wait(50));
+        let Step::Fail(e) = settle(&c, 3, &Ended::HiddenRedirect, 0.0, 0.5) else { panic!() };
+        assert_eq!(e.kind, ErrorKind::Network);
+        assert!(e.message.contains("redirected, and the browser hides where"), "{}", e.message);
     }
 
     #[test]
@@ -366,19 +421,19 @@ mod tests {
         // 2026-11-30T10:15:00Z, and the server 20 minutes ahead.
         let now = 1_796_033_700_000.0;
         let gw = br#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: signature expired, signature time:20261130T101500Z,server time:20261130T103500Z"}"#;
-        let r401 = |date: Option<&'static str>, body: &'static [u8]| Ended::Response { status: 401, request_id: None, retry_after: None, date, body, truncated: false };
-        assert_eq!(clock_correction(&keys, &r401(Some("Mon, 30 Nov 2026 10:35:00 GMT"), b""), now), Some(1_200_000.0));
-        assert_eq!(clock_correction(&keys, &r401(Some("Mon, 30 Nov 2026 09:55:00 GMT"), b""), now), Some(-1_200_000.0));
+        let r401 = |date: Option<&'static str>, body: &'static [u8]| Ended::Response { status: 401, request_id: None, retry_after: None, date, location: None, body, truncated: false };
+        assert_eq!(server_time(&keys, &r401(Some("Mon, 30 Nov 2026 10:35:00 GMT"), b""), now), Some(now + 1_200_000.0));
+        assert_eq!(server_time(&keys, &r401(Some("Mon, 30 Nov 2026 09:55:00 GMT"), b""), now), Some(now - 1_200_000.0));
         // No readable Date (cross-origin): the gateway's message.
-        assert_eq!(clock_correction(&keys, &r401(None, gw), now), Some(1_200_000.0));
-        assert_eq!(clock_correction(&keys, &r401(Some("garbage"), gw), now), Some(1_200_000.0));
+        assert_eq!(server_time(&keys, &r401(None, gw), now), Some(now + 1_200_000.0));
+        assert_eq!(server_time(&keys, &r401(Some("garbage"), gw), now), Some(now + 1_200_000.0));
         // Within 5 minutes: a real 401, not a clock.
-        assert_eq!(clock_correction(&keys, &r401(Some("Mon, 30 Nov 2026 10:19:00 GMT"), b""), now), None);
+        assert_eq!(server_time(&keys, &r401(Some("Mon, 30 Nov 2026 10:19:00 GMT"), b""), now), None);
         // Nothing to go by, a token, or another status: nothing.
-        assert_eq!(clock_correction(&keys, &r401(None, b"{}"), now), None);
-        assert_eq!(clock_correction(&token, &r401(Some("Mon, 30 Nov 2026 10:35:00 GMT"), gw), now), None);
-        let r403 = Ended::Response { status: 403, request_id: None, retry_after: None, date: Some("Mon, 30 Nov 2026 10:35:00 GMT"), body: b"", truncated: false };
-        assert_eq!(clock_correction(&keys, &r403, now), None);
+        assert_eq!(server_time(&keys, &r401(None, b"{}"), now), None);
+        assert_eq!(server_time(&token, &r401(Some("Mon, 30 Nov 2026 10:35:00 GMT"), gw), now), None);
+        let r403 = Ended::Response { status: 403, request_id: None, retry_after: None, date: Some("Mon, 30 Nov 2026 10:35:00 GMT"), location: None, body: b"", truncated: false };
+        assert_eq!(server_time(&keys, &r403, now), None);
     }
 
     #[test]
@@ -398,10 +453,14 @@ mod tests {
         assert_eq!(bad(r#"{"url":"https://h/"}"#, r#"{"accessKey":"a","secretKey":"b"}"#), "request.method is required");
         assert_eq!(bad(r#"{"method":"GET","url":5}"#, r#"{"accessKey":"a","secretKey":"b"}"#), "request.url must be a string, not a number");
         assert_eq!(bad(r#"{"method":"GET","url":"/v2/x"}"#, r#"{"accessKey":"a","secretKey":"b"}"#), "url must be an absolute http: or https: URL");
-        assert_eq!(bad(r#"{"method":"GET","url":"https://h/","headers":{"a":"x\ny"}}"#, r#"{"accessKey":"a","secretKey":"b"}"#), "request.headers: the value of \"a\" must be a string without line breaks");
+        assert_eq!(bad(r#"{"method":"GET","url":"https://h/","headers":{"a":"x\ny"}}"#, r#"{"accessKey":"a","secretKey":"b"}"#), format!("request.headers: the value of \"a\" {NOT_SENDABLE}"));
+        for v in [r"\u2603", r"a\u007fb", r"\u0001"] {
+            let req = format!(r#"{{"method":"GET","url":"https://h/","headers":{{"x-a":"{v}"}}}}"#);
+            assert_eq!(bad(&req, r#"{"accessKey":"a","secretKey":"b"}"#), format!("request.headers: the value of \"x-a\" {NOT_SENDABLE}"), "{v:?}");
+        }
         assert!(bad(r#"{"method":"GET","url":"https://h/"}"#, "null").starts_with("credentials must be an object"));
         assert_eq!(bad(r#"{"method":"GET","url":"https://h/"}"#, r#"{"token":"t"}"#), "credentials must have accessKey and secretKey (signRequest signs with a key pair)");
         // What fetch cannot send is refused before anything is signed or sent.
-        assert_eq!(bad(r#"{"method":"GET","url":"https://h/"}"#, r#"{"accessKey":"a\nb","secretKey":"s"}"#), "credentials.accessKey has a character that cannot be sent in an HTTP header (a line break, NUL, or one above U+00FF)");
+        assert_eq!(bad(r#"{"method":"GET","url":"https://h/"}"#, r#"{"accessKey":"a\nb","secretKey":"s"}"#), format!("credentials.accessKey {NOT_SENDABLE}"));
     }
 }

@@ -613,15 +613,17 @@ pub fn check_endpoint(endpoint: &Input, region: &Input, page_origin: Option<&str
     }
 }
 
-/// Can `fetch` send `v` as a header value? Its `Headers` take a ByteString
-/// (every character at most U+00FF) without CR, LF or NUL; anything else
-/// throws a `TypeError` there, after validation, which would look like a
-/// network failure.
+/// Can `v` be sent as a header value? RFC 9110 §5.5 allows a field value
+/// of visible ASCII, space, horizontal tab and obs-text (0x80–0xFF): every
+/// other control character (CR, LF, NUL, DEL, …) and anything above U+00FF
+/// is refused, by `fetch` (a `TypeError` after validation, which would look
+/// like a network failure) or by a server. The same rule serves the calls
+/// and `signRequest`, which must not sign what cannot be sent.
 pub fn is_sendable(v: &str) -> bool {
-    v.chars().all(|c| c <= '\u{ff}' && !matches!(c, '\r' | '\n' | '\0'))
+    v.chars().all(|c| c == '\t' || (' '..='~').contains(&c) || ('\u{80}'..='\u{ff}').contains(&c))
 }
 
-const NOT_SENDABLE: &str = "has a character that cannot be sent in an HTTP header (a line break, NUL, or one above U+00FF)";
+pub const NOT_SENDABLE: &str = "has a character that cannot be sent in an HTTP header (a control character such as a line break or NUL, or one above U+00FF)";
 
 /// A credential: a non-empty string; `sent`: it travels in a header, so it
 /// must be sendable. Its value is never echoed.

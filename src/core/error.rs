@@ -69,19 +69,18 @@ impl EvsError {
         }
     }
 
-    /// Replaces every occurrence of each secret in the message, code, type
-    /// and request ID with `[redacted]`. Secrets shorter than 4 bytes are
-    /// skipped (they would redact ordinary words); validation rejects only
-    /// empty ones, so this is a last line of defence, not the only one.
+    /// Makes the error safe to show: every secret removed from its text
+    /// fields ([`redact`]), then each field cut to length (the message to
+    /// [`MAX_MESSAGE`] bytes, the code, type and request ID to
+    /// [`MAX_FIELD`]). Redaction comes first, on the whole text, so that a
+    /// cut never leaves part of a secret behind it (CONTRACT.md "Errors").
     pub fn redact(&mut self, secrets: &[&str]) {
-        for s in secrets.iter().filter(|s| s.len() >= 4) {
-            for field in [Some(&mut self.message), self.code.as_mut(), self.error_type.as_mut(), self.request_id.as_mut()]
-                .into_iter()
-                .flatten()
-            {
-                if field.contains(s) {
-                    *field = field.replace(s, "[redacted]");
+        for (field, max) in [(Some(&mut self.message), MAX_MESSAGE), (self.code.as_mut(), MAX_FIELD), (self.error_type.as_mut(), MAX_FIELD), (self.request_id.as_mut(), MAX_FIELD)] {
+            if let Some(field) = field {
+                if let Some(clean) = redact(field, secrets) {
+                    *field = clean;
                 }
+                cut(field, max);
             }
         }
     }
@@ -125,6 +124,87 @@ impl core::fmt::Display for EvsError {
 }
 
 impl core::error::Error for EvsError {}
+
+/// Longest message an error keeps, in bytes (service text is cut to it,
+/// after redaction).
+pub const MAX_MESSAGE: usize = 512;
+/// Longest `code`, `errorType` or `requestId`, in bytes.
+pub const MAX_FIELD: usize = 128;
+/// A run of this many bytes of a secret is redacted wherever it stands:
+/// CONTRACT.md promises that no 16 consecutive characters of a token or key
+/// appear in any view of an error (16 characters are at least 16 bytes).
+pub const SECRET_RUN: usize = 16;
+/// Secrets shorter than this are not looked for: they would redact
+/// ordinary words (validation refuses only empty ones).
+const MIN_SECRET: usize = 4;
+/// Text longer than this is cut to it before redaction, which bounds its
+/// cost; what is kept is then redacted in full, and cut again to the
+/// field's length.
+const MAX_SCANNED: usize = 8192;
+
+/// `text` with every secret taken out, or `None` when it holds none: each
+/// occurrence of a secret, and each run of [`SECRET_RUN`] or more bytes that
+/// also stands in a secret (an echo of its first half, a token with one
+/// character changed), becomes `[redacted]` (widened to whole characters).
+pub fn redact(text: &str, secrets: &[&str]) -> Option<String> {
+    let text = text.get(..floor_boundary(text, MAX_SCANNED)).unwrap_or(text);
+    let bytes = text.as_bytes();
+    let mut hidden = vec![false; bytes.len()];
+    let mut any = false;
+    for secret in secrets.iter().filter(|s| s.len() >= MIN_SECRET) {
+        let mut hide = |at: usize, len: usize| {
+            for h in hidden.iter_mut().skip(at).take(len) {
+                *h = true;
+            }
+            any = true;
+        };
+        if secret.len() < SECRET_RUN {
+            for (at, _) in text.match_indices(secret) {
+                hide(at, secret.len());
+            }
+        } else {
+            let runs: std::collections::HashSet<&[u8]> = secret.as_bytes().windows(SECRET_RUN).collect();
+            for (at, window) in bytes.windows(SECRET_RUN).enumerate() {
+                if runs.contains(window) {
+                    hide(at, SECRET_RUN);
+                }
+            }
+        }
+    }
+    if !any {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut in_run = false;
+    for (at, c) in text.char_indices() {
+        let covered = hidden.get(at..at + c.len_utf8()).is_some_and(|h| h.iter().any(|&x| x));
+        match (covered, in_run) {
+            (true, false) => out.push_str("[redacted]"),
+            (false, _) => out.push(c),
+            (true, true) => {}
+        }
+        in_run = covered;
+    }
+    Some(out)
+}
+
+/// The largest char boundary of `s` at or below `max`.
+fn floor_boundary(s: &str, max: usize) -> usize {
+    let mut end = max.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
+}
+
+/// Cuts `s` to at most `max` bytes (at a char boundary), marking the cut
+/// with "…".
+pub fn cut(s: &mut String, max: usize) {
+    if s.len() > max {
+        s.truncate(floor_boundary(s, max));
+        s.push('…');
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -170,5 +250,40 @@ mod tests {
         e.redact(&["S3cr3tTok", ""]);
         assert_eq!(e.message, "token [redacted] rejected; [redacted] again");
         assert_eq!(e.code.as_deref(), Some("[redacted]"));
+    }
+
+    /// No run of 16 characters of a secret survives, however the service
+    /// echoes it, and however long the secret; the cut comes after.
+    #[test]
+    fn redacts_long_secrets_and_their_parts_before_cutting() {
+        let token: String = (0..3000).map(|i| char::from(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"[(i * 7 + i / 62) % 62])).collect();
+        let half = &token[..1500];
+        let mut changed = token.clone();
+        changed.replace_range(100..101, "!");
+        for echoed in [format!("The token {token} is invalid"), format!("bad prefix {half}…"), format!("near {changed} miss"), token[17..40].to_string()] {
+            let mut e = EvsError::new(ErrorKind::Http, echoed.clone());
+            e.code = Some(token[5..30].to_string());
+            e.redact(&[&token]);
+            for view in [&e.message, e.code.as_ref().unwrap()] {
+                assert!(view.len() <= MAX_MESSAGE + '…'.len_utf8(), "{}", view.len());
+                for w in token.as_bytes().windows(SECRET_RUN) {
+                    assert!(!view.as_bytes().windows(SECRET_RUN).any(|v| v == w), "a run of the token in {view}");
+                }
+            }
+            assert!(e.message.contains("[redacted]"), "{}", e.message);
+        }
+        let mut e = EvsError::new(ErrorKind::Http, format!("The token {token} is invalid"));
+        e.redact(&[&token]);
+        assert_eq!(e.message, "The token [redacted] is invalid");
+        // Multi-byte text around and inside a secret stays valid UTF-8.
+        let secret = "秘密秘密秘密-0123456789";
+        assert_eq!(redact(&format!("见 {secret} 了"), &[secret]).as_deref(), Some("见 [redacted] 了"));
+        // Short secrets: whole occurrences only; nothing to do is None.
+        assert_eq!(redact("a tok1 b", &["tok1"]).as_deref(), Some("a [redacted] b"));
+        assert_eq!(redact("nothing here", &["tok1", "x"]), None);
+        // Text without secrets is still cut.
+        let mut e = EvsError::new(ErrorKind::Http, "x".repeat(10_000));
+        e.redact(&[]);
+        assert!(e.message.len() <= MAX_MESSAGE + 3 && e.message.ends_with('…'));
     }
 }

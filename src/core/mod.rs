@@ -2,6 +2,7 @@
 //! responses to models or errors. No wasm, no JS types, no I/O, no panics.
 //!
 //! - `call`: one call step by step: what to send, what an outcome means;
+//! - `shape`: the keys each argument may hold, and the error for any other;
 //! - `config`: validation of what the caller passed;
 //! - `request`: where the URL and headers are built (and signed);
 //! - `sign`: SDK-HMAC-SHA256, as Huawei's official SDK signs (`sha2`, `hmac`);
@@ -18,5 +19,6 @@ pub mod paginate;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod shape;
 pub mod sign;
 pub mod time;

@@ -9,8 +9,6 @@
 //! through JavaScript's `String()`), and an unreadable `progress` is left
 //! out. Error bodies are read in every documented shape (API.md §5).
 
-use std::collections::BTreeMap;
-
 use serde::de::{Deserializer, MapAccess, Visitor};
 use std::fmt;
 use serde::{Deserialize, Serialize};
@@ -20,9 +18,6 @@ use super::config::{Input, ObjectOr};
 use super::encode::{decode, decode_lossy};
 use super::error::{ErrorKind, EvsError};
 use super::time::normalize_timestamp;
-
-/// Longest service message kept in an error, in bytes.
-const MAX_MESSAGE: usize = 512;
 
 /// Largest whole number a JavaScript number holds exactly (2^53 − 1).
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
@@ -47,7 +42,7 @@ pub struct Snapshot {
     pub created_at: Option<String>,
     /// Same; from `updated_at` or `update_at`.
     pub updated_at: Option<String>,
-    pub metadata: BTreeMap<String, String>,
+    pub metadata: Metadata,
     /// From `os-extended-snapshot-attributes:project_id`, when sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
@@ -88,9 +83,47 @@ fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error>
     })
 }
 
-/// A `metadata` object's members, each value as JavaScript's `String()`
-/// gives it. A key given twice keeps its last value, as `JSON.parse` does.
-struct Metadata(BTreeMap<String, String>);
+/// A snapshot's `metadata`: its members in the order the service sent them,
+/// each value as JavaScript's `String()` gives it. A key given twice keeps
+/// its first place and its last value, as `JSON.parse` does; `"__proto__"`
+/// is a key like any other. Written out as a JSON object in that order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Metadata(pub Vec<(String, String)>);
+
+impl Metadata {
+    /// The value of `key`, if the service sent one.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
+    /// Sets `key` as `JSON.parse` does for a member: in its first place.
+    fn set(&mut self, key: String, value: String, index: &mut std::collections::HashMap<String, usize>) {
+        // Small objects (the usual zero to five keys) are searched; large
+        // ones go through an index, so that a hostile body stays linear.
+        const SEARCHED: usize = 16;
+        let found = if self.0.len() < SEARCHED { self.0.iter().position(|(k, _)| *k == key) } else {
+            if index.is_empty() {
+                index.extend(self.0.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)));
+            }
+            index.get(&key).copied()
+        };
+        match found.and_then(|i| self.0.get_mut(i)) {
+            Some((_, v)) => *v = value,
+            None => {
+                if !index.is_empty() {
+                    index.insert(key.clone(), self.0.len());
+                }
+                self.0.push((key, value));
+            }
+        }
+    }
+}
+
+impl Serialize for Metadata {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
 
 impl<'de> Deserialize<'de> for Metadata {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -101,11 +134,12 @@ impl<'de> Deserialize<'de> for Metadata {
                 f.write_str("a metadata object")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Metadata, A::Error> {
-                let mut out = BTreeMap::new();
+                let mut out = Metadata::default();
+                let mut index = std::collections::HashMap::new();
                 while let Some((k, v)) = map.next_entry::<String, Value>()? {
-                    out.insert(k, js_string(&v));
+                    out.set(k, js_string(&v), &mut index);
                 }
-                Ok(Metadata(out))
+                Ok(out)
             }
         }
         d.deserialize_map(V)
@@ -113,10 +147,10 @@ impl<'de> Deserialize<'de> for Metadata {
 }
 
 /// `metadata`: an object's values through `String()`; anything else `{}`.
-fn metadata<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+fn metadata<'de, D: Deserializer<'de>>(d: D) -> Result<Metadata, D::Error> {
     Ok(match ObjectOr::<Metadata>::deserialize(d)? {
-        ObjectOr::Object(Metadata(m)) => m,
-        ObjectOr::Absent | ObjectOr::Not(_) => BTreeMap::new(),
+        ObjectOr::Object(m) => m,
+        ObjectOr::Absent | ObjectOr::Not(_) => Metadata::default(),
     })
 }
 
@@ -145,7 +179,7 @@ struct WireSnapshot {
     #[serde(default, deserialize_with = "opt_text")]
     update_at: Option<String>,
     #[serde(default, deserialize_with = "metadata")]
-    metadata: BTreeMap<String, String>,
+    metadata: Metadata,
     #[serde(default, rename = "os-extended-snapshot-attributes:project_id", deserialize_with = "opt_text")]
     project_id: Option<String>,
     #[serde(default, rename = "os-extended-snapshot-attributes:progress")]
@@ -179,17 +213,6 @@ struct Link {
 }
 
 // --- reading -------------------------------------------------------------------
-
-fn truncate(s: &str, max: usize) -> String {
-    if s.len() <= max {
-        return s.to_string();
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", s.get(..end).unwrap_or(""))
-}
 
 fn is_success(status: u16) -> bool {
     (200..300).contains(&status)
@@ -491,7 +514,7 @@ pub struct ServiceError {
 
 fn scalar_text(v: Option<&Value>) -> Option<String> {
     match v? {
-        Value::String(s) if !s.trim().is_empty() => Some(truncate(s.trim(), MAX_MESSAGE)),
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
         n @ Value::Number(_) => Some(js_string(n)),
         _ => None,
     }
@@ -518,7 +541,7 @@ pub fn service_error(doc: &Value) -> Option<ServiceError> {
             return Some(ServiceError {
                 message: scalar_text(value.get("message")),
                 code: scalar_text(value.get("code")),
-                error_type: Some(truncate(key, 64)),
+                error_type: Some(key.clone()),
                 request_id: None,
             });
         }
@@ -532,7 +555,7 @@ pub fn service_error(doc: &Value) -> Option<ServiceError> {
             return Some(ServiceError {
                 message: scalar_text(Some(v)),
                 code: None,
-                error_type: Some(truncate(key, 64)),
+                error_type: Some(key.clone()),
                 request_id: None,
             });
         }
@@ -547,10 +570,11 @@ fn html_title(text: &str) -> Option<String> {
     let open_end = start + lower.get(start..)?.find('>')? + 1;
     let end = open_end + lower.get(open_end..)?.find("</title")?;
     let title = text.get(open_end..end)?.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
-    (!title.is_empty()).then(|| truncate(&title, 120))
+    (!title.is_empty()).then_some(title)
 }
 
-/// The `http` error for a non-2xx answer.
+/// The `http` error for a non-2xx answer, with the service's whole text:
+/// the call redacts and then cuts it ([`EvsError::redact`]).
 pub fn http_error(status: u16, request_id: Option<&str>, body: &[u8]) -> EvsError {
     let mut e = EvsError::new(ErrorKind::Http, String::new());
     e.status = Some(status);
@@ -859,9 +883,10 @@ mod tests {
         // An error object with a code but no message: generic message, code kept.
         let e = http_error(403, None, br#"{"forbidden": {"code": "EVS.0001"}}"#);
         assert_eq!((e.message.as_str(), e.code.as_deref()), ("EVS answered HTTP 403 Forbidden", Some("EVS.0001")));
-        // A huge message is cut.
+        // A huge message is kept whole here: the call cuts it after
+        // redaction (EvsError::redact).
         let long = format!(r#"{{"error": {{"message": "{}"}}}}"#, "x".repeat(10_000));
-        assert!(http_error(500, None, long.as_bytes()).message.len() < 600);
+        assert_eq!(http_error(500, None, long.as_bytes()).message.len(), 10_000);
         // Non-2xx is an http error for both calls, even with a snapshot body.
         assert_eq!(read_show(500, None, SHOW_SAMPLE.as_bytes()).unwrap_err().kind, ErrorKind::Http);
         assert_eq!(read_list(404, None, b"").unwrap_err().status, Some(404));

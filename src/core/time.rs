@@ -69,7 +69,7 @@ fn expect(b: &[u8], pos: &mut usize, c: u8) -> Option<()> {
 }
 
 /// Milliseconds since the epoch of a service timestamp, or `None` when it is
-/// not one: `YYYY-MM-DD`, `T`/`t`/space, `HH:MM:SS`, optional `.` and 1 or
+/// not one: `YYYY-MM-DD`, `T`/`t`/space, `HH:MM` and optional `:SS`, optional `.` and 1 or
 /// more fractional digits (truncated to milliseconds), optional zone `Z`/`z`,
 /// `±HH:MM` or `±HHMM`. No zone means UTC (the API documents UTC without a
 /// designator).
@@ -88,10 +88,17 @@ pub fn parse_timestamp_ms(s: &str) -> Option<i64> {
     let h = digits(b, &mut p, 2)?;
     expect(b, &mut p, b':')?;
     let mi = digits(b, &mut p, 2)?;
-    expect(b, &mut p, b':')?;
-    let sec = digits(b, &mut p, 2)?;
+    // Seconds may be left out (`2016-02-16T16:54`, ISO 8601's reduced
+    // precision): 0, with no fraction after them.
+    let with_seconds = b.get(p) == Some(&b':');
+    let sec = if with_seconds {
+        p += 1;
+        digits(b, &mut p, 2)?
+    } else {
+        0
+    };
     let mut ms = 0u32;
-    if b.get(p) == Some(&b'.') {
+    if with_seconds && b.get(p) == Some(&b'.') {
         p += 1;
         let start = p;
         while let Some(c) = b.get(p) {
@@ -273,12 +280,16 @@ mod tests {
         // Leap day and year boundary crossing through a zone.
         assert_eq!(normalize_timestamp("2024-02-29T23:59:59.999999").as_deref(), Some("2024-02-29T23:59:59.999Z"));
         assert_eq!(normalize_timestamp("2025-01-01T07:00:00+08:00").as_deref(), Some("2024-12-31T23:00:00.000Z"));
+        // Minutes only (CONTRACT.md "Timestamps"): UTC like the others, not
+        // passed through for `new Date` to read as local time.
+        assert_eq!(normalize_timestamp("2016-02-16T16:54").as_deref(), Some("2016-02-16T16:54:00.000Z"));
+        assert_eq!(normalize_timestamp("2016-02-17T00:54+08:00").as_deref(), Some("2016-02-16T16:54:00.000Z"));
     }
 
     #[test]
     fn non_timestamps_are_not_guessed() {
         for s in [
-            "", "yesterday", "2016-02-16", "2016-02-16T16:54", "2016-13-01T00:00:00", "2016-02-30T00:00:00",
+            "", "yesterday", "2016-02-16", "2016-02-16T16", "2016-02-16T16:54.5", "2016-02-16T16:5", "2016-13-01T00:00:00", "2016-02-30T00:00:00",
             "2023-02-29T00:00:00", "2016-02-16T24:00:00", "2016-02-16T16:60:00", "2016-02-16T16:54:60",
             "2016-02-16T16:54:14.", "2016-02-16T16:54:14.5X", "16-02-16T16:54:14", "2016-02-16T16:54:14+8",
             "+002016-02-16T16:54:14Z", "2016-02-16T16:54:14 ", "２０１６-02-16T16:54:14",

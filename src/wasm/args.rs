@@ -1,16 +1,44 @@
 //! The caller's JavaScript values in, plain objects out: the only place
-//! where arguments are read (serde-wasm-bindgen into the core's
-//! `#[derive(Deserialize)]` types) and results and errors are written
-//! (`Serializer::json_compatible()`: plain objects, `null` for `None`).
+//! where arguments are read and results and errors are written.
+//!
+//! **No JavaScript exception unwinds through a wasm frame** (it would leave
+//! the call unsettled and leak wasm-bindgen's shadow stack, until every call
+//! fails). So an argument is first copied into plain data, once, by the
+//! shapes of `core::shape`: every read that can run the caller's code (a
+//! getter, a Proxy trap: `Object.keys`, `Reflect.get`, `Array.isArray` on a
+//! revoked Proxy) goes through a `catch` import here, a read that throws is
+//! an `invalid_input` naming the field, and a key the contract does not
+//! define is refused. serde-wasm-bindgen then reads the copy (fresh objects
+//! with no prototype, no getters and no Proxies) into the core's
+//! `#[derive(Deserialize)]` types. Results and errors go out as JSON text
+//! that the engine parses (`JSON.parse`): plain objects in one crossing,
+//! with a snapshot's metadata keys in the service's order, `"__proto__"`
+//! included.
 
-use js_sys::{Function, Reflect};
+use js_sys::{Array, Function, Object, Reflect};
 use serde::{Deserialize, Serialize};
-use serde_wasm_bindgen::{Deserializer, Serializer};
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::AbortSignal;
+use serde_wasm_bindgen::Deserializer;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::core::config::{Input, RawConfig};
-use crate::core::error::EvsError;
+use crate::core::error::{cut, EvsError, MAX_MESSAGE};
+use crate::core::shape::{field, unknown_key, Shape, CONFIG};
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Object.keys(v)`: runs a Proxy's `ownKeys` and
+    /// `getOwnPropertyDescriptor` traps, so it may throw.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn object_keys(v: &JsValue) -> Result<Array, JsValue>;
+    /// `Array.isArray(v)`: throws for a revoked Proxy.
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn checked_is_array(v: &JsValue) -> Result<bool, JsValue>;
+    /// `Object.create(null)`: a fresh object with no prototype, so that a
+    /// key such as `"__proto__"` is a key like any other.
+    #[wasm_bindgen(js_namespace = Object, js_name = create)]
+    fn object_with_prototype(proto: &JsValue) -> Object;
+}
 
 /// How a call sends: the global `fetch` (called with the global object as
 /// `this`, as browsers require and as reqwest's wasm backend binds it), or
@@ -27,7 +55,13 @@ pub enum Fetch {
 pub struct Context {
     pub raw: RawConfig,
     pub fetch: Fetch,
-    pub signal: Option<AbortSignal>,
+    pub signal: Option<JsValue>,
+}
+
+/// `Array.isArray`, reading a revoked Proxy as "not an array" (its next
+/// read, by [`plain`], says it could not be read).
+fn is_array(v: &JsValue) -> bool {
+    checked_is_array(v).unwrap_or(false)
 }
 
 /// `typeof`-style name of a value, for messages ("a string", "null", ...).
@@ -36,8 +70,6 @@ pub fn type_name(v: &JsValue) -> &'static str {
         "undefined"
     } else if v.is_null() {
         "null"
-    } else if js_sys::Array::is_array(v) {
-        "an array"
     } else if v.is_string() {
         "a string"
     } else if v.as_f64().is_some() {
@@ -50,6 +82,8 @@ pub fn type_name(v: &JsValue) -> &'static str {
         "a symbol"
     } else if v.is_bigint() {
         "a bigint"
+    } else if is_array(v) {
+        "an array"
     } else {
         "an object"
     }
@@ -57,33 +91,100 @@ pub fn type_name(v: &JsValue) -> &'static str {
 
 /// A plain object (not `null`, an array or a function)?
 pub fn is_object(v: &JsValue) -> bool {
-    v.is_object() && !js_sys::Array::is_array(v)
+    v.is_object() && !is_array(v)
 }
 
 fn not_object(field: &str, v: &JsValue) -> EvsError {
     EvsError::invalid_input(format!("{field} must be an object, not {}", type_name(v)))
 }
 
-/// `obj[key]`; a getter or proxy that throws reads as absent.
+/// The error for an argument whose reading ran the caller's code, which
+/// threw. The thrown value is not shown (it is the caller's, and it could
+/// carry anything).
+fn unreadable(what: &str) -> EvsError {
+    EvsError::invalid_input(format!("{what} could not be read: a getter or Proxy threw while it was read"))
+}
+
+/// `obj[key]`; a getter or Proxy that throws reads as absent. Only for
+/// values that are plain copies, or where absent is the right reading.
 pub fn member(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// One scalar argument (`snapshotId`).
-pub fn input(v: &JsValue) -> Input {
-    Input::deserialize(Deserializer::from(v.clone())).unwrap_or(Input::Other(type_name(v)))
+/// A scalar's copy: a string, number, boolean, bigint, `null` or
+/// `undefined` as it is; a function or symbol as a fresh symbol (which
+/// serde reads as "a function or symbol"); an object or array as an empty
+/// one, for its type name.
+fn scalar(v: &JsValue) -> JsValue {
+    if v.is_function() || v.is_symbol() {
+        JsValue::symbol(None)
+    } else if !v.is_object() {
+        v.clone()
+    } else if is_array(v) {
+        Array::new().into()
+    } else {
+        Object::new().into()
+    }
 }
 
-/// A `Deserialize` type from an object argument named `field`; `null` and
-/// `undefined` give the type's default.
-pub fn object<T: for<'de> Deserialize<'de> + Default>(field: &str, v: &JsValue) -> Result<T, EvsError> {
+/// `v` copied as plain data by `shape`; `what` names it in errors
+/// (`"config"`, `"config.auth"`).
+fn plain(v: &JsValue, shape: Shape, what: &str) -> Result<JsValue, EvsError> {
+    let fields = match shape {
+        Shape::Kept => return Ok(v.clone()),
+        Shape::Value => return Ok(scalar(v)),
+        Shape::Record => None,
+        Shape::Object(fields) => Some(fields),
+    };
+    if !v.is_object() {
+        return Ok(scalar(v));
+    }
+    match checked_is_array(v) {
+        Ok(true) => return Ok(Array::new().into()),
+        Ok(false) => {}
+        Err(_) => return Err(unreadable(what)),
+    }
+    let keys = object_keys(v).map_err(|_| unreadable(what))?;
+    let out = object_with_prototype(&JsValue::NULL);
+    for key in keys.iter() {
+        let Some(name) = key.as_string() else { continue };
+        let shape = match fields {
+            None => Shape::Value,
+            Some(fields) => field(fields, &name).ok_or_else(|| unknown_key(what, &name, fields))?,
+        };
+        let path = || format!("{what}.{name}");
+        let value = Reflect::get(v, &key).map_err(|_| unreadable(&path()))?;
+        let copy = match shape {
+            Shape::Object(_) | Shape::Record => plain(&value, shape, &path())?,
+            _ => plain(&value, shape, what)?,
+        };
+        Reflect::set(&out, &key, &copy).map_err(|_| unreadable(&path()))?;
+    }
+    Ok(out.into())
+}
+
+/// One scalar argument (`snapshotId`).
+pub fn input(v: &JsValue) -> Input {
+    Input::deserialize(Deserializer::from(scalar(v))).unwrap_or(Input::Other("a function or symbol"))
+}
+
+/// An object argument named `what`, copied by its `fields` and read as
+/// `T`; `null` and `undefined` give the type's default. Returns the copy
+/// too, for the members the shell reads itself ([`Shape::Kept`]).
+pub fn object<T: for<'de> Deserialize<'de> + Default>(
+    what: &str,
+    v: &JsValue,
+    fields: &'static [crate::core::shape::Field],
+) -> Result<(T, JsValue), EvsError> {
     if v.is_null() || v.is_undefined() {
-        return Ok(T::default());
+        return Ok((T::default(), JsValue::UNDEFINED));
     }
     if !is_object(v) {
-        return Err(not_object(field, v));
+        return Err(if v.is_object() && checked_is_array(v).is_err() { unreadable(what) } else { not_object(what, v) });
     }
-    T::deserialize(Deserializer::from(v.clone())).map_err(|e| EvsError::invalid_input(format!("{field}: {e}")))
+    let copy = plain(v, Shape::Object(fields), what)?;
+    let read = T::deserialize(Deserializer::from(copy.clone())).map_err(|e| EvsError::invalid_input(format!("{what}: {e}")))?;
+    Ok((read, copy))
 }
 
 /// The page's origin (`location.origin`) in browsers and workers, for path
@@ -100,43 +201,55 @@ fn page_origin() -> Option<String> {
 /// Reads a `ClientConfig`: the core checks its data later; `fetch` and
 /// `signal` are checked here.
 pub fn context(config: &JsValue) -> Result<Context, EvsError> {
-    if !is_object(config) {
+    if config.is_null() || config.is_undefined() {
         return Err(not_object("config", config));
     }
-    let mut raw: RawConfig =
-        RawConfig::deserialize(Deserializer::from(config.clone())).map_err(|e| EvsError::invalid_input(format!("config: {e}")))?;
+    let (mut raw, copy): (RawConfig, JsValue) = object("config", config, CONFIG)?;
     raw.page_origin = page_origin();
-    let fetch = match member(config, "fetch") {
+    let fetch = match member(&copy, "fetch") {
         f if f.is_null() || f.is_undefined() => match member(&js_sys::global(), "fetch") {
             g if g.is_function() => Fetch::Global(g.unchecked_into()),
             _ => {
                 return Err(EvsError::invalid_input(
-                    "there is no global fetch here: pass one as config.fetch (Node 18 or later has one)",
+                    "there is no global fetch here: pass one as config.fetch (Node 20 or later has one)",
                 ))
             }
         },
         f if f.is_function() => Fetch::Custom(f.unchecked_into()),
         f => return Err(EvsError::invalid_input(format!("fetch must be a function, not {}", type_name(&f)))),
     };
-    let signal = match member(config, "signal") {
+    let signal = match member(&copy, "signal") {
         s if s.is_null() || s.is_undefined() => None,
-        // Duck-typed, so that a polyfilled or cross-realm signal works.
-        s if is_object(&s) && member(&s, "aborted").as_bool().is_some() && member(&s, "addEventListener").is_function() => {
-            Some(s.unchecked_into())
+        // Duck-typed, so that a polyfilled or cross-realm signal works; each
+        // read may run a getter, so each is a checked read.
+        s if is_object(&s) => {
+            let aborted = Reflect::get(&s, &JsValue::from_str("aborted")).map_err(|_| unreadable("config.signal"))?;
+            let listen = Reflect::get(&s, &JsValue::from_str("addEventListener")).map_err(|_| unreadable("config.signal"))?;
+            if aborted.as_bool().is_none() || !listen.is_function() {
+                return Err(EvsError::invalid_input("signal must be an AbortSignal, not an object without aborted and addEventListener"));
+            }
+            Some(s)
         }
         s => return Err(EvsError::invalid_input(format!("signal must be an AbortSignal, not {}", type_name(&s)))),
     };
     Ok(Context { raw, fetch, signal })
 }
 
-/// A result as a plain object.
+/// JSON text as the engine's plain objects.
+fn parsed(json: Result<String, serde_json::Error>) -> Option<JsValue> {
+    js_sys::JSON::parse(&json.ok()?).ok()
+}
+
+/// A result as a plain object: serialised by serde_json, built by the
+/// engine's `JSON.parse` (one crossing).
 pub fn output<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&Serializer::json_compatible())
-        .map_err(|e| error(&EvsError::invalid_response(format!("internal: the result could not be converted: {e}"))))
+    parsed(serde_json::to_string(value)).ok_or_else(|| error(&EvsError::invalid_response("internal: the result could not be converted")))
 }
 
 /// An error as the plain object the JS entry turns into an `EvsError`.
+/// Its message is cut once more here, whatever made it.
 pub fn error(e: &EvsError) -> JsValue {
-    e.view().serialize(&Serializer::json_compatible()).unwrap_or_else(|_| JsValue::from_str(&e.message))
+    let mut e = e.clone();
+    cut(&mut e.message, MAX_MESSAGE);
+    parsed(serde_json::to_string(&e.view())).unwrap_or_else(|| JsValue::from_str(&e.message))
 }

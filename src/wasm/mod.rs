@@ -1,9 +1,20 @@
 //! The async shell: the wasm module's exports. The only code that touches
 //! JavaScript values; everything it decides, it asks the core.
 //!
-//! Data crosses into wasm once per call (the arguments, read with
-//! serde-wasm-bindgen) and out once (a plain object, or an error object that
-//! the JS entry turns into an `EvsError`).
+//! Two rules hold everywhere here, because a wasm instance cannot recover
+//! from their breach:
+//!
+//! - **no JavaScript exception ever unwinds through a wasm frame**: every
+//!   import that can run the caller's code is a `catch` import, or the value
+//!   is first copied into plain data in one place (`args`: arguments, read
+//!   then with serde-wasm-bindgen; `send`: a response, read structurally);
+//! - **every await on a JavaScript promise is raced against the attempt's
+//!   timer and the caller's signal** (`send::Stop`), so that a `fetch` that
+//!   ignores `Request.signal` still times out.
+//!
+//! Data crosses into wasm once per call (the arguments) and out once (a
+//! plain object, or an error object that the JS entry turns into an
+//! `EvsError`).
 
 mod args;
 mod send;
@@ -16,18 +27,20 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::core::call::{aborted, clock_correction, settle, sign_request as sign_core, Call, RawSignRequest, Reply, Step, Target};
+use crate::core::call::{aborted, server_time, settle, sign_request as sign_core, Call, RawSignRequest, Reply, Step, Target};
 use crate::core::config::{RawAuth, RawListOptions};
+use crate::core::shape::{CREDENTIALS, LIST_OPTIONS, SIGN_REQUEST};
 use crate::core::error::EvsError;
 use crate::core::paginate::Paginator;
 use crate::core::request::SignedRequest;
 use args::{context, error, input, is_object, member, object, output, type_name, Context};
 
 thread_local! {
-    /// The correction of this machine's clock, in milliseconds, learnt from
-    /// the service when a signed request was refused for the time (see
-    /// `core::call::clock_correction`): kept for later calls in the same
-    /// module instance, `signRequest` without a `date` included.
+    /// The offset of the service's clock from this machine's, in
+    /// milliseconds, learnt when a signed request was refused for the time
+    /// (see `core::call::server_time`): set, never added to, and kept for
+    /// later calls in the same module instance, `signRequest` without a
+    /// `date` included.
     static CLOCK_OFFSET_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
 }
 
@@ -45,15 +58,17 @@ async fn run(ctx: &Context, call: &Call) -> Result<Reply, EvsError> {
         if send::is_aborted(ctx.signal.as_ref()) {
             return Err(aborted());
         }
-        let signed_at = signing_time();
+        let local = send::now();
+        let signed_at = local + CLOCK_OFFSET_MS.with(std::cell::Cell::get);
         let request = call.request(signed_at);
         let outcome = send::attempt(&ctx.fetch, ctx.signal.as_ref(), &request, call.config.timeout_ms).await;
         let ended = outcome.ended();
         // A wrong clock: sent again at once, signed with the server's time,
-        // once per call, and not counted against maxAttempts.
+        // once per call, and not counted against maxAttempts. The offset is
+        // the server's, so calls that correct at the same time agree.
         if !corrected {
-            if let Some(correction) = clock_correction(call, &ended, signed_at) {
-                CLOCK_OFFSET_MS.with(|o| o.set(o.get() + correction));
+            if let Some(server) = server_time(call, &ended, signed_at) {
+                CLOCK_OFFSET_MS.with(|o| o.set(server - local));
                 corrected = true;
                 continue;
             }
@@ -90,7 +105,7 @@ pub async fn get_snapshot(config: JsValue, snapshot_id: JsValue) -> Result<JsVal
 #[wasm_bindgen(js_name = listSnapshots)]
 pub async fn list_snapshots(config: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let ctx = context(&config).map_err(|e| error(&e))?;
-    let options: RawListOptions = object("options", &options).map_err(|e| error(&e))?;
+    let (options, _): (RawListOptions, _) = object("options", &options, LIST_OPTIONS).map_err(|e| error(&e))?;
     let call = Call::list(&ctx.raw, &options).map_err(|e| error(&e))?;
     let reply = run(&ctx, &call).await.map_err(|e| error(&e))?;
     reply_output(&reply)
@@ -137,7 +152,7 @@ async fn next_page(state: &RefCell<Walk>) -> Result<JsValue, EvsError> {
     let started = match std::mem::replace(&mut *state.borrow_mut(), Walk::Over) {
         Walk::New { config, options } => {
             let ctx = context(&config)?;
-            let options: RawListOptions = object("options", &options)?;
+            let (options, _): (RawListOptions, _) = object("options", &options, LIST_OPTIONS)?;
             let call = Call::list(&ctx.raw, &options)?;
             let Target::List(query) = &call.target else { return Ok(JsValue::NULL) };
             let pages = Paginator::new(query.clone());
@@ -182,28 +197,30 @@ fn sign(request: &JsValue, credentials: &JsValue, date: &JsValue) -> Result<Sign
     if !is_object(request) {
         return Err(EvsError::invalid_input(format!("request must be an object, not {}", type_name(request))));
     }
-    let raw: RawSignRequest = object("request", request)?;
-    let body = member(request, "body");
+    let (raw, copy): (RawSignRequest, _) = object("request", request, SIGN_REQUEST)?;
+    let body = member(&copy, "body");
     let body = if body.is_null() || body.is_undefined() {
         Vec::new()
     } else if let Some(text) = body.as_string() {
         text.into_bytes()
     } else if body.is_instance_of::<Uint8Array>() {
-        body.unchecked_into::<Uint8Array>().to_vec()
+        // Copied first: a Proxy of a Uint8Array is one by `instanceof`, and
+        // reading it directly would throw.
+        send::bytes(&body).ok_or_else(|| EvsError::invalid_input("request.body could not be read: a getter or Proxy threw while it was read"))?
     } else {
         return Err(EvsError::invalid_input(format!("request.body must be a string or a Uint8Array, not {}", type_name(&body))));
     };
-    let credentials: RawAuth = if is_object(credentials) {
-        object("credentials", credentials)?
-    } else if credentials.is_undefined() {
+    let credentials: RawAuth = if credentials.is_undefined() {
         RawAuth::Absent
+    } else if is_object(credentials) {
+        object("credentials", credentials, CREDENTIALS)?.0
     } else {
         RawAuth::NotObject(type_name(credentials))
     };
     let now = if date.is_null() || date.is_undefined() {
         signing_time()
     } else if date.is_instance_of::<js_sys::Date>() {
-        let t = date.unchecked_ref::<js_sys::Date>().get_time();
+        let t = date_time(date).ok_or_else(|| EvsError::invalid_input("date could not be read: a getter or Proxy threw while it was read"))?;
         if !t.is_finite() {
             return Err(EvsError::invalid_input("date is an invalid Date"));
         }
@@ -212,6 +229,20 @@ fn sign(request: &JsValue, credentials: &JsValue, date: &JsValue) -> Result<Sign
         return Err(EvsError::invalid_input(format!("date must be a Date, not {}", type_name(date))));
     };
     sign_core(&raw, &body, &credentials, now)
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `date.getTime()`, checked: a Proxy of a `Date` is one by
+    /// `instanceof`, and its `getTime` throws.
+    #[wasm_bindgen(js_name = Date)]
+    type CheckedDate;
+    #[wasm_bindgen(catch, method, js_name = getTime)]
+    fn get_time(this: &CheckedDate) -> Result<f64, JsValue>;
+}
+
+fn date_time(date: &JsValue) -> Option<f64> {
+    date.unchecked_ref::<CheckedDate>().get_time().ok()
 }
 
 /// Bytes of linear memory now: for the memory tests and benchmarks (not

@@ -1,27 +1,34 @@
 //! One attempt over `fetch`, and the wait between attempts: the shell's
 //! contact with the outside world.
 //!
-//! - web-sys builds the `Request` (method, headers, abort signal: one
-//!   `new Request(url, init)`; gloo-net's builder makes two `Request`s, a
-//!   `URL` and a `URLSearchParams` per send, which measured as 40 % of a
-//!   call's time);
-//! - the shell calls the global `fetch` (or `config.fetch`) with it and
-//!   awaits the promise itself, so that a rejection keeps its `cause`
-//!   (Node's `ECONNREFUSED`, `ENOTFOUND`, certificate errors): gloo-net's
-//!   `send` turns it into a name and a message only;
-//! - gloo-net reads a `Response`'s status and headers;
-//! - one `AbortController` per attempt joins the caller's `signal` and the
-//!   attempt's timeout, and stays in force while the body is read;
-//! - every rejection is classified here and never handed to gloo-net's
-//!   error conversion, which panics on a value that is not an `Error`
-//!   (gloo-net 0.7; the controller is always aborted with an `Error`
-//!   reason, and a caller's `fetch` and body reads are awaited here).
+//! - web-sys builds the `Request` (method, headers, the attempt's abort
+//!   signal, `redirect: "manual"`: a redirect is never followed, since
+//!   `fetch` would carry `X-Auth-Token` and `X-Security-Token` to wherever it
+//!   points; the core makes an error of it);
+//! - the shell calls the global `fetch` (or `config.fetch`) with it, so that
+//!   a rejection keeps its `cause` (Node's `ECONNREFUSED`, `ENOTFOUND`);
+//! - gloo-net reads a genuine `Response`'s status and headers; anything
+//!   else a caller's `fetch` gives is read structurally, every read a
+//!   `catch` import;
+//! - **every await on a JavaScript promise is raced against the attempt's
+//!   [`Stop`]**: its timer and the caller's signal. A `fetch` that ignores
+//!   `Request.signal`, a body that never ends or a stream that never
+//!   settles still times out, and a stream of empty chunks cannot starve the
+//!   timer (the deadline is also checked by the clock, and an empty chunk
+//!   yields to the event loop);
+//! - the caller's signal gets one `abort` listener however many calls share
+//!   it, removed when the last of them ends (no lasting listener, no
+//!   `MaxListenersExceededWarning`);
+//! - no rejection is ever handed to gloo-net's error conversion, which
+//!   panics on a value that is not an `Error` (gloo-net 0.7).
 
-use js_sys::{Function, Promise, Uint8Array};
+use std::cell::{Cell, RefCell};
+
+use js_sys::{Array, ArrayBuffer, Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal, ReadableStreamDefaultReader, Response};
+use web_sys::{AbortController, EventTarget, RequestRedirect};
 
 use super::args::{member, Fetch};
 use crate::core::call::{Ended, MAX_BODY_BYTES};
@@ -30,17 +37,34 @@ use crate::core::request::Request;
 #[wasm_bindgen]
 extern "C" {
     // The global timers, as gloo-timers binds them: in browsers, workers,
-    // Node, Deno and Bun alike (`window` is not there in all of them).
+    // Node, Deno and Bun alike (`window` is not there in all of them). The
+    // third argument is passed to the handler.
     #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &Function, ms: f64) -> JsValue;
+    fn set_timeout(handler: &Function, ms: f64, arg: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(id: &JsValue);
+
+    /// A `Uint8Array` over an `ArrayBuffer` (no copy), or a copy of an
+    /// array-like; throws for what is neither, or when a Proxy does.
+    #[wasm_bindgen(js_name = Uint8Array)]
+    type Bytes;
+    #[wasm_bindgen(catch, constructor, js_class = "Uint8Array")]
+    fn new(source: &JsValue) -> Result<Bytes, JsValue>;
 }
 
 /// How an attempt ended, owning what [`Ended`] borrows.
 pub enum Outcome {
-    Response { status: u16, request_id: Option<String>, retry_after: Option<String>, date: Option<String>, body: Vec<u8>, truncated: bool },
+    Response {
+        status: u16,
+        request_id: Option<String>,
+        retry_after: Option<String>,
+        date: Option<String>,
+        location: Option<String>,
+        body: Vec<u8>,
+        truncated: bool,
+    },
     Network(String),
+    HiddenRedirect,
     Timeout,
     Aborted,
 }
@@ -48,22 +72,25 @@ pub enum Outcome {
 impl Outcome {
     pub fn ended(&self) -> Ended<'_> {
         match self {
-            Outcome::Response { status, request_id, retry_after, date, body, truncated } => Ended::Response {
+            Outcome::Response { status, request_id, retry_after, date, location, body, truncated } => Ended::Response {
                 status: *status,
                 request_id: request_id.as_deref(),
                 retry_after: retry_after.as_deref(),
                 date: date.as_deref(),
+                location: location.as_deref(),
                 body,
                 truncated: *truncated,
             },
             Outcome::Network(m) => Ended::Network(m),
+            Outcome::HiddenRedirect => Ended::HiddenRedirect,
             Outcome::Timeout => Ended::Timeout,
             Outcome::Aborted => Ended::Aborted,
         }
     }
 }
 
-/// A rejection as one line: Node puts the reason in `cause`.
+/// A rejection as one line: Node puts the reason in `cause`. Every read is
+/// checked (the value may be anything a caller's `fetch` threw).
 fn describe(err: &JsValue) -> String {
     let message = member(err, "message").as_string().filter(|m| !m.is_empty());
     let msg = message.unwrap_or_else(|| err.as_string().unwrap_or_else(|| "fetch failed".into()));
@@ -75,29 +102,213 @@ fn describe(err: &JsValue) -> String {
     }
 }
 
+/// What a [`Stop`] resolves with, made once: the timer's and the signal's
+/// values are `Error`s, so that whatever an attempt's `AbortController` is
+/// aborted with is an `Error` (as gloo-net and callers expect).
+struct Reasons {
+    timed_out: JsValue,
+    aborted: JsValue,
+    /// The attempt ended: the stop is settled so that nothing waits on it.
+    ended: JsValue,
+    /// `() => {}`, to mark a promise whose rejection nobody wants as handled.
+    ignore: Closure<dyn FnMut(JsValue)>,
+}
+
 thread_local! {
-    /// The two abort reasons, made once: an `Error` each (so that whatever
-    /// rejects with them is an `Error`), without a stack trace per attempt.
-    static REASONS: (JsValue, JsValue) = (
-        js_sys::Error::new("aborted by the caller's signal").into(),
-        js_sys::Error::new("timed out").into(),
-    );
+    static REASONS: Reasons = Reasons {
+        timed_out: js_sys::Error::new("timed out").into(),
+        aborted: js_sys::Error::new("aborted by the caller's signal").into(),
+        ended: js_sys::Object::new().into(),
+        ignore: Closure::new(|_| {}),
+    };
+    /// The caller's signals now watched, each with one `abort` listener.
+    static WATCHED: RefCell<Vec<Watched>> = const { RefCell::new(Vec::new()) };
+    static NEXT_WAITER: Cell<u32> = const { Cell::new(0) };
 }
 
-/// `ctrl.abort(reason)` as a function to hand to a timer or an event
-/// listener (no Rust closure is kept alive).
-fn abort_with(ctrl: &AbortController, reason: &JsValue) -> Function {
-    let abort: Function = member(ctrl, "abort").unchecked_into();
-    abort.bind1(ctrl, reason).unchecked_into()
+/// One caller's signal, its single `abort` listener, and the stops waiting
+/// on it.
+struct Watched {
+    signal: JsValue,
+    listener: Closure<dyn FnMut()>,
+    waiters: Vec<(u32, Function)>,
 }
 
-/// Whether the caller's signal has aborted.
-pub fn is_aborted(signal: Option<&AbortSignal>) -> bool {
-    signal.is_some_and(|s| member(s, "aborted").as_bool() == Some(true))
+/// Has the caller's signal aborted? A getter that throws reads as aborted:
+/// the call then ends at once rather than running on a signal it cannot read.
+pub fn is_aborted(signal: Option<&JsValue>) -> bool {
+    signal.is_some_and(|s| Reflect::get(s, &JsValue::from_str("aborted")).map_or(true, |a| a.as_bool() == Some(true)))
+}
+
+/// `resolve` is called with the abort reason when `signal` aborts. Returns
+/// the waiter's number, for [`unwatch`].
+fn watch(signal: &JsValue, resolve: &Function) -> u32 {
+    let id = NEXT_WAITER.with(|n| {
+        n.set(n.get().wrapping_add(1));
+        n.get()
+    });
+    let known = WATCHED.with_borrow_mut(|all| match all.iter_mut().find(|w| w.signal == *signal) {
+        Some(w) => {
+            w.waiters.push((id, resolve.clone()));
+            true
+        }
+        None => false,
+    });
+    if !known {
+        // The listener is added with no borrow held: a signal's
+        // addEventListener is the caller's code and may call back.
+        let sig = signal.clone();
+        let listener = Closure::<dyn FnMut()>::new(move || wake_waiters(&sig));
+        let _ = signal.unchecked_ref::<EventTarget>().add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
+        WATCHED.with_borrow_mut(|all| all.push(Watched { signal: signal.clone(), listener, waiters: vec![(id, resolve.clone())] }));
+    }
+    id
+}
+
+/// The listener's work: every stop waiting on `signal` resolves as aborted.
+fn wake_waiters(signal: &JsValue) {
+    let waiters: Vec<Function> =
+        WATCHED.with_borrow(|all| all.iter().find(|w| w.signal == *signal).map(|w| w.waiters.iter().map(|(_, f)| f.clone()).collect()).unwrap_or_default());
+    REASONS.with(|r| {
+        for f in waiters {
+            let _ = f.call1(&JsValue::UNDEFINED, &r.aborted);
+        }
+    });
+}
+
+/// Waiter `id` no longer waits; the last one takes the listener away.
+fn unwatch(signal: &JsValue, id: u32) {
+    let done = WATCHED.with_borrow_mut(|all| {
+        let at = all.iter().position(|w| w.signal == *signal)?;
+        let w = all.get_mut(at)?;
+        w.waiters.retain(|(i, _)| *i != id);
+        w.waiters.is_empty().then(|| all.swap_remove(at))
+    });
+    if let Some(w) = done {
+        let _ = w.signal.unchecked_ref::<EventTarget>().remove_event_listener_with_callback("abort", w.listener.as_ref().unchecked_ref());
+    }
+}
+
+/// Why an attempt (or a wait) was cut short.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Why {
+    Timeout,
+    Aborted,
+}
+
+/// A settled promise raced against a [`Stop`].
+enum Raced {
+    Value(JsValue),
+    Rejected(JsValue),
+    Stopped(Why),
+}
+
+/// What ends an attempt or a wait early: a promise that resolves when its
+/// timer fires or the caller's signal aborts, and the deadline by the clock.
+/// Dropping it clears the timer, stops watching the signal and settles the
+/// promise, so that nothing is left waiting.
+pub struct Stop {
+    promise: Promise,
+    resolve: Function,
+    timer: JsValue,
+    watched: Option<(JsValue, u32)>,
+    signal: Option<JsValue>,
+    deadline: f64,
+}
+
+impl Stop {
+    pub fn new(signal: Option<&JsValue>, ms: f64) -> Stop {
+        let mut resolver: Option<Function> = None;
+        let promise = Promise::new(&mut |resolve, _reject| resolver = Some(resolve));
+        // The executor runs at once; the fallback is never used.
+        let resolve = resolver.unwrap_or_else(|| JsValue::UNDEFINED.unchecked_into());
+        let timer = REASONS.with(|r| set_timeout(&resolve, ms, &r.timed_out));
+        let watched = signal.map(|s| (s.clone(), watch(s, &resolve)));
+        Stop { promise, resolve, timer, watched, signal: signal.cloned(), deadline: now() + ms }
+    }
+
+    /// What the stop's promise resolved with, as a reason.
+    fn why(v: &JsValue) -> Option<Why> {
+        REASONS.with(|r| {
+            if *v == r.timed_out {
+                Some(Why::Timeout)
+            } else if *v == r.aborted {
+                Some(Why::Aborted)
+            } else {
+                None
+            }
+        })
+    }
+
+    /// Whether the call must end now, by the signal or the clock (which a
+    /// stream that never yields to the event loop cannot hold back).
+    fn due(&self) -> Option<Why> {
+        if is_aborted(self.signal.as_ref()) {
+            Some(Why::Aborted)
+        } else if now() >= self.deadline {
+            Some(Why::Timeout)
+        } else {
+            None
+        }
+    }
+
+    /// `value` (a promise or not) raced against the stop. `Promise.race`
+    /// never throws: a thenable whose `then` throws becomes a rejection.
+    async fn race(&self, value: &JsValue) -> Raced {
+        if let Some(why) = self.due() {
+            ignore_rejection(value);
+            return Raced::Stopped(why);
+        }
+        let raced = Promise::race(&Array::of2(value, &self.promise));
+        match JsFuture::from(raced).await {
+            Ok(v) => match Stop::why(&v) {
+                Some(why) => Raced::Stopped(why),
+                None => Raced::Value(v),
+            },
+            Err(e) => Raced::Rejected(e),
+        }
+    }
+
+    /// Waits for the stop itself: the timer (`None`) or the signal.
+    async fn wait(&self) -> Option<Why> {
+        match JsFuture::from(self.promise.clone()).await {
+            Ok(v) if Stop::why(&v) == Some(Why::Aborted) => Some(Why::Aborted),
+            _ => None,
+        }
+    }
+}
+
+impl Drop for Stop {
+    fn drop(&mut self) {
+        clear_timeout(&self.timer);
+        if let Some((signal, id)) = &self.watched {
+            unwatch(signal, *id);
+        }
+        REASONS.with(|r| {
+            let _ = self.resolve.call1(&JsValue::UNDEFINED, &r.ended);
+        });
+    }
+}
+
+/// Marks `value`'s rejection, if it is a promise that rejects, as handled:
+/// a promise the shell no longer waits for must not end as an unhandled
+/// rejection in the host.
+fn ignore_rejection(value: &JsValue) {
+    REASONS.with(|r| {
+        let _ = Promise::race(&Array::of1(value)).catch(&r.ignore);
+    });
+}
+
+/// `obj.name(...args)`, every step checked: `Err` when the member is not a
+/// function or the call throws.
+fn call_method(obj: &JsValue, name: &str, args: &Array) -> Result<JsValue, JsValue> {
+    let f = Reflect::get(obj, &JsValue::from_str(name))?;
+    let f: Function = f.dyn_into().map_err(|_| JsValue::from_str(&format!("{name} is not a function")))?;
+    Reflect::apply(&f, obj, args)
 }
 
 /// One attempt: never fails, it says how it ended.
-pub async fn attempt(fetch: &Fetch, signal: Option<&AbortSignal>, req: &Request, timeout_ms: u32) -> Outcome {
+pub async fn attempt(fetch: &Fetch, signal: Option<&JsValue>, req: &Request, timeout_ms: u32) -> Outcome {
     if is_aborted(signal) {
         return Outcome::Aborted;
     }
@@ -105,28 +316,24 @@ pub async fn attempt(fetch: &Fetch, signal: Option<&AbortSignal>, req: &Request,
         Ok(c) => c,
         Err(e) => return Outcome::Network(describe(&e)),
     };
-    let (on_abort, on_timeout) = REASONS.with(|(by_caller, by_timer)| (abort_with(&ctrl, by_caller), abort_with(&ctrl, by_timer)));
-    if let Some(s) = signal {
-        let _ = s.add_event_listener_with_callback("abort", &on_abort);
+    let stop = Stop::new(signal, f64::from(timeout_ms));
+    let outcome = exchange(fetch, req, &ctrl, &stop).await;
+    let outcome = match outcome {
+        // Whichever abort came during the attempt wins over what fetch said.
+        _ if is_aborted(signal) => Outcome::Aborted,
+        Outcome::Network(_) if stop.due() == Some(Why::Timeout) => Outcome::Timeout,
+        other => other,
+    };
+    if matches!(outcome, Outcome::Aborted | Outcome::Timeout) {
+        // A fetch that honours the signal stops sending and reading.
+        REASONS.with(|r| ctrl.abort_with_reason(if matches!(outcome, Outcome::Aborted) { &r.aborted } else { &r.timed_out }));
     }
-    let timer = set_timeout(&on_timeout, f64::from(timeout_ms));
-    let result = exchange(fetch, req, &ctrl.signal()).await;
-    clear_timeout(&timer);
-    if let Some(s) = signal {
-        let _ = s.remove_event_listener_with_callback("abort", &on_abort);
-    }
-    // Whichever abort came during the attempt wins over what fetch said.
-    if is_aborted(signal) {
-        Outcome::Aborted
-    } else if ctrl.signal().aborted() {
-        Outcome::Timeout
-    } else {
-        result
-    }
+    outcome
 }
 
-/// The `Request` of one attempt: method, headers and the attempt's signal.
-fn build(req: &Request, abort: &AbortSignal) -> Result<web_sys::Request, JsValue> {
+/// The `Request` of one attempt: method, headers, the attempt's signal, and
+/// no redirect followed.
+fn build(req: &Request, ctrl: &AbortController) -> Result<web_sys::Request, JsValue> {
     let headers = web_sys::Headers::new()?;
     for (name, value) in &req.headers {
         headers.append(name, value)?;
@@ -134,13 +341,22 @@ fn build(req: &Request, abort: &AbortSignal) -> Result<web_sys::Request, JsValue
     let init = web_sys::RequestInit::new();
     init.set_method(req.method);
     init.set_headers(&headers);
-    init.set_signal(Some(abort));
+    init.set_signal(Some(&ctrl.signal()));
+    init.set_redirect(RequestRedirect::Manual);
     web_sys::Request::new_with_str_and_init(&req.url, &init)
 }
 
+/// What stopped an exchange, as its outcome.
+fn stopped(why: Why) -> Outcome {
+    match why {
+        Why::Timeout => Outcome::Timeout,
+        Why::Aborted => Outcome::Aborted,
+    }
+}
+
 /// Builds the request and sends it; reads the answer.
-async fn exchange(fetch: &Fetch, req: &Request, abort: &AbortSignal) -> Outcome {
-    let request = match build(req, abort) {
+async fn exchange(fetch: &Fetch, req: &Request, ctrl: &AbortController, stop: &Stop) -> Outcome {
+    let request = match build(req, ctrl) {
         Ok(r) => r,
         Err(e) => return Outcome::Network(describe(&e)),
     };
@@ -148,133 +364,238 @@ async fn exchange(fetch: &Fetch, req: &Request, abort: &AbortSignal) -> Outcome 
         Fetch::Global(f) => (f, js_sys::global().into()),
         Fetch::Custom(f) => (f, JsValue::UNDEFINED),
     };
-    let promise = match function.call1(&this, &request) {
-        Ok(p) => Promise::resolve(&p),
+    let sent = match function.call1(&this, &request) {
+        Ok(p) => p,
         Err(e) => return Outcome::Network(describe(&e)),
     };
-    let response: Response = match JsFuture::from(promise).await {
-        Ok(r) if r.is_object() && member(&r, "status").as_f64().is_some() => r.unchecked_into(),
-        Ok(_) => return Outcome::Network("config.fetch resolved to something that is not a Response".into()),
-        Err(e) => return Outcome::Network(describe(&e)),
+    let response = match stop.race(&sent).await {
+        Raced::Value(r) => r,
+        Raced::Rejected(e) => return Outcome::Network(describe(&e)),
+        Raced::Stopped(why) => return stopped(why),
     };
-    let head = Head::read(&response);
-    match read_body(&response, &head, MAX_BODY_BYTES).await {
+    let head = match Head::read(&response) {
+        Ok(head) => head,
+        Err(outcome) => return outcome,
+    };
+    match read_body(&response, &head, MAX_BODY_BYTES, stop).await {
         Ok((body, truncated)) => {
-            let Head { status, request_id, retry_after, date, .. } = head;
-            Outcome::Response { status, request_id, retry_after, date, body, truncated }
+            let Head { status, request_id, retry_after, date, location, .. } = head;
+            Outcome::Response { status, request_id, retry_after, date, location, body, truncated }
         }
-        Err(e) => Outcome::Network(describe(&e)),
+        Err(outcome) => outcome,
     }
 }
 
 /// What an attempt needs of a response before its body: the status, the
-/// `X-Request-Id`, `Retry-After` and (on a 401, for a wrong clock) `Date`
-/// headers, and what the body read needs (`Content-Length`, whether a
-/// content coding applies). Each header is read once.
+/// `X-Request-Id`, `Retry-After`, `Location` (a redirect) and (on a 401, for
+/// a wrong clock) `Date` headers, and what the body read needs
+/// (`Content-Length`, whether a content coding applies). Each header is
+/// read once.
 struct Head {
     status: u16,
     request_id: Option<String>,
     retry_after: Option<String>,
     date: Option<String>,
+    location: Option<String>,
     content_length: Option<usize>,
     encoded: bool,
 }
 
-/// A response's headers: through gloo-net for a real `Response`; read
-/// structurally for a Response-like object a caller's fetch gave
-/// (gloo-net's header reads throw on anything but real `Headers`).
+/// A response's headers: through gloo-net for a genuine `Response`; read
+/// structurally, every read checked, for a Response-like object a caller's
+/// fetch gave (`headers.get` may be missing, or throw).
 enum Headers {
     Gloo(gloo_net::http::Headers),
-    Structural(web_sys::Headers),
+    Structural(JsValue),
 }
 
 impl Headers {
     fn get(&self, name: &str) -> Option<String> {
         match self {
             Headers::Gloo(h) => h.get(name),
-            Headers::Structural(h) => h.get(name).ok().flatten(),
+            Headers::Structural(h) => call_method(h, "get", &Array::of1(&JsValue::from_str(name))).ok()?.as_string(),
         }
     }
 }
 
+thread_local! {
+    /// `Response.prototype`, where there is a global `Response`.
+    static RESPONSE_PROTOTYPE: JsValue = member(&member(&js_sys::global(), "Response"), "prototype");
+}
+
+/// A genuine `Response` of this realm: its getters are the platform's,
+/// which do not throw. Anything else (a Response-like, a subclass, a
+/// Proxy) is read structurally.
+fn is_genuine(response: &JsValue) -> bool {
+    RESPONSE_PROTOTYPE.with(|proto| {
+        proto.is_object() && Reflect::get_prototype_of(response).is_ok_and(|p| JsValue::from(p) == *proto) && response.is_instance_of::<web_sys::Response>()
+    })
+}
+
+/// Not a response at all: a network failure, in the words of what was
+/// wrong.
+fn not_a_response(what: &str) -> Outcome {
+    Outcome::Network(format!("config.fetch resolved to {what}, not a Response"))
+}
+
 impl Head {
-    fn read(response: &Response) -> Head {
-        let (status, headers) = if response.is_instance_of::<Response>() {
-            let r = gloo_net::http::Response::from(Clone::clone(response));
-            (r.status(), Headers::Gloo(r.headers()))
+    fn read(response: &JsValue) -> Result<Head, Outcome> {
+        if !response.is_object() {
+            return Err(not_a_response("a value that is not an object"));
+        }
+        let (status, headers) = if is_genuine(response) {
+            let r = gloo_net::http::Response::from(response.clone().unchecked_into::<web_sys::Response>());
+            (f64::from(r.status()), Headers::Gloo(r.headers()))
         } else {
-            (response.status(), Headers::Structural(response.headers()))
+            let status = Reflect::get(response, &JsValue::from_str("status")).map_err(|_| not_a_response("an object whose status could not be read"))?;
+            let headers = Reflect::get(response, &JsValue::from_str("headers")).map_err(|_| not_a_response("an object whose headers could not be read"))?;
+            (status.as_f64().unwrap_or(f64::NAN), Headers::Structural(headers))
+        };
+        // `redirect: "manual"` in a browser: an opaque answer that hides
+        // the redirect (status 0).
+        if status == 0.0 && member(response, "type").as_string().as_deref() == Some("opaqueredirect") {
+            return Err(Outcome::HiddenRedirect);
+        }
+        // A status is a whole number from 200 to 599 (the Fetch standard's
+        // range for a response that is not a network error).
+        let status = match status {
+            s if s.fract() == 0.0 && (200.0..=599.0).contains(&s) => s as u16,
+            _ => return Err(not_a_response("an object whose status is not an HTTP status from 200 to 599")),
         };
         let get = |name: &str| headers.get(name);
         let present = |name: &str| get(name).filter(|v| !v.is_empty());
-        Head {
+        Ok(Head {
             status,
             request_id: present("x-request-id"),
             retry_after: present("retry-after"),
             date: if status == 401 { get("date") } else { None },
+            location: if (300..400).contains(&status) { present("location") } else { None },
             content_length: get("content-length").and_then(|v| v.trim().parse::<usize>().ok()),
             encoded: get("content-encoding").is_some_and(|v| !v.trim().is_empty()),
-        }
+        })
     }
 }
 
-/// Reads at most `max` bytes of the body; the flag says more came.
-async fn read_body(res: &Response, head: &Head, max: usize) -> Result<(Vec<u8>, bool), JsValue> {
+/// A body read that failed: a network failure, unless the stop ended it.
+fn body_failed(why: String) -> Outcome {
+    Outcome::Network(format!("the response body could not be read: {why}"))
+}
+
+/// Reads at most `max` bytes of the body; the flag says more came. Every
+/// await is raced against `stop`.
+async fn read_body(res: &JsValue, head: &Head, max: usize, stop: &Stop) -> Result<(Vec<u8>, bool), Outcome> {
     let (length, encoded) = (head.content_length, head.encoded);
-    let stream = res.body();
+    let stream = Reflect::get(res, &JsValue::from_str("body")).map_err(|e| body_failed(describe(&e)))?;
+    let stream = (!stream.is_null() && !stream.is_undefined()).then_some(stream);
     if length.is_some_and(|n| n > max) && !encoded {
         if let Some(s) = &stream {
-            let _ = s.cancel();
+            cancel(s);
         }
         return Ok((Vec::new(), true));
     }
     // An exact, small enough Content-Length (no content coding, which would
-    // make the decoded body larger): the whole body at once.
-    let Some(stream) = stream.filter(|_| length.is_none() || encoded) else {
-        let buf = JsFuture::from(res.array_buffer()?).await?;
-        let mut bytes = Uint8Array::new(&buf).to_vec();
+    // make the decoded body larger), or no stream: the whole body at once.
+    // A Response-like with a stream and no arrayBuffer() is read by its
+    // stream.
+    let whole = member(res, "arrayBuffer").is_function() && (length.is_some() && !encoded || stream.is_none());
+    let Some(stream) = stream.filter(|_| !whole) else {
+        let pending = call_method(res, "arrayBuffer", &Array::new()).map_err(|e| body_failed(describe(&e)))?;
+        let buf = match stop.race(&pending).await {
+            Raced::Value(b) => b,
+            Raced::Rejected(e) => return Err(body_failed(describe(&e))),
+            Raced::Stopped(why) => return Err(stopped(why)),
+        };
+        if !buf.is_instance_of::<ArrayBuffer>() {
+            return Err(body_failed("arrayBuffer() resolved to something that is not an ArrayBuffer".into()));
+        }
+        let mut bytes = bytes(&buf).ok_or_else(|| body_failed("its ArrayBuffer could not be read".into()))?;
         let truncated = bytes.len() > max;
         bytes.truncate(max);
         return Ok((bytes, truncated));
     };
-    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let reader = call_method(&stream, "getReader", &Array::new()).map_err(|e| body_failed(describe(&e)))?;
     let mut bytes = Vec::new();
     loop {
-        let step = JsFuture::from(reader.read()).await?;
-        if member(&step, "done").as_bool() == Some(true) {
+        if let Some(why) = stop.due() {
+            cancel_reader(&reader);
+            return Err(stopped(why));
+        }
+        let pending = call_method(&reader, "read", &Array::new()).map_err(|e| body_failed(describe(&e)))?;
+        let step = match stop.race(&pending).await {
+            Raced::Value(s) => s,
+            Raced::Rejected(e) => return Err(body_failed(describe(&e))),
+            Raced::Stopped(why) => {
+                cancel_reader(&reader);
+                return Err(stopped(why));
+            }
+        };
+        if !step.is_object() {
+            return Err(body_failed("read() gave something that is not a { done, value } result".into()));
+        }
+        let done = Reflect::get(&step, &JsValue::from_str("done")).map_err(|e| body_failed(describe(&e)))?;
+        if done.is_truthy() {
             return Ok((bytes, false));
         }
-        let chunk = Uint8Array::new(&member(&step, "value"));
+        let value = Reflect::get(&step, &JsValue::from_str("value")).map_err(|e| body_failed(describe(&e)))?;
+        // A genuine Uint8Array only: its length and contents are the
+        // platform's to read (a Proxy or an array of numbers is not).
+        if !ArrayBuffer::is_view(&value) || !value.is_instance_of::<Uint8Array>() {
+            cancel_reader(&reader);
+            return Err(body_failed("the stream gave a chunk that is not a Uint8Array".into()));
+        }
+        let chunk: Uint8Array = value.unchecked_into();
         let n = chunk.length() as usize;
+        if n == 0 {
+            // No progress: let timers and the signal's listeners run.
+            if let Raced::Stopped(why) = stop.race(&tick()).await {
+                cancel_reader(&reader);
+                return Err(stopped(why));
+            }
+            continue;
+        }
         if bytes.len() + n > max {
-            let _ = reader.cancel();
-            let keep = max - bytes.len();
-            bytes.extend(chunk.subarray(0, keep as u32).to_vec());
+            cancel_reader(&reader);
+            let keep = max.saturating_sub(bytes.len());
+            bytes.extend(chunk.subarray(0, u32::try_from(keep).unwrap_or(0)).to_vec());
             return Ok((bytes, true));
         }
         bytes.extend(chunk.to_vec());
     }
 }
 
+/// A promise that resolves on the event loop's next turn (a zero-delay
+/// timer), with a value that is no stop's reason.
+fn tick() -> Promise {
+    Promise::new(&mut |resolve, _reject| {
+        REASONS.with(|r| set_timeout(&resolve, 0.0, &r.ended));
+    })
+}
+
+/// The bytes of an `ArrayBuffer` or a byte array, through a checked
+/// `new Uint8Array(source)` (a view of a buffer; a copy of anything else,
+/// whose reading may throw).
+pub fn bytes(source: &JsValue) -> Option<Vec<u8>> {
+    Bytes::new(source).ok().map(|b| b.unchecked_into::<Uint8Array>().to_vec())
+}
+
+/// `stream.cancel()`, its result ignored.
+fn cancel(stream: &JsValue) {
+    if let Ok(p) = call_method(stream, "cancel", &Array::new()) {
+        ignore_rejection(&p);
+    }
+}
+
+/// `reader.cancel()`, its result ignored.
+fn cancel_reader(reader: &JsValue) {
+    cancel(reader);
+}
+
 /// Waits `ms` milliseconds; the caller's signal ends the wait early.
-pub async fn sleep(ms: u64, signal: Option<&AbortSignal>) {
+pub async fn sleep(ms: u64, signal: Option<&JsValue>) {
     if is_aborted(signal) {
         return;
     }
-    let mut timer = JsValue::UNDEFINED;
-    let mut resolver: Option<Function> = None;
-    let promise = Promise::new(&mut |resolve, _reject| {
-        timer = set_timeout(&resolve, ms as f64);
-        if let Some(s) = signal {
-            let _ = s.add_event_listener_with_callback("abort", &resolve);
-        }
-        resolver = Some(resolve);
-    });
-    let _ = JsFuture::from(promise).await;
-    clear_timeout(&timer);
-    if let (Some(s), Some(r)) = (signal, resolver) {
-        let _ = s.remove_event_listener_with_callback("abort", &r);
-    }
+    let _ = Stop::new(signal, ms as f64).wait().await;
 }
 
 /// Milliseconds since the epoch.
@@ -286,4 +607,3 @@ pub fn now() -> f64 {
 pub fn random() -> f64 {
     js_sys::Math::random()
 }
-
