@@ -64,11 +64,13 @@ test-consumers:
 	node --test --test-concurrency=1 tests/consumers/
 
 test-fuzz:
-	@echo "== fuzz smoke: each cargo-fuzz target for 10 s"
+	@echo "== fuzz smoke: each cargo-fuzz target for 10 s, then random JS values through the exports for 10 s"
 	scripts/fuzz.sh 10
+	node fuzz/values.mjs --seconds 10
 
-fuzz:
+fuzz: build
 	scripts/fuzz.sh $(or $(SECONDS_PER_TARGET),600)
+	node fuzz/values.mjs --seconds $(or $(SECONDS_PER_TARGET),600)
 
 bench: build
 	scripts/deps.sh browser

@@ -1,8 +1,8 @@
 // Types for evs-snapshots: a client for Huawei Cloud EVS snapshots that runs
-// in browsers, Web Workers and Node >= 18.
+// in browsers, Web Workers and Node >= 20.
 //
 // `fetch`, `Response` and `AbortSignal` are the platform's: TypeScript's
-// "DOM" lib (browsers) or @types/node >= 18 (Node) provides them.
+// "DOM" lib (browsers) or @types/node >= 20 (Node) provides them.
 
 /** The statuses EVS documents for a snapshot. */
 export type SnapshotStatus =

@@ -158,16 +158,18 @@ pub fn redact(text: &str, secrets: &[&str]) -> Option<String> {
             }
             any = true;
         };
-        if secret.len() < SECRET_RUN {
-            for (at, _) in text.match_indices(secret) {
-                hide(at, secret.len());
-            }
-        } else {
-            let runs: std::collections::HashSet<&[u8]> = secret.as_bytes().windows(SECRET_RUN).collect();
-            for (at, window) in bytes.windows(SECRET_RUN).enumerate() {
-                if runs.contains(window) {
-                    hide(at, SECRET_RUN);
-                }
+        // What is looked for: the whole secret, and each run of it from a
+        // character boundary to the first boundary at least SECRET_RUN bytes
+        // on (any 16 characters of the secret that stand in the text
+        // contain one of these runs).
+        for (at, _) in text.match_indices(secret) {
+            hide(at, secret.len());
+        }
+        for (from, _) in secret.char_indices() {
+            let run = (from + SECRET_RUN..=secret.len()).find(|&to| secret.is_char_boundary(to)).and_then(|to| secret.get(from..to));
+            let Some(run) = run.filter(|r| r.len() < secret.len()) else { break };
+            for (at, _) in text.match_indices(run) {
+                hide(at, run.len());
             }
         }
     }

@@ -97,7 +97,7 @@ impl Metadata {
     }
 
     /// Sets `key` as `JSON.parse` does for a member: in its first place.
-    fn set(&mut self, key: String, value: String, index: &mut std::collections::HashMap<String, usize>) {
+    fn set(&mut self, key: String, value: String, index: &mut std::collections::BTreeMap<String, usize>) {
         // Small objects (the usual zero to five keys) are searched; large
         // ones go through an index, so that a hostile body stays linear.
         const SEARCHED: usize = 16;
@@ -135,7 +135,7 @@ impl<'de> Deserialize<'de> for Metadata {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Metadata, A::Error> {
                 let mut out = Metadata::default();
-                let mut index = std::collections::HashMap::new();
+                let mut index = std::collections::BTreeMap::new();
                 while let Some((k, v)) = map.next_entry::<String, Value>()? {
                     out.set(k, js_string(&v), &mut index);
                 }

@@ -66,10 +66,11 @@ pub fn field(fields: &[Field], key: &str) -> Option<Shape> {
     fields.iter().find(|(k, _)| *k == key).map(|(_, s)| *s)
 }
 
-/// A key as compared for a hint: lower case, without `_` and `-`
+/// A key as compared for a hint: ASCII lower case (no Unicode case
+/// tables for this), without `_` and `-`
 /// (`volume_id`, `VolumeID` and `volume-id` all read `volumeid`).
 fn folded(key: &str) -> String {
-    key.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect()
+    key.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase()).collect()
 }
 
 /// Where an unknown key of `what` (`"config"`, `"options"`, `"config.auth"`,
