@@ -54,7 +54,10 @@ export type Auth = TokenAuth | AccessKeyAuth;
 /**
  * Where and how to call EVS. At run time `null` and `undefined` both mean
  * "not given" for the optional fields. Anything invalid rejects with
- * `kind: "invalid_input"` before a request is sent.
+ * `kind: "invalid_input"` before a request is sent: a key not defined here
+ * (the message names the key meant: `token` → `auth`), or a getter or Proxy
+ * that throws while the config is read (the message names the field).
+ * Each member is read once, when the call starts.
  */
 export interface ClientConfig {
   /** Project ID: a non-empty single path segment. Required. */
@@ -69,21 +72,25 @@ export interface ClientConfig {
   region?: string;
   /** Token, AK/SK, or absent for no auth header. */
   auth?: Auth;
-  /** Extra request headers (names must be valid HTTP tokens; values without line breaks or NUL). */
+  /** Extra request headers (names must be valid HTTP tokens; values as RFC 9110 allows: no control character but a tab, nothing above U+00FF). */
   headers?: Record<string, string>;
-  /** Time limit of each attempt, in milliseconds; a positive integer. Default 30000. */
+  /** Time limit of each attempt, in milliseconds, from the call of `fetch` to the last byte of the body, whether or not a custom `fetch` honours the request's signal; a positive integer. Default 30000. */
   timeoutMs?: number;
   /** Attempts in all for retryable failures (429, 500, 502, 503, 504, network, timeout); a positive integer. Default 3; 1 disables retries. */
   maxAttempts?: number;
-  /** Aborts the whole call at once, retries and backoff included, with `kind: "aborted"`. */
+  /** Aborts the whole call at once, retries and backoff included, with `kind: "aborted"`. Any number of calls may share one signal: it gets one listener, removed when the last call ends. */
   signal?: AbortSignal;
   /**
    * The fetch to use. Default: the global `fetch`. It is called as
    * `fetch(request)` with the `Request` the client built (URL, method,
-   * headers and the attempt's abort signal), and must resolve to a
-   * `Response` (or an object with `status`, `headers.get()` and
-   * `arrayBuffer()`). A throw, a rejection of any value, or anything else
-   * it resolves to is a `network` failure, retried like one.
+   * headers, the attempt's abort signal and `redirect: "manual"`: a
+   * redirect is never followed, so credentials never reach another
+   * origin; pass the `Request` on, or keep that setting), and must resolve
+   * to a `Response` (or an object with a whole-number `status` from 200 to
+   * 599, `headers.get()`, and `arrayBuffer()` or a `body` stream of
+   * `Uint8Array` chunks). A throw, a rejection of any value, or anything
+   * else it resolves to is a `network` failure, retried like one; one that
+   * never settles is a `timeout`.
    */
   fetch?: typeof fetch;
 }
