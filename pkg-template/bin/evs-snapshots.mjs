@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `evs-snapshots` command: list, show and sign from a terminal or a cron
-// job, on the package's public API only (../index.mjs), Node >= 18 built-ins
+// job, on the package's public API only (../index.mjs), Node >= 20 built-ins
 // only (the package has no runtime dependencies, and a browser user should
 // not install any for a command they never run).
 //
