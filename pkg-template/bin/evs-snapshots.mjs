@@ -8,8 +8,9 @@
 //   evs-snapshots get <snapshot-id> [--output table|json]
 //   evs-snapshots sign <METHOD> <URL> [-H 'Name: value']... [--data @file] [--curl]
 //
-// Exit codes: 0 ok, 1 the service or the network failed, 2 usage or invalid
-// input, 130 interrupted (Ctrl-C). No secret is ever written to stderr.
+// Exit codes: 0 ok (also when stdout's reader went away: `| head`, `| true`),
+// 1 the service or the network failed, 2 usage or invalid input, 130
+// interrupted (Ctrl-C). No secret is ever written to stderr.
 import * as util from 'node:util';
 import { readFileSync } from 'node:fs';
 import { getSnapshot, listSnapshots, paginateSnapshots, signRequest, configFromEnv, EvsError } from '../index.mjs';
@@ -20,6 +21,54 @@ const { stdout, stderr } = process;
 
 /** A mistake in the command line: exit 2, with a pointer to --help. */
 class UsageError extends Error {}
+
+// --- output: a reader that goes away is no failure ---------------------------
+
+/**
+ * stdout's state. When its reader goes away (`| head`, `| true`: EPIPE),
+ * every later write is dropped, what waits on it (a walk's signal) is told,
+ * and the exit code is what it would have been: 0 for a command that did its
+ * work, as when the whole output was read. Node ignores SIGPIPE, so without
+ * this the EPIPE would be an uncaught 'error' event: a stack trace and exit 1.
+ */
+const output = { closed: false, onClose: [] };
+
+function stdoutFailed(e) {
+  if (e && e.code === 'EPIPE') {
+    if (output.closed) return;
+    output.closed = true;
+    for (const f of output.onClose) f();
+    return;
+  }
+  // Any other failure (a full disk, a terminal gone): the output is incomplete.
+  say(`${PROG}: cannot write the output (${e && e.code ? e.code : 'error'})`);
+  process.exit(EXIT.failed);
+}
+stdout.on('error', stdoutFailed);
+// stderr's own failures have nobody to be told to; the exit code still says it.
+stderr.on('error', () => {});
+
+/** Writes to stdout unless its reader has gone away. */
+function out(s) {
+  if (output.closed) return;
+  try {
+    stdout.write(s);
+  } catch (e) {
+    stdoutFailed(e); // a file or device is written synchronously: its errors are thrown
+  }
+}
+
+/** Writes raw text to stderr (the help, the progress line's own escapes); never throws. */
+function err(s) {
+  try {
+    stderr.write(s);
+  } catch {
+    // nobody to tell
+  }
+}
+
+/** One line on stderr: white space made one space. */
+const say = (s) => err(`${oneLine(s)}\n`);
 
 // --- text helpers ------------------------------------------------------------
 
@@ -175,7 +224,7 @@ function progressLine(enabled) {
   const draw = () => {
     const secs = (Date.now() - t0) / 1000;
     const rate = secs > 0 ? Math.round(rows / secs) : 0;
-    stderr.write(`\r\x1b[K${PROG}: ${pages} page${pages === 1 ? '' : 's'}, ${rows} snapshot${rows === 1 ? '' : 's'}, ${rate}/s`);
+    err(`\r\x1b[K${PROG}: ${pages} page${pages === 1 ? '' : 's'}, ${rows} snapshot${rows === 1 ? '' : 's'}, ${rate}/s`);
     visible = true;
     last = Date.now();
   };
@@ -194,7 +243,7 @@ function progressLine(enabled) {
     /** Before a write to stdout when it is the same terminal: take the line away; `show` puts it back. */
     hide() {
       if (enabled && visible && stdout.isTTY) {
-        stderr.write('\r\x1b[K');
+        err('\r\x1b[K');
         visible = false;
       }
     },
@@ -202,7 +251,7 @@ function progressLine(enabled) {
     done() {
       if (enabled) {
         draw();
-        stderr.write('\n');
+        err('\n');
       }
     },
   };
@@ -274,20 +323,13 @@ function integer(name, v) {
 /** Aborts the call on Ctrl-C (and when stdout's reader goes away); a second Ctrl-C exits at once. */
 function interruption() {
   const controller = new AbortController();
-  const state = { interrupted: false, brokenPipe: false, signal: controller.signal };
+  const state = { interrupted: false, signal: controller.signal };
   process.on('SIGINT', () => {
     if (state.interrupted) process.exit(EXIT.interrupted);
     state.interrupted = true;
     controller.abort();
   });
-  stdout.on('error', (e) => {
-    if (e.code !== 'EPIPE') {
-      stderr.write(`${PROG}: cannot write the output (${e.code ?? oneLine(e.message)})\n`);
-      process.exit(EXIT.failed);
-    }
-    state.brokenPipe = true;
-    controller.abort();
-  });
+  output.onClose.push(() => controller.abort());
   return state;
 }
 
@@ -303,7 +345,7 @@ async function list(values, env) {
   // a typo would otherwise look like "no snapshots".
   const STATUSES = ['creating', 'available', 'error', 'deleting', 'error_deleting', 'rollbacking', 'backing-up'];
   if (options.status !== undefined && !STATUSES.includes(options.status)) {
-    stderr.write(`${PROG}: warning: --status ${JSON.stringify(options.status)} is none of ${STATUSES.join(', ')}; sent as given\n`);
+    say(`${PROG}: warning: --status ${JSON.stringify(options.status)} is none of ${STATUSES.join(', ')}; sent as given`);
   }
   const limit = integer('limit', values.limit);
   const offset = integer('offset', values.offset);
@@ -324,39 +366,39 @@ async function list(values, env) {
     };
   }
   const emit = (s) => {
-    if (stop.brokenPipe) return;
+    if (output.closed) return;
     progress.hide();
-    stdout.write(s);
+    out(s);
     progress.show();
   };
-  const out = rowWriter(format, columns, emit);
+  const rows = rowWriter(format, columns, emit);
   let next = null;
   let failure = null;
   try {
     if (values.all) {
       for await (const s of paginateSnapshots(config, options)) {
         progress.row();
-        out.row(s);
+        rows.row(s);
       }
     } else {
       const page = await listSnapshots(config, options);
-      for (const s of page.snapshots) out.row(s);
+      for (const s of page.snapshots) rows.row(s);
       next = page.nextMarker;
     }
   } catch (e) {
-    if (!(e instanceof EvsError && e.kind === 'aborted' && (stop.interrupted || stop.brokenPipe))) failure = e;
+    if (!(e instanceof EvsError && e.kind === 'aborted' && (stop.interrupted || output.closed))) failure = e;
   }
   // Whatever happened, the output is well-formed (a table's buffered rows
   // shown, a JSON array closed); the exit code says whether it is all.
-  out.end();
+  rows.end();
   progress.done();
   if (failure) throw failure;
-  if (stop.brokenPipe) return EXIT.ok;
+  if (output.closed) return EXIT.ok;
   if (stop.interrupted) {
-    stderr.write(`${PROG}: interrupted; the rows written so far are complete\n`);
+    say(`${PROG}: interrupted; the rows written so far are complete`);
     return EXIT.interrupted;
   }
-  if (next !== null && stderr.isTTY) stderr.write(`${PROG}: more snapshots: add --marker ${next}, or --all\n`);
+  if (next !== null && stderr.isTTY) say(`${PROG}: more snapshots: add --marker ${next}, or --all`);
   return EXIT.ok;
 }
 
@@ -372,10 +414,10 @@ async function get(values, positionals, env) {
     s = await getSnapshot(config, positionals[0]);
   } catch (e) {
     if (!(e instanceof EvsError && e.kind === 'aborted' && stop.interrupted)) throw e;
-    stderr.write(`${PROG}: interrupted\n`);
+    say(`${PROG}: interrupted`);
     return EXIT.interrupted;
   }
-  stdout.write(format === 'json' ? `${JSON.stringify(s, null, 2)}\n` : fieldTable(s));
+  out(format === 'json' ? `${JSON.stringify(s, null, 2)}\n` : fieldTable(s));
   return EXIT.ok;
 }
 
@@ -412,16 +454,16 @@ async function sign(values, positionals, env) {
   if (!auth) throw new UsageError('sign needs HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK in the environment');
   const signed = await signRequest({ method, url, headers, body }, auth);
   if (values.output === 'json') {
-    stdout.write(`${JSON.stringify({ method, url: signed.url, headers: signed.headers }, null, 2)}\n`);
+    out(`${JSON.stringify({ method, url: signed.url, headers: signed.headers }, null, 2)}\n`);
   } else if (values.curl) {
     const parts = ['curl'];
     if (method !== 'GET' || data !== undefined) parts.push(`-X ${shq(method)}`);
     parts.push(shq(signed.url));
     for (const [k, v] of Object.entries(signed.headers)) parts.push(`-H ${shq(`${k}: ${v}`)}`);
     if (data !== undefined) parts.push(`--data-binary ${shq(data)}`);
-    stdout.write(`${parts.join(' \\\n  ')}\n`);
+    out(`${parts.join(' \\\n  ')}\n`);
   } else {
-    stdout.write(`${method} ${signed.url}\n${Object.entries(signed.headers).map(([k, v]) => `${k}: ${v}\n`).join('')}`);
+    out(`${method} ${signed.url}\n${Object.entries(signed.headers).map(([k, v]) => `${k}: ${v}\n`).join('')}`);
   }
   return EXIT.ok;
 }
@@ -454,8 +496,8 @@ Options:
 
 ${CONNECTION_HELP}
 
-Exit codes: 0 ok, 1 the service or the network failed, 2 usage or invalid input,
-130 interrupted.
+Exit codes: 0 ok (also when the reader of stdout went away, as with | head),
+1 the service or the network failed, 2 usage or invalid input, 130 interrupted.
 `,
   list: `Usage: ${PROG} list [options]
 
@@ -541,7 +583,7 @@ function report(e, command) {
   // parseArgs would quote a stray argument: it could be a secret pasted in the wrong place.
   if (e && e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') e = new UsageError(`${command} takes no arguments, only options`);
   if (e instanceof UsageError || (e && typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS'))) {
-    stderr.write(`${style(stderr, 'red', `${PROG}: ${oneLine(e.message)}`)} (see ${where} --help)\n`);
+    err(`${style(stderr, 'red', `${PROG}: ${oneLine(e.message)}`)} (see ${where} --help)\n`);
     return EXIT.usage;
   }
   if (e instanceof EvsError) {
@@ -549,27 +591,27 @@ function report(e, command) {
     if (e.status !== undefined) parts.push(`status ${e.status}`);
     if (e.code !== undefined) parts.push(`code ${e.code}`);
     if (e.requestId !== undefined) parts.push(`request ID ${e.requestId}`);
-    stderr.write(`${style(stderr, 'red', `${PROG}: ${parts.join(', ')}:`)} ${oneLine(e.message)}\n`);
+    err(`${style(stderr, 'red', `${PROG}: ${parts.join(', ')}:`)} ${oneLine(e.message)}\n`);
     if (e.kind === 'invalid_input') return EXIT.usage;
     return e.kind === 'aborted' ? EXIT.interrupted : EXIT.failed;
   }
-  stderr.write(`${PROG}: internal error: ${oneLine(e && e.message ? e.message : e)}\n`);
+  say(`${PROG}: internal error: ${e && e.message ? e.message : e}`);
   return EXIT.failed;
 }
 
 async function main(argv, env) {
   const [command, ...rest] = argv;
   if (command === undefined) {
-    stderr.write(HELP.main);
+    err(HELP.main);
     return EXIT.usage;
   }
   if (command === '-h' || command === '--help' || command === 'help') {
     const topic = rest[0];
-    stdout.write(HELP[topic in OPTIONS ? topic : 'main']);
+    out(HELP[topic in OPTIONS ? topic : 'main']);
     return EXIT.ok;
   }
   if (command === '-V' || command === '--version') {
-    stdout.write(`${version()}\n`);
+    out(`${version()}\n`);
     return EXIT.ok;
   }
   if (!(command in OPTIONS)) return report(new UsageError(`unknown command ${JSON.stringify(command)}`));
@@ -581,7 +623,7 @@ async function main(argv, env) {
       strict: true,
     });
     if (values.help) {
-      stdout.write(HELP[command]);
+      out(HELP[command]);
       return EXIT.ok;
     }
     if (command === 'list') return await list(values, env);
