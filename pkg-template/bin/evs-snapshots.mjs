@@ -11,6 +11,10 @@
 // Exit codes: 0 ok (also when stdout's reader went away: `| head`, `| true`),
 // 1 the service or the network failed, 2 usage or invalid input, 130
 // interrupted (Ctrl-C). No secret is ever written to stderr.
+//
+// Text from the service reaches a terminal only made harmless: controls
+// (terminal escapes) and bidirectional overrides are shown escaped in tables
+// and on stderr, and escaped the JSON way (same values) in JSON and NDJSON.
 import * as util from 'node:util';
 import { readFileSync } from 'node:fs';
 import { getSnapshot, listSnapshots, paginateSnapshots, signRequest, configFromEnv, EvsError } from '../index.mjs';
@@ -67,8 +71,8 @@ function err(s) {
   }
 }
 
-/** One line on stderr: white space made one space. */
-const say = (s) => err(`${oneLine(s)}\n`);
+/** One line on stderr: white space made one space, controls and bidi controls escaped (see `visible`). */
+const say = (s, format) => err(`${format ? style(stderr, format, safeLine(s)) : safeLine(s)}\n`);
 
 // --- text helpers ------------------------------------------------------------
 
@@ -77,9 +81,29 @@ const useColor = (stream) =>
 /** `styleText` where Node has it (20.12+) and the stream is a colour terminal; plain text otherwise. */
 const style = (stream, format, text) => (useColor(stream) ? util.styleText(format, text) : text);
 
-/** Control characters (line breaks, terminal escapes) made visible: a table row stays one line. */
-const visible = (s) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+const hex = (c, digits) => c.charCodeAt(0).toString(16).padStart(digits, '0');
+/** Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they reorder what follows on screen. */
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text for a terminal: C0 and C1 controls and DEL (line breaks, ESC, BEL,
+ * CSI) as `\xNN`, bidirectional controls as `\uNNNN`. Every table cell and
+ * every stderr line goes through it, so service text can neither move the
+ * cursor, set the window title, clear the screen nor reorder a line; a table
+ * row stays one line.
+ */
+const visible = (s) => String(s).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${hex(c, 2)}`).replace(BIDI, (c) => `\\u${hex(c, 4)}`);
 const oneLine = (s) => String(s).replace(/\s+/g, ' ').trim();
+/** One stderr line's text: white space runs made one space, then `visible`. */
+const safeLine = (s) => visible(oneLine(s));
+
+/**
+ * JSON text that a terminal cannot act on, with the same values:
+ * JSON.stringify escapes C0 controls but leaves DEL, C1 controls and
+ * bidirectional controls raw; they become `\uNNNN` escapes here (they can
+ * only stand inside strings, so the text stays valid JSON of the same value).
+ */
+const json = (v, space) => JSON.stringify(v, null, space).replace(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${hex(c, 4)}`);
 
 /** Terminal columns of a string: East Asian wide and full-width characters take two. */
 function width(s) {
@@ -138,7 +162,7 @@ const MAX_CELL = 60;
 /** A field as text: empty for null and absent, metadata as JSON. */
 function text(v) {
   if (v === null || v === undefined) return '';
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return typeof v === 'object' ? json(v) : String(v);
 }
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
@@ -157,19 +181,22 @@ function pick(s, columns) {
  * output stopped at any point (Ctrl-C) is line-complete. `end()` closes a
  * JSON array or flushes a table's buffered rows.
  */
-function rowWriter(format, columns, emit) {
+function rowWriter(format, columns, emit, { terminal = false } = {}) {
   if (format === 'ndjson') {
-    return { row: (s) => emit(`${JSON.stringify(pick(s, columns))}\n`), end() {} };
+    return { row: (s) => emit(`${json(pick(s, columns))}\n`), end() {} };
   }
   if (format === 'json') {
     let n = 0;
     return {
-      row: (s) => emit(`${n++ === 0 ? '[\n' : ',\n'}${JSON.stringify(pick(s, columns))}`),
+      row: (s) => emit(`${n++ === 0 ? '[\n' : ',\n'}${json(pick(s, columns))}`),
       end: () => emit(n === 0 ? '[]\n' : '\n]\n'),
     };
   }
   if (format === 'csv') {
     const cols = columns ?? CSV_COLUMNS;
+    // On a terminal a person reads the cells: escaped as a table's are. To a
+    // file or a pipe they are the data, as they are.
+    const cell = (v) => (terminal ? visible(v) : v);
     let header = false;
     const head = () => {
       if (!header) emit(csvLine(cols));
@@ -178,7 +205,7 @@ function rowWriter(format, columns, emit) {
     return {
       row: (s) => {
         head();
-        emit(csvLine(cols.map((c) => text(s[c]))));
+        emit(csvLine(cols.map((c) => cell(text(s[c])))));
       },
       end: head,
     };
@@ -371,7 +398,7 @@ async function list(values, env) {
     out(s);
     progress.show();
   };
-  const rows = rowWriter(format, columns, emit);
+  const rows = rowWriter(format, columns, emit, { terminal: Boolean(stdout.isTTY) });
   let next = null;
   let failure = null;
   try {
@@ -398,7 +425,8 @@ async function list(values, env) {
     say(`${PROG}: interrupted; the rows written so far are complete`);
     return EXIT.interrupted;
   }
-  if (next !== null && stderr.isTTY) say(`${PROG}: more snapshots: add --marker ${next}, or --all`);
+  // The marker is the service's text: made visible, and shell-quoted unless plain.
+  if (next !== null && stderr.isTTY) say(`${PROG}: more snapshots: add --marker ${/^[\w.:@%+=\/-]+$/.test(next) ? next : shq(next)}, or --all`);
   return EXIT.ok;
 }
 
@@ -417,7 +445,7 @@ async function get(values, positionals, env) {
     say(`${PROG}: interrupted`);
     return EXIT.interrupted;
   }
-  out(format === 'json' ? `${JSON.stringify(s, null, 2)}\n` : fieldTable(s));
+  out(format === 'json' ? `${json(s, 2)}\n` : fieldTable(s));
   return EXIT.ok;
 }
 
@@ -454,7 +482,7 @@ async function sign(values, positionals, env) {
   if (!auth) throw new UsageError('sign needs HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK in the environment');
   const signed = await signRequest({ method, url, headers, body }, auth);
   if (values.output === 'json') {
-    out(`${JSON.stringify({ method, url: signed.url, headers: signed.headers }, null, 2)}\n`);
+    out(`${json({ method, url: signed.url, headers: signed.headers }, 2)}\n`);
   } else if (values.curl) {
     const parts = ['curl'];
     if (method !== 'GET' || data !== undefined) parts.push(`-X ${shq(method)}`);
@@ -498,6 +526,10 @@ ${CONNECTION_HELP}
 
 Exit codes: 0 ok (also when the reader of stdout went away, as with | head),
 1 the service or the network failed, 2 usage or invalid input, 130 interrupted.
+
+Text from the service is shown with control characters as \\xNN and
+bidirectional controls as \\uNNNN in tables and on stderr, and with \\u
+escapes (the same values) in JSON.
 `,
   list: `Usage: ${PROG} list [options]
 
@@ -583,7 +615,7 @@ function report(e, command) {
   // parseArgs would quote a stray argument: it could be a secret pasted in the wrong place.
   if (e && e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') e = new UsageError(`${command} takes no arguments, only options`);
   if (e instanceof UsageError || (e && typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS'))) {
-    err(`${style(stderr, 'red', `${PROG}: ${oneLine(e.message)}`)} (see ${where} --help)\n`);
+    err(`${style(stderr, 'red', safeLine(`${PROG}: ${e.message}`))} (see ${where} --help)\n`);
     return EXIT.usage;
   }
   if (e instanceof EvsError) {
@@ -591,7 +623,8 @@ function report(e, command) {
     if (e.status !== undefined) parts.push(`status ${e.status}`);
     if (e.code !== undefined) parts.push(`code ${e.code}`);
     if (e.requestId !== undefined) parts.push(`request ID ${e.requestId}`);
-    err(`${style(stderr, 'red', `${PROG}: ${parts.join(', ')}:`)} ${oneLine(e.message)}\n`);
+    // The code, request ID and message are the service's text: see `safeLine`.
+    err(`${style(stderr, 'red', safeLine(`${PROG}: ${parts.join(', ')}:`))} ${safeLine(e.message)}\n`);
     if (e.kind === 'invalid_input') return EXIT.usage;
     return e.kind === 'aborted' ? EXIT.interrupted : EXIT.failed;
   }
