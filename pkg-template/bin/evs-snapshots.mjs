@@ -4,7 +4,7 @@
 // only (the package has no runtime dependencies, and a browser user should
 // not install any for a command they never run).
 //
-//   evs-snapshots list [--all] [--output table|json|ndjson|csv] [--columns a,b] [filters]
+//   evs-snapshots list [--all] [--output table|json|ndjson|csv] [--csv-raw] [--columns a,b] [filters]
 //   evs-snapshots get <snapshot-id> [--output table|json]
 //   evs-snapshots sign <METHOD> <URL> [-H 'Name: value']... [--data @file] [--curl]
 //
@@ -15,6 +15,7 @@
 // Text from the service reaches a terminal only made harmless: controls
 // (terminal escapes) and bidirectional overrides are shown escaped in tables
 // and on stderr, and escaped the JSON way (same values) in JSON and NDJSON.
+// CSV cells a spreadsheet would run as a formula get a leading ' (OWASP).
 import * as util from 'node:util';
 import { readFileSync } from 'node:fs';
 import { getSnapshot, listSnapshots, paginateSnapshots, signRequest, configFromEnv, EvsError } from '../index.mjs';
@@ -168,6 +169,13 @@ function text(v) {
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
 const csvField = (v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 const csvLine = (cells) => `${cells.map(csvField).join(',')}\r\n`;
+/**
+ * CSV injection (OWASP): a cell whose first character is = + - @ TAB or CR
+ * would be run as a formula by a spreadsheet (=HYPERLINK(…), =cmd|…), so it
+ * gets a leading '; then the RFC 4180 quoting. The dashboard's CSV export
+ * is to use the same rule, so that the two agree. --csv-raw turns it off.
+ */
+const neutral = (v) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
 
 function pick(s, columns) {
   if (!columns) return s;
@@ -181,7 +189,7 @@ function pick(s, columns) {
  * output stopped at any point (Ctrl-C) is line-complete. `end()` closes a
  * JSON array or flushes a table's buffered rows.
  */
-function rowWriter(format, columns, emit, { terminal = false } = {}) {
+function rowWriter(format, columns, emit, { csvRaw = false, terminal = false } = {}) {
   if (format === 'ndjson') {
     return { row: (s) => emit(`${json(pick(s, columns))}\n`), end() {} };
   }
@@ -195,8 +203,11 @@ function rowWriter(format, columns, emit, { terminal = false } = {}) {
   if (format === 'csv') {
     const cols = columns ?? CSV_COLUMNS;
     // On a terminal a person reads the cells: escaped as a table's are. To a
-    // file or a pipe they are the data, as they are.
-    const cell = (v) => (terminal ? visible(v) : v);
+    // file or a pipe they are the data, as they are (after the formula rule).
+    const cell = (v) => {
+      const t = csvRaw ? v : neutral(v);
+      return terminal ? visible(t) : t;
+    };
     let header = false;
     const head = () => {
       if (!header) emit(csvLine(cols));
@@ -363,6 +374,7 @@ function interruption() {
 async function list(values, env) {
   const format = values.output ?? (stdout.isTTY ? 'table' : 'ndjson');
   if (!FORMATS.includes(format)) throw new UsageError(`--output must be one of ${FORMATS.join(', ')}`);
+  if (values['csv-raw'] && format !== 'csv') throw new UsageError('--csv-raw goes with --output csv');
   const columns = columnsOf(values.columns);
   const options = {};
   for (const [flag, key] of [['status', 'status'], ['name', 'name'], ['volume-id', 'volumeId'], ['marker', 'marker']]) {
@@ -398,7 +410,7 @@ async function list(values, env) {
     out(s);
     progress.show();
   };
-  const rows = rowWriter(format, columns, emit, { terminal: Boolean(stdout.isTTY) });
+  const rows = rowWriter(format, columns, emit, { csvRaw: Boolean(values['csv-raw']), terminal: Boolean(stdout.isTTY) });
   let next = null;
   let failure = null;
   try {
@@ -546,6 +558,9 @@ Options:
   --all                walk every page; progress on stderr when it is a terminal
   -o, --output F       table, json, ndjson or csv (default: table on a terminal,
                        ndjson otherwise); csv is RFC 4180, metadata one JSON column
+  --csv-raw            csv: cells as they are; by default a cell starting with
+                       = + - @ TAB or CR gets a leading ' so that a spreadsheet
+                       does not run it as a formula (CSV injection)
   --columns a,b,...    fields to show: ${FIELDS.join(',')}
   -h, --help           this help
 
@@ -593,6 +608,7 @@ const OPTIONS = {
     all: { type: 'boolean' },
     output: { type: 'string', short: 'o' },
     columns: { type: 'string' },
+    'csv-raw': { type: 'boolean' },
   },
   get: { ...CONNECTION_OPTIONS, output: { type: 'string', short: 'o' } },
   sign: {

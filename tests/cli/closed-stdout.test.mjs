@@ -42,6 +42,7 @@ const PATHS = () => [
   ['list', '--limit', '3'],
   ...FORMATS.map((f) => ['list', '--limit', '5', '--output', f]),
   ...FORMATS.map((f) => ['list', '--all', '--limit', '50', '--output', f]),
+  ['list', '--output', 'csv', '--csv-raw', '--limit', '5'],
   ['get', ID],
   ['get', ID, '--output', 'table'],
   ['get', ID, '--output', 'json'],
