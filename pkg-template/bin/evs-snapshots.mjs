@@ -73,7 +73,7 @@ function err(s) {
 }
 
 /** One line on stderr: white space made one space, controls and bidi controls escaped (see `visible`). */
-const say = (s, format) => err(`${format ? style(stderr, format, safeLine(s)) : safeLine(s)}\n`);
+const say = (s) => err(`${safeLine(s)}\n`);
 
 // --- text helpers ------------------------------------------------------------
 
