@@ -1,15 +1,21 @@
 #!/usr/bin/env node
 // The `evs-snapshots` command: list, show and sign from a terminal or a cron
-// job, on the package's public API only (../index.mjs), Node >= 18 built-ins
+// job, on the package's public API only (../index.mjs), Node >= 20 built-ins
 // only (the package has no runtime dependencies, and a browser user should
 // not install any for a command they never run).
 //
-//   evs-snapshots list [--all] [--output table|json|ndjson|csv] [--columns a,b] [filters]
+//   evs-snapshots list [--all] [--output table|json|ndjson|csv] [--csv-raw] [--columns a,b] [filters]
 //   evs-snapshots get <snapshot-id> [--output table|json]
 //   evs-snapshots sign <METHOD> <URL> [-H 'Name: value']... [--data @file] [--curl]
 //
-// Exit codes: 0 ok, 1 the service or the network failed, 2 usage or invalid
-// input, 130 interrupted (Ctrl-C). No secret is ever written to stderr.
+// Exit codes: 0 ok (also when stdout's reader went away: `| head`, `| true`),
+// 1 the service or the network failed, 2 usage or invalid input, 130
+// interrupted (Ctrl-C). No secret is ever written to stderr.
+//
+// Text from the service reaches a terminal only made harmless: controls
+// (terminal escapes) and bidirectional overrides are shown escaped in tables
+// and on stderr, and escaped the JSON way (same values) in JSON and NDJSON.
+// CSV cells a spreadsheet would run as a formula get a leading ' (OWASP).
 import * as util from 'node:util';
 import { readFileSync } from 'node:fs';
 import { getSnapshot, listSnapshots, paginateSnapshots, signRequest, configFromEnv, EvsError } from '../index.mjs';
@@ -21,6 +27,54 @@ const { stdout, stderr } = process;
 /** A mistake in the command line: exit 2, with a pointer to --help. */
 class UsageError extends Error {}
 
+// --- output: a reader that goes away is no failure ---------------------------
+
+/**
+ * stdout's state. When its reader goes away (`| head`, `| true`: EPIPE),
+ * every later write is dropped, what waits on it (a walk's signal) is told,
+ * and the exit code is what it would have been: 0 for a command that did its
+ * work, as when the whole output was read. Node ignores SIGPIPE, so without
+ * this the EPIPE would be an uncaught 'error' event: a stack trace and exit 1.
+ */
+const output = { closed: false, onClose: [] };
+
+function stdoutFailed(e) {
+  if (e && e.code === 'EPIPE') {
+    if (output.closed) return;
+    output.closed = true;
+    for (const f of output.onClose) f();
+    return;
+  }
+  // Any other failure (a full disk, a terminal gone): the output is incomplete.
+  say(`${PROG}: cannot write the output (${e && e.code ? e.code : 'error'})`);
+  process.exit(EXIT.failed);
+}
+stdout.on('error', stdoutFailed);
+// stderr's own failures have nobody to be told to; the exit code still says it.
+stderr.on('error', () => {});
+
+/** Writes to stdout unless its reader has gone away. */
+function out(s) {
+  if (output.closed) return;
+  try {
+    stdout.write(s);
+  } catch (e) {
+    stdoutFailed(e); // a file or device is written synchronously: its errors are thrown
+  }
+}
+
+/** Writes raw text to stderr (the help, the progress line's own escapes); never throws. */
+function err(s) {
+  try {
+    stderr.write(s);
+  } catch {
+    // nobody to tell
+  }
+}
+
+/** One line on stderr: white space made one space, controls and bidi controls escaped (see `visible`). */
+const say = (s) => err(`${safeLine(s)}\n`);
+
 // --- text helpers ------------------------------------------------------------
 
 const useColor = (stream) =>
@@ -28,9 +82,29 @@ const useColor = (stream) =>
 /** `styleText` where Node has it (20.12+) and the stream is a colour terminal; plain text otherwise. */
 const style = (stream, format, text) => (useColor(stream) ? util.styleText(format, text) : text);
 
-/** Control characters (line breaks, terminal escapes) made visible: a table row stays one line. */
-const visible = (s) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+const hex = (c, digits) => c.charCodeAt(0).toString(16).padStart(digits, '0');
+/** Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they reorder what follows on screen. */
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text for a terminal: C0 and C1 controls and DEL (line breaks, ESC, BEL,
+ * CSI) as `\xNN`, bidirectional controls as `\uNNNN`. Every table cell and
+ * every stderr line goes through it, so service text can neither move the
+ * cursor, set the window title, clear the screen nor reorder a line; a table
+ * row stays one line.
+ */
+const visible = (s) => String(s).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${hex(c, 2)}`).replace(BIDI, (c) => `\\u${hex(c, 4)}`);
 const oneLine = (s) => String(s).replace(/\s+/g, ' ').trim();
+/** One stderr line's text: white space runs made one space, then `visible`. */
+const safeLine = (s) => visible(oneLine(s));
+
+/**
+ * JSON text that a terminal cannot act on, with the same values:
+ * JSON.stringify escapes C0 controls but leaves DEL, C1 controls and
+ * bidirectional controls raw; they become `\uNNNN` escapes here (they can
+ * only stand inside strings, so the text stays valid JSON of the same value).
+ */
+const json = (v, space) => JSON.stringify(v, null, space).replace(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${hex(c, 4)}`);
 
 /** Terminal columns of a string: East Asian wide and full-width characters take two. */
 function width(s) {
@@ -89,12 +163,19 @@ const MAX_CELL = 60;
 /** A field as text: empty for null and absent, metadata as JSON. */
 function text(v) {
   if (v === null || v === undefined) return '';
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return typeof v === 'object' ? json(v) : String(v);
 }
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
 const csvField = (v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 const csvLine = (cells) => `${cells.map(csvField).join(',')}\r\n`;
+/**
+ * CSV injection (OWASP): a cell whose first character is = + - @ TAB or CR
+ * would be run as a formula by a spreadsheet (=HYPERLINK(…), =cmd|…), so it
+ * gets a leading '; then the RFC 4180 quoting. The dashboard's CSV export
+ * is to use the same rule, so that the two agree. --csv-raw turns it off.
+ */
+const neutral = (v) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
 
 function pick(s, columns) {
   if (!columns) return s;
@@ -108,19 +189,25 @@ function pick(s, columns) {
  * output stopped at any point (Ctrl-C) is line-complete. `end()` closes a
  * JSON array or flushes a table's buffered rows.
  */
-function rowWriter(format, columns, emit) {
+function rowWriter(format, columns, emit, { csvRaw = false, terminal = false } = {}) {
   if (format === 'ndjson') {
-    return { row: (s) => emit(`${JSON.stringify(pick(s, columns))}\n`), end() {} };
+    return { row: (s) => emit(`${json(pick(s, columns))}\n`), end() {} };
   }
   if (format === 'json') {
     let n = 0;
     return {
-      row: (s) => emit(`${n++ === 0 ? '[\n' : ',\n'}${JSON.stringify(pick(s, columns))}`),
+      row: (s) => emit(`${n++ === 0 ? '[\n' : ',\n'}${json(pick(s, columns))}`),
       end: () => emit(n === 0 ? '[]\n' : '\n]\n'),
     };
   }
   if (format === 'csv') {
     const cols = columns ?? CSV_COLUMNS;
+    // On a terminal a person reads the cells: escaped as a table's are. To a
+    // file or a pipe they are the data, as they are (after the formula rule).
+    const cell = (v) => {
+      const t = csvRaw ? v : neutral(v);
+      return terminal ? visible(t) : t;
+    };
     let header = false;
     const head = () => {
       if (!header) emit(csvLine(cols));
@@ -129,7 +216,7 @@ function rowWriter(format, columns, emit) {
     return {
       row: (s) => {
         head();
-        emit(csvLine(cols.map((c) => text(s[c]))));
+        emit(csvLine(cols.map((c) => cell(text(s[c])))));
       },
       end: head,
     };
@@ -175,7 +262,7 @@ function progressLine(enabled) {
   const draw = () => {
     const secs = (Date.now() - t0) / 1000;
     const rate = secs > 0 ? Math.round(rows / secs) : 0;
-    stderr.write(`\r\x1b[K${PROG}: ${pages} page${pages === 1 ? '' : 's'}, ${rows} snapshot${rows === 1 ? '' : 's'}, ${rate}/s`);
+    err(`\r\x1b[K${PROG}: ${pages} page${pages === 1 ? '' : 's'}, ${rows} snapshot${rows === 1 ? '' : 's'}, ${rate}/s`);
     visible = true;
     last = Date.now();
   };
@@ -194,7 +281,7 @@ function progressLine(enabled) {
     /** Before a write to stdout when it is the same terminal: take the line away; `show` puts it back. */
     hide() {
       if (enabled && visible && stdout.isTTY) {
-        stderr.write('\r\x1b[K');
+        err('\r\x1b[K');
         visible = false;
       }
     },
@@ -202,7 +289,7 @@ function progressLine(enabled) {
     done() {
       if (enabled) {
         draw();
-        stderr.write('\n');
+        err('\n');
       }
     },
   };
@@ -274,26 +361,20 @@ function integer(name, v) {
 /** Aborts the call on Ctrl-C (and when stdout's reader goes away); a second Ctrl-C exits at once. */
 function interruption() {
   const controller = new AbortController();
-  const state = { interrupted: false, brokenPipe: false, signal: controller.signal };
+  const state = { interrupted: false, signal: controller.signal };
   process.on('SIGINT', () => {
     if (state.interrupted) process.exit(EXIT.interrupted);
     state.interrupted = true;
     controller.abort();
   });
-  stdout.on('error', (e) => {
-    if (e.code !== 'EPIPE') {
-      stderr.write(`${PROG}: cannot write the output (${e.code ?? oneLine(e.message)})\n`);
-      process.exit(EXIT.failed);
-    }
-    state.brokenPipe = true;
-    controller.abort();
-  });
+  output.onClose.push(() => controller.abort());
   return state;
 }
 
 async function list(values, env) {
   const format = values.output ?? (stdout.isTTY ? 'table' : 'ndjson');
   if (!FORMATS.includes(format)) throw new UsageError(`--output must be one of ${FORMATS.join(', ')}`);
+  if (values['csv-raw'] && format !== 'csv') throw new UsageError('--csv-raw goes with --output csv');
   const columns = columnsOf(values.columns);
   const options = {};
   for (const [flag, key] of [['status', 'status'], ['name', 'name'], ['volume-id', 'volumeId'], ['marker', 'marker']]) {
@@ -303,7 +384,7 @@ async function list(values, env) {
   // a typo would otherwise look like "no snapshots".
   const STATUSES = ['creating', 'available', 'error', 'deleting', 'error_deleting', 'rollbacking', 'backing-up'];
   if (options.status !== undefined && !STATUSES.includes(options.status)) {
-    stderr.write(`${PROG}: warning: --status ${JSON.stringify(options.status)} is none of ${STATUSES.join(', ')}; sent as given\n`);
+    say(`${PROG}: warning: --status ${JSON.stringify(options.status)} is none of ${STATUSES.join(', ')}; sent as given`);
   }
   const limit = integer('limit', values.limit);
   const offset = integer('offset', values.offset);
@@ -324,39 +405,40 @@ async function list(values, env) {
     };
   }
   const emit = (s) => {
-    if (stop.brokenPipe) return;
+    if (output.closed) return;
     progress.hide();
-    stdout.write(s);
+    out(s);
     progress.show();
   };
-  const out = rowWriter(format, columns, emit);
+  const rows = rowWriter(format, columns, emit, { csvRaw: Boolean(values['csv-raw']), terminal: Boolean(stdout.isTTY) });
   let next = null;
   let failure = null;
   try {
     if (values.all) {
       for await (const s of paginateSnapshots(config, options)) {
         progress.row();
-        out.row(s);
+        rows.row(s);
       }
     } else {
       const page = await listSnapshots(config, options);
-      for (const s of page.snapshots) out.row(s);
+      for (const s of page.snapshots) rows.row(s);
       next = page.nextMarker;
     }
   } catch (e) {
-    if (!(e instanceof EvsError && e.kind === 'aborted' && (stop.interrupted || stop.brokenPipe))) failure = e;
+    if (!(e instanceof EvsError && e.kind === 'aborted' && (stop.interrupted || output.closed))) failure = e;
   }
   // Whatever happened, the output is well-formed (a table's buffered rows
   // shown, a JSON array closed); the exit code says whether it is all.
-  out.end();
+  rows.end();
   progress.done();
   if (failure) throw failure;
-  if (stop.brokenPipe) return EXIT.ok;
+  if (output.closed) return EXIT.ok;
   if (stop.interrupted) {
-    stderr.write(`${PROG}: interrupted; the rows written so far are complete\n`);
+    say(`${PROG}: interrupted; the rows written so far are complete`);
     return EXIT.interrupted;
   }
-  if (next !== null && stderr.isTTY) stderr.write(`${PROG}: more snapshots: add --marker ${next}, or --all\n`);
+  // The marker is the service's text: made visible, and shell-quoted unless plain.
+  if (next !== null && stderr.isTTY) say(`${PROG}: more snapshots: add --marker ${/^[\w.:@%+=\/-]+$/.test(next) ? next : shq(next)}, or --all`);
   return EXIT.ok;
 }
 
@@ -372,10 +454,10 @@ async function get(values, positionals, env) {
     s = await getSnapshot(config, positionals[0]);
   } catch (e) {
     if (!(e instanceof EvsError && e.kind === 'aborted' && stop.interrupted)) throw e;
-    stderr.write(`${PROG}: interrupted\n`);
+    say(`${PROG}: interrupted`);
     return EXIT.interrupted;
   }
-  stdout.write(format === 'json' ? `${JSON.stringify(s, null, 2)}\n` : fieldTable(s));
+  out(format === 'json' ? `${json(s, 2)}\n` : fieldTable(s));
   return EXIT.ok;
 }
 
@@ -412,16 +494,16 @@ async function sign(values, positionals, env) {
   if (!auth) throw new UsageError('sign needs HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK in the environment');
   const signed = await signRequest({ method, url, headers, body }, auth);
   if (values.output === 'json') {
-    stdout.write(`${JSON.stringify({ method, url: signed.url, headers: signed.headers }, null, 2)}\n`);
+    out(`${json({ method, url: signed.url, headers: signed.headers }, 2)}\n`);
   } else if (values.curl) {
     const parts = ['curl'];
     if (method !== 'GET' || data !== undefined) parts.push(`-X ${shq(method)}`);
     parts.push(shq(signed.url));
     for (const [k, v] of Object.entries(signed.headers)) parts.push(`-H ${shq(`${k}: ${v}`)}`);
     if (data !== undefined) parts.push(`--data-binary ${shq(data)}`);
-    stdout.write(`${parts.join(' \\\n  ')}\n`);
+    out(`${parts.join(' \\\n  ')}\n`);
   } else {
-    stdout.write(`${method} ${signed.url}\n${Object.entries(signed.headers).map(([k, v]) => `${k}: ${v}\n`).join('')}`);
+    out(`${method} ${signed.url}\n${Object.entries(signed.headers).map(([k, v]) => `${k}: ${v}\n`).join('')}`);
   }
   return EXIT.ok;
 }
@@ -454,8 +536,12 @@ Options:
 
 ${CONNECTION_HELP}
 
-Exit codes: 0 ok, 1 the service or the network failed, 2 usage or invalid input,
-130 interrupted.
+Exit codes: 0 ok (also when the reader of stdout went away, as with | head),
+1 the service or the network failed, 2 usage or invalid input, 130 interrupted.
+
+Text from the service is shown with control characters as \\xNN and
+bidirectional controls as \\uNNNN in tables and on stderr, and with \\u
+escapes (the same values) in JSON.
 `,
   list: `Usage: ${PROG} list [options]
 
@@ -472,6 +558,9 @@ Options:
   --all                walk every page; progress on stderr when it is a terminal
   -o, --output F       table, json, ndjson or csv (default: table on a terminal,
                        ndjson otherwise); csv is RFC 4180, metadata one JSON column
+  --csv-raw            csv: cells as they are; by default a cell starting with
+                       = + - @ TAB or CR gets a leading ' so that a spreadsheet
+                       does not run it as a formula (CSV injection)
   --columns a,b,...    fields to show: ${FIELDS.join(',')}
   -h, --help           this help
 
@@ -519,6 +608,7 @@ const OPTIONS = {
     all: { type: 'boolean' },
     output: { type: 'string', short: 'o' },
     columns: { type: 'string' },
+    'csv-raw': { type: 'boolean' },
   },
   get: { ...CONNECTION_OPTIONS, output: { type: 'string', short: 'o' } },
   sign: {
@@ -541,7 +631,7 @@ function report(e, command) {
   // parseArgs would quote a stray argument: it could be a secret pasted in the wrong place.
   if (e && e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') e = new UsageError(`${command} takes no arguments, only options`);
   if (e instanceof UsageError || (e && typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS'))) {
-    stderr.write(`${style(stderr, 'red', `${PROG}: ${oneLine(e.message)}`)} (see ${where} --help)\n`);
+    err(`${style(stderr, 'red', safeLine(`${PROG}: ${e.message}`))} (see ${where} --help)\n`);
     return EXIT.usage;
   }
   if (e instanceof EvsError) {
@@ -549,27 +639,28 @@ function report(e, command) {
     if (e.status !== undefined) parts.push(`status ${e.status}`);
     if (e.code !== undefined) parts.push(`code ${e.code}`);
     if (e.requestId !== undefined) parts.push(`request ID ${e.requestId}`);
-    stderr.write(`${style(stderr, 'red', `${PROG}: ${parts.join(', ')}:`)} ${oneLine(e.message)}\n`);
+    // The code, request ID and message are the service's text: see `safeLine`.
+    err(`${style(stderr, 'red', safeLine(`${PROG}: ${parts.join(', ')}:`))} ${safeLine(e.message)}\n`);
     if (e.kind === 'invalid_input') return EXIT.usage;
     return e.kind === 'aborted' ? EXIT.interrupted : EXIT.failed;
   }
-  stderr.write(`${PROG}: internal error: ${oneLine(e && e.message ? e.message : e)}\n`);
+  say(`${PROG}: internal error: ${e && e.message ? e.message : e}`);
   return EXIT.failed;
 }
 
 async function main(argv, env) {
   const [command, ...rest] = argv;
   if (command === undefined) {
-    stderr.write(HELP.main);
+    err(HELP.main);
     return EXIT.usage;
   }
   if (command === '-h' || command === '--help' || command === 'help') {
     const topic = rest[0];
-    stdout.write(HELP[topic in OPTIONS ? topic : 'main']);
+    out(HELP[topic in OPTIONS ? topic : 'main']);
     return EXIT.ok;
   }
   if (command === '-V' || command === '--version') {
-    stdout.write(`${version()}\n`);
+    out(`${version()}\n`);
     return EXIT.ok;
   }
   if (!(command in OPTIONS)) return report(new UsageError(`unknown command ${JSON.stringify(command)}`));
@@ -581,7 +672,7 @@ async function main(argv, env) {
       strict: true,
     });
     if (values.help) {
-      stdout.write(HELP[command]);
+      out(HELP[command]);
       return EXIT.ok;
     }
     if (command === 'list') return await list(values, env);

@@ -103,13 +103,16 @@ function pythonCsv(text) {
   return JSON.parse(execFileSync('python3', ['-c', py], { input: text, encoding: 'utf8', timeout: 10000 }));
 }
 
+/** A CSV cell as the command must write it: one that a spreadsheet would run as a formula gets a leading ' (OWASP), unless --csv-raw. */
+const csvCell = (text, raw = false) => (!raw && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+
 /** A CSV row read back, compared with the snapshot it must be. */
-function assertCsvRow(row, s, columns = CSV_COLUMNS) {
+function assertCsvRow(row, s, columns = CSV_COLUMNS, { raw = false } = {}) {
   assert.equal(row.length, columns.length);
   columns.forEach((c, i) => {
     const v = s[c];
     if (c === 'metadata') assert.deepEqual(JSON.parse(row[i]), v, `${s.id} metadata`);
-    else assert.equal(row[i], v === null || v === undefined ? '' : String(v), `${s.id} ${c}`);
+    else assert.equal(row[i], csvCell(v === null || v === undefined ? '' : String(v), raw), `${s.id} ${c}`);
   });
 }
 
@@ -136,7 +139,7 @@ test('--version, --help for the command and for each subcommand', async () => {
   const main = await run(['--help']);
   assert.equal(main.code, 0);
   for (const w of ['list', 'get', 'sign', 'HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_PROJECT_ID', '--token-file', 'Exit codes']) assert.ok(main.stdout.includes(w), w);
-  const want = { list: ['--all', '--output', '--columns', '--status', '--volume-id', '--marker', '--offset', '--limit', '--name'], get: ['<snapshot-id>', '--output'], sign: ['--curl', '-H', '--data'] };
+  const want = { list: ['--all', '--output', '--csv-raw', '--columns', '--status', '--volume-id', '--marker', '--offset', '--limit', '--name'], get: ['<snapshot-id>', '--output'], sign: ['--curl', '-H', '--data'] };
   for (const [cmd, words] of Object.entries(want)) {
     for (const args of [[cmd, '--help'], [cmd, '-h'], ['help', cmd]]) {
       const r = await run(args);
@@ -165,6 +168,8 @@ test('usage mistakes and invalid input: exit 2, one line on stderr, nothing sent
     [['get', 'a/b'], /invalid_input error/],
     [['get', 'x', '--output', 'csv'], /--output must be table or json/],
     [['list', '--token', TOKEN], /token/],
+    [['list', '--csv-raw'], /--csv-raw goes with --output csv/],
+    [['list', '--csv-raw', '-o', 'json'], /--csv-raw goes with --output csv/],
   ];
   for (const [args, re] of cases) {
     const r = await run(args);
@@ -265,6 +270,12 @@ test('CSV: commas, quotes, line breaks and Chinese come through intact (Python c
   rows.slice(1).forEach((row, i) => assertCsvRow(row, TRICKY[i]));
   // The quoting is exactly RFC 4180's: quotes doubled inside a quoted field.
   assert.ok(r.stdout.includes('"say ""hi"", then go"'));
+  // A formula-like description gets its leading ' (see csv-injection below); --csv-raw keeps it as it is.
+  assert.equal(rows[5][2], "'=1+2");
+  trickyPage();
+  const raw = pythonCsv((await run(['list', '-o', 'csv', '--csv-raw'])).stdout);
+  raw.slice(1).forEach((row, i) => assertCsvRow(row, TRICKY[i], CSV_COLUMNS, { raw: true }));
+  assert.equal(raw[5][2], '=1+2');
 
   trickyPage();
   const cols = await run(['list', '-o', 'csv', '--columns', 'name,size,metadata']);

@@ -1,0 +1,65 @@
+// Running the evs-snapshots command as a child process, for the test files
+// in this folder: in a pipe, with its stdout's reader gone, and under a
+// pseudo-terminal (util-linux's `script`). Every child runs asynchronously:
+// the mock answers from the test's own process.
+import { spawn, execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+
+const require = createRequire(import.meta.url);
+export const PKG_DIR = dirname(require.resolve('evs-snapshots/package.json'));
+export const BIN = join(PKG_DIR, 'bin', 'evs-snapshots.mjs');
+
+/** A clean environment: nothing from the developer's shell leaks in; no colours, so any ESC in the output is the data's. */
+export const baseEnv = () => ({ PATH: process.env.PATH, HOME: tmpdir(), LANG: 'C.UTF-8', NO_COLOR: '1' });
+
+export function collect(child, timeoutMs = 30000) {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (d) => (stdout += d));
+  child.stderr?.setEncoding('utf8').on('data', (d) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) => {
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** The command with stdout and stderr pipes. */
+export function run(args, env = {}) {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...baseEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return collect(child);
+}
+
+/**
+ * A child whose stdout is a pipe with no reader: the read end is closed at
+ * once, before the child has even started, so its first write fails with
+ * EPIPE. `closeStderr` closes stderr's reader too.
+ */
+export function runClosed(argv, env = {}, { closeStderr = false } = {}) {
+  const child = spawn(argv[0], argv.slice(1), { env: { ...baseEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy();
+  if (closeStderr) child.stderr.destroy();
+  return collect(child);
+}
+
+export const shq = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
+/** The command as a shell command line. */
+export const cli = (args) => [process.execPath, BIN, ...args].map(shq).join(' ');
+
+/** A shell command line under a pseudo-terminal: stdin, stdout and stderr are one terminal unless redirected. */
+export function inTerminal(cmdline, env = {}) {
+  const child = spawn('script', ['-qfec', cmdline, '/dev/null'], { env: { ...baseEnv(), TERM: 'xterm', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return collect(child);
+}
+
+export const ndjson = (text) => text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+
+/** Python's csv module reads the text (strict RFC 4180 quoting). */
+export function pythonCsv(text) {
+  const py = "import csv, io, json, sys\nrows = list(csv.reader(io.TextIOWrapper(sys.stdin.buffer, encoding='utf-8', newline=''), strict=True))\nprint(json.dumps(rows))";
+  return JSON.parse(execFileSync('python3', ['-c', py], { input: text, encoding: 'utf8', timeout: 10000 }));
+}

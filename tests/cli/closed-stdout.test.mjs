@@ -1,0 +1,109 @@
+// The command with a closed stdout (`| true`, `| head -c0`, a reader that
+// went away): every command, help and output format exits 0 with nothing on
+// stderr, never an EPIPE stack trace and exit 1 ("the service failed").
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { startMockEvs } from '../mock-evs/server.mjs';
+import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
+import { sortWire } from '../helpers/reference.mjs';
+import { BIN, runClosed, cli, collect, baseEnv } from './child.mjs';
+import { spawn } from 'node:child_process';
+
+const AK = 'AKCLITEST00000000001';
+const SK = 'sk-cli-Secret-5e81d0';
+const ID = sortWire(SNAPSHOTS)[0].id;
+
+let mock;
+before(async () => {
+  mock = await startMockEvs({ port: 0, quiet: true });
+});
+after(() => mock.close());
+beforeEach(() => mock.reset());
+
+const env = () => ({ EVS_SNAPSHOTS_ENDPOINT: mock.url, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID, HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: SK });
+const apiCount = () => mock.requests().filter((r) => r.kind === 'api').length;
+const signUrl = () => `${mock.url}/v2/${PROJECT_ID}/snapshots?limit=2`;
+
+const FORMATS = ['table', 'json', 'ndjson', 'csv'];
+/** Every path that writes to stdout. */
+const PATHS = () => [
+  ['--help'],
+  ['-h'],
+  ['help'],
+  ['help', 'list'],
+  ['--version'],
+  ['-V'],
+  ...['list', 'get', 'sign'].flatMap((c) => [[c, '--help'], [c, '-h']]),
+  ['sign', 'GET', signUrl()],
+  ['sign', 'GET', signUrl(), '--curl'],
+  ['sign', 'GET', signUrl(), '--output', 'json'],
+  ['sign', 'POST', signUrl(), '--data', '{"a":1}', '--curl'],
+  ['list'],
+  ['list', '--limit', '3'],
+  ...FORMATS.map((f) => ['list', '--limit', '5', '--output', f]),
+  ...FORMATS.map((f) => ['list', '--all', '--limit', '50', '--output', f]),
+  ['list', '--output', 'csv', '--csv-raw', '--limit', '5'],
+  ['get', ID],
+  ['get', ID, '--output', 'table'],
+  ['get', ID, '--output', 'json'],
+];
+
+test('the harness: a plain Node write to this closed stdout fails with EPIPE (what the command must survive)', async () => {
+  const r = await runClosed([process.execPath, '-e', "process.stdout.write('x\\n')"]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /EPIPE/);
+});
+
+test('every command, help and output format with a closed stdout: exit 0, nothing on stderr', async () => {
+  for (const args of PATHS()) {
+    const r = await runClosed([process.execPath, BIN, ...args], env());
+    assert.equal(r.stderr, '', `${args.join(' ')}: no stack trace, no message`);
+    assert.equal(r.code, 0, `${args.join(' ')}: exit 0, as when the output was read`);
+  }
+});
+
+test('list --all with a closed stdout stops the walk at once', async () => {
+  for (const format of FORMATS) {
+    mock.clearRequests();
+    const r = await runClosed([process.execPath, BIN, 'list', '--all', '--limit', '2', '--output', format], env());
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    // A table waits for 100 rows (50 pages of 2) before its first write; the others write the first page's rows.
+    const most = format === 'table' ? 52 : 3;
+    assert.ok(apiCount() <= most, `${format}: ${apiCount()} requests, not the ${Math.ceil(SNAPSHOTS.length / 2)} of a whole walk`);
+  }
+});
+
+test('through a shell: `| true` and `| head -c0`, the pipeline\'s status is the command\'s (pipefail)', async () => {
+  for (const args of [['--help'], ['list', '--help'], ['-V'], ['sign', 'GET', signUrl()], ['sign', 'GET', signUrl(), '--curl'], ['list'], ['list', '-o', 'csv'], ['get', ID]]) {
+    for (const reader of ['true', 'head -c0']) {
+      // The reader exits before the command starts: the write meets no reader.
+      const line = `set -o pipefail; { sleep 0.2; ${cli(args)}; } | ${reader}`;
+      const r = await collect(spawn('bash', ['-c', line], { env: { ...baseEnv(), ...env() }, stdio: ['ignore', 'pipe', 'pipe'] }));
+      assert.equal(r.stderr, '', `${args.join(' ')} | ${reader}`);
+      assert.ok(r.code === 0 || r.code === 141, `${args.join(' ')} | ${reader}: exit ${r.code}`);
+    }
+  }
+});
+
+test('a failure with a closed stdout still says so: exit 1, one line on stderr', async () => {
+  const r = await runClosed([process.execPath, BIN, 'get', 'no-such-snapshot'], env());
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^evs-snapshots: http error, status 404, code EVS\.0004, [^\n]*\n$/);
+});
+
+test('stdout and stderr both closed: no crash, the exit code is the command\'s', async () => {
+  // A warning goes to the closed stderr, the rows to the closed stdout: still exit 0.
+  let r = await runClosed([process.execPath, BIN, 'list', '--status', 'availble', '--limit', '2'], env(), { closeStderr: true });
+  assert.equal(r.code, 0);
+  r = await runClosed([process.execPath, BIN, 'get', 'no-such-snapshot'], env(), { closeStderr: true });
+  assert.equal(r.code, 1);
+  r = await runClosed([process.execPath, BIN, 'list', '--limit', '0'], env(), { closeStderr: true });
+  assert.equal(r.code, 2);
+});
+
+test('stdout that fails otherwise (a full device): exit 1 and a message naming the error', async () => {
+  const r = await collect(spawn('sh', ['-c', `${cli(['--help'])} > /dev/full`], { env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] }));
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, 'evs-snapshots: cannot write the output (ENOSPC)\n');
+});
