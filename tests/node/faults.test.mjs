@@ -213,7 +213,7 @@ test('hostile bodies on 200 are invalid_response with a readable message', async
     [{ status: 200, json: { snapshot: { id: 5 } } }, /id/],
     [{ status: 200, json: { unexpected: true } }, /"snapshot"/],
     [{ status: 200, bodyBase64: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]).toString('base64') }, /UTF-8/],
-    [{ status: 200, body: '['.repeat(100000) }, /nested too deeply|not valid JSON/],
+    [{ status: 200, body: '['.repeat(100000) }, /nested too deeply|not valid JSON|expected a snapshot object/],
     [{ status: 200, json: { error: { message: 'really an error', code: 'EVS.1' } } }, /really an error/],
   ];
   for (const [fault, pattern] of cases) {
