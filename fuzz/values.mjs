@@ -134,9 +134,11 @@ const fetches = [
 
 /** A config that sends only through a fetch of ours. */
 function config() {
-  const base = { projectId: pick(['p1', 'p1', '', 5]), endpoint: pick(['http://127.0.0.1:9/evs', '/evs', 'http://[::1]:1', 5]), timeoutMs: pick([20, 30, 50]), maxAttempts: pick([1, 2]) };
+  const base = { projectId: pick(['p1', 'p1', '', 5]), endpoint: pick(['http://127.0.0.1:9/evs', '/evs', 'http://[::1]:1', 5]) };
   const extra = chance(0.7) ? object(2) : {};
-  const c = { ...base, ...extra, fetch: pick(fetches)() };
+  // The time bounds stay small (or invalid), so that every call's bound is
+  // known: 2 attempts of at most 50 ms, and a Retry-After of at most 1 s.
+  const c = { ...extra, ...base, timeoutMs: pick([20, 30, 50, 50, 0, -1, 2.5, '5']), maxAttempts: pick([1, 2, 2, 0, 1.5]), fetch: pick(fetches)() };
   if (chance(0.2)) c.auth = pick([{ token: pick(STRINGS) }, { accessKey: 'AK', secretKey: pick(STRINGS), securityToken: pick(STRINGS) }, value(1)]);
   if (chance(0.2)) c.signal = pick([AbortSignal.abort(), new AbortController().signal, { aborted: false, addEventListener: boom, removeEventListener: boom }, { get aborted() { throw new Error('a'); }, addEventListener() {} }, withGetter({ aborted: false, addEventListener() {} })]);
   if (typeof c.fetch !== 'function') c.fetch = fetches[0]();
