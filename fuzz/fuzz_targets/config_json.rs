@@ -3,7 +3,7 @@
 //! request of each attempt, and what any outcome means. Never a panic; a
 //! wait is never over the 20 s cap; an error always has a message.
 #![no_main]
-use evs_snapshots::core::call::{server_time, settle, sign_request, Call, Ended, RawSignRequest, Step};
+use evs_snapshots::core::call::{server_time, settle, sign_request, Attempts, Call, Ended, RawSignRequest, Step};
 use evs_snapshots::core::config::{Input, RawAuth, RawConfig, RawListOptions};
 use libfuzzer_sys::fuzz_target;
 
@@ -42,7 +42,15 @@ fuzz_target!(|data: &[u8]| {
             if let Some(server) = server_time(&call, &ended, signed_at) {
                 assert!(server.is_finite() && (server - signed_at).abs() > 300_000.0);
             }
+            // The machine over the same end: a resend only for a corrected
+            // clock, and then a finite offset.
+            let mut machine = Attempts::new(call.clone(), 0.0);
+            let _ = machine.request(signed_at);
+            if machine.ended(&ended, signed_at, 0.5) == Step::Resend {
+                assert!(machine.clock_offset().is_finite());
+            }
             match settle(&call, attempt, &ended, 0.0, 0.5) {
+                Step::Resend => panic!("settle never resends"),
                 Step::Wait(ms) => assert!(ms <= 20_000),
                 Step::Fail(e) => {
                     assert!(!e.message.is_empty());

@@ -6,9 +6,13 @@
 //!   nothing is sent;
 //! - [`Call::request`]: what attempt `n` sends (URL, headers; signed at the
 //!   time given);
-//! - [`settle`]: what the attempt's outcome means: the result, a final
-//!   (redacted) error, or a wait before the next attempt (decided by
-//!   `retry`).
+//! - [`Attempts`]: the whole call as a state machine: the request of each
+//!   attempt at a given time, and what each attempt's end means (a resend
+//!   for a corrected clock, a wait, the result, a final error), with the
+//!   attempt count and the clock offset as its state;
+//! - [`settle`]: what one attempt's end means, given its number: the
+//!   result, a final (redacted) error, or a wait before the next attempt
+//!   (decided by `retry`).
 
 use serde::Deserialize;
 
@@ -16,7 +20,7 @@ use super::config::{check_auth, check_config, is_sendable, NOT_SENDABLE, check_i
 use super::error::{ErrorKind, EvsError};
 use super::request::{list_request, show_request, sign_any, Request, SignedRequest};
 use super::response::{http_error, read_list, read_show, Snapshot, SnapshotPage};
-use super::retry::{next_delay, Outcome};
+use super::retry::{next_delay, Failure};
 use super::sign::Credentials;
 use super::time::{http_date_ms, parse_sdk_date};
 
@@ -109,6 +113,102 @@ pub enum Step {
     Fail(EvsError),
     /// Wait this many milliseconds, then attempt again.
     Wait(u64),
+    /// Send again at once, without counting against `maxAttempts`: the
+    /// clock was corrected ([`Attempts::clock_offset`] has the new offset).
+    Resend,
+}
+
+/// One call's attempts as a state machine (CONTRACT.md "Retries, timeouts
+/// and cancellation"), in the style of quinn-proto: no I/O and no clock of
+/// its own. The shell asks [`Attempts::request`] what to send at `now`,
+/// sends it, hands what ended to [`Attempts::ended`], and does what the
+/// [`Step`] says: send again at once, wait and send again, or stop.
+///
+/// The clock offset (the service's clock minus this machine's, in ms) is
+/// given at the start and may be learnt from a refusal; the shell keeps
+/// [`Attempts::clock_offset`] for later calls (and `signRequest`).
+///
+/// ```
+/// use evs_snapshots::core::call::{Attempts, Call, Ended, Reply, Step};
+/// use evs_snapshots::core::config::{Input, RawConfig};
+///
+/// let config: RawConfig = serde_json::from_str(r#"{"projectId": "p1", "endpoint": "http://127.0.0.1:8081"}"#).unwrap();
+/// let call = Call::show(&config, &Input::from("snap-1")).unwrap();
+/// let mut attempts = Attempts::new(call, 0.0);
+///
+/// // The first attempt: the service is busy.
+/// let request = attempts.request(1_796_033_700_000.0);
+/// assert_eq!(request.url, "http://127.0.0.1:8081/v2/p1/cloudsnapshots/snap-1");
+/// let busy = Ended::Response { status: 503, request_id: None, retry_after: Some("1"), date: None, location: None, body: b"", truncated: false };
+/// assert_eq!(attempts.ended(&busy, 1_796_033_700_050.0, 0.5), Step::Wait(1000));
+///
+/// // The second: the snapshot.
+/// let _ = attempts.request(1_796_033_701_050.0);
+/// let body = br#"{"snapshot": {"id": "snap-1", "size": 40, "status": "available"}}"#;
+/// let ok = Ended::Response { status: 200, request_id: Some("r-2"), retry_after: None, date: None, location: None, body, truncated: false };
+/// let Step::Done(Reply::Snapshot(s)) = attempts.ended(&ok, 1_796_033_701_080.0, 0.5) else { panic!() };
+/// assert_eq!((s.id.as_str(), s.size, s.status.as_str()), ("snap-1", 40, "available"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Attempts {
+    call: Call,
+    /// The attempt in flight, 1-based, as `maxAttempts` counts them.
+    attempt: u32,
+    /// Whether this call corrected the clock already (once per call).
+    corrected: bool,
+    offset_ms: f64,
+    /// The time the request in flight was signed with, and this machine's
+    /// clock then.
+    signed_at: f64,
+    local_at: f64,
+}
+
+impl Attempts {
+    /// A call's first attempt, with the clock offset known so far.
+    pub fn new(call: Call, offset_ms: f64) -> Attempts {
+        let offset_ms = if offset_ms.is_finite() { offset_ms } else { 0.0 };
+        Attempts { call, attempt: 1, corrected: false, offset_ms, signed_at: 0.0, local_at: 0.0 }
+    }
+
+    /// The checked call.
+    pub fn call(&self) -> &Call {
+        &self.call
+    }
+
+    /// The request to send now (`now_ms`: this machine's clock, epoch ms),
+    /// signed with the corrected time when the config has a key pair.
+    pub fn request(&mut self, now_ms: f64) -> Request {
+        self.local_at = now_ms;
+        self.signed_at = now_ms + self.offset_ms;
+        self.call.request(self.signed_at)
+    }
+
+    /// What the attempt that ended means. `now_ms` reads `Retry-After`
+    /// dates; `random` (in `[0, 1)`) is the backoff's jitter.
+    ///
+    /// A 401 that shows a wrong clock ([`server_time`]) is answered once
+    /// per call with [`Step::Resend`], after setting the offset to the
+    /// server's (set, never added to: calls correcting at the same time
+    /// agree); a second one is final like any other 401.
+    pub fn ended(&mut self, ended: &Ended<'_>, now_ms: f64, random: f64) -> Step {
+        if !self.corrected {
+            if let Some(server) = server_time(&self.call, ended, self.signed_at) {
+                self.offset_ms = server - self.local_at;
+                self.corrected = true;
+                return Step::Resend;
+            }
+        }
+        let step = settle(&self.call, self.attempt, ended, now_ms, random);
+        if let Step::Wait(_) = step {
+            self.attempt = self.attempt.saturating_add(1);
+        }
+        step
+    }
+
+    /// The offset to the service's clock, in ms: as given, or as learnt.
+    pub fn clock_offset(&self) -> f64 {
+        self.offset_ms
+    }
 }
 
 /// The error of a call aborted by its signal.
@@ -123,7 +223,7 @@ pub fn settle(call: &Call, attempt: u32, ended: &Ended<'_>, now_ms: f64, random:
         e.redact(&call.config.secrets());
         Step::Fail(e)
     };
-    let (error, outcome, retry_after) = match *ended {
+    let (error, failure, retry_after) = match *ended {
         Ended::Aborted => return Step::Fail(aborted()),
         Ended::Response { status, request_id, location, .. } if (300..400).contains(&status) => {
             // Never followed: a redirect may lead to another origin, and
@@ -149,25 +249,25 @@ pub fn settle(call: &Call, attempt: u32, ended: &Ended<'_>, now_ms: f64, random:
                     Err(e) => redact(e),
                 };
             }
-            (http_error(status, request_id, body), Outcome::Status(status), retry_after)
+            (http_error(status, request_id, body), Failure::Status(status), retry_after)
         }
         Ended::Timeout => {
             let m = format!("no response within {} ms", call.config.timeout_ms);
-            (EvsError::new(ErrorKind::Timeout, m), Outcome::Timeout, None)
+            (EvsError::new(ErrorKind::Timeout, m), Failure::Timeout, None)
         }
         Ended::Network(why) => {
             let why = if why.is_empty() { "fetch failed" } else { why };
             let e = &call.config.endpoint;
             let m = format!("the request to {}://{} failed before a response: {why}", e.scheme, e.host);
-            (EvsError::new(ErrorKind::Network, m), Outcome::Network, None)
+            (EvsError::new(ErrorKind::Network, m), Failure::Network, None)
         }
         Ended::HiddenRedirect => {
             let e = &call.config.endpoint;
             let m = format!("the request to {}://{} was redirected, and the browser hides where; redirects are not followed, so that credentials never reach another origin (check the endpoint)", e.scheme, e.host);
-            (EvsError::new(ErrorKind::Network, m), Outcome::Network, None)
+            (EvsError::new(ErrorKind::Network, m), Failure::Network, None)
         }
     };
-    match next_delay(attempt, call.config.max_attempts, outcome, retry_after, now_ms, random) {
+    match next_delay(attempt, call.config.max_attempts, failure, retry_after, now_ms, random) {
         Some(ms) => Step::Wait(ms),
         None => {
             let mut e = error;
@@ -434,6 +534,67 @@ mod tests {
         assert_eq!(server_time(&token, &r401(Some("Mon, 30 Nov 2026 10:35:00 GMT"), gw), now), None);
         let r403 = Ended::Response { status: 403, request_id: None, retry_after: None, date: Some("Mon, 30 Nov 2026 10:35:00 GMT"), location: None, body: b"", truncated: false };
         assert_eq!(server_time(&keys, &r403, now), None);
+    }
+
+    /// The clock rules, natively (they ran only in wasm before).
+    #[test]
+    fn attempts_correct_a_wrong_clock_once_and_keep_the_server_offset() {
+        let keys = r#"{"projectId":"p","endpoint":"http://h","maxAttempts":1,"auth":{"accessKey":"AK","secretKey":"SK"}}"#;
+        let now = 1_796_033_700_000.0; // 2026-11-30T10:15:00Z
+        let ahead = "Mon, 30 Nov 2026 10:35:00 GMT"; // the server, 20 minutes ahead
+        let r401 = |date: &'static str| Ended::Response { status: 401, request_id: None, retry_after: None, date: Some(date), location: None, body: b"", truncated: false };
+        let ok = Ended::Response { status: 200, request_id: None, retry_after: None, date: None, location: None, body: br#"{"snapshot":{"id":"s","size":1}}"#, truncated: false };
+        let mut a = Attempts::new(Call::show(&config(keys), &Input::from("s")).unwrap(), 0.0);
+        assert_eq!(a.request(now).header("X-Sdk-Date"), Some("20261130T101500Z"));
+        // Sent again at once, signed with the server's time, though
+        // maxAttempts is 1; the offset is the server's.
+        assert_eq!(a.ended(&r401(ahead), now + 40.0, 0.5), Step::Resend);
+        assert_eq!(a.clock_offset(), 1_200_000.0);
+        assert_eq!(a.request(now + 50.0).header("X-Sdk-Date"), Some("20261130T103500Z"));
+        assert!(matches!(a.ended(&ok, now + 90.0, 0.5), Step::Done(_)));
+        // A second skew in one call is final.
+        let mut b = Attempts::new(Call::show(&config(keys), &Input::from("s")).unwrap(), 0.0);
+        let _ = b.request(now);
+        assert_eq!(b.ended(&r401(ahead), now, 0.5), Step::Resend);
+        let _ = b.request(now);
+        let Step::Fail(e) = b.ended(&r401("Mon, 30 Nov 2026 11:35:00 GMT"), now, 0.5) else { panic!() };
+        assert_eq!(e.status, Some(401));
+        // Calls that correct at the same time agree: each sets the same
+        // offset from the same server time, nothing is summed.
+        let offsets: Vec<f64> = (0..8)
+            .map(|_| {
+                let mut c = Attempts::new(Call::show(&config(keys), &Input::from("s")).unwrap(), 0.0);
+                let _ = c.request(now);
+                assert_eq!(c.ended(&r401(ahead), now, 0.5), Step::Resend);
+                c.clock_offset()
+            })
+            .collect();
+        assert!(offsets.iter().all(|&o| o == 1_200_000.0), "{offsets:?}");
+        // A call that starts with that offset is not refused for the clock;
+        // then the server moves 20 minutes behind: the offset is replaced.
+        let mut d = Attempts::new(Call::show(&config(keys), &Input::from("s")).unwrap(), 1_200_000.0);
+        assert_eq!(d.request(now).header("X-Sdk-Date"), Some("20261130T103500Z"));
+        assert_eq!(d.ended(&r401("Mon, 30 Nov 2026 09:55:00 GMT"), now, 0.5), Step::Resend);
+        assert_eq!(d.clock_offset(), -1_200_000.0);
+        // A token is never corrected: its 401 is final at once.
+        let mut t = Attempts::new(Call::show(&config(r#"{"projectId":"p","endpoint":"http://h","auth":{"token":"t"}}"#), &Input::from("s")).unwrap(), 0.0);
+        let _ = t.request(now);
+        assert!(matches!(t.ended(&r401(ahead), now, 0.5), Step::Fail(_)));
+        assert_eq!(t.clock_offset(), 0.0);
+    }
+
+    #[test]
+    fn attempts_count_retries_but_not_corrections() {
+        let c = Call::show(&config(CFG), &Input::from("s")).unwrap();
+        let mut a = Attempts::new(c, f64::NAN);
+        let _ = a.request(0.0);
+        assert_eq!(a.ended(&response(503, ""), 0.0, 0.5), Step::Wait(50));
+        let _ = a.request(0.0);
+        assert_eq!(a.ended(&response(503, ""), 0.0, 0.5), Step::Wait(100));
+        let _ = a.request(0.0);
+        let Step::Fail(e) = a.ended(&response(503, ""), 0.0, 0.5) else { panic!() };
+        assert!(e.message.ends_with("(after 3 attempts)"), "{}", e.message);
+        assert_eq!(a.clock_offset(), 0.0, "a NaN offset is no offset");
     }
 
     #[test]

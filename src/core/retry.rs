@@ -15,9 +15,9 @@ pub const MAX_DELAY_MS: u64 = 20_000;
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
 pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
 
-/// How an attempt ended, as far as retrying is concerned.
+/// How an attempt failed, as far as retrying is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub enum Failure {
     /// The service answered with this (non-2xx) status.
     Status(u16),
     /// `fetch` failed before a response.
@@ -39,19 +39,19 @@ pub fn is_retryable_status(status: u16) -> bool {
 pub fn next_delay(
     attempt: u32,
     max_attempts: u32,
-    outcome: Outcome,
+    failure: Failure,
     retry_after: Option<&str>,
     now_ms: f64,
     random: f64,
 ) -> Option<u64> {
-    let retryable = match outcome {
-        Outcome::Status(s) => is_retryable_status(s),
-        Outcome::Network | Outcome::Timeout => true,
+    let retryable = match failure {
+        Failure::Status(s) => is_retryable_status(s),
+        Failure::Network | Failure::Timeout => true,
     };
     if !retryable || attempt >= max_attempts {
         return None;
     }
-    if let (Outcome::Status(429 | 503), Some(value)) = (outcome, retry_after) {
+    if let (Failure::Status(429 | 503), Some(value)) = (failure, retry_after) {
         if let Some(ms) = retry_after_ms(value, now_ms) {
             return Some(ms.min(MAX_DELAY_MS));
         }
@@ -89,20 +89,20 @@ mod tests {
     #[test]
     fn what_is_retried() {
         for s in [429, 500, 502, 503, 504] {
-            assert!(next_delay(1, 3, Outcome::Status(s), None, 0.0, 0.5).is_some(), "{s}");
+            assert!(next_delay(1, 3, Failure::Status(s), None, 0.0, 0.5).is_some(), "{s}");
         }
         for s in [400, 401, 403, 404, 409, 413, 501, 505] {
-            assert_eq!(next_delay(1, 3, Outcome::Status(s), None, 0.0, 0.5), None, "{s}");
+            assert_eq!(next_delay(1, 3, Failure::Status(s), None, 0.0, 0.5), None, "{s}");
         }
-        assert!(next_delay(1, 3, Outcome::Network, None, 0.0, 0.5).is_some());
-        assert!(next_delay(1, 3, Outcome::Timeout, None, 0.0, 0.5).is_some());
+        assert!(next_delay(1, 3, Failure::Network, None, 0.0, 0.5).is_some());
+        assert!(next_delay(1, 3, Failure::Timeout, None, 0.0, 0.5).is_some());
     }
 
     #[test]
     fn attempts_run_out() {
-        assert!(next_delay(2, 3, Outcome::Status(503), None, 0.0, 0.5).is_some());
-        assert_eq!(next_delay(3, 3, Outcome::Status(503), None, 0.0, 0.5), None);
-        assert_eq!(next_delay(1, 1, Outcome::Network, None, 0.0, 0.5), None);
+        assert!(next_delay(2, 3, Failure::Status(503), None, 0.0, 0.5).is_some());
+        assert_eq!(next_delay(3, 3, Failure::Status(503), None, 0.0, 0.5), None);
+        assert_eq!(next_delay(1, 1, Failure::Network, None, 0.0, 0.5), None);
     }
 
     #[test]
@@ -122,24 +122,24 @@ mod tests {
     #[test]
     fn retry_after_seconds_and_dates() {
         let now = 784_111_777_000.0; // Sun, 06 Nov 1994 08:49:37 GMT
-        assert_eq!(next_delay(1, 3, Outcome::Status(429), Some("2"), now, 0.9), Some(2_000));
-        assert_eq!(next_delay(1, 3, Outcome::Status(503), Some(" 0 "), now, 0.9), Some(0));
-        assert_eq!(next_delay(1, 3, Outcome::Status(503), Some("120"), now, 0.9), Some(20_000));
-        assert_eq!(next_delay(1, 3, Outcome::Status(429), Some("99999999999999999999999"), now, 0.9), Some(20_000));
-        assert_eq!(next_delay(1, 3, Outcome::Status(429), Some("Sun, 06 Nov 1994 08:49:40 GMT"), now, 0.9), Some(3_000));
+        assert_eq!(next_delay(1, 3, Failure::Status(429), Some("2"), now, 0.9), Some(2_000));
+        assert_eq!(next_delay(1, 3, Failure::Status(503), Some(" 0 "), now, 0.9), Some(0));
+        assert_eq!(next_delay(1, 3, Failure::Status(503), Some("120"), now, 0.9), Some(20_000));
+        assert_eq!(next_delay(1, 3, Failure::Status(429), Some("99999999999999999999999"), now, 0.9), Some(20_000));
+        assert_eq!(next_delay(1, 3, Failure::Status(429), Some("Sun, 06 Nov 1994 08:49:40 GMT"), now, 0.9), Some(3_000));
         // A date in the past: no wait.
-        assert_eq!(next_delay(1, 3, Outcome::Status(429), Some("Sun, 06 Nov 1994 08:00:00 GMT"), now, 0.9), Some(0));
+        assert_eq!(next_delay(1, 3, Failure::Status(429), Some("Sun, 06 Nov 1994 08:00:00 GMT"), now, 0.9), Some(0));
         // Unreadable: backoff instead.
-        assert_eq!(next_delay(1, 3, Outcome::Status(429), Some("soon"), now, 0.5), Some(50));
-        assert_eq!(next_delay(1, 3, Outcome::Status(429), Some("-5"), now, 0.5), Some(50));
-        assert_eq!(next_delay(1, 3, Outcome::Status(429), Some("1.5"), now, 0.5), Some(50));
+        assert_eq!(next_delay(1, 3, Failure::Status(429), Some("soon"), now, 0.5), Some(50));
+        assert_eq!(next_delay(1, 3, Failure::Status(429), Some("-5"), now, 0.5), Some(50));
+        assert_eq!(next_delay(1, 3, Failure::Status(429), Some("1.5"), now, 0.5), Some(50));
         // The obsolete forms RFC 9110 requires a recipient to accept.
-        assert_eq!(next_delay(1, 3, Outcome::Status(429), Some("Sunday, 06-Nov-94 08:49:41 GMT"), now, 0.9), Some(4_000));
-        assert_eq!(next_delay(1, 3, Outcome::Status(429), Some("Sun Nov  6 08:49:42 1994"), now, 0.9), Some(5_000));
-        assert_eq!(next_delay(1, 3, Outcome::Status(429), Some("Sun, 31 Feb 1994 08:49:37 GMT"), now, 0.5), Some(50));
+        assert_eq!(next_delay(1, 3, Failure::Status(429), Some("Sunday, 06-Nov-94 08:49:41 GMT"), now, 0.9), Some(4_000));
+        assert_eq!(next_delay(1, 3, Failure::Status(429), Some("Sun Nov  6 08:49:42 1994"), now, 0.9), Some(5_000));
+        assert_eq!(next_delay(1, 3, Failure::Status(429), Some("Sun, 31 Feb 1994 08:49:37 GMT"), now, 0.5), Some(50));
         // Only 429 and 503 honour it.
-        assert_eq!(next_delay(1, 3, Outcome::Status(500), Some("5"), now, 0.5), Some(50));
+        assert_eq!(next_delay(1, 3, Failure::Status(500), Some("5"), now, 0.5), Some(50));
         // Never a wait after the last attempt, Retry-After or not.
-        assert_eq!(next_delay(3, 3, Outcome::Status(429), Some("1"), now, 0.5), None);
+        assert_eq!(next_delay(3, 3, Failure::Status(429), Some("1"), now, 0.5), None);
     }
 }

@@ -27,7 +27,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::core::call::{aborted, server_time, settle, sign_request as sign_core, Call, RawSignRequest, Reply, Step, Target};
+use crate::core::call::{aborted, sign_request as sign_core, Attempts, Call, RawSignRequest, Reply, Step, Target};
 use crate::core::config::{RawAuth, RawListOptions};
 use crate::core::shape::{CREDENTIALS, LIST_OPTIONS, SIGN_REQUEST};
 use crate::core::error::EvsError;
@@ -38,7 +38,7 @@ use args::{context, error, input, is_object, member, object, output, type_name, 
 thread_local! {
     /// The offset of the service's clock from this machine's, in
     /// milliseconds, learnt when a signed request was refused for the time
-    /// (see `core::call::server_time`): set, never added to, and kept for
+    /// (see `core::call::Attempts`): set, never added to, and kept for
     /// later calls in the same module instance, `signRequest` without a
     /// `date` included.
     static CLOCK_OFFSET_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
@@ -49,37 +49,24 @@ fn signing_time() -> f64 {
     send::now() + CLOCK_OFFSET_MS.with(std::cell::Cell::get)
 }
 
-/// Attempts until the core says done or failed (CONTRACT.md "Retries,
-/// timeouts and cancellation").
+/// The call's attempts, as the core's [`Attempts`] says (CONTRACT.md
+/// "Retries, timeouts and cancellation"): the shell sends, sleeps and keeps
+/// the clock offset; every decision is the core's.
 async fn run(ctx: &Context, call: &Call) -> Result<Reply, EvsError> {
-    let mut attempt: u32 = 1;
-    let mut corrected = false;
+    let mut attempts = Attempts::new(call.clone(), CLOCK_OFFSET_MS.with(std::cell::Cell::get));
     loop {
         if send::is_aborted(ctx.signal.as_ref()) {
             return Err(aborted());
         }
-        let local = send::now();
-        let signed_at = local + CLOCK_OFFSET_MS.with(std::cell::Cell::get);
-        let request = call.request(signed_at);
-        let outcome = send::attempt(&ctx.fetch, ctx.signal.as_ref(), &request, call.config.timeout_ms).await;
-        let ended = outcome.ended();
-        // A wrong clock: sent again at once, signed with the server's time,
-        // once per call, and not counted against maxAttempts. The offset is
-        // the server's, so calls that correct at the same time agree.
-        if !corrected {
-            if let Some(server) = server_time(call, &ended, signed_at) {
-                CLOCK_OFFSET_MS.with(|o| o.set(server - local));
-                corrected = true;
-                continue;
-            }
-        }
-        match settle(call, attempt, &ended, send::now(), send::random()) {
+        let request = attempts.request(send::now());
+        let end = send::attempt(&ctx.fetch, ctx.signal.as_ref(), &request, call.config.timeout_ms).await;
+        match attempts.ended(&end.as_ended(), send::now(), send::random()) {
             Step::Done(reply) => return Ok(reply),
             Step::Fail(e) => return Err(e),
+            Step::Resend => CLOCK_OFFSET_MS.with(|o| o.set(attempts.clock_offset())),
             // An abort during the wait ends it early; the next round says so.
             Step::Wait(ms) => send::sleep(ms, ctx.signal.as_ref()).await,
         }
-        attempt = attempt.saturating_add(1);
     }
 }
 

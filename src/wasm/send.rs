@@ -53,7 +53,7 @@ extern "C" {
 }
 
 /// How an attempt ended, owning what [`Ended`] borrows.
-pub enum Outcome {
+pub enum AttemptEnd {
     Response {
         status: u16,
         request_id: Option<String>,
@@ -69,10 +69,11 @@ pub enum Outcome {
     Aborted,
 }
 
-impl Outcome {
-    pub fn ended(&self) -> Ended<'_> {
+impl AttemptEnd {
+    /// As the core reads it.
+    pub fn as_ended(&self) -> Ended<'_> {
         match self {
-            Outcome::Response { status, request_id, retry_after, date, location, body, truncated } => Ended::Response {
+            AttemptEnd::Response { status, request_id, retry_after, date, location, body, truncated } => Ended::Response {
                 status: *status,
                 request_id: request_id.as_deref(),
                 retry_after: retry_after.as_deref(),
@@ -81,10 +82,10 @@ impl Outcome {
                 body,
                 truncated: *truncated,
             },
-            Outcome::Network(m) => Ended::Network(m),
-            Outcome::HiddenRedirect => Ended::HiddenRedirect,
-            Outcome::Timeout => Ended::Timeout,
-            Outcome::Aborted => Ended::Aborted,
+            AttemptEnd::Network(m) => Ended::Network(m),
+            AttemptEnd::HiddenRedirect => Ended::HiddenRedirect,
+            AttemptEnd::Timeout => Ended::Timeout,
+            AttemptEnd::Aborted => Ended::Aborted,
         }
     }
 }
@@ -308,25 +309,25 @@ fn call_method(obj: &JsValue, name: &str, args: &Array) -> Result<JsValue, JsVal
 }
 
 /// One attempt: never fails, it says how it ended.
-pub async fn attempt(fetch: &Fetch, signal: Option<&JsValue>, req: &Request, timeout_ms: u32) -> Outcome {
+pub async fn attempt(fetch: &Fetch, signal: Option<&JsValue>, req: &Request, timeout_ms: u32) -> AttemptEnd {
     if is_aborted(signal) {
-        return Outcome::Aborted;
+        return AttemptEnd::Aborted;
     }
     let ctrl = match AbortController::new() {
         Ok(c) => c,
-        Err(e) => return Outcome::Network(describe(&e)),
+        Err(e) => return AttemptEnd::Network(describe(&e)),
     };
     let stop = Stop::new(signal, f64::from(timeout_ms));
     let outcome = exchange(fetch, req, &ctrl, &stop).await;
     let outcome = match outcome {
         // Whichever abort came during the attempt wins over what fetch said.
-        _ if is_aborted(signal) => Outcome::Aborted,
-        Outcome::Network(_) if stop.due() == Some(Why::Timeout) => Outcome::Timeout,
+        _ if is_aborted(signal) => AttemptEnd::Aborted,
+        AttemptEnd::Network(_) if stop.due() == Some(Why::Timeout) => AttemptEnd::Timeout,
         other => other,
     };
-    if matches!(outcome, Outcome::Aborted | Outcome::Timeout) {
+    if matches!(outcome, AttemptEnd::Aborted | AttemptEnd::Timeout) {
         // A fetch that honours the signal stops sending and reading.
-        REASONS.with(|r| ctrl.abort_with_reason(if matches!(outcome, Outcome::Aborted) { &r.aborted } else { &r.timed_out }));
+        REASONS.with(|r| ctrl.abort_with_reason(if matches!(outcome, AttemptEnd::Aborted) { &r.aborted } else { &r.timed_out }));
     }
     outcome
 }
@@ -347,18 +348,18 @@ fn build(req: &Request, ctrl: &AbortController) -> Result<web_sys::Request, JsVa
 }
 
 /// What stopped an exchange, as its outcome.
-fn stopped(why: Why) -> Outcome {
+fn stopped(why: Why) -> AttemptEnd {
     match why {
-        Why::Timeout => Outcome::Timeout,
-        Why::Aborted => Outcome::Aborted,
+        Why::Timeout => AttemptEnd::Timeout,
+        Why::Aborted => AttemptEnd::Aborted,
     }
 }
 
 /// Builds the request and sends it; reads the answer.
-async fn exchange(fetch: &Fetch, req: &Request, ctrl: &AbortController, stop: &Stop) -> Outcome {
+async fn exchange(fetch: &Fetch, req: &Request, ctrl: &AbortController, stop: &Stop) -> AttemptEnd {
     let request = match build(req, ctrl) {
         Ok(r) => r,
-        Err(e) => return Outcome::Network(describe(&e)),
+        Err(e) => return AttemptEnd::Network(describe(&e)),
     };
     let (function, this) = match fetch {
         Fetch::Global(f) => (f, js_sys::global().into()),
@@ -366,11 +367,11 @@ async fn exchange(fetch: &Fetch, req: &Request, ctrl: &AbortController, stop: &S
     };
     let sent = match function.call1(&this, &request) {
         Ok(p) => p,
-        Err(e) => return Outcome::Network(describe(&e)),
+        Err(e) => return AttemptEnd::Network(describe(&e)),
     };
     let response = match stop.race(&sent).await {
         Raced::Value(r) => r,
-        Raced::Rejected(e) => return Outcome::Network(describe(&e)),
+        Raced::Rejected(e) => return AttemptEnd::Network(describe(&e)),
         Raced::Stopped(why) => return stopped(why),
     };
     let head = match Head::read(&response) {
@@ -380,7 +381,7 @@ async fn exchange(fetch: &Fetch, req: &Request, ctrl: &AbortController, stop: &S
     match read_body(&response, &head, MAX_BODY_BYTES, stop).await {
         Ok((body, truncated)) => {
             let Head { status, request_id, retry_after, date, location, .. } = head;
-            Outcome::Response { status, request_id, retry_after, date, location, body, truncated }
+            AttemptEnd::Response { status, request_id, retry_after, date, location, body, truncated }
         }
         Err(outcome) => outcome,
     }
@@ -434,12 +435,12 @@ fn is_genuine(response: &JsValue) -> bool {
 
 /// Not a response at all: a network failure, in the words of what was
 /// wrong.
-fn not_a_response(what: &str) -> Outcome {
-    Outcome::Network(format!("config.fetch resolved to {what}, not a Response"))
+fn not_a_response(what: &str) -> AttemptEnd {
+    AttemptEnd::Network(format!("config.fetch resolved to {what}, not a Response"))
 }
 
 impl Head {
-    fn read(response: &JsValue) -> Result<Head, Outcome> {
+    fn read(response: &JsValue) -> Result<Head, AttemptEnd> {
         if !response.is_object() {
             return Err(not_a_response("a value that is not an object"));
         }
@@ -454,7 +455,7 @@ impl Head {
         // `redirect: "manual"` in a browser: an opaque answer that hides
         // the redirect (status 0).
         if status == 0.0 && member(response, "type").as_string().as_deref() == Some("opaqueredirect") {
-            return Err(Outcome::HiddenRedirect);
+            return Err(AttemptEnd::HiddenRedirect);
         }
         // A status is a whole number from 200 to 599 (the Fetch standard's
         // range for a response that is not a network error).
@@ -477,13 +478,13 @@ impl Head {
 }
 
 /// A body read that failed: a network failure, unless the stop ended it.
-fn body_failed(why: String) -> Outcome {
-    Outcome::Network(format!("the response body could not be read: {why}"))
+fn body_failed(why: String) -> AttemptEnd {
+    AttemptEnd::Network(format!("the response body could not be read: {why}"))
 }
 
 /// Reads at most `max` bytes of the body; the flag says more came. Every
 /// await is raced against `stop`.
-async fn read_body(res: &JsValue, head: &Head, max: usize, stop: &Stop) -> Result<(Vec<u8>, bool), Outcome> {
+async fn read_body(res: &JsValue, head: &Head, max: usize, stop: &Stop) -> Result<(Vec<u8>, bool), AttemptEnd> {
     let (length, encoded) = (head.content_length, head.encoded);
     let stream = Reflect::get(res, &JsValue::from_str("body")).map_err(|e| body_failed(describe(&e)))?;
     let stream = (!stream.is_null() && !stream.is_undefined()).then_some(stream);
