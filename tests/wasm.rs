@@ -12,10 +12,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use evs_snapshots::core::call::{Call, Reply, Step};
-use evs_snapshots::core::config::{Input, RawConfig, RawListOptions};
+use evs_snapshots::core::input::Input;
+use evs_snapshots::core::raw::{RawConfig, RawListOptions};
 use evs_snapshots::core::error::ErrorKind;
 use evs_snapshots::core::response::{http_error, read_list, read_show};
-use evs_snapshots::core::retry::{next_delay, Outcome};
+use evs_snapshots::core::retry::{next_delay, Failure};
 use evs_snapshots::core::sign::{sign, Credentials, SignInput};
 use evs_snapshots::core::time::{normalize_timestamp, sdk_date};
 use evs_snapshots::{get_snapshot, list_snapshots, sign_request, SnapshotWalk};
@@ -82,7 +83,7 @@ fn timestamps_and_dates() {
     assert_eq!(String::from(d.to_iso_string()), iso);
     assert_eq!(sdk_date(1_795_342_500_000.0), "20261122T101500Z");
     // Retry-After as an HTTP date (httpdate, on wasm32's SystemTime).
-    assert_eq!(next_delay(1, 3, Outcome::Status(429), Some("Sun, 06 Nov 1994 08:49:40 GMT"), 784_111_777_000.0, 0.5), Some(3000));
+    assert_eq!(next_delay(1, 3, Failure::Status(429), Some("Sun, 06 Nov 1994 08:49:40 GMT"), 784_111_777_000.0, 0.5), Some(3000));
 }
 
 #[wasm_bindgen_test]

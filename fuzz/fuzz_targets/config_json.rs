@@ -3,8 +3,9 @@
 //! request of each attempt, and what any outcome means. Never a panic; a
 //! wait is never over the 20 s cap; an error always has a message.
 #![no_main]
-use evs_snapshots::core::call::{server_time, settle, sign_request, Attempts, Call, Ended, RawSignRequest, Step};
-use evs_snapshots::core::config::{Input, RawAuth, RawConfig, RawListOptions};
+use evs_snapshots::core::call::{server_time, settle, sign_request, Attempts, Call, Ended, Step};
+use evs_snapshots::core::input::Input;
+use evs_snapshots::core::raw::{RawAuth, RawConfig, RawListOptions, RawSignRequest};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,7 +1,7 @@
 //! Timestamps and HTTP dates: never a panic; a normalised timestamp is the
 //! same instant and normalises to itself.
 #![no_main]
-use evs_snapshots::core::retry::{next_delay, retry_after_ms, Outcome, MAX_DELAY_MS};
+use evs_snapshots::core::retry::{next_delay, retry_after_ms, Failure, MAX_DELAY_MS};
 use evs_snapshots::core::time::{normalize_timestamp, parse_timestamp_ms, sdk_date};
 use libfuzzer_sys::fuzz_target;
 
@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
     let now = f64::from(u32::from_le_bytes([data.first().copied().unwrap_or(0), 1, 2, 3])) * 1000.0;
     let _ = retry_after_ms(s, now);
     for status in [429, 503, 500] {
-        if let Some(d) = next_delay(1, 3, Outcome::Status(status), Some(s), now, 0.5) {
+        if let Some(d) = next_delay(1, 3, Failure::Status(status), Some(s), now, 0.5) {
             assert!(d <= MAX_DELAY_MS);
         }
     }

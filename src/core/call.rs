@@ -14,9 +14,9 @@
 //!   result, a final (redacted) error, or a wait before the next attempt
 //!   (decided by `retry`).
 
-use serde::Deserialize;
-
-use super::config::{check_auth, check_config, is_sendable, NOT_SENDABLE, check_id, check_list_options, lenient, raw_headers, Auth, Config, Input, ListQuery, RawAuth, RawConfig, RawListOptions};
+use super::config::{check_auth, check_config, check_id, check_list_options, is_sendable, Auth, Config, ListQuery, NOT_SENDABLE};
+use super::input::Input;
+use super::raw::{RawAuth, RawConfig, RawListOptions, RawSignRequest};
 use super::error::{ErrorKind, EvsError};
 use super::request::{list_request, show_request, sign_any, Request, SignedRequest};
 use super::response::{http_error, read_list, read_show, Snapshot, SnapshotPage};
@@ -130,7 +130,8 @@ pub enum Step {
 ///
 /// ```
 /// use evs_snapshots::core::call::{Attempts, Call, Ended, Reply, Step};
-/// use evs_snapshots::core::config::{Input, RawConfig};
+/// use evs_snapshots::core::input::Input;
+/// use evs_snapshots::core::raw::RawConfig;
 ///
 /// let config: RawConfig = serde_json::from_str(r#"{"projectId": "p1", "endpoint": "http://127.0.0.1:8081"}"#).unwrap();
 /// let call = Call::show(&config, &Input::from("snap-1")).unwrap();
@@ -308,25 +309,6 @@ pub fn server_time(call: &Call, ended: &Ended<'_>, signed_at: f64) -> Option<f64
     ((server - signed_at).abs() > CLOCK_SKEW_MS).then_some(server)
 }
 
-/// `signRequest`'s `request` argument as given (its `body` is the
-/// shell's: a string or bytes).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct RawSignRequest {
-    #[serde(deserialize_with = "lenient")]
-    pub method: Input,
-    #[serde(deserialize_with = "lenient")]
-    pub url: Input,
-    #[serde(deserialize_with = "raw_headers")]
-    pub headers: Result<Vec<(String, Input)>, &'static str>,
-}
-
-impl Default for RawSignRequest {
-    fn default() -> Self {
-        RawSignRequest { method: Input::Absent, url: Input::Absent, headers: Ok(Vec::new()) }
-    }
-}
-
 /// `signRequest(request, credentials, date)` (CONTRACT.md "Signing other
 /// calls"): checked, then signed at `now_ms`.
 pub fn sign_request(request: &RawSignRequest, body: &[u8], credentials: &RawAuth, now_ms: f64) -> Result<SignedRequest, EvsError> {
@@ -349,23 +331,23 @@ pub fn sign_request(request: &RawSignRequest, body: &[u8], credentials: &RawAuth
     let method = match &request.method {
         Input::Str(m) => m,
         Input::Absent => return Err(EvsError::invalid_input("request.method is required")),
-        other => return Err(EvsError::invalid_input(format!("request.method must be a string, not {}", other.type_name()))),
+        other => return Err(EvsError::wrong_type("request.method", "a string", other.type_name())),
     };
     let url = match &request.url {
         Input::Str(u) => u,
-        other => return Err(EvsError::invalid_input(format!("request.url must be a string, not {}", other.type_name()))),
+        other => return Err(EvsError::wrong_type("request.url", "a string", other.type_name())),
     };
     let described = request
         .headers
         .as_ref()
-        .map_err(|t| EvsError::invalid_input(format!("request.headers must be an object, not {t}")))?;
+        .map_err(|t| EvsError::wrong_type("request.headers", "an object", t))?;
     let mut headers = Vec::with_capacity(described.len());
     for (k, v) in described {
         match v {
             // Signed only if it can be sent: the same rule as the calls'.
             Input::Str(s) if is_sendable(s) => headers.push((k.clone(), s.clone())),
             Input::Str(_) => return Err(EvsError::invalid_input(format!("request.headers: the value of \"{k}\" {NOT_SENDABLE}"))),
-            other => return Err(EvsError::invalid_input(format!("request.headers: the value of \"{k}\" must be a string, not {}", other.type_name()))),
+            other => return Err(EvsError::wrong_type(&format!("request.headers: the value of \"{k}\""), "a string", other.type_name())),
         }
     }
     let creds = Credentials { access_key: &access_key, secret_key: &secret_key, security_token: security_token.as_deref() };

@@ -3,337 +3,11 @@
 //! names the field. CONTRACT.md "Invalid input" is the list this follows.
 //! Nothing here can send a request: validation happens before any I/O.
 
-use std::fmt;
-use std::marker::PhantomData;
-
-use percent_encoding::utf8_percent_encode;
-use serde::de::{self, value::MapAccessDeserializer, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
-
-use super::encode::PATH;
+use super::endpoint::{check_endpoint, Endpoint};
 use super::error::EvsError;
+use super::input::{Input, MAX_SAFE_INTEGER};
+use super::raw::{RawAuth, RawConfig, RawListOptions};
 use super::retry::{DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS};
-
-/// A value as the caller gave it, before checking. The wasm layer makes these
-/// from JS values; `undefined` and `null` are both `Absent`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub enum Input {
-    #[default]
-    Absent,
-    Str(String),
-    Num(f64),
-    Bool(bool),
-    /// Anything else; the JS type name ("object", "function", "bigint", …).
-    Other(&'static str),
-}
-
-impl Input {
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            Input::Absent => "undefined",
-            Input::Str(_) => "a string",
-            Input::Num(_) => "a number",
-            Input::Bool(_) => "a boolean",
-            Input::Other(t) => t,
-        }
-    }
-}
-
-impl From<&str> for Input {
-    fn from(s: &str) -> Self {
-        Input::Str(s.to_string())
-    }
-}
-
-impl From<f64> for Input {
-    fn from(n: f64) -> Self {
-        Input::Num(n)
-    }
-}
-
-/// Reads any self-describing value: a string, number or boolean as itself,
-/// `null`/`undefined`/absent as [`Input::Absent`], an object or array as
-/// [`Input::Other`] (its content skipped).
-struct InputVisitor;
-
-impl<'de> Visitor<'de> for InputVisitor {
-    type Value = Input;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any value")
-    }
-    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Input, E> {
-        Ok(Input::Bool(b))
-    }
-    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Input, E> {
-        Ok(Input::Num(n as f64))
-    }
-    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Input, E> {
-        Ok(Input::Num(n as f64))
-    }
-    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Input, E> {
-        Ok(Input::Num(n))
-    }
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<Input, E> {
-        Ok(Input::Str(s.to_owned()))
-    }
-    fn visit_string<E: de::Error>(self, s: String) -> Result<Input, E> {
-        Ok(Input::Str(s))
-    }
-    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Input, E> {
-        Ok(Input::Other("a byte array"))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Input, E> {
-        Ok(Input::Absent)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Input, E> {
-        Ok(Input::Absent)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Input, D::Error> {
-        Input::deserialize(d)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Input, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Input::Other("an array"))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Input, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Input::Other("an object"))
-    }
-}
-
-impl<'de> Deserialize<'de> for Input {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(InputVisitor)
-    }
-}
-
-/// A value that ought to be an object (`auth`, `headers`, a snapshot's
-/// `metadata`): the object read as `T`, absent (`null`, `undefined`), or the
-/// type name of what stood there instead, named as [`Input::type_name`]
-/// names it.
-pub(crate) enum ObjectOr<T> {
-    Absent,
-    Object(T),
-    Not(&'static str),
-}
-
-impl<T> From<Input> for ObjectOr<T> {
-    fn from(v: Input) -> Self {
-        match v {
-            Input::Absent => ObjectOr::Absent,
-            other => ObjectOr::Not(other.type_name()),
-        }
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for ObjectOr<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
-            type Value = ObjectOr<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                T::deserialize(MapAccessDeserializer::new(map)).map(ObjectOr::Object)
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-                ObjectOr::deserialize(d)
-            }
-            // Anything else is read as an Input, for its type name.
-            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Self::Value, E> {
-                InputVisitor.visit_bool(b).map(ObjectOr::from)
-            }
-            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Self::Value, E> {
-                InputVisitor.visit_i64(n).map(ObjectOr::from)
-            }
-            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
-                InputVisitor.visit_u64(n).map(ObjectOr::from)
-            }
-            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Self::Value, E> {
-                InputVisitor.visit_f64(n).map(ObjectOr::from)
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
-                InputVisitor.visit_str(s).map(ObjectOr::from)
-            }
-            fn visit_bytes<E: de::Error>(self, b: &[u8]) -> Result<Self::Value, E> {
-                InputVisitor.visit_bytes(b).map(ObjectOr::from)
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                InputVisitor.visit_unit().map(ObjectOr::from)
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-                InputVisitor.visit_none().map(ObjectOr::from)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                InputVisitor.visit_seq(seq).map(ObjectOr::from)
-            }
-        }
-        d.deserialize_any(V(PhantomData))
-    }
-}
-
-/// A caller's value that no serde format describes as data (a JavaScript
-/// function or symbol, through serde-wasm-bindgen) reads as
-/// `Other("a function or symbol")`, so that validation names the field
-/// instead of failing the whole argument. Only for the caller's arguments,
-/// whose fields are read one by one; wire bodies use [`Input`] as it is.
-pub(crate) fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Input, D::Error> {
-    Ok(Input::deserialize(d).unwrap_or(Input::Other("a function or symbol")))
-}
-
-/// [`lenient`] as a type, for map values.
-struct Lenient(Input);
-
-impl<'de> Deserialize<'de> for Lenient {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        lenient(d).map(Lenient)
-    }
-}
-
-/// The members of an `auth` object.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct AuthFields {
-    #[serde(deserialize_with = "lenient")]
-    token: Input,
-    #[serde(deserialize_with = "lenient")]
-    access_key: Input,
-    #[serde(deserialize_with = "lenient")]
-    secret_key: Input,
-    #[serde(deserialize_with = "lenient")]
-    security_token: Input,
-}
-
-impl<'de> Deserialize<'de> for RawAuth {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(match ObjectOr::<AuthFields>::deserialize(d)? {
-            ObjectOr::Absent => RawAuth::Absent,
-            ObjectOr::Not(t) => RawAuth::NotObject(t),
-            ObjectOr::Object(a) => {
-                RawAuth::Object { token: a.token, access_key: a.access_key, secret_key: a.secret_key, security_token: a.security_token }
-            }
-        })
-    }
-}
-
-fn lenient_auth<'de, D: Deserializer<'de>>(d: D) -> Result<RawAuth, D::Error> {
-    Ok(RawAuth::deserialize(d).unwrap_or(RawAuth::NotObject("a function or symbol")))
-}
-
-/// Headers as given: the pairs, in the order given, or the type name of
-/// what stood there.
-pub type RawHeaders = Result<Vec<(String, Input)>, &'static str>;
-
-/// The members of a `headers` object, in the order given.
-struct HeaderPairs(Vec<(String, Input)>);
-
-impl<'de> Deserialize<'de> for HeaderPairs {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = HeaderPairs;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object of header names to values")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<HeaderPairs, A::Error> {
-                let mut out = Vec::new();
-                while let Some((k, Lenient(v))) = map.next_entry::<String, Lenient>()? {
-                    out.push((k, v));
-                }
-                Ok(HeaderPairs(out))
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
-/// `headers`: absent is no headers.
-pub(crate) fn raw_headers<'de, D: Deserializer<'de>>(d: D) -> Result<RawHeaders, D::Error> {
-    Ok(match ObjectOr::<HeaderPairs>::deserialize(d) {
-        Ok(ObjectOr::Object(HeaderPairs(pairs))) => Ok(pairs),
-        Ok(ObjectOr::Absent) => Ok(Vec::new()),
-        Ok(ObjectOr::Not(t)) => Err(t),
-        Err(_) => Err("a function or symbol"),
-    })
-}
-
-/// The `auth` member as given.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub enum RawAuth {
-    #[default]
-    Absent,
-    /// `auth` was present but not an object.
-    NotObject(&'static str),
-    /// An object: its `token`, `accessKey`, `secretKey`, `securityToken`.
-    Object { token: Input, access_key: Input, secret_key: Input, security_token: Input },
-}
-
-/// `ClientConfig` as given (its `fetch` and `signal` are the shell's).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct RawConfig {
-    #[serde(deserialize_with = "lenient")]
-    pub project_id: Input,
-    #[serde(deserialize_with = "lenient")]
-    pub endpoint: Input,
-    #[serde(deserialize_with = "lenient")]
-    pub region: Input,
-    #[serde(deserialize_with = "lenient_auth")]
-    pub auth: RawAuth,
-    /// `Err(type)` when `headers` is present but not a plain object.
-    #[serde(deserialize_with = "raw_headers")]
-    pub headers: Result<Vec<(String, Input)>, &'static str>,
-    #[serde(deserialize_with = "lenient")]
-    pub timeout_ms: Input,
-    #[serde(deserialize_with = "lenient")]
-    pub max_attempts: Input,
-    /// The page's origin (`location.origin`) when there is one: browsers and
-    /// workers. Needed to resolve a path endpoint such as `/evs`. Set by the
-    /// shell, never read from the caller's object.
-    #[serde(skip)]
-    pub page_origin: Option<String>,
-}
-
-
-impl Default for RawConfig {
-    fn default() -> Self {
-        RawConfig {
-            project_id: Input::Absent,
-            endpoint: Input::Absent,
-            region: Input::Absent,
-            auth: RawAuth::Absent,
-            headers: Ok(Vec::new()),
-            timeout_ms: Input::Absent,
-            max_attempts: Input::Absent,
-            page_origin: None,
-        }
-    }
-}
-
-impl RawConfig {
-    pub fn new() -> Self {
-        Self::default()
-    }
-}
-
-/// `ListOptions` as given.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct RawListOptions {
-    #[serde(deserialize_with = "lenient")]
-    pub marker: Input,
-    #[serde(deserialize_with = "lenient")]
-    pub offset: Input,
-    #[serde(deserialize_with = "lenient")]
-    pub limit: Input,
-    #[serde(deserialize_with = "lenient")]
-    pub name: Input,
-    #[serde(deserialize_with = "lenient")]
-    pub status: Input,
-    #[serde(deserialize_with = "lenient")]
-    pub volume_id: Input,
-}
 
 #[derive(Clone, PartialEq, Eq)]
 pub enum Auth {
@@ -356,30 +30,6 @@ impl core::fmt::Debug for Auth {
                 .field("security_token", &security_token.as_ref().map(|_| "<redacted>"))
                 .finish(),
         }
-    }
-}
-
-/// Where requests go.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Endpoint {
-    /// `http` or `https`.
-    pub scheme: &'static str,
-    /// `host[:port]` as the `Host` header carries it: lower case, default
-    /// port left out.
-    pub host: String,
-    /// Path prefix without a trailing `/` (`""` or `/evs`), percent-encoded.
-    pub path_prefix: String,
-}
-
-impl Endpoint {
-    /// `scheme://host` + prefix, to which `/v2/...` is appended.
-    pub fn base(&self) -> String {
-        let mut s = String::with_capacity(self.scheme.len() + 3 + self.host.len() + self.path_prefix.len());
-        s.push_str(self.scheme);
-        s.push_str("://");
-        s.push_str(&self.host);
-        s.push_str(&self.path_prefix);
-        s
     }
 }
 
@@ -424,38 +74,28 @@ pub struct ListQuery {
 
 /// Longest `name` filter the API takes, in UTF-8 bytes.
 pub const MAX_NAME_BYTES: usize = 255;
-/// Largest integer a JS number holds exactly.
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 /// `setTimeout` fires at once for delays above this.
 pub const MAX_TIMEOUT_MS: u32 = 2_147_483_647;
-
-fn field_err(field: &str, problem: &str) -> EvsError {
-    EvsError::invalid_input(format!("{field} {problem}"))
-}
-
-fn not_string(field: &str, v: &Input) -> EvsError {
-    field_err(field, &format!("must be a string, not {}", v.type_name()))
-}
 
 /// An ID that must be one path segment: a non-empty string without `/`, `?`,
 /// `#` or control characters, and not `.` or `..`.
 pub fn check_id(field: &str, v: &Input) -> Result<String, EvsError> {
     let s = match v {
         Input::Str(s) => s,
-        Input::Absent => return Err(field_err(field, "is required")),
-        other => return Err(not_string(field, other)),
+        Input::Absent => return Err(EvsError::field(field, "is required")),
+        other => return Err(EvsError::wrong_type(field, "a string", other.type_name())),
     };
     if s.is_empty() {
-        return Err(field_err(field, "must not be empty"));
+        return Err(EvsError::field(field, "must not be empty"));
     }
     if s == "." || s == ".." {
-        return Err(field_err(field, "must not be '.' or '..'"));
+        return Err(EvsError::field(field, "must not be '.' or '..'"));
     }
     if s.contains(['/', '?', '#']) {
-        return Err(field_err(field, "must be a single path segment (no '/', '?' or '#')"));
+        return Err(EvsError::field(field, "must be a single path segment (no '/', '?' or '#')"));
     }
     if s.chars().any(char::is_control) {
-        return Err(field_err(field, "must not contain control characters"));
+        return Err(EvsError::field(field, "must not contain control characters"));
     }
     Ok(s.clone())
 }
@@ -464,7 +104,7 @@ fn opt_string(field: &str, v: &Input) -> Result<Option<String>, EvsError> {
     match v {
         Input::Absent => Ok(None),
         Input::Str(s) => Ok(Some(s.clone())),
-        other => Err(not_string(field, other)),
+        other => Err(EvsError::wrong_type(field, "a string", other.type_name())),
     }
 }
 
@@ -474,8 +114,8 @@ fn integer(field: &str, v: &Input, min: f64, max: f64, range: &str) -> Result<Op
         Input::Absent => Ok(None),
         // In range first (min >= 0, max <= 2^53), so the cast back is exact for integers.
         Input::Num(n) if *n >= min && *n <= max && (*n as u64) as f64 == *n => Ok(Some(*n as u64)),
-        Input::Num(_) => Err(field_err(field, range)),
-        other => Err(field_err(field, &format!("{range}, not {}", other.type_name()))),
+        Input::Num(_) => Err(EvsError::field(field, range)),
+        other => Err(EvsError::field(field, &format!("{range}, not {}", other.type_name()))),
     }
 }
 
@@ -486,7 +126,7 @@ pub fn check_list_options(o: &RawListOptions) -> Result<ListQuery, EvsError> {
     let name = opt_string("name", &o.name)?;
     if let Some(n) = &name {
         if n.len() > MAX_NAME_BYTES {
-            return Err(field_err("name", "must be at most 255 UTF-8 bytes"));
+            return Err(EvsError::field("name", "must be at most 255 UTF-8 bytes"));
         }
     }
     Ok(ListQuery {
@@ -497,120 +137,6 @@ pub fn check_list_options(o: &RawListOptions) -> Result<ListQuery, EvsError> {
         status: opt_string("status", &o.status)?,
         volume_id: opt_string("volumeId", &o.volume_id)?,
     })
-}
-
-fn is_region(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
-/// Percent-encodes what may not stand in a path, keeping existing `%XX`.
-fn clean_path(p: &str) -> String {
-    utf8_percent_encode(p, PATH).to_string()
-}
-
-/// Parses `scheme://authority/path` for an endpoint.
-pub fn parse_absolute(url: &str, field: &str) -> Result<Endpoint, EvsError> {
-    let bad = |why: &str| field_err(field, why);
-    let split = url.split_once("://");
-    let (scheme, rest) = match split {
-        Some((s, r)) if s.eq_ignore_ascii_case("https") => ("https", r),
-        Some((s, r)) if s.eq_ignore_ascii_case("http") => ("http", r),
-        // An endpoint may also be a path in a page; signRequest's url may not.
-        _ if field == "url" => return Err(bad("must be an absolute http: or https: URL")),
-        _ => return Err(bad("must be an http: or https: URL, or a path beginning with '/'")),
-    };
-    let (authority, path) = match rest.bytes().position(|b| b == b'/') {
-        Some(i) => (rest.get(..i).unwrap_or(""), rest.get(i..).unwrap_or("")),
-        None => (rest, ""),
-    };
-    if authority.bytes().any(|b| b == b'@') {
-        return Err(bad("must not carry user information (put credentials in auth)"));
-    }
-    if authority.is_empty() {
-        return Err(bad("has no host"));
-    }
-    if !authority.is_ascii() {
-        return Err(bad("host must be ASCII (use its punycode form)"));
-    }
-    let authority = authority.to_ascii_lowercase();
-    // Split host and port; an IPv6 literal keeps its brackets.
-    let (host, port) = if authority.starts_with('[') {
-        match authority.bytes().position(|b| b == b']') {
-            Some(i) => {
-                let host = authority.get(..i + 1).unwrap_or("");
-                match authority.get(i + 1..).unwrap_or("") {
-                    "" => (host, None),
-                    p if p.starts_with(':') => (host, Some(p.get(1..).unwrap_or(""))),
-                    _ => return Err(bad("has an invalid host")),
-                }
-            }
-            None => return Err(bad("has an invalid host")),
-        }
-    } else {
-        match authority.bytes().rposition(|b| b == b':') {
-            Some(i) => (authority.get(..i).unwrap_or(""), authority.get(i + 1..)),
-            None => (authority.as_str(), None),
-        }
-    };
-    let host_ok = !host.is_empty()
-        && (host.starts_with('[')
-            || host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_'));
-    if !host_ok {
-        return Err(bad("has an invalid host"));
-    }
-    let port = match port {
-        None | Some("") => None,
-        Some(p) if p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) => match p.parse::<u32>() {
-            Ok(n) if n <= 65_535 => Some(n),
-            _ => return Err(bad("has an invalid port")),
-        },
-        Some(_) => return Err(bad("has an invalid port")),
-    };
-    let default_port = if scheme == "https" { 443 } else { 80 };
-    let host_header = match port.filter(|&p| p != default_port) {
-        Some(p) => format!("{host}:{p}"),
-        None => host.to_string(),
-    };
-    Ok(Endpoint { scheme, host: host_header, path_prefix: clean_path(path.trim_end_matches('/')) })
-}
-
-/// Resolves `endpoint` / `region` to where requests go.
-pub fn check_endpoint(endpoint: &Input, region: &Input, page_origin: Option<&str>) -> Result<Endpoint, EvsError> {
-    match endpoint {
-        Input::Str(e) => {
-            if e.contains(['?', '#']) {
-                return Err(field_err("endpoint", "must not have a query or fragment"));
-            }
-            if e.chars().any(|c| c.is_control() || c == ' ') {
-                return Err(field_err("endpoint", "must not contain spaces or control characters"));
-            }
-            if e.starts_with("//") {
-                return Err(field_err("endpoint", "must be an http: or https: URL, or a path beginning with a single '/'"));
-            }
-            if e.starts_with('/') {
-                let Some(origin) = page_origin else {
-                    return Err(field_err(
-                        "endpoint",
-                        "is a path, but there is no page to resolve it against (outside a browser use an http: or https: URL)",
-                    ));
-                };
-                let mut ep = parse_absolute(origin, "endpoint")
-                    .map_err(|_| field_err("endpoint", "is a path, but the page's origin is not http: or https:"))?;
-                ep.path_prefix = clean_path(e.trim_end_matches('/'));
-                return Ok(ep);
-            }
-            parse_absolute(e, "endpoint")
-        }
-        Input::Absent => match region {
-            Input::Str(r) if is_region(r) => {
-                Ok(Endpoint { scheme: "https", host: format!("evs.{r}.myhuaweicloud.com"), path_prefix: String::new() })
-            }
-            Input::Str(_) => Err(field_err("region", "must be lower-case letters, digits and '-' (e.g. \"ap-southeast-1\")")),
-            Input::Absent => Err(EvsError::invalid_input("either endpoint or region is required")),
-            other => Err(not_string("region", other)),
-        },
-        other => Err(not_string("endpoint", other)),
-    }
 }
 
 /// Can `v` be sent as a header value? RFC 9110 §5.5 allows a field value
@@ -629,11 +155,11 @@ pub const NOT_SENDABLE: &str = "has a character that cannot be sent in an HTTP h
 /// must be sendable. Its value is never echoed.
 fn required_secret(field: &str, v: &Input, sent: bool) -> Result<String, EvsError> {
     match v {
-        Input::Str(s) if s.is_empty() => Err(field_err(field, "must not be empty")),
-        Input::Str(s) if sent && !is_sendable(s) => Err(field_err(field, NOT_SENDABLE)),
+        Input::Str(s) if s.is_empty() => Err(EvsError::field(field, "must not be empty")),
+        Input::Str(s) if sent && !is_sendable(s) => Err(EvsError::field(field, NOT_SENDABLE)),
         Input::Str(s) => Ok(s.clone()),
-        Input::Absent => Err(field_err(field, "is required")),
-        other => Err(not_string(field, other)),
+        Input::Absent => Err(EvsError::field(field, "is required")),
+        other => Err(EvsError::wrong_type(field, "a string", other.type_name())),
     }
 }
 
@@ -642,12 +168,12 @@ pub fn check_auth(a: &RawAuth, field: &str) -> Result<Auth, EvsError> {
     match a {
         RawAuth::Absent => Ok(Auth::None),
         RawAuth::NotObject(t) => {
-            Err(field_err(field, &format!("must be an object ({{ token }} or {{ accessKey, secretKey }}), not {t}")))
+            Err(EvsError::wrong_type(field, "an object ({ token } or { accessKey, secretKey })", t))
         }
         RawAuth::Object { token, access_key, secret_key, security_token } => {
             let has_keys = *access_key != Input::Absent || *secret_key != Input::Absent;
             match (token, has_keys) {
-                (Input::Absent, false) => Err(field_err(
+                (Input::Absent, false) => Err(EvsError::field(
                     field,
                     "must have either token, or accessKey and secretKey (none is set: an unset environment variable reads as undefined)",
                 )),
@@ -661,7 +187,7 @@ pub fn check_auth(a: &RawAuth, field: &str) -> Result<Auth, EvsError> {
                     Ok(Auth::Keys { access_key, secret_key, security_token })
                 }
                 (t, false) => Ok(Auth::Token(required_secret(&sub("token"), t, true)?)),
-                (_, true) => Err(field_err(field, "must have either token, or accessKey and secretKey, not both")),
+                (_, true) => Err(EvsError::field(field, "must have either token, or accessKey and secretKey, not both")),
             }
         }
     }
@@ -675,7 +201,7 @@ fn is_token(s: &str) -> bool {
 fn check_headers(h: &Result<Vec<(String, Input)>, &'static str>) -> Result<Vec<(String, String)>, EvsError> {
     let list = match h {
         Ok(list) => list,
-        Err(t) => return Err(field_err("headers", &format!("must be an object of header names to string values, not {t}"))),
+        Err(t) => return Err(EvsError::wrong_type("headers", "an object of header names to string values", t)),
     };
     let mut out = Vec::with_capacity(list.len());
     for (name, value) in list {
@@ -686,12 +212,7 @@ fn check_headers(h: &Result<Vec<(String, Input)>, &'static str>) -> Result<Vec<(
             // Values are never echoed: they may be secrets.
             Input::Str(v) if is_sendable(v) => out.push((name.clone(), v.clone())),
             Input::Str(_) => return Err(EvsError::invalid_input(format!("headers: the value of \"{name}\" {NOT_SENDABLE}"))),
-            other => {
-                return Err(EvsError::invalid_input(format!(
-                    "headers: the value of \"{name}\" must be a string, not {}",
-                    other.type_name()
-                )))
-            }
+            other => return Err(EvsError::wrong_type(&format!("headers: the value of \"{name}\""), "a string", other.type_name())),
         }
     }
     Ok(out)

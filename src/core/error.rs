@@ -54,6 +54,18 @@ impl EvsError {
         Self::new(ErrorKind::InvalidResponse, message)
     }
 
+    /// `invalid_input`: "`{field} {problem}`", for a rule the field breaks.
+    pub fn field(field: &str, problem: &str) -> Self {
+        Self::invalid_input(format!("{field} {problem}"))
+    }
+
+    /// `invalid_input`: "`{field} must be {expected}, not {found}`", the one
+    /// form of every type error (`found` as `Input::type_name` names it:
+    /// "a number", "an object", …).
+    pub fn wrong_type(field: &str, expected: &str, found: &str) -> Self {
+        Self::invalid_input(format!("{field} must be {expected}, not {found}"))
+    }
+
     pub fn with_request_id(mut self, request_id: Option<&str>) -> Self {
         self.request_id = request_id.map(String::from);
         self

@@ -2,8 +2,11 @@
 //! responses to models or errors. No wasm, no JS types, no I/O, no panics.
 //!
 //! - `call`: one call step by step: what to send, what an outcome means;
+//! - `input`: loosely typed values, as a caller or the wire gives them;
+//! - `raw`: the arguments as given (serde types of `input` values);
 //! - `shape`: the keys each argument may hold, and the error for any other;
 //! - `config`: validation of what the caller passed;
+//! - `endpoint`: where requests go (`endpoint` or `region`);
 //! - `request`: where the URL and headers are built (and signed);
 //! - `sign`: SDK-HMAC-SHA256, as Huawei's official SDK signs (`sha2`, `hmac`);
 //! - `response`: where a response becomes a snapshot, a page or an error;
@@ -13,9 +16,12 @@
 
 pub mod call;
 pub mod config;
+pub mod endpoint;
 pub mod encode;
 pub mod error;
+pub mod input;
 pub mod paginate;
+pub mod raw;
 pub mod request;
 pub mod response;
 pub mod retry;

@@ -1,7 +1,8 @@
 //! Where the URL is built: checked config and options in, method + URL +
 //! headers out (signed when the config has an AK/SK pair).
 
-use super::config::{parse_absolute, Auth, Config, ListQuery};
+use super::config::{Auth, Config, ListQuery};
+use super::endpoint::parse_absolute;
 use super::encode::{decode_lossy, encode_into};
 use super::error::EvsError;
 use super::sign::{sign, trim_value, Credentials, SignInput};
@@ -204,7 +205,9 @@ pub fn sign_any(
 
 #[cfg(test)]
 mod tests {
-    use super::super::config::{check_config, Input, RawAuth, RawConfig};
+    use super::super::config::check_config;
+    use super::super::input::Input;
+    use super::super::raw::{RawAuth, RawConfig};
     use super::*;
 
     fn config(endpoint: &str) -> Config {

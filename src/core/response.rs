@@ -14,13 +14,10 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::config::{Input, ObjectOr};
+use super::input::{Input, ObjectOr, MAX_SAFE_INTEGER};
 use super::encode::{decode, decode_lossy};
 use super::error::{ErrorKind, EvsError};
 use super::time::normalize_timestamp;
-
-/// Largest whole number a JavaScript number holds exactly (2^53 − 1).
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 // --- the output: what JavaScript receives ------------------------------------
 

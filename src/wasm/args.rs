@@ -21,7 +21,8 @@ use serde_wasm_bindgen::Deserializer;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::core::config::{Input, RawConfig};
+use crate::core::input::Input;
+use crate::core::raw::RawConfig;
 use crate::core::error::{cut, EvsError, MAX_MESSAGE};
 use crate::core::shape::{field, unknown_key, Shape, CONFIG};
 
@@ -95,7 +96,7 @@ pub fn is_object(v: &JsValue) -> bool {
 }
 
 fn not_object(field: &str, v: &JsValue) -> EvsError {
-    EvsError::invalid_input(format!("{field} must be an object, not {}", type_name(v)))
+    EvsError::wrong_type(field, "an object", type_name(v))
 }
 
 /// The error for an argument whose reading ran the caller's code, which
@@ -216,7 +217,7 @@ pub fn context(config: &JsValue) -> Result<Context, EvsError> {
             }
         },
         f if f.is_function() => Fetch::Custom(f.unchecked_into()),
-        f => return Err(EvsError::invalid_input(format!("fetch must be a function, not {}", type_name(&f)))),
+        f => return Err(EvsError::wrong_type("fetch", "a function", type_name(&f))),
     };
     let signal = match member(&copy, "signal") {
         s if s.is_null() || s.is_undefined() => None,
@@ -230,7 +231,7 @@ pub fn context(config: &JsValue) -> Result<Context, EvsError> {
             }
             Some(s)
         }
-        s => return Err(EvsError::invalid_input(format!("signal must be an AbortSignal, not {}", type_name(&s)))),
+        s => return Err(EvsError::wrong_type("signal", "an AbortSignal", type_name(&s))),
     };
     Ok(Context { raw, fetch, signal })
 }

@@ -27,8 +27,8 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::core::call::{aborted, sign_request as sign_core, Attempts, Call, RawSignRequest, Reply, Step, Target};
-use crate::core::config::{RawAuth, RawListOptions};
+use crate::core::call::{aborted, sign_request as sign_core, Attempts, Call, Reply, Step, Target};
+use crate::core::raw::{RawAuth, RawListOptions, RawSignRequest};
 use crate::core::shape::{CREDENTIALS, LIST_OPTIONS, SIGN_REQUEST};
 use crate::core::error::EvsError;
 use crate::core::paginate::Paginator;
@@ -182,7 +182,7 @@ pub fn sign_request(request: JsValue, credentials: JsValue, date: JsValue) -> Re
 
 fn sign(request: &JsValue, credentials: &JsValue, date: &JsValue) -> Result<SignedRequest, EvsError> {
     if !is_object(request) {
-        return Err(EvsError::invalid_input(format!("request must be an object, not {}", type_name(request))));
+        return Err(EvsError::wrong_type("request", "an object", type_name(request)));
     }
     let (raw, copy): (RawSignRequest, _) = object("request", request, SIGN_REQUEST)?;
     let body = member(&copy, "body");
@@ -195,7 +195,7 @@ fn sign(request: &JsValue, credentials: &JsValue, date: &JsValue) -> Result<Sign
         // reading it directly would throw.
         send::bytes(&body).ok_or_else(|| EvsError::invalid_input("request.body could not be read: a getter or Proxy threw while it was read"))?
     } else {
-        return Err(EvsError::invalid_input(format!("request.body must be a string or a Uint8Array, not {}", type_name(&body))));
+        return Err(EvsError::wrong_type("request.body", "a string or a Uint8Array", type_name(&body)));
     };
     let credentials: RawAuth = if credentials.is_undefined() {
         RawAuth::Absent
@@ -213,7 +213,7 @@ fn sign(request: &JsValue, credentials: &JsValue, date: &JsValue) -> Result<Sign
         }
         t
     } else {
-        return Err(EvsError::invalid_input(format!("date must be a Date, not {}", type_name(date))));
+        return Err(EvsError::wrong_type("date", "a Date", type_name(date)));
     };
     sign_core(&raw, &body, &credentials, now)
 }

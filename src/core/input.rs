@@ -1,0 +1,191 @@
+//! Loosely typed values, as a caller or the wire gives them: [`Input`] (a
+//! string, number, boolean, absent, or the type name of anything else),
+//! [`ObjectOr`] (an object, absent, or the type name of what stood there)
+//! and [`lenient`] (a caller's function or symbol read as its type name).
+//! The arguments (`raw`) and the wire (`wire`) both read through these.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, value::MapAccessDeserializer, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+/// Largest whole number a JavaScript number holds exactly (2^53 − 1).
+pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// A value as the caller gave it, before checking. The wasm layer makes these
+/// from JS values; `undefined` and `null` are both `Absent`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Input {
+    #[default]
+    Absent,
+    Str(String),
+    Num(f64),
+    Bool(bool),
+    /// Anything else; the JS type name ("object", "function", "bigint", …).
+    Other(&'static str),
+}
+
+impl Input {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Input::Absent => "undefined",
+            Input::Str(_) => "a string",
+            Input::Num(_) => "a number",
+            Input::Bool(_) => "a boolean",
+            Input::Other(t) => t,
+        }
+    }
+}
+
+impl From<&str> for Input {
+    fn from(s: &str) -> Self {
+        Input::Str(s.to_string())
+    }
+}
+
+impl From<f64> for Input {
+    fn from(n: f64) -> Self {
+        Input::Num(n)
+    }
+}
+
+/// Reads any self-describing value: a string, number or boolean as itself,
+/// `null`/`undefined`/absent as [`Input::Absent`], an object or array as
+/// [`Input::Other`] (its content skipped).
+struct InputVisitor;
+
+impl<'de> Visitor<'de> for InputVisitor {
+    type Value = Input;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any value")
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Input, E> {
+        Ok(Input::Bool(b))
+    }
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Input, E> {
+        Ok(Input::Num(n as f64))
+    }
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Input, E> {
+        Ok(Input::Num(n as f64))
+    }
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Input, E> {
+        Ok(Input::Num(n))
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Input, E> {
+        Ok(Input::Str(s.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Input, E> {
+        Ok(Input::Str(s))
+    }
+    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Input, E> {
+        Ok(Input::Other("a byte array"))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Input, E> {
+        Ok(Input::Absent)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Input, E> {
+        Ok(Input::Absent)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Input, D::Error> {
+        Input::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Input, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Input::Other("an array"))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Input, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Input::Other("an object"))
+    }
+}
+
+impl<'de> Deserialize<'de> for Input {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(InputVisitor)
+    }
+}
+
+/// A value that ought to be an object (`auth`, `headers`, a snapshot's
+/// `metadata`): the object read as `T`, absent (`null`, `undefined`), or the
+/// type name of what stood there instead, named as [`Input::type_name`]
+/// names it.
+pub(crate) enum ObjectOr<T> {
+    Absent,
+    Object(T),
+    Not(&'static str),
+}
+
+impl<T> From<Input> for ObjectOr<T> {
+    fn from(v: Input) -> Self {
+        match v {
+            Input::Absent => ObjectOr::Absent,
+            other => ObjectOr::Not(other.type_name()),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for ObjectOr<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = ObjectOr<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map)).map(ObjectOr::Object)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                ObjectOr::deserialize(d)
+            }
+            // Anything else is read as an Input, for its type name.
+            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Self::Value, E> {
+                InputVisitor.visit_bool(b).map(ObjectOr::from)
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Self::Value, E> {
+                InputVisitor.visit_i64(n).map(ObjectOr::from)
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
+                InputVisitor.visit_u64(n).map(ObjectOr::from)
+            }
+            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Self::Value, E> {
+                InputVisitor.visit_f64(n).map(ObjectOr::from)
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+                InputVisitor.visit_str(s).map(ObjectOr::from)
+            }
+            fn visit_bytes<E: de::Error>(self, b: &[u8]) -> Result<Self::Value, E> {
+                InputVisitor.visit_bytes(b).map(ObjectOr::from)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                InputVisitor.visit_unit().map(ObjectOr::from)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                InputVisitor.visit_none().map(ObjectOr::from)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                InputVisitor.visit_seq(seq).map(ObjectOr::from)
+            }
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+}
+
+/// A caller's value that no serde format describes as data (a JavaScript
+/// function or symbol, through serde-wasm-bindgen) reads as
+/// `Other("a function or symbol")`, so that validation names the field
+/// instead of failing the whole argument. Only for the caller's arguments,
+/// whose fields are read one by one; wire bodies use [`Input`] as it is.
+pub(crate) fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Input, D::Error> {
+    Ok(Input::deserialize(d).unwrap_or(Input::Other("a function or symbol")))
+}
+
+/// [`lenient`] as a type, for map values.
+pub(crate) struct Lenient(pub(crate) Input);
+
+impl<'de> Deserialize<'de> for Lenient {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        lenient(d).map(Lenient)
+    }
+}

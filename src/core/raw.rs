@@ -1,0 +1,175 @@
+//! The arguments as given: `ClientConfig`, `ListOptions`, `auth` and
+//! `signRequest`'s `request`, as serde types of [`Input`] values. The shell
+//! reads them from plain copies of the caller's objects (`src/wasm/args.rs`),
+//! the fuzz targets and tests from JSON. Nothing is checked here: `config`
+//! does that.
+
+use std::fmt;
+
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+
+use super::input::{lenient, Input, Lenient, ObjectOr};
+
+/// The members of an `auth` object.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct AuthFields {
+    #[serde(deserialize_with = "lenient")]
+    token: Input,
+    #[serde(deserialize_with = "lenient")]
+    access_key: Input,
+    #[serde(deserialize_with = "lenient")]
+    secret_key: Input,
+    #[serde(deserialize_with = "lenient")]
+    security_token: Input,
+}
+
+impl<'de> Deserialize<'de> for RawAuth {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match ObjectOr::<AuthFields>::deserialize(d)? {
+            ObjectOr::Absent => RawAuth::Absent,
+            ObjectOr::Not(t) => RawAuth::NotObject(t),
+            ObjectOr::Object(a) => {
+                RawAuth::Object { token: a.token, access_key: a.access_key, secret_key: a.secret_key, security_token: a.security_token }
+            }
+        })
+    }
+}
+
+fn lenient_auth<'de, D: Deserializer<'de>>(d: D) -> Result<RawAuth, D::Error> {
+    Ok(RawAuth::deserialize(d).unwrap_or(RawAuth::NotObject("a function or symbol")))
+}
+
+/// Headers as given: the pairs, in the order given, or the type name of
+/// what stood there.
+pub type RawHeaders = Result<Vec<(String, Input)>, &'static str>;
+
+/// The members of a `headers` object, in the order given.
+struct HeaderPairs(Vec<(String, Input)>);
+
+impl<'de> Deserialize<'de> for HeaderPairs {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = HeaderPairs;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of header names to values")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<HeaderPairs, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, Lenient(v))) = map.next_entry::<String, Lenient>()? {
+                    out.push((k, v));
+                }
+                Ok(HeaderPairs(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// `headers`: absent is no headers.
+pub(crate) fn raw_headers<'de, D: Deserializer<'de>>(d: D) -> Result<RawHeaders, D::Error> {
+    Ok(match ObjectOr::<HeaderPairs>::deserialize(d) {
+        Ok(ObjectOr::Object(HeaderPairs(pairs))) => Ok(pairs),
+        Ok(ObjectOr::Absent) => Ok(Vec::new()),
+        Ok(ObjectOr::Not(t)) => Err(t),
+        Err(_) => Err("a function or symbol"),
+    })
+}
+
+/// The `auth` member as given.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum RawAuth {
+    #[default]
+    Absent,
+    /// `auth` was present but not an object.
+    NotObject(&'static str),
+    /// An object: its `token`, `accessKey`, `secretKey`, `securityToken`.
+    Object { token: Input, access_key: Input, secret_key: Input, security_token: Input },
+}
+
+/// `ClientConfig` as given (its `fetch` and `signal` are the shell's).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RawConfig {
+    #[serde(deserialize_with = "lenient")]
+    pub project_id: Input,
+    #[serde(deserialize_with = "lenient")]
+    pub endpoint: Input,
+    #[serde(deserialize_with = "lenient")]
+    pub region: Input,
+    #[serde(deserialize_with = "lenient_auth")]
+    pub auth: RawAuth,
+    /// `Err(type)` when `headers` is present but not a plain object.
+    #[serde(deserialize_with = "raw_headers")]
+    pub headers: Result<Vec<(String, Input)>, &'static str>,
+    #[serde(deserialize_with = "lenient")]
+    pub timeout_ms: Input,
+    #[serde(deserialize_with = "lenient")]
+    pub max_attempts: Input,
+    /// The page's origin (`location.origin`) when there is one: browsers and
+    /// workers. Needed to resolve a path endpoint such as `/evs`. Set by the
+    /// shell, never read from the caller's object.
+    #[serde(skip)]
+    pub page_origin: Option<String>,
+}
+
+
+impl Default for RawConfig {
+    fn default() -> Self {
+        RawConfig {
+            project_id: Input::Absent,
+            endpoint: Input::Absent,
+            region: Input::Absent,
+            auth: RawAuth::Absent,
+            headers: Ok(Vec::new()),
+            timeout_ms: Input::Absent,
+            max_attempts: Input::Absent,
+            page_origin: None,
+        }
+    }
+}
+
+impl RawConfig {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+/// `ListOptions` as given.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RawListOptions {
+    #[serde(deserialize_with = "lenient")]
+    pub marker: Input,
+    #[serde(deserialize_with = "lenient")]
+    pub offset: Input,
+    #[serde(deserialize_with = "lenient")]
+    pub limit: Input,
+    #[serde(deserialize_with = "lenient")]
+    pub name: Input,
+    #[serde(deserialize_with = "lenient")]
+    pub status: Input,
+    #[serde(deserialize_with = "lenient")]
+    pub volume_id: Input,
+}
+
+/// `signRequest`'s `request` argument as given (its `body` is the
+/// shell's: a string or bytes).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct RawSignRequest {
+    #[serde(deserialize_with = "lenient")]
+    pub method: Input,
+    #[serde(deserialize_with = "lenient")]
+    pub url: Input,
+    #[serde(deserialize_with = "raw_headers")]
+    pub headers: Result<Vec<(String, Input)>, &'static str>,
+}
+
+impl Default for RawSignRequest {
+    fn default() -> Self {
+        RawSignRequest { method: Input::Absent, url: Input::Absent, headers: Ok(Vec::new()) }
+    }
+}
