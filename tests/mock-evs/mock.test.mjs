@@ -87,6 +87,37 @@ test('list: order, filters, marker, offset, limit and next links', async () => {
   assert.deepEqual(empty.snapshots, []);
 });
 
+test('queries read as the service reads them: + is a space, %2B a plus, %20 a space', async () => {
+  const named = (n) => SNAPSHOTS.filter((s) => s.name === n).length;
+  const count = async (q) => (await (await get(`${base}/snapshots?${q}`)).json()).snapshots;
+  const spaced = 'weekly backup';
+  assert.ok(named(spaced) >= 6, 'enough snapshots for several pages');
+  for (const q of ['name=weekly+backup', 'name=weekly%20backup', 'name=weekly+%62ackup']) {
+    const list = await count(q);
+    assert.equal(list.length, named(spaced), q);
+    assert.ok(list.every((s) => s.name === spaced), q);
+  }
+  const plus = await count('name=db%2Blogs');
+  assert.ok(plus.length > 0 && plus.length === named('db+logs') && plus.every((s) => s.name === 'db+logs'));
+  assert.deepEqual(await count('name=db+logs'), [], "'db logs' is no snapshot's name");
+  // Keys are decoded the same way: `li%6Dit` is limit.
+  assert.equal((await count('li%6Dit=2')).length, 2);
+  // The mock's own next links (URLSearchParams writes a space as +) lead on, page after page.
+  const pages = [];
+  let url = `${base}/snapshots?limit=2&name=weekly+backup`;
+  for (let i = 0; url && i < 50; i++) {
+    const body = await (await get(url)).json();
+    pages.push(body.snapshots.map((s) => s.id));
+    const href = body.snapshots_links?.find((l) => l.rel === 'next')?.href;
+    if (href) assert.match(href, /name=weekly\+backup/);
+    url = href ? href.replace('http://evs-upstream.invalid', '') : null;
+  }
+  const want = SNAPSHOTS.filter((s) => s.name === spaced).length;
+  assert.ok(pages.length >= 3, `${pages.length} pages`);
+  assert.equal(new Set(pages.flat()).size, want, 'every snapshot of that name once');
+  assert.equal(pages.flat().length, want);
+});
+
 test('CORS: preflight, exposed headers, and logged', async () => {
   mock.clearRequests();
   const r = await get(`${base}/snapshots`, {

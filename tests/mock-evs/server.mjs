@@ -39,6 +39,11 @@ function instant(s) {
   return Number.isNaN(t) ? 0 : t;
 }
 
+/** A query string read as the service reads it (application/x-www-form-urlencoded): `+` is a space, then percent-decoding. */
+export function formDecode(s) {
+  return percentDecode(s.replaceAll('+', ' '));
+}
+
 function wireTimestamp(ms) {
   return new Date(ms).toISOString().replace('Z', '000');
 }
@@ -150,7 +155,7 @@ export async function startMockEvs(options = {}) {
     for (const part of url.search.slice(1).split('&')) {
       if (!part) continue;
       const i = part.indexOf('=');
-      q.set(percentDecode(i < 0 ? part : part.slice(0, i)), percentDecode(i < 0 ? '' : part.slice(i + 1)));
+      q.set(formDecode(i < 0 ? part : part.slice(0, i)), formDecode(i < 0 ? '' : part.slice(i + 1)));
     }
     const bad = (m) => send(res, 400, evsError('badRequest', m, 'EVS.0002'));
     let limit = 1000;
