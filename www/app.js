@@ -802,6 +802,9 @@ async function fetchDetails({ silent = false } = {}) {
 function progressBar(s) {
   const known = typeof s.progress === 'number';
   const pct = known ? Math.max(0, Math.min(100, s.progress)) : null;
+  // The width through CSSOM: a style attribute would be inline style, which the page's CSP refuses.
+  const bar = h('div', { class: 'progress-fill' });
+  if (known) bar.style.width = `${pct}%`;
   return h(
     'div',
     { class: 'progress-block' },
@@ -817,7 +820,7 @@ function progressBar(s) {
         'data-testid': 'details-progress',
         'data-progress': known ? pct : null,
       },
-      h('div', { class: 'progress-fill', style: known ? `width: ${pct}%` : null }),
+      bar,
     ),
     h(
       'p',
