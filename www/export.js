@@ -75,10 +75,10 @@ export const FORMATS = {
   },
 };
 
-/** A piece of a file name: no path separators, reserved or control characters, at most `max` characters. */
+/** A piece of a file name: no path separators, reserved, control or bidirectional-override characters, at most `max` characters. */
 function namePart(text, max = 48) {
   const clean = String(text)
-    .replace(/[\\/:*?"<>|\p{Cc}\s]+/gu, '-')
+    .replace(/[\\/:*?"<>|\p{Cc}\s\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu, '-')
     .replace(/^[-.]+|[-.]+$/g, '');
   return [...clean].slice(0, max).join('') || '_';
 }
