@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// A mock of Huawei Cloud EVS's snapshot API (API.md §1–6), Node built-ins
+// A mock of Huawei Cloud EVS's snapshot API (API.md §1–7), Node built-ins
 // only, for the demo, the tests and the benchmarks. It speaks the documented
 // shapes and quirks, pages like OpenStack, checks tokens and AK/SK
 // signatures like the API gateway, sends CORS headers to the origins it is
