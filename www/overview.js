@@ -53,7 +53,7 @@ export function mountWalks(deps) {
   }
 
   function renderScope() {
-    el.scope.textContent = `Reads ${scopeText(deps.filters())}, 1,000 a page.`;
+    fill(el.scope, `Reads ${scopeText(deps.filters())}, 1,000 a page.`);
   }
 
   function setState(state, kind = job?.kind) {
@@ -63,7 +63,7 @@ export function mountWalks(deps) {
   }
 
   function say(text) {
-    el.status.textContent = text;
+    fill(el.status, text);
     el.status.hidden = false;
   }
 
@@ -117,7 +117,7 @@ export function mountWalks(deps) {
   async function run(j) {
     el.banner.hidden = true;
     el.status.hidden = true;
-    el.progressLabel.textContent = `${WHAT[j.kind].doing}: ${scopeText(j.filters)}`;
+    fill(el.progressLabel, `${WHAT[j.kind].doing}: ${scopeText(j.filters)}`);
     renderCount(j);
     el.progress.hidden = false;
     setState('running');

@@ -1,12 +1,14 @@
 // The built package inside headless Chromium: the page is served from one
-// origin, the mock API from another (CORS, preflights), and from the page's
-// own origin through a path endpoint.
+// origin, the mock API from another (CORS, preflights; the API mocks allow
+// the page's origin and nothing else), and from the page's own origin
+// through a path endpoint. The page runs under the dashboard's
+// Content-Security-Policy, with connect-src opened to loopback.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { startMockEvs, DEFAULT_CSP } from '../mock-evs/server.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 import { normalizeSnapshot, sortWire } from '../helpers/reference.mjs';
 import { launchChromium } from '../helpers/browser.mjs';
@@ -24,18 +26,17 @@ let signed; // another origin, AK/SK-protected
 let browser;
 let page;
 
+/** The dashboard's policy, with calls to any loopback port allowed (CORS decides the rest). */
+const CSP = DEFAULT_CSP.replace(/connect-src [^;]*/, "connect-src 'self' http://127.0.0.1:*");
+const statics = [
+  { urlPrefix: '/pkg/', dir: join(root, 'pkg') },
+  { urlPrefix: '/', dir: join(root, 'tests', 'browser', 'fixtures') },
+];
+
 before(async () => {
-  site = await startMockEvs({
-    port: 0,
-    quiet: true,
-    apiPrefix: '/evs',
-    statics: [
-      { urlPrefix: '/pkg/', dir: join(root, 'pkg') },
-      { urlPrefix: '/', dir: join(root, 'tests', 'browser', 'fixtures') },
-    ],
-  });
-  api = await startMockEvs({ port: 0, quiet: true, token: 'tok-browser-51e2' });
-  signed = await startMockEvs({ port: 0, quiet: true, ak: 'AKBROWSER000001', sk: 'sk-browser-9d8c7b6a' });
+  site = await startMockEvs({ port: 0, quiet: true, apiPrefix: '/evs', statics, csp: CSP });
+  api = await startMockEvs({ port: 0, quiet: true, token: 'tok-browser-51e2', allowOrigins: [site.url] });
+  signed = await startMockEvs({ port: 0, quiet: true, ak: 'AKBROWSER000001', sk: 'sk-browser-9d8c7b6a', allowOrigins: [site.url] });
   browser = await launchChromium();
   page = await browser.newPage();
   await page.goto(`${site.url}/`);
@@ -183,6 +184,67 @@ test('faults in the browser: 503 then success, timeout, abort during backoff; th
   assert.equal(after, SNAPSHOTS[0].id);
 });
 
+/** Another page on the site (the refusals below put CORS errors in its console, not in `page`'s). */
+async function sitePage() {
+  const p = await browser.newPage();
+  await p.goto(`${site.url}/`);
+  await p.waitForFunction(() => document.body.dataset.ready === 'yes', null, { timeout: 15000 });
+  return p;
+}
+
+test('another origin cannot read the control endpoints or set faults, even one the API allows', async () => {
+  const page = await sitePage();
+  api.clearRequests();
+  await page.evaluate(
+    ([endpoint, projectId]) => window.evs.listSnapshots({ projectId, endpoint, auth: { token: 'tok-browser-51e2' } }, { limit: 1 }),
+    [api.apiUrl, PROJECT_ID],
+  );
+  const out = await page.evaluate(async (url) => {
+    const attempt = (init) =>
+      fetch(`${url}/__mock/requests`, init).then(
+        async (r) => ({ status: r.status, text: await r.text() }),
+        (e) => ({ failed: e.name }),
+      );
+    return {
+      read: await attempt(),
+      put: await fetch(`${url}/__mock/faults`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: '[{"times":0,"status":500}]' }).then(
+        (r) => ({ status: r.status }),
+        (e) => ({ failed: e.name }),
+      ),
+      reset: await fetch(`${url}/__mock/reset`, { method: 'POST', mode: 'no-cors' }).then((r) => ({ type: r.type }), (e) => ({ failed: e.name })),
+    };
+  }, api.url);
+  assert.deepEqual(out.read, { failed: 'TypeError' }, 'the log (with its X-Auth-Token) is not readable');
+  assert.deepEqual(out.put, { failed: 'TypeError' }, 'the preflight is refused');
+  assert.deepEqual(out.reset, { type: 'opaque' }, 'a no-cors POST is sent (and refused by the mock)');
+  // No fault was set, the log was not cleared.
+  const logged = api.requests().filter((r) => r.kind === 'api');
+  assert.equal(logged.length, 1);
+  assert.equal(logged[0].headers['x-auth-token'], 'tok-browser-51e2');
+  const after = await page.evaluate(
+    ([endpoint, projectId]) => window.evs.listSnapshots({ projectId, endpoint, auth: { token: 'tok-browser-51e2' }, maxAttempts: 1 }, { limit: 1 }).then((p) => p.snapshots.length),
+    [api.apiUrl, PROJECT_ID],
+  );
+  assert.equal(after, 1, 'the API still answers: no fault from the page');
+  await page.close();
+});
+
+test('an origin that was not asked for gets no answer from the API', async () => {
+  const closed = await startMockEvs({ port: 0, quiet: true });
+  const page = await sitePage();
+  try {
+    const e = await page.evaluate(
+      ([endpoint, projectId]) => window.evs.listSnapshots({ projectId, endpoint, maxAttempts: 1 }, { limit: 1 }).then(() => null, (e) => ({ kind: e.kind, status: e.status ?? null })),
+      [closed.apiUrl, PROJECT_ID],
+    );
+    assert.deepEqual(e, { kind: 'network', status: null });
+    assert.equal(closed.requests().length, 0, 'refused, not logged');
+  } finally {
+    await page.close();
+    await closed.close();
+  }
+});
+
 test('no console errors on the page', () => {
   assert.deepEqual(page.errors.filter((e) => !/Failed to load resource/.test(e)), []);
 });
@@ -190,17 +252,7 @@ test('no console errors on the page', () => {
 test('a wrong clock is corrected in the browser too (same origin, the Date header): 20 minutes fast and 20 slow', async () => {
   const AK = 'AKBROWSERCLOCK001';
   const SK = 'sk-browser-clock-4e5f';
-  const clocked = await startMockEvs({
-    port: 0,
-    quiet: true,
-    apiPrefix: '/evs',
-    ak: AK,
-    sk: SK,
-    statics: [
-      { urlPrefix: '/pkg/', dir: join(root, 'pkg') },
-      { urlPrefix: '/', dir: join(root, 'tests', 'browser', 'fixtures') },
-    ],
-  });
+  const clocked = await startMockEvs({ port: 0, quiet: true, apiPrefix: '/evs', ak: AK, sk: SK, statics });
   const p = await browser.newPage();
   try {
     await p.goto(`${clocked.url}/`);

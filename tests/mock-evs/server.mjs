@@ -1,16 +1,17 @@
 #!/usr/bin/env node
-// A mock of Huawei Cloud EVS's snapshot API (API.md §1–6), Node built-ins
+// A mock of Huawei Cloud EVS's snapshot API (API.md §1–7), Node built-ins
 // only, for the demo, the tests and the benchmarks. It speaks the documented
 // shapes and quirks, pages like OpenStack, checks tokens and AK/SK
-// signatures like the API gateway, sends CORS headers, and lets a test
-// switch faults on over HTTP. See tests/mock-evs/README.md.
+// signatures like the API gateway, sends CORS headers to the origins it is
+// told to allow, and lets a test switch faults on over HTTP (same origin
+// only). See tests/mock-evs/README.md.
 //
 //   node tests/mock-evs/server.mjs --port 8081 [--api-prefix /evs] [--static /=www] [--token T]
 //        [--ak AK --sk SK [--security-token T]] [--live-progress] [--link-base URL] [--quiet]
-//        [--clock-offset-ms N]
+//        [--clock-offset-ms N] [--allow-origin URL]... [--csp POLICY | --no-csp] [--log-limit N]
 import { createServer } from 'node:http';
-import { randomBytes } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { randomBytes, createHash } from 'node:crypto';
+import { createReadStream, readFileSync, realpathSync, statSync } from 'node:fs';
 import { resolve, join, extname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedState } from './data.mjs';
@@ -32,11 +33,99 @@ const TYPES = {
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
 
+/**
+ * The Content-Security-Policy of every static answer unless `csp` says
+ * otherwise: the dashboard's. Scripts only from this origin, WebAssembly
+ * compiled (not eval), no inline script or style; an HTML file's inline
+ * import maps are allowed by their SHA-256 hash (see `withImportMapHashes`).
+ * Calls go to this origin or to a Huawei Cloud endpoint (the dashboard's
+ * "Region" setting).
+ */
+export const DEFAULT_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self' https://*.myhuaweicloud.com",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Control bodies (`PUT /__mock/faults`, `PUT /__mock/clock`) above this are refused with 413. */
+export const CONTROL_BODY_LIMIT = 1024 * 1024;
+/** What is read of an oversized body before the connection is closed. */
+const DRAIN_LIMIT = 16 * 1024 * 1024;
+/** The request log keeps the newest this many entries. */
+export const LOG_LIMIT = 10_000;
+
+/**
+ * `--allow-origin` values: an exact origin (`http://127.0.0.1:5173`), or a
+ * scheme and host with `:*` for any port (`http://127.0.0.1:*`). Returns a
+ * matcher of Origin header values.
+ */
+export function originMatcher(list) {
+  const exact = new Set();
+  const anyPort = [];
+  for (const raw of list) {
+    const v = String(raw);
+    const wild = /^(https?):\/\/([^/:?#@*\[\]]+|\[[0-9A-Fa-f:.]+\]):\*$/.exec(v);
+    if (wild) {
+      anyPort.push({ protocol: `${wild[1]}:`, hostname: new URL(`${wild[1]}://${wild[2]}`).hostname });
+      continue;
+    }
+    let u;
+    try {
+      u = new URL(v);
+    } catch {
+      u = null;
+    }
+    if (!u || !/^https?:$/.test(u.protocol) || u.pathname !== '/' || /[?#]/.test(v) || u.username || u.password) {
+      throw new Error(`--allow-origin ${v}: an origin such as http://127.0.0.1:5173, or http://127.0.0.1:* for any port (no path, no "*" alone)`);
+    }
+    exact.add(u.origin);
+  }
+  return (origin) => {
+    if (typeof origin !== 'string' || origin === 'null') return false;
+    let u;
+    try {
+      u = new URL(origin);
+    } catch {
+      return false;
+    }
+    if (u.origin !== origin.toLowerCase()) return false; // a path, or not an origin at all
+    return exact.has(u.origin) || anyPort.some((p) => p.protocol === u.protocol && p.hostname === u.hostname);
+  };
+}
+
+/**
+ * `policy` with the SHA-256 of each inline `<script type="importmap">` of
+ * `html` added to its script-src (an import map is an inline script to CSP;
+ * Chromium loads no external ones). Other inline scripts stay refused.
+ */
+export function withImportMapHashes(policy, html) {
+  const hashes = [];
+  for (const m of html.matchAll(/<script\s+type=(?:"importmap"|'importmap'|importmap)\s*>([\s\S]*?)<\/script\s*>/gi)) {
+    hashes.push(`'sha256-${createHash('sha256').update(m[1], 'utf8').digest('base64')}'`);
+  }
+  if (hashes.length === 0) return policy;
+  return policy
+    .split(';')
+    .map((d) => (/^\s*script-src\s/i.test(d) ? `${d.trimEnd()} ${hashes.join(' ')}` : d))
+    .join(';');
+}
+
 /** Instant of a wire timestamp (UTC without a zone, `t` or `T`). */
 function instant(s) {
   if (typeof s !== 'string') return 0;
   const t = Date.parse(`${s.replace('t', 'T').slice(0, 23)}Z`);
   return Number.isNaN(t) ? 0 : t;
+}
+
+/** A query string read as the service reads it (application/x-www-form-urlencoded): `+` is a space, then percent-decoding. */
+export function formDecode(s) {
+  return percentDecode(s.replaceAll('+', ' '));
 }
 
 function wireTimestamp(ms) {
@@ -59,10 +148,19 @@ export async function startMockEvs(options = {}) {
     now = () => new Date(),
     clockOffsetMs = 0,
     count,
+    allowOrigins = [],
+    csp = DEFAULT_CSP,
+    logLimit = LOG_LIMIT,
   } = options;
   if (!Number.isSafeInteger(clockOffsetMs)) throw new Error('clockOffsetMs must be an integer');
+  if (!Number.isSafeInteger(logLimit) || logLimit < 0) throw new Error('logLimit must be a non-negative integer');
+  if (csp !== false && csp !== null && typeof csp !== 'string') throw new Error('csp must be a policy string, or false for none');
+  const allowedOrigin = originMatcher(allowOrigins);
   const prefix = apiPrefix.replace(/\/+$/, '');
+  /** The Host header values answered (set once listening): the listen address with its port. */
+  let allowedHosts = new Set();
   let log = [];
+  let dropped = 0; // entries the log's bound pushed out since it was last cleared
   let faults = [];
   let data = seedState(count);
   let clock = Date.now();
@@ -115,10 +213,29 @@ export async function startMockEvs(options = {}) {
 
   const evsError = (kind, message, code) => ({ [kind]: { message, code } });
 
-  function cors(req, res) {
+  function record(entry) {
+    log.push(entry);
+    if (log.length > logLimit) {
+      dropped += log.length - logLimit;
+      log.splice(0, log.length - logLimit);
+    }
+  }
+
+  /**
+   * Where a request comes from: 'same' (no Origin and no cross-site fetch
+   * metadata: curl, Node, a same-origin GET; or an Origin equal to this
+   * Host's), 'allowed' (an Origin asked for with allowOrigins) or 'refused'.
+   */
+  function originOf(req) {
     const origin = req.headers.origin;
-    res.setHeader('Access-Control-Allow-Origin', origin ?? '*');
-    res.setHeader('Vary', 'Origin');
+    const site = req.headers['sec-fetch-site'];
+    if (origin === undefined) return site === 'cross-site' || site === 'same-site' ? 'refused' : 'same';
+    if (origin.toLowerCase() === `http://${req.headers.host.toLowerCase()}`) return 'same';
+    return allowedOrigin(origin) ? 'allowed' : 'refused';
+  }
+
+  function cors(req, res) {
+    res.setHeader('Access-Control-Allow-Origin', req.headers.origin);
     res.setHeader('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After');
   }
 
@@ -150,7 +267,7 @@ export async function startMockEvs(options = {}) {
     for (const part of url.search.slice(1).split('&')) {
       if (!part) continue;
       const i = part.indexOf('=');
-      q.set(percentDecode(i < 0 ? part : part.slice(0, i)), percentDecode(i < 0 ? '' : part.slice(i + 1)));
+      q.set(formDecode(i < 0 ? part : part.slice(0, i)), formDecode(i < 0 ? '' : part.slice(i + 1)));
     }
     const bad = (m) => send(res, 400, evsError('badRequest', m, 'EVS.0002'));
     let limit = 1000;
@@ -273,20 +390,53 @@ export async function startMockEvs(options = {}) {
   function reset() {
     faults = [];
     log = [];
+    dropped = 0;
     clock = Date.now();
     data = seedState(count);
     offsetMs = clockOffsetMs;
   }
 
-  async function control(req, res, path) {
-    const body = await new Promise((r) => {
+  /**
+   * A control body, at most CONTROL_BODY_LIMIT bytes; null when it was
+   * larger (then answered 413, and the connection closed once a bounded
+   * amount has been read, so the client sees the answer, not a reset).
+   */
+  function controlBody(req, res) {
+    const tooLarge = () => {
+      res.setHeader('Connection', 'close');
+      send(res, 413, { error: { message: `a control body is at most ${CONTROL_BODY_LIMIT} bytes` } });
+    };
+    const declared = Number(req.headers['content-length']);
+    return new Promise((done) => {
       const parts = [];
-      req.on('data', (c) => parts.push(c));
-      req.on('end', () => r(Buffer.concat(parts).toString('utf8')));
+      let size = 0;
+      let over = declared > CONTROL_BODY_LIMIT;
+      req.on('data', (c) => {
+        size += c.length;
+        if (size > CONTROL_BODY_LIMIT) over = true;
+        if (over) parts.length = 0;
+        else parts.push(c);
+        if (size > DRAIN_LIMIT) {
+          if (!res.headersSent) tooLarge();
+          req.destroy();
+          done(null);
+        }
+      });
+      req.on('end', () => {
+        if (!over) return done(Buffer.concat(parts).toString('utf8'));
+        if (!res.headersSent) tooLarge();
+        done(null);
+      });
+      req.on('error', () => done(null));
     });
+  }
+
+  async function control(req, res, path) {
+    const body = await controlBody(req, res);
+    if (body === null) return;
     const route = `${req.method} ${path}`;
-    if (route === 'GET /__mock/requests') return send(res, 200, { count: log.length, requests: log });
-    if (route === 'DELETE /__mock/requests') return (log = []), send(res, 204, '');
+    if (route === 'GET /__mock/requests') return send(res, 200, { count: log.length, dropped, limit: logLimit, requests: log });
+    if (route === 'DELETE /__mock/requests') return (log = []), (dropped = 0), send(res, 204, '');
     if (route === 'GET /__mock/snapshots') return send(res, 200, { snapshots: sorted(current()).map((s) => wire(s, 'p', false)) });
     if (route === 'DELETE /__mock/faults') return (faults = []), send(res, 204, '');
     if (route === 'POST /__mock/reset') return reset(), send(res, 204, '');
@@ -316,29 +466,69 @@ export async function startMockEvs(options = {}) {
     return send(res, 404, evsError('itemNotFound', `no control endpoint ${route}`, 'MOCK.404'));
   }
 
+  /** A folder's real path (null when it does not exist), resolved per request: `make build` may replace pkg/ under a running demo. */
+  function realDir(dir) {
+    try {
+      return realpathSync(resolve(dir));
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * A file of `root` for the URL path `rel` (decoded), through symlinks
+   * that stay inside it: the file's real path, 'outside' (a `..` segment, a
+   * NUL, or a link out of the folder) or null (no such file).
+   */
+  function fileIn(root, rel) {
+    if (rel.includes('\0') || rel.split(/[/\\]/).includes('..')) return 'outside';
+    const inside = (p) => p === root || p.startsWith(root + sep);
+    let file;
+    try {
+      file = realpathSync(join(root, rel));
+      if (!inside(file)) return 'outside';
+      if (statSync(file).isDirectory()) {
+        file = realpathSync(join(file, 'index.html'));
+        if (!inside(file)) return 'outside';
+      }
+      return statSync(file).isFile() ? file : null;
+    } catch {
+      return null;
+    }
+  }
+
   function serveStatic(req, res, pathname) {
     for (const { urlPrefix, dir } of statics) {
       const p = urlPrefix.endsWith('/') ? urlPrefix : `${urlPrefix}/`;
       if (!(pathname + '/').startsWith(p) && pathname !== urlPrefix) continue;
-      const base = resolve(dir);
+      const real = realDir(dir);
+      if (real === null) continue;
       let rel;
       try {
         rel = decodeURIComponent(pathname.slice(p.length - 1));
       } catch {
-        break;
-      }
-      let file = resolve(join(base, rel));
-      if (file !== base && !file.startsWith(base + sep)) break;
-      try {
-        if (statSync(file).isDirectory()) file = join(file, 'index.html');
-        const st = statSync(file);
-        res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': st.size, 'Cache-Control': 'no-cache' });
-        if (req.method === 'HEAD') return res.end(), true;
-        createReadStream(file).pipe(res);
+        send(res, 400, evsError('badRequest', 'malformed percent-encoding in the path', 'MOCK.400'));
         return true;
-      } catch {
-        continue;
       }
+      const file = fileIn(real, rel);
+      if (file === null) continue;
+      if (file === 'outside') {
+        send(res, 403, evsError('forbidden', 'the path leaves the static folder', 'MOCK.403'));
+        return true;
+      }
+      const type = TYPES[extname(file)] ?? 'application/octet-stream';
+      const headers = { 'Content-Type': type, 'Cache-Control': 'no-cache' };
+      if (type.startsWith('text/html')) {
+        const html = readFileSync(file);
+        if (csp) headers['Content-Security-Policy'] = withImportMapHashes(csp, html.toString('utf8'));
+        res.writeHead(200, { ...headers, 'Content-Length': html.length });
+        return res.end(req.method === 'HEAD' ? undefined : html), true;
+      }
+      if (csp) headers['Content-Security-Policy'] = csp;
+      res.writeHead(200, { ...headers, 'Content-Length': statSync(file).size });
+      if (req.method === 'HEAD') return res.end(), true;
+      createReadStream(file).pipe(res);
+      return true;
     }
     return false;
   }
@@ -347,6 +537,12 @@ export async function startMockEvs(options = {}) {
     const requestId = randomBytes(16).toString('hex');
     res.setHeader('X-Request-Id', requestId);
     res.setHeader('Date', serverNow().toUTCString());
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    // DNS rebinding: a page on evil.example that resolves to 127.0.0.1 sends
+    // Host: evil.example. Only the address the mock listens on is answered.
+    if (!allowedHosts.has(String(req.headers.host ?? '').toLowerCase())) {
+      return send(res, 421, evsError('misdirected', `this server answers only for Host ${[...allowedHosts].join(', ')}`, 'MOCK.421'));
+    }
     let url;
     try {
       url = new URL(req.url, 'http://mock.invalid');
@@ -356,21 +552,29 @@ export async function startMockEvs(options = {}) {
     const pathname = url.pathname;
     const inApi = prefix === '' || pathname === prefix || pathname.startsWith(`${prefix}/`);
     const apiPath = inApi ? pathname.slice(prefix.length) || '/' : null;
-    if (apiPath !== null && (apiPath.startsWith('/v2/') || apiPath.startsWith('/__mock/'))) {
-      cors(req, res);
-      const isControl = apiPath.startsWith('/__mock/');
+    if (apiPath !== null && apiPath.startsWith('/__mock/')) {
+      // The control endpoints: same origin only, never CORS, whatever allowOrigins says.
+      if (originOf(req) !== 'same') return send(res, 403, evsError('forbidden', 'the control endpoints answer same-origin requests only', 'MOCK.403'));
+      return control(req, res, apiPath);
+    }
+    if (apiPath !== null && apiPath.startsWith('/v2/')) {
+      res.setHeader('Vary', 'Origin');
+      const from = originOf(req);
+      if (from === 'refused') {
+        return send(res, 403, evsError('forbidden', 'cross-origin calls are answered only for the origins the mock was started with (--allow-origin)', 'MOCK.403'));
+      }
+      if (from === 'allowed') cors(req, res);
       if (req.method === 'OPTIONS') {
-        if (!isControl) log.push({ method: 'OPTIONS', path: pathname, query: url.search.slice(1), headers: req.headers, kind: 'preflight', time: Date.now() });
+        record({ method: 'OPTIONS', path: pathname, query: url.search.slice(1), headers: req.headers, kind: 'preflight', time: Date.now() });
         res.writeHead(204, {
-          'Access-Control-Allow-Methods': 'GET, PUT, POST, DELETE, OPTIONS',
+          'Access-Control-Allow-Methods': 'GET, OPTIONS',
           'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] ?? '*',
           'Access-Control-Max-Age': '600',
         });
         return res.end();
       }
-      if (isControl) return control(req, res, apiPath);
       const entry = { method: req.method, path: pathname, query: url.search.slice(1), headers: { ...req.headers }, kind: 'api', time: Date.now() };
-      log.push(entry);
+      record(entry);
       // The status it was answered with, once sent.
       res.on('finish', () => {
         entry.status = res.statusCode;
@@ -401,7 +605,10 @@ export async function startMockEvs(options = {}) {
     server.listen(port, host, ok);
   });
   const actual = server.address().port;
-  const url = `http://${host}:${actual}`;
+  const names = ['127.0.0.1', 'localhost', '[::1]'];
+  if (!['0.0.0.0', '::', ''].includes(host)) names.push(host.includes(':') ? `[${host}]` : host);
+  allowedHosts = new Set(names.flatMap((n) => (actual === 80 ? [n, `${n}:80`] : [`${n}:${actual}`])).map((n) => n.toLowerCase()));
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}`;
   if (!quiet) console.log(`mock EVS listening on ${url} (API at ${url}${prefix})`);
   return {
     url,
@@ -409,7 +616,10 @@ export async function startMockEvs(options = {}) {
     port: actual,
     server,
     requests: () => log,
-    clearRequests: () => void (log = []),
+    clearRequests: () => {
+      log = [];
+      dropped = 0;
+    },
     setFaults: (list) => void (faults = list.map((f) => ({ ...f }))),
     clearFaults: () => void (faults = []),
     reset: () => void reset(),
@@ -449,8 +659,13 @@ function parseArgs(argv) {
     else if (a === '--quiet') o.quiet = true;
     else if (a === '--count') o.count = Number(val());
     else if (a === '--clock-offset-ms') o.clockOffsetMs = Number(val());
+    else if (a === '--allow-origin') (o.allowOrigins ??= []).push(val());
+    else if (a === '--csp') o.csp = val();
+    else if (a === '--no-csp') o.csp = false;
+    else if (a === '--log-limit') o.logLimit = Number(val());
     else throw new Error(`unknown option ${a}`);
   }
+  if (o.allowOrigins) originMatcher(o.allowOrigins); // a bad value stops start-up with its message
   if (o.ak && !o.sk) throw new Error('--ak needs --sk');
   return o;
 }

@@ -127,6 +127,28 @@ test('query values reach the server exactly as given', async () => {
   assert.equal(r.query, 'limit=3&name=a%20b%2Bc%26d%3De%25f%2F%E5%BF%AB&status=available');
 });
 
+test('a name with a space or a plus over several pages: paginateSnapshots and the next links agree', async () => {
+  for (const name of ['weekly backup', 'before upgrade', 'db+logs']) {
+    const want = ALL.filter((s) => s.name === name).map((s) => s.id);
+    assert.ok(want.length >= 6, `${name}: ${want.length} snapshots, several pages of 2`);
+    mock.clearRequests();
+    const ids = [];
+    for await (const s of paginateSnapshots(cfg, { name, limit: 2 })) ids.push(s.id);
+    assert.deepEqual(ids, want, name);
+    const sent = apiRequests();
+    assert.ok(sent.length >= 3, `${name}: ${sent.length} requests`);
+    // The client writes a space as %20 and a plus as %2B on every page.
+    const encoded = name.replaceAll(' ', '%20').replaceAll('+', '%2B');
+    assert.ok(sent.every((r) => r.query.includes(`name=${encoded}`)), JSON.stringify(sent.map((r) => r.query)));
+  }
+  // The mock's next link writes the space as + (URLSearchParams); read back, it is the same filter.
+  const first = await (await fetch(`${mock.apiUrl}/v2/${PROJECT_ID}/snapshots?limit=2&name=weekly%20backup`)).json();
+  const href = first.snapshots_links[0].href;
+  assert.match(href, /name=weekly\+backup/);
+  const next = await (await fetch(`${mock.apiUrl}${new URL(href).pathname}${new URL(href).search}`)).json();
+  assert.deepEqual(next.snapshots.map((s) => s.id), ALL.filter((s) => s.name === 'weekly backup').slice(2, 4).map((s) => s.id));
+});
+
 test('paginateSnapshots walks every page, one request per page, offset only first', async () => {
   mock.clearRequests();
   const ids = [];
