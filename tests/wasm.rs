@@ -15,7 +15,8 @@ use evs_snapshots::core::call::{Call, Reply, Step};
 use evs_snapshots::core::input::Input;
 use evs_snapshots::core::raw::{RawConfig, RawListOptions};
 use evs_snapshots::core::error::ErrorKind;
-use evs_snapshots::core::response::{http_error, read_list, read_show};
+use evs_snapshots::core::error_body::http_error;
+use evs_snapshots::core::response::{read_list, read_show};
 use evs_snapshots::core::retry::{next_delay, Failure};
 use evs_snapshots::core::sign::{sign, Credentials, SignInput};
 use evs_snapshots::core::time::{normalize_timestamp, sdk_date};
@@ -103,17 +104,17 @@ fn calls_and_responses() {
     assert_eq!(bad.kind, ErrorKind::InvalidInput);
     let body = br#"{"snapshots": [{"id": "a", "size": "3", "created_at": "2016-02-16T16:54:14.981520", "metadata": {"n": 1.50}}],
                    "snapshots_links": [{"href": "http://other.invalid/v2/p/snapshots?marker=a", "rel": "next"}]}"#;
-    let page = read_list(200, None, body).unwrap();
+    let page = read_list(None, body).unwrap();
     assert_eq!(page.snapshots[0].size, 3);
     assert_eq!(page.snapshots[0].metadata.get("n"), Some("1.5"));
     assert_eq!(page.next_marker.as_deref(), Some("a"));
-    let e = read_show(200, Some("r"), b"<html>").unwrap_err();
+    let e = read_show(Some("r"), b"<html>").unwrap_err();
     assert_eq!((e.kind, e.request_id.as_deref()), (ErrorKind::InvalidResponse, Some("r")));
     let e = http_error(401, None, br#"{"error_code": "APIGW.0301", "error_msg": "bad sig"}"#);
     assert_eq!((e.code.as_deref(), e.message.as_str()), (Some("APIGW.0301"), "bad sig"));
     // Deep nesting is an error here too, not a stack overflow.
     let deep = format!(r#"{{"snapshots": [{{"id": "a", "size": 1, "metadata": {{"k": {}}}}}]}}"#, "[".repeat(200_000));
-    assert!(read_list(200, None, deep.as_bytes()).is_err());
+    assert!(read_list(None, deep.as_bytes()).is_err());
     let step = evs_snapshots::core::call::settle(&c, 1, &evs_snapshots::core::call::Ended::Timeout, 0.0, 0.5);
     assert_eq!(step, Step::Wait(50));
     assert!(!matches!(step, Step::Done(Reply::Page(_))));

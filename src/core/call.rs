@@ -19,7 +19,9 @@ use super::input::Input;
 use super::raw::{RawAuth, RawConfig, RawListOptions, RawSignRequest};
 use super::error::{ErrorKind, EvsError};
 use super::request::{list_request, show_request, sign_any, Request, SignedRequest};
-use super::response::{http_error, read_list, read_show, Snapshot, SnapshotPage};
+use super::error_body::http_error;
+use super::model::{Snapshot, SnapshotPage};
+use super::response::{is_success, read_list, read_show};
 use super::retry::{next_delay, Failure};
 use super::sign::Credentials;
 use super::time::{http_date_ms, parse_sdk_date};
@@ -236,14 +238,14 @@ pub fn settle(call: &Call, attempt: u32, ended: &Ended<'_>, now_ms: f64, random:
             return redact(e);
         }
         Ended::Response { status, request_id, retry_after, body, truncated, .. } => {
-            if (200..300).contains(&status) {
+            if is_success(status) {
                 if truncated {
                     let m = format!("the response body is larger than {} MiB", MAX_BODY_BYTES / (1024 * 1024));
                     return redact(EvsError::invalid_response(m).with_request_id(request_id));
                 }
                 let result = match call.target {
-                    Target::Show(_) => read_show(status, request_id, body).map(Reply::Snapshot),
-                    Target::List(_) => read_list(status, request_id, body).map(Reply::Page),
+                    Target::Show(_) => read_show(request_id, body).map(Reply::Snapshot),
+                    Target::List(_) => read_list(request_id, body).map(Reply::Page),
                 };
                 return match result {
                     Ok(reply) => Step::Done(reply),

@@ -9,7 +9,9 @@
 //! - `endpoint`: where requests go (`endpoint` or `region`);
 //! - `request`: where the URL and headers are built (and signed);
 //! - `sign`: SDK-HMAC-SHA256, as Huawei's official SDK signs (`sha2`, `hmac`);
-//! - `response`: where a response becomes a snapshot, a page or an error;
+//! - `response`: where a 2xx body becomes a snapshot or a page;
+//! - `wire`, `model`: a snapshot as EVS sends it, and as JavaScript gets it;
+//! - `error_body`: an error answer's body, in every documented shape;
 //! - `retry`: where retries are decided;
 //! - `paginate`: where pages are followed;
 //! - `encode`, `time`: percent-encoding and the service's timestamps.
@@ -19,7 +21,9 @@ pub mod config;
 pub mod endpoint;
 pub mod encode;
 pub mod error;
+pub mod error_body;
 pub mod input;
+pub mod model;
 pub mod paginate;
 pub mod raw;
 pub mod request;
@@ -28,3 +32,4 @@ pub mod retry;
 pub mod shape;
 pub mod sign;
 pub mod time;
+pub mod wire;

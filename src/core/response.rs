@@ -1,291 +1,23 @@
-//! Where a response is read: status, request ID and body bytes in, a
-//! [`Snapshot`], a [`SnapshotPage`] or an [`EvsError`] out.
+//! Where a response is read: a 2xx body's bytes in, a [`Snapshot`] or a
+//! [`SnapshotPage`] out, or an `invalid_response` [`EvsError`] (the call
+//! makes an `http` error of any other status, through `error_body`).
 //!
-//! Bodies are parsed by `serde_json` into wire types that tolerate every
-//! quirk of API.md §1–3 (CONTRACT.md "Other wire data"): only a snapshot
-//! without a string `id` or a readable `size` fails; any other field of an
-//! unexpected JSON type is coerced (`name: 7` → `"7"`, an object there →
-//! `""`, a non-string `description` or timestamp → `null`, metadata values
-//! through JavaScript's `String()`), and an unreadable `progress` is left
-//! out. Error bodies are read in every documented shape (API.md §5).
+//! Bodies are parsed by `serde_json` into the wire types of `wire`, which
+//! tolerate every quirk of API.md §1–3 (CONTRACT.md "Other wire data"); the
+//! models JavaScript receives are in `model`.
 
-use serde::de::{Deserializer, MapAccess, Visitor};
-use std::fmt;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::input::{Input, ObjectOr, MAX_SAFE_INTEGER};
 use super::encode::{decode, decode_lossy};
-use super::error::{ErrorKind, EvsError};
-use super::time::normalize_timestamp;
+use super::error_body::{service_error, ServiceError};
+use super::error::EvsError;
+use super::input::Input;
+use super::model::{Snapshot, SnapshotPage};
+use super::wire::{snapshot, Link, ListBody, ShowBody};
 
-// --- the output: what JavaScript receives ------------------------------------
-
-/// One EVS snapshot, as CONTRACT.md "Functions" gives it to JavaScript: a
-/// plain object whose `JSON.stringify` round-trips.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Snapshot {
-    pub id: String,
-    pub name: String,
-    pub description: Option<String>,
-    /// A `SnapshotStatus`, or whatever new status the service sends.
-    pub status: String,
-    /// GB, a whole number below 2^53.
-    pub size: u64,
-    pub volume_id: String,
-    /// UTC in the `Date.prototype.toISOString()` form, or the service's text
-    /// when it is no timestamp this reader understands.
-    pub created_at: Option<String>,
-    /// Same; from `updated_at` or `update_at`.
-    pub updated_at: Option<String>,
-    pub metadata: Metadata,
-    /// From `os-extended-snapshot-attributes:project_id`, when sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub project_id: Option<String>,
-    /// 0..=100, from `os-extended-snapshot-attributes:progress` (`"100%"`),
-    /// when sent and readable.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub progress: Option<f64>,
-}
-
-/// One page of `listSnapshots`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SnapshotPage {
-    pub snapshots: Vec<Snapshot>,
-    /// The marker of the next page, from `snapshots_links`; `None` on the
-    /// last page.
-    pub next_marker: Option<String>,
-}
-
-// --- the wire ------------------------------------------------------------------
-
-/// `name`, `status`, `volume_id`: a string as it is; a number or boolean as
-/// its JSON text; `null`, absent, an object or an array as `""`.
-fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(match Input::deserialize(d)? {
-        Input::Str(s) => s,
-        Input::Num(n) => js_number(n),
-        Input::Bool(b) => b.to_string(),
-        Input::Absent | Input::Other(_) => String::new(),
-    })
-}
-
-/// `description`, `created_at`, `updated_at`: a string, else `None`.
-fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match Input::deserialize(d)? {
-        Input::Str(s) => Some(s),
-        _ => None,
-    })
-}
-
-/// A snapshot's `metadata`: its members in the order the service sent them,
-/// each value as JavaScript's `String()` gives it. A key given twice keeps
-/// its first place and its last value, as `JSON.parse` does; `"__proto__"`
-/// is a key like any other. Written out as a JSON object in that order.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Metadata(pub Vec<(String, String)>);
-
-impl Metadata {
-    /// The value of `key`, if the service sent one.
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
-    }
-
-    /// Sets `key` as `JSON.parse` does for a member: in its first place.
-    fn set(&mut self, key: String, value: String, index: &mut std::collections::BTreeMap<String, usize>) {
-        // Small objects (the usual zero to five keys) are searched; large
-        // ones go through an index, so that a hostile body stays linear.
-        const SEARCHED: usize = 16;
-        let found = if self.0.len() < SEARCHED { self.0.iter().position(|(k, _)| *k == key) } else {
-            if index.is_empty() {
-                index.extend(self.0.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)));
-            }
-            index.get(&key).copied()
-        };
-        match found.and_then(|i| self.0.get_mut(i)) {
-            Some((_, v)) => *v = value,
-            None => {
-                if !index.is_empty() {
-                    index.insert(key.clone(), self.0.len());
-                }
-                self.0.push((key, value));
-            }
-        }
-    }
-}
-
-impl Serialize for Metadata {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
-    }
-}
-
-impl<'de> Deserialize<'de> for Metadata {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Metadata;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a metadata object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Metadata, A::Error> {
-                let mut out = Metadata::default();
-                let mut index = std::collections::BTreeMap::new();
-                while let Some((k, v)) = map.next_entry::<String, Value>()? {
-                    out.set(k, js_string(&v), &mut index);
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
-/// `metadata`: an object's values through `String()`; anything else `{}`.
-fn metadata<'de, D: Deserializer<'de>>(d: D) -> Result<Metadata, D::Error> {
-    Ok(match ObjectOr::<Metadata>::deserialize(d)? {
-        ObjectOr::Object(m) => m,
-        ObjectOr::Absent | ObjectOr::Not(_) => Metadata::default(),
-    })
-}
-
-/// A snapshot as the wire carries it (API.md §1–3). A field named twice
-/// counts once, with its last value, as `JSON.parse` reads it (serde's
-/// derived reader would refuse the object), so it is read by hand below.
-#[derive(Default)]
-struct WireSnapshot {
-    id: Input,
-    name: String,
-    description: Option<String>,
-    status: String,
-    size: Input,
-    volume_id: String,
-    created_at: Option<String>,
-    /// As the list page and the samples spell it.
-    updated_at: Option<String>,
-    /// As the show page's field table spells it.
-    update_at: Option<String>,
-    metadata: Metadata,
-    project_id: Option<String>,
-    progress: Input,
-}
-
-/// The members of a snapshot object this reader knows.
-#[derive(Deserialize)]
-#[serde(field_identifier, rename_all = "snake_case")]
-enum SnapshotField {
-    Id,
-    Name,
-    Description,
-    Status,
-    Size,
-    VolumeId,
-    CreatedAt,
-    UpdatedAt,
-    UpdateAt,
-    Metadata,
-    #[serde(rename = "os-extended-snapshot-attributes:project_id")]
-    ProjectId,
-    #[serde(rename = "os-extended-snapshot-attributes:progress")]
-    Progress,
-    #[serde(other)]
-    Other,
-}
-
-/// [`text`] as a type, for a value read by hand.
-struct Text(String);
-
-impl<'de> Deserialize<'de> for Text {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        text(d).map(Text)
-    }
-}
-
-/// [`opt_text`] as a type.
-struct OptText(Option<String>);
-
-impl<'de> Deserialize<'de> for OptText {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        opt_text(d).map(OptText)
-    }
-}
-
-/// [`metadata`] as a type.
-struct AnyMetadata(Metadata);
-
-impl<'de> Deserialize<'de> for AnyMetadata {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        metadata(d).map(AnyMetadata)
-    }
-}
-
-impl<'de> Deserialize<'de> for WireSnapshot {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = WireSnapshot;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a snapshot object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WireSnapshot, A::Error> {
-                let mut w = WireSnapshot::default();
-                while let Some(field) = map.next_key::<SnapshotField>()? {
-                    match field {
-                        SnapshotField::Id => w.id = map.next_value()?,
-                        SnapshotField::Name => w.name = map.next_value::<Text>()?.0,
-                        SnapshotField::Description => w.description = map.next_value::<OptText>()?.0,
-                        SnapshotField::Status => w.status = map.next_value::<Text>()?.0,
-                        SnapshotField::Size => w.size = map.next_value()?,
-                        SnapshotField::VolumeId => w.volume_id = map.next_value::<Text>()?.0,
-                        SnapshotField::CreatedAt => w.created_at = map.next_value::<OptText>()?.0,
-                        SnapshotField::UpdatedAt => w.updated_at = map.next_value::<OptText>()?.0,
-                        SnapshotField::UpdateAt => w.update_at = map.next_value::<OptText>()?.0,
-                        SnapshotField::Metadata => w.metadata = map.next_value::<AnyMetadata>()?.0,
-                        SnapshotField::ProjectId => w.project_id = map.next_value::<OptText>()?.0,
-                        SnapshotField::Progress => w.progress = map.next_value()?,
-                        SnapshotField::Other => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(w)
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(expecting = "a JSON object with a \"snapshot\" member")]
-struct ShowBody {
-    #[serde(default)]
-    snapshot: Option<WireSnapshot>,
-}
-
-#[derive(Deserialize)]
-#[serde(expecting = "a JSON object with a \"snapshots\" member")]
-struct ListBody {
-    #[serde(default)]
-    snapshots: Option<Vec<WireSnapshot>>,
-    #[serde(default)]
-    snapshots_links: Option<Vec<Link>>,
-}
-
-/// One of `snapshots_links`: `{"href": ..., "rel": "next"}`.
-#[derive(Deserialize)]
-#[serde(expecting = "a link object")]
-struct Link {
-    #[serde(default)]
-    href: Input,
-    #[serde(default)]
-    rel: Input,
-}
-
-// --- reading -------------------------------------------------------------------
-
-fn is_success(status: u16) -> bool {
+/// A 2xx status: the only answers whose body is read as a snapshot or a
+/// page (the call makes an `http` error of any other).
+pub fn is_success(status: u16) -> bool {
     (200..300).contains(&status)
 }
 
@@ -341,80 +73,12 @@ fn json_type(v: &Value) -> &'static str {
     }
 }
 
-/// A numeric string as a number, read by serde_json as a JSON number
-/// (leading zeros allowed, as in `"007"`): `None` for anything else.
-fn numeric(s: &str) -> Option<f64> {
-    let t = s.trim();
-    let (sign, digits) = t.strip_prefix('-').map_or(("", t), |d| ("-", d));
-    // JSON takes one leading zero only: "007" → "7", "00.5" → "0.5".
-    let rest = digits.trim_start_matches('0');
-    let digits = if rest.len() < digits.len() && !rest.starts_with(|c: char| c.is_ascii_digit()) {
-        digits.get(digits.len() - rest.len() - 1..)?
-    } else {
-        rest
-    };
-    serde_json::from_str::<f64>(&format!("{sign}{digits}")).ok()
-}
-
-/// `size`: a whole number of GB from 0 to 2^53 − 1, from a JSON number or a
-/// numeric string.
-fn size(v: &Input) -> Option<u64> {
-    let n = match v {
-        Input::Num(n) => *n,
-        Input::Str(s) => numeric(s)?,
-        _ => return None,
-    };
-    (n.is_finite() && (0.0..=MAX_SAFE_INTEGER).contains(&n) && n.fract() == 0.0).then_some(n as u64)
-}
-
-/// `progress`: `"100%"`, `"37%"`, `"12.5%"` or a number, within 0..=100.
-fn progress(v: &Input) -> Option<f64> {
-    let n = match v {
-        Input::Num(n) => *n,
-        Input::Str(s) => {
-            let t = s.trim();
-            numeric(t.strip_suffix('%').unwrap_or(t))?
-        }
-        _ => return None,
-    };
-    (n.is_finite() && (0.0..=100.0).contains(&n)).then_some(n)
-}
-
-/// A wire snapshot checked and normalised; the error is a message for
-/// `invalid_response`.
-fn snapshot(w: WireSnapshot) -> Result<Snapshot, String> {
-    let id = match w.id {
-        Input::Str(s) if !s.is_empty() => s,
-        Input::Str(_) => return Err("the snapshot id is empty".into()),
-        Input::Absent => return Err("the snapshot has no id".into()),
-        other => return Err(format!("the snapshot id is {}, not a string", other.type_name())),
-    };
-    let Some(size) = size(&w.size) else {
-        return Err(format!("snapshot \"{id}\" has no readable size (a whole number of GB was expected)"));
-    };
-    // A timestamp is normalised when readable, else passed through as it
-    // came, never guessed.
-    let time = |t: Option<String>| t.map(|s| normalize_timestamp(&s).unwrap_or(s));
-    Ok(Snapshot {
-        id,
-        name: w.name,
-        description: w.description,
-        status: w.status,
-        size,
-        volume_id: w.volume_id,
-        created_at: time(w.created_at),
-        updated_at: time(w.updated_at.or(w.update_at)),
-        metadata: w.metadata,
-        project_id: w.project_id,
-        progress: progress(&w.progress),
-    })
-}
-
-/// `GET .../cloudsnapshots/{id}` (API.md §1): the [`Snapshot`].
-pub fn read_show(status: u16, request_id: Option<&str>, body: &[u8]) -> Result<Snapshot, EvsError> {
-    if !is_success(status) {
-        return Err(http_error(status, request_id, body));
-    }
+/// The 2xx body of `GET .../cloudsnapshots/{id}` (API.md §1): the
+/// [`Snapshot`].
+///
+/// # Errors
+/// `invalid_response` when the body is not what the API documents.
+pub fn read_show(request_id: Option<&str>, body: &[u8]) -> Result<Snapshot, EvsError> {
     let text = body_text(body, request_id)?;
     let doc: ShowBody = serde_json::from_str(text).map_err(|e| parse_error(&e, request_id))?;
     let Some(wire) = doc.snapshot else {
@@ -423,11 +87,12 @@ pub fn read_show(status: u16, request_id: Option<&str>, body: &[u8]) -> Result<S
     snapshot(wire).map_err(|m| EvsError::invalid_response(m).with_request_id(request_id))
 }
 
-/// `GET .../snapshots` (API.md §2): the [`SnapshotPage`].
-pub fn read_list(status: u16, request_id: Option<&str>, body: &[u8]) -> Result<SnapshotPage, EvsError> {
-    if !is_success(status) {
-        return Err(http_error(status, request_id, body));
-    }
+/// The 2xx body of `GET .../snapshots` (API.md §2): the [`SnapshotPage`].
+///
+/// # Errors
+/// `invalid_response` when the body, or one of its snapshots, is not what
+/// the API documents.
+pub fn read_list(request_id: Option<&str>, body: &[u8]) -> Result<SnapshotPage, EvsError> {
     let text = body_text(body, request_id)?;
     let doc: ListBody = serde_json::from_str(text).map_err(|e| parse_error(&e, request_id))?;
     let Some(items) = doc.snapshots else {
@@ -478,217 +143,21 @@ fn next_link(links: Option<&[Link]>) -> NextLink {
     NextLink::NoMarker
 }
 
-// --- String() ------------------------------------------------------------------
-
-/// ECMAScript `Number::toString(n)`: the shortest digits that round-trip
-/// (the standard library's `{:e}`), laid out as ECMA-262 §6.1.6.1.20 says.
-pub fn js_number(n: f64) -> String {
-    if n == 0.0 {
-        return "0".into();
-    }
-    if !n.is_finite() {
-        return if n.is_nan() { "NaN" } else if n > 0.0 { "Infinity" } else { "-Infinity" }.into();
-    }
-    let shortest = format!("{:e}", n.abs());
-    // "d.ddde±x": take the digits and the position of the decimal point
-    // (value = 0.DIGITS × 10^point).
-    let (mantissa, exp) = match shortest.split_once('e') {
-        Some((m, e)) => (m, e.parse::<i64>().unwrap_or(0)),
-        None => (shortest.as_str(), 0),
-    };
-    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let all = format!("{int}{frac}");
-    let lead = all.bytes().take_while(|&b| b == b'0').count();
-    let digits = all.get(lead..).unwrap_or("").trim_end_matches('0');
-    let k = digits.len() as i64;
-    let p = int.len() as i64 + exp - lead as i64;
-    let mut s = String::with_capacity(24);
-    if n < 0.0 {
-        s.push('-');
-    }
-    if k <= p && p <= 21 {
-        s.push_str(digits);
-        s.extend(std::iter::repeat('0').take((p - k) as usize));
-    } else if 0 < p && p <= 21 {
-        let (a, b) = digits.split_at(p as usize);
-        s.push_str(a);
-        s.push('.');
-        s.push_str(b);
-    } else if -6 < p && p <= 0 {
-        s.push_str("0.");
-        s.extend(std::iter::repeat('0').take((-p) as usize));
-        s.push_str(digits);
-    } else {
-        let (a, b) = digits.split_at(1.min(digits.len()));
-        s.push_str(a);
-        if !b.is_empty() {
-            s.push('.');
-            s.push_str(b);
-        }
-        s.push_str(&format!("e{}{}", if p > 0 { '+' } else { '-' }, (p - 1).unsigned_abs()));
-    }
-    s
-}
-
-/// `String(value)` as JavaScript gives it for a JSON value, for metadata
-/// values that are not strings. An integer beyond what a JavaScript number
-/// holds exactly keeps its JSON text.
-fn js_string(v: &Value) -> String {
-    match v {
-        Value::Null => "null".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::String(s) => s.clone(),
-        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
-            (Some(u), _, _) => u.to_string(),
-            (_, Some(i), _) => i.to_string(),
-            (_, _, Some(f)) => js_number(f),
-            _ => String::new(),
-        },
-        // Array.prototype.join: null (and undefined) become "".
-        Value::Array(items) => {
-            items.iter().map(|i| if i.is_null() { String::new() } else { js_string(i) }).collect::<Vec<_>>().join(",")
-        }
-        Value::Object(_) => "[object Object]".into(),
-    }
-}
-
-// --- errors --------------------------------------------------------------------
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        408 => "Request Timeout",
-        409 => "Conflict",
-        413 => "Content Too Large",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        501 => "Not Implemented",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => "",
-    }
-}
-
-/// What an error body says.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct ServiceError {
-    pub message: Option<String>,
-    pub code: Option<String>,
-    pub error_type: Option<String>,
-    pub request_id: Option<String>,
-}
-
-fn scalar_text(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        n @ Value::Number(_) => Some(js_string(n)),
-        _ => None,
-    }
-}
-
-/// Reads every documented error shape (API.md §5): `{"<kind>": {"message",
-/// "code"}}` with any key, the API gateway's `{"error_code", "error_msg"}`,
-/// a numeric `code`, and a flat `{"message", "code"}`.
-pub fn service_error(doc: &Value) -> Option<ServiceError> {
-    let Value::Object(members) = doc else { return None };
-    let flat = |message: &str, code: &str| ServiceError {
-        message: scalar_text(doc.get(message)),
-        code: scalar_text(doc.get(code)),
-        error_type: None,
-        request_id: scalar_text(doc.get("request_id")),
-    };
-    // API gateway.
-    if doc.get("error_code").is_some() || doc.get("error_msg").is_some() {
-        return Some(flat("error_msg", "error_code"));
-    }
-    // {"itemNotFound": {"message": ..., "code": ...}}.
-    for (key, value) in members {
-        if value.is_object() && (value.get("message").is_some() || value.get("code").is_some()) {
-            return Some(ServiceError {
-                message: scalar_text(value.get("message")),
-                code: scalar_text(value.get("code")),
-                error_type: Some(key.clone()),
-                request_id: None,
-            });
-        }
-    }
-    if doc.get("message").is_some() || doc.get("code").is_some() {
-        return Some(flat("message", "code"));
-    }
-    // {"badRequest": "message"}.
-    if members.len() == 1 {
-        if let Some((key, v @ Value::String(_))) = members.iter().next() {
-            return Some(ServiceError {
-                message: scalar_text(Some(v)),
-                code: None,
-                error_type: Some(key.clone()),
-                request_id: None,
-            });
-        }
-    }
-    None
-}
-
-/// The `<title>` of an HTML page, if short and present, white space folded.
-fn html_title(text: &str) -> Option<String> {
-    let lower = text.to_ascii_lowercase();
-    let start = lower.find("<title")?;
-    let open_end = start + lower.get(start..)?.find('>')? + 1;
-    let end = open_end + lower.get(open_end..)?.find("</title")?;
-    let title = text.get(open_end..end)?.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
-    (!title.is_empty()).then_some(title)
-}
-
-/// The `http` error for a non-2xx answer, with the service's whole text:
-/// the call redacts and then cuts it ([`EvsError::redact`]).
-pub fn http_error(status: u16, request_id: Option<&str>, body: &[u8]) -> EvsError {
-    let mut e = EvsError::new(ErrorKind::Http, String::new());
-    e.status = Some(status);
-    e.request_id = request_id.map(String::from);
-    let mut generic = format!("EVS answered HTTP {status}");
-    let r = reason(status);
-    if !r.is_empty() {
-        generic.push(' ');
-        generic.push_str(r);
-    }
-    match std::str::from_utf8(body).map(str::trim) {
-        Ok("") => generic.push_str(" with an empty body"),
-        Ok(t) => match serde_json::from_str::<Value>(t.strip_prefix('\u{FEFF}').unwrap_or(t)) {
-            Ok(doc) => match service_error(&doc) {
-                Some(se) => {
-                    e.code = se.code;
-                    e.error_type = se.error_type;
-                    if e.request_id.is_none() {
-                        e.request_id = se.request_id;
-                    }
-                    if let Some(m) = se.message {
-                        e.message = m;
-                        return e;
-                    }
-                }
-                None => generic.push_str(" with a JSON body in no known error shape"),
-            },
-            Err(_) if t.starts_with('<') => match html_title(t) {
-                Some(title) => generic.push_str(&format!(" with an HTML page: \"{title}\"")),
-                None => generic.push_str(" with an HTML page"),
-            },
-            Err(_) => generic.push_str(" with an unreadable body (truncated or not JSON)"),
-        },
-        Err(_) => generic.push_str(" with a body that is not UTF-8 text"),
-    }
-    e.message = generic;
-    e
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::error::ErrorKind;
+    use crate::core::error_body::http_error;
     use serde_json::{json, Value as J};
+
+    /// As the call reads an answer: a 2xx body, or an `http` error.
+    fn read_show(status: u16, request_id: Option<&str>, body: &[u8]) -> Result<Snapshot, EvsError> {
+        if is_success(status) { super::read_show(request_id, body) } else { Err(http_error(status, request_id, body)) }
+    }
+
+    fn read_list(status: u16, request_id: Option<&str>, body: &[u8]) -> Result<SnapshotPage, EvsError> {
+        if is_success(status) { super::read_list(request_id, body) } else { Err(http_error(status, request_id, body)) }
+    }
 
     fn show(body: &str) -> J {
         serde_json::to_value(read_show(200, Some("rid"), body.as_bytes()).unwrap()).unwrap()
@@ -998,15 +467,4 @@ mod tests {
         assert_eq!(read_show(200, None, br#"{"snapshot": [1, 2]}"#).unwrap_err().kind, ErrorKind::InvalidResponse);
     }
 
-    #[test]
-    fn js_number_is_ecmascript_number_to_string() {
-        // Each expected value is what String(n) gives in Node 20.
-        for (n, want) in [
-            (1.5, "1.5"), (100.0, "100"), (-2.0, "-2"), (0.1, "0.1"), (1e21, "1e+21"), (1e20, "100000000000000000000"),
-            (1e-7, "1e-7"), (1.5e-7, "1.5e-7"), (0.000001, "0.000001"), (123.456, "123.456"), (-1.25e300, "-1.25e+300"),
-            (5e-324, "5e-324"), (f64::MAX, "1.7976931348623157e+308"), (0.0, "0"), (-0.0, "0"), (2.5e21, "2.5e+21"),
-        ] {
-            assert_eq!(js_number(n), want, "{n}");
-        }
-    }
 }
