@@ -6,13 +6,13 @@
     clippy::panic
 )]
 //! Runs every case of `shared/vectors/sdk-hmac-sha256.jsonl` (produced by
-//! Huawei's official Python SDK signer) through `core::sign::sign` and
+//! Huawei's official Python SDK signer) through `core::sign::sign_sdk_hmac` and
 //! compares with the SDK's output. No expected value lives here: all come
 //! from the file.
 
 use std::collections::BTreeMap;
 
-use evs_snapshots::core::sign::{sign, Credentials, SignInput};
+use evs_snapshots::core::sign::{sign_sdk_hmac, Credentials, SignInput};
 use serde_json::Value;
 
 const VECTORS: &str = concat!(
@@ -168,7 +168,7 @@ fn sdk_hmac_sha256_vectors() {
                 .any(|(k, _)| k.eq_ignore_ascii_case("x-sdk-date")),
             "case {id}: signer_input_headers carry no X-Sdk-Date"
         );
-        let s = sign(&input, &creds, "19700101T000000Z");
+        let s = sign_sdk_hmac(&input, &creds, "19700101T000000Z");
 
         for (field, got) in [
             ("canonical_request", &s.canonical_request),
@@ -224,7 +224,7 @@ fn sdk_hmac_sha256_vectors() {
             })
             .cloned()
             .collect();
-        let s2 = sign(
+        let s2 = sign_sdk_hmac(
             &SignInput {
                 headers: &fewer,
                 ..input

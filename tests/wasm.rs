@@ -18,7 +18,7 @@ use evs_snapshots::core::error::ErrorKind;
 use evs_snapshots::core::error_body::http_error;
 use evs_snapshots::core::response::{read_list, read_show};
 use evs_snapshots::core::retry::{next_delay, Failure};
-use evs_snapshots::core::sign::{sign, Credentials, SignInput};
+use evs_snapshots::core::sign::{sign_sdk_hmac, Credentials, SignInput};
 use evs_snapshots::core::time::{normalize_timestamp, sdk_date};
 use evs_snapshots::{get_snapshot, list_snapshots, sign_request, SnapshotWalk};
 use js_sys::{Object, Reflect};
@@ -48,7 +48,7 @@ fn all_signing_vectors() {
             .iter()
             .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
             .collect();
-        let signed = sign(
+        let signed = sign_sdk_hmac(
             &SignInput {
                 method: v["method"].as_str().unwrap(),
                 host: v["host"].as_str().unwrap(),

@@ -3,7 +3,7 @@
 //! request of each attempt, and what any outcome means. Never a panic; a
 //! wait is never over the 20 s cap; an error always has a message.
 #![no_main]
-use evs_snapshots::core::call::{server_time, settle, sign_request, Attempts, Call, Ended, Step};
+use evs_snapshots::core::call::{server_time, settle, check_and_sign, Attempts, Call, Ended, Step};
 use evs_snapshots::core::input::Input;
 use evs_snapshots::core::raw::{RawAuth, RawConfig, RawListOptions, RawSignRequest};
 use libfuzzer_sys::fuzz_target;
@@ -64,7 +64,7 @@ fuzz_target!(|data: &[u8]| {
     }
     // The same bytes as a signRequest call.
     if let (Ok(req), Ok(creds)) = (serde_json::from_slice::<RawSignRequest>(config), serde_json::from_slice::<RawAuth>(options)) {
-        if let Ok(signed) = sign_request(&req, body, &creds, 0.0) {
+        if let Ok(signed) = check_and_sign(&req, body, &creds, 0.0) {
             assert!(signed.headers.iter().any(|(k, _)| k == "Authorization"));
         }
     }

@@ -2,7 +2,7 @@
 //! signs the same way; the Authorization header has its documented form.
 #![no_main]
 use evs_snapshots::core::request::sign_any;
-use evs_snapshots::core::sign::{sign, Credentials, SignInput};
+use evs_snapshots::core::sign::{sign_sdk_hmac, Credentials, SignInput};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -16,8 +16,8 @@ fuzz_target!(|data: &[u8]| {
     let headers: Vec<(String, String)> = at(4).split('\n').filter_map(|l| l.split_once(':')).map(|(k, v)| (k.to_string(), v.to_string())).collect();
     let creds = Credentials { access_key: at(5), secret_key: at(6), security_token: f.get(7).copied() };
     let input = SignInput { method: at(0), host: at(1), path: at(2), query: &query, headers: &headers, body: at(8).as_bytes() };
-    let a = sign(&input, &creds, "20261122T101500Z");
-    let b = sign(&input, &creds, "20261122T101500Z");
+    let a = sign_sdk_hmac(&input, &creds, "20261122T101500Z");
+    let b = sign_sdk_hmac(&input, &creds, "20261122T101500Z");
     assert_eq!(a.authorization, b.authorization);
     assert_eq!(a.signature.len(), 64);
     assert!(a.authorization.starts_with("SDK-HMAC-SHA256 Access="));

@@ -18,7 +18,7 @@ use super::config::{check_auth, check_config, check_id, check_list_options, is_s
 use super::input::Input;
 use super::raw::{RawAuth, RawConfig, RawListOptions, RawSignRequest};
 use super::error::{ErrorKind, EvsError};
-use super::request::{list_request, show_request, sign_any, Request, SignedRequest};
+use super::request::{list_request, show_request, sign_url, Request, SignedRequest};
 use super::error_body::http_error;
 use super::model::{Snapshot, SnapshotPage};
 use super::response::{is_success, read_list, read_show};
@@ -313,7 +313,7 @@ pub fn server_time(call: &Call, ended: &Ended<'_>, signed_at: f64) -> Option<f64
 
 /// `signRequest(request, credentials, date)` (CONTRACT.md "Signing other
 /// calls"): checked, then signed at `now_ms`.
-pub fn sign_request(request: &RawSignRequest, body: &[u8], credentials: &RawAuth, now_ms: f64) -> Result<SignedRequest, EvsError> {
+pub fn check_and_sign(request: &RawSignRequest, body: &[u8], credentials: &RawAuth, now_ms: f64) -> Result<SignedRequest, EvsError> {
     let credentials = match credentials {
         RawAuth::Absent => RawAuth::NotObject("undefined"),
         RawAuth::Object { access_key: Input::Absent, secret_key: Input::Absent, .. } => {
@@ -353,7 +353,7 @@ pub fn sign_request(request: &RawSignRequest, body: &[u8], credentials: &RawAuth
         }
     }
     let creds = Credentials { access_key: &access_key, secret_key: &secret_key, security_token: security_token.as_deref() };
-    sign_any(method, url, &headers, body, &creds, now_ms)
+    sign_url(method, url, &headers, body, &creds, now_ms)
 }
 
 #[cfg(test)]
@@ -588,13 +588,13 @@ mod tests {
         )
         .unwrap();
         let creds: RawAuth = serde_json::from_str(r#"{"accessKey":"AK","secretKey":"SK"}"#).unwrap();
-        let out = sign_request(&req, b"", &creds, 1_795_342_500_000.0).unwrap();
+        let out = check_and_sign(&req, b"", &creds, 1_795_342_500_000.0).unwrap();
         assert_eq!(out.url, "https://iam.example.com/v3/projects?a=1&b=2");
         let get = |n: &str| out.headers.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
         assert_eq!(get("X-Sdk-Date"), Some("20261122T101500Z"));
         // The value as it was signed: trimmed, as the official SDK returns it.
         assert_eq!(get("X-Custom"), Some("padded"));
-        let bad = |req: &str, creds: &str| invalid(sign_request(&serde_json::from_str(req).unwrap(), b"", &serde_json::from_str(creds).unwrap(), 0.0));
+        let bad = |req: &str, creds: &str| invalid(check_and_sign(&serde_json::from_str(req).unwrap(), b"", &serde_json::from_str(creds).unwrap(), 0.0));
         assert_eq!(bad(r#"{"url":"https://h/"}"#, r#"{"accessKey":"a","secretKey":"b"}"#), "request.method is required");
         assert_eq!(bad(r#"{"method":"GET","url":5}"#, r#"{"accessKey":"a","secretKey":"b"}"#), "request.url must be a string, not a number");
         assert_eq!(bad(r#"{"method":"GET","url":"/v2/x"}"#, r#"{"accessKey":"a","secretKey":"b"}"#), "url must be an absolute http: or https: URL");

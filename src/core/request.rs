@@ -5,7 +5,7 @@ use super::config::{Auth, Config, ListQuery};
 use super::endpoint::parse_absolute;
 use super::encode::{decode_lossy, encode_into};
 use super::error::EvsError;
-use super::sign::{sign, trim_value, Credentials, SignInput};
+use super::sign::{sign_sdk_hmac, trim_value, Credentials, SignInput};
 use super::time::sdk_date;
 
 /// An HTTP request ready for `fetch`.
@@ -42,7 +42,7 @@ pub fn show_request(cfg: &Config, snapshot_id: &str, now_ms: f64) -> Request {
     let mut path = project_path(cfg, 64 + snapshot_id.len() * 3);
     path.push_str("/cloudsnapshots/");
     encode_into(snapshot_id, &mut path);
-    finish(cfg, path, Vec::new(), now_ms)
+    authorized(cfg, path, Vec::new(), now_ms)
 }
 
 /// The list filters as (key, raw value) pairs, in canonical order: sorted
@@ -76,7 +76,7 @@ pub fn list_request(cfg: &Config, q: &ListQuery, now_ms: f64) -> Request {
     let path = project_path(cfg, 16);
     let mut path = path;
     path.push_str("/snapshots");
-    finish(cfg, path, list_query_pairs(q), now_ms)
+    authorized(cfg, path, list_query_pairs(q), now_ms)
 }
 
 /// `k=v&k=v` with RFC 3986 encoding of keys and values, in the given order.
@@ -93,7 +93,11 @@ pub fn encode_query(pairs: &[(String, String)]) -> String {
     out
 }
 
-fn finish(cfg: &Config, path: String, query: Vec<(String, String)>, now_ms: f64) -> Request {
+/// The request for `path` and `query`, authorized: the caller's headers (less
+/// those the client sets itself), `Accept`, and the config's auth: the
+/// token, or the SDK-HMAC-SHA256 signature at `now_ms` with `X-Project-Id`
+/// (and `X-Security-Token`) signed.
+fn authorized(cfg: &Config, path: String, query: Vec<(String, String)>, now_ms: f64) -> Request {
     let mut headers: Vec<(String, String)> = cfg
         .headers
         .iter()
@@ -110,7 +114,7 @@ fn finish(cfg: &Config, path: String, query: Vec<(String, String)>, now_ms: f64)
             if let Some(t) = security_token {
                 signed_headers.push(("X-Security-Token".to_string(), t.clone()));
             }
-            let signed = sign(
+            let signed = sign_sdk_hmac(
                 &SignInput {
                     method: "GET",
                     host: &cfg.endpoint.host,
@@ -153,7 +157,7 @@ pub struct SignedRequest {
 /// an absolute http(s) `url` whose query is percent-decoded (`+` stays `+`),
 /// the caller's headers (an `X-Sdk-Date` among them wins over `now_ms`), and
 /// the body.
-pub fn sign_any(
+pub fn sign_url(
     method: &str,
     url: &str,
     headers: &[(String, String)],
@@ -179,7 +183,7 @@ pub fn sign_any(
             (decode_lossy(k, false), decode_lossy(v, false))
         })
         .collect();
-    let signed = sign(
+    let signed = sign_sdk_hmac(
         &SignInput { method, host: &ep.host, path: &path, query: &query, headers, body },
         creds,
         &sdk_date(now_ms),
@@ -286,7 +290,7 @@ mod tests {
     #[test]
     fn sign_any_request() {
         let creds = Credentials { access_key: "AK", secret_key: "SK", security_token: None };
-        let r = sign_any(
+        let r = sign_url(
             "GET",
             "https://EVS.example.com:443/v2/p/snapshots?status=available&name=a+b%20c&limit=10#frag",
             &[("X-Sdk-Date".into(), "20261122T101500Z".into())],
@@ -299,11 +303,11 @@ mod tests {
         assert_eq!(r.url, "https://evs.example.com/v2/p/snapshots?limit=10&name=a%2Bb%20c&status=available");
         assert_eq!(r.headers.first().map(|(k, _)| k.as_str()), Some("X-Sdk-Date"));
         assert!(r.headers.iter().any(|(k, v)| k == "Authorization" && v.starts_with("SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, ")));
-        let r = sign_any("POST", "http://127.0.0.1:8080", &[], b"{}", &creds, 0.0).unwrap();
+        let r = sign_url("POST", "http://127.0.0.1:8080", &[], b"{}", &creds, 0.0).unwrap();
         assert_eq!(r.url, "http://127.0.0.1:8080/");
         assert!(r.headers.iter().any(|(k, v)| k == "X-Sdk-Date" && v == "19700101T000000Z"));
         for (m, u) in [("", "https://x/"), ("G T", "https://x/"), ("GET", "/relative"), ("GET", "ftp://x/"), ("GET", "https://x/a b")] {
-            assert_eq!(sign_any(m, u, &[], b"", &creds, 0.0).unwrap_err().kind, super::super::error::ErrorKind::InvalidInput);
+            assert_eq!(sign_url(m, u, &[], b"", &creds, 0.0).unwrap_err().kind, super::super::error::ErrorKind::InvalidInput);
         }
     }
 

@@ -188,7 +188,7 @@ fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> String {
 /// Signs `input` with `creds`. `sdk_date` (`YYYYMMDDTHHMMSSZ`) is used when
 /// the headers carry no `X-Sdk-Date`. Never panics, on any input.
 #[must_use]
-pub fn sign(input: &SignInput<'_>, creds: &Credentials<'_>, sdk_date: &str) -> Signed {
+pub fn sign_sdk_hmac(input: &SignInput<'_>, creds: &Credentials<'_>, sdk_date: &str) -> Signed {
     // Lower-cased name -> value, for every header that will be sent and
     // whose name has no '_' (SIGNING.md step 4: neither signed nor listed).
     // A later duplicate (same name in any case) replaces the earlier one.
@@ -349,7 +349,7 @@ mod tests {
     ) -> Signed {
         let q = pairs(query);
         let h = pairs(headers);
-        sign(
+        sign_sdk_hmac(
             &SignInput {
                 method,
                 host: "evs.example.com",
@@ -565,7 +565,7 @@ mod tests {
         // Added from the input otherwise, port included, never returned.
         let q = Vec::new();
         let h = Vec::new();
-        let s = sign(
+        let s = sign_sdk_hmac(
             &SignInput {
                 method: "GET",
                 host: "127.0.0.1:8080",
@@ -682,7 +682,7 @@ mod tests {
         );
         // FIPS 180-2 example: SHA-256("abc").
         assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-        // And sign() keys the HMAC with the SK bytes over the string to sign.
+        // And sign_sdk_hmac() keys the HMAC with the SK bytes over the string to sign.
         let creds = Credentials {
             access_key: "AK",
             secret_key: "Jefe",
@@ -729,7 +729,7 @@ mod tests {
                 for (method, body) in [("", &b""[..]), ("get", &b"\xff\x00"[..])] {
                     let q = pairs(&odd_query);
                     let h = pairs(&odd_headers);
-                    let s = sign(
+                    let s = sign_sdk_hmac(
                         &SignInput {
                             method,
                             host: "",

@@ -1,5 +1,6 @@
 //! The caller's JavaScript values in, plain objects out: the only place
-//! where arguments are read and results and errors are written.
+//! where arguments are read (every export's, `signRequest`'s body, date and
+//! credentials included) and results and errors are written.
 //!
 //! **No JavaScript exception unwinds through a wasm frame** (it would leave
 //! the call unsettled and leak wasm-bindgen's shadow stack, until every call
@@ -15,16 +16,17 @@
 //! with a snapshot's metadata keys in the service's order, `"__proto__"`
 //! included.
 
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use serde::{Deserialize, Serialize};
 use serde_wasm_bindgen::Deserializer;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::core::input::Input;
-use crate::core::raw::RawConfig;
+use super::send::bytes;
 use crate::core::error::{cut, EvsError, MAX_MESSAGE};
-use crate::core::shape::{field, unknown_key, Shape, CONFIG};
+use crate::core::input::Input;
+use crate::core::raw::{RawAuth, RawConfig, RawSignRequest};
+use crate::core::shape::{field, unknown_key, Shape, CONFIG, CREDENTIALS, SIGN_REQUEST};
 
 #[wasm_bindgen]
 extern "C" {
@@ -234,6 +236,67 @@ pub fn context(config: &JsValue) -> Result<Context, EvsError> {
         s => return Err(EvsError::wrong_type("signal", "an AbortSignal", type_name(&s))),
     };
     Ok(Context { raw, fetch, signal })
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `date.getTime()`, checked: a Proxy of a `Date` is one by
+    /// `instanceof`, and its `getTime` throws.
+    #[wasm_bindgen(js_name = Date)]
+    type CheckedDate;
+    #[wasm_bindgen(catch, method, js_name = getTime)]
+    fn get_time(this: &CheckedDate) -> Result<f64, JsValue>;
+}
+
+/// `signRequest`'s arguments as read: the request's data, its body's
+/// bytes, the credentials, and the date (epoch ms) when one was given.
+pub struct SignArguments {
+    pub request: RawSignRequest,
+    pub body: Vec<u8>,
+    pub credentials: RawAuth,
+    pub date_ms: Option<f64>,
+}
+
+/// Reads `signRequest(request, credentials, date)`: the request and the
+/// credentials copied by their shapes, the body (a string or a
+/// `Uint8Array`, copied by a checked `new Uint8Array`) and the date (a
+/// `Date`, read by a checked `getTime`).
+pub fn sign_arguments(request: &JsValue, credentials: &JsValue, date: &JsValue) -> Result<SignArguments, EvsError> {
+    if !is_object(request) {
+        return Err(if request.is_object() && checked_is_array(request).is_err() { unreadable("request") } else { not_object("request", request) });
+    }
+    let (raw, copy): (RawSignRequest, _) = object("request", request, SIGN_REQUEST)?;
+    let body = member(&copy, "body");
+    let body = if body.is_null() || body.is_undefined() {
+        Vec::new()
+    } else if let Some(text) = body.as_string() {
+        text.into_bytes()
+    } else if body.is_instance_of::<Uint8Array>() {
+        // Copied first: a Proxy of a Uint8Array is one by `instanceof`, and
+        // reading it directly would throw.
+        bytes(&body).ok_or_else(|| unreadable("request.body"))?
+    } else {
+        return Err(EvsError::wrong_type("request.body", "a string or a Uint8Array", type_name(&body)));
+    };
+    let credentials: RawAuth = if credentials.is_undefined() {
+        RawAuth::Absent
+    } else if is_object(credentials) {
+        object("credentials", credentials, CREDENTIALS)?.0
+    } else {
+        RawAuth::NotObject(type_name(credentials))
+    };
+    let date_ms = if date.is_null() || date.is_undefined() {
+        None
+    } else if date.is_instance_of::<js_sys::Date>() {
+        let t = date.unchecked_ref::<CheckedDate>().get_time().map_err(|_| unreadable("date"))?;
+        if !t.is_finite() {
+            return Err(EvsError::invalid_input("date is an invalid Date"));
+        }
+        Some(t)
+    } else {
+        return Err(EvsError::wrong_type("date", "a Date", type_name(date)));
+    };
+    Ok(SignArguments { request: raw, body, credentials, date_ms })
 }
 
 /// JSON text as the engine's plain objects.

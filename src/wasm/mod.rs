@@ -22,18 +22,17 @@ mod send;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Promise, Uint8Array};
+use js_sys::Promise;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
-use crate::core::call::{aborted, sign_request as sign_core, Attempts, Call, Reply, Step, Target};
-use crate::core::raw::{RawAuth, RawListOptions, RawSignRequest};
-use crate::core::shape::{CREDENTIALS, LIST_OPTIONS, SIGN_REQUEST};
+use crate::core::call::{aborted, check_and_sign, Attempts, Call, Reply, Step, Target};
+use crate::core::raw::RawListOptions;
+use crate::core::shape::LIST_OPTIONS;
 use crate::core::error::EvsError;
 use crate::core::paginate::Paginator;
 use crate::core::request::SignedRequest;
-use args::{context, error, input, is_object, member, object, output, type_name, Context};
+use args::{context, error, input, object, output, sign_arguments, Context};
 
 thread_local! {
     /// The offset of the service's clock from this machine's, in
@@ -177,59 +176,12 @@ fn pairs_as_object<S: serde::Serializer>(pairs: &&[(String, String)], s: S) -> R
 /// (default: now). Throws an error object on invalid input.
 #[wasm_bindgen(js_name = signRequest)]
 pub fn sign_request(request: JsValue, credentials: JsValue, date: JsValue) -> Result<JsValue, JsValue> {
-    sign(&request, &credentials, &date).map_err(|e| error(&e)).and_then(|s| output(&SignedOut { url: &s.url, headers: &s.headers }))
+    read_and_sign(&request, &credentials, &date).map_err(|e| error(&e)).and_then(|s| output(&SignedOut { url: &s.url, headers: &s.headers }))
 }
 
-fn sign(request: &JsValue, credentials: &JsValue, date: &JsValue) -> Result<SignedRequest, EvsError> {
-    if !is_object(request) {
-        return Err(EvsError::wrong_type("request", "an object", type_name(request)));
-    }
-    let (raw, copy): (RawSignRequest, _) = object("request", request, SIGN_REQUEST)?;
-    let body = member(&copy, "body");
-    let body = if body.is_null() || body.is_undefined() {
-        Vec::new()
-    } else if let Some(text) = body.as_string() {
-        text.into_bytes()
-    } else if body.is_instance_of::<Uint8Array>() {
-        // Copied first: a Proxy of a Uint8Array is one by `instanceof`, and
-        // reading it directly would throw.
-        send::bytes(&body).ok_or_else(|| EvsError::invalid_input("request.body could not be read: a getter or Proxy threw while it was read"))?
-    } else {
-        return Err(EvsError::wrong_type("request.body", "a string or a Uint8Array", type_name(&body)));
-    };
-    let credentials: RawAuth = if credentials.is_undefined() {
-        RawAuth::Absent
-    } else if is_object(credentials) {
-        object("credentials", credentials, CREDENTIALS)?.0
-    } else {
-        RawAuth::NotObject(type_name(credentials))
-    };
-    let now = if date.is_null() || date.is_undefined() {
-        signing_time()
-    } else if date.is_instance_of::<js_sys::Date>() {
-        let t = date_time(date).ok_or_else(|| EvsError::invalid_input("date could not be read: a getter or Proxy threw while it was read"))?;
-        if !t.is_finite() {
-            return Err(EvsError::invalid_input("date is an invalid Date"));
-        }
-        t
-    } else {
-        return Err(EvsError::wrong_type("date", "a Date", type_name(date)));
-    };
-    sign_core(&raw, &body, &credentials, now)
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// `date.getTime()`, checked: a Proxy of a `Date` is one by
-    /// `instanceof`, and its `getTime` throws.
-    #[wasm_bindgen(js_name = Date)]
-    type CheckedDate;
-    #[wasm_bindgen(catch, method, js_name = getTime)]
-    fn get_time(this: &CheckedDate) -> Result<f64, JsValue>;
-}
-
-fn date_time(date: &JsValue) -> Option<f64> {
-    date.unchecked_ref::<CheckedDate>().get_time().ok()
+fn read_and_sign(request: &JsValue, credentials: &JsValue, date: &JsValue) -> Result<SignedRequest, EvsError> {
+    let args = sign_arguments(request, credentials, date)?;
+    check_and_sign(&args.request, &args.body, &args.credentials, args.date_ms.unwrap_or_else(signing_time))
 }
 
 /// Bytes of linear memory now: for the memory tests and benchmarks (not
