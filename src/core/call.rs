@@ -19,7 +19,7 @@ use super::input::Input;
 use super::raw::{RawAuth, RawConfig, RawListOptions, RawSignRequest};
 use super::error::{ErrorKind, EvsError};
 use super::request::{list_request, show_request, sign_url, Request, SignedRequest};
-use super::error_body::http_error;
+use super::error_body::{http_error, http_error_too_large};
 use super::model::{Snapshot, SnapshotPage};
 use super::response::{is_success, read_list, read_show};
 use super::retry::{next_delay, Failure};
@@ -252,7 +252,8 @@ pub fn settle(call: &Call, attempt: u32, ended: &Ended<'_>, now_ms: f64, random:
                     Err(e) => redact(e),
                 };
             }
-            (http_error(status, request_id, body), Failure::Status(status), retry_after)
+            let e = if truncated { http_error_too_large(status, request_id, MAX_BODY_BYTES) } else { http_error(status, request_id, body) };
+            (e, Failure::Status(status), retry_after)
         }
         Ended::Timeout => {
             let m = format!("no response within {} ms", call.config.timeout_ms);
@@ -462,6 +463,10 @@ mod tests {
         let cut = Ended::Response { status: 200, request_id: None, retry_after: None, date: None, location: None, body: b"{", truncated: true };
         let Step::Fail(e) = settle(&c, 1, &cut, 0.0, 0.0) else { panic!() };
         assert_eq!((e.kind, e.message.as_str()), (ErrorKind::InvalidResponse, "the response body is larger than 16 MiB"));
+        // A non-2xx answer too large to read says so, not "an empty body".
+        let big = Ended::Response { status: 404, request_id: None, retry_after: None, date: None, location: None, body: b"", truncated: true };
+        let Step::Fail(e) = settle(&c, 1, &big, 0.0, 0.0) else { panic!() };
+        assert_eq!((e.kind, e.status, e.message.as_str()), (ErrorKind::Http, Some(404), "EVS answered HTTP 404 Not Found with a body larger than 16 MiB, which was not read"));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use super::endpoint::{check_endpoint, Endpoint};
 use super::error::EvsError;
 use super::input::{Input, MAX_SAFE_INTEGER};
-use super::raw::{RawAuth, RawConfig, RawListOptions};
+use super::raw::{RawAuth, RawConfig, RawHeaders, RawListOptions};
 use super::retry::{DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS};
 
 #[derive(Clone, PartialEq, Eq)]
@@ -198,7 +198,7 @@ fn is_token(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
-fn check_headers(h: &Result<Vec<(String, Input)>, &'static str>) -> Result<Vec<(String, String)>, EvsError> {
+fn check_headers(h: &RawHeaders) -> Result<Vec<(String, String)>, EvsError> {
     let list = match h {
         Ok(list) => list,
         Err(t) => return Err(EvsError::wrong_type("headers", "an object of header names to string values", t)),
@@ -241,6 +241,17 @@ pub fn check_config(c: &RawConfig) -> Result<Config, EvsError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `scheme://host` + prefix, as the requests' URLs begin.
+    trait Base {
+        fn base(&self) -> String;
+    }
+
+    impl Base for Endpoint {
+        fn base(&self) -> String {
+            format!("{}://{}{}", self.scheme, self.host, self.path_prefix)
+        }
+    }
     use super::super::error::ErrorKind;
 
     fn cfg() -> RawConfig {

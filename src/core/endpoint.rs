@@ -20,17 +20,6 @@ pub struct Endpoint {
     pub path_prefix: String,
 }
 
-impl Endpoint {
-    /// `scheme://host` + prefix, to which `/v2/...` is appended.
-    pub fn base(&self) -> String {
-        let mut s = String::with_capacity(self.scheme.len() + 3 + self.host.len() + self.path_prefix.len());
-        s.push_str(self.scheme);
-        s.push_str("://");
-        s.push_str(&self.host);
-        s.push_str(&self.path_prefix);
-        s
-    }
-}
 
 fn is_region(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')

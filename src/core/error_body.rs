@@ -97,9 +97,9 @@ fn html_title(text: &str) -> Option<String> {
     (!title.is_empty()).then_some(title)
 }
 
-/// The `http` error for a non-2xx answer, with the service's whole text:
-/// the call redacts and then cuts it ([`EvsError::redact`]).
-pub fn http_error(status: u16, request_id: Option<&str>, body: &[u8]) -> EvsError {
+/// An `http` error for `status`, and the start of its generic message
+/// ("EVS answered HTTP 503 Service Unavailable").
+fn http_error_head(status: u16, request_id: Option<&str>) -> (EvsError, String) {
     let mut e = EvsError::new(ErrorKind::Http, String::new());
     e.status = Some(status);
     e.request_id = request_id.map(String::from);
@@ -109,6 +109,22 @@ pub fn http_error(status: u16, request_id: Option<&str>, body: &[u8]) -> EvsErro
         generic.push(' ');
         generic.push_str(r);
     }
+    (e, generic)
+}
+
+/// The `http` error for a non-2xx answer whose body was larger than the
+/// cap (`max` bytes), and so was not read: it says so, rather than "with an
+/// empty body".
+pub fn http_error_too_large(status: u16, request_id: Option<&str>, max: usize) -> EvsError {
+    let (mut e, generic) = http_error_head(status, request_id);
+    e.message = format!("{generic} with a body larger than {} MiB, which was not read", max / (1024 * 1024));
+    e
+}
+
+/// The `http` error for a non-2xx answer, with the service's whole text:
+/// the call redacts and then cuts it ([`EvsError::redact`]).
+pub fn http_error(status: u16, request_id: Option<&str>, body: &[u8]) -> EvsError {
+    let (mut e, mut generic) = http_error_head(status, request_id);
     match std::str::from_utf8(body).map(str::trim) {
         Ok("") => generic.push_str(" with an empty body"),
         Ok(t) => match serde_json::from_str::<Value>(t.strip_prefix('\u{FEFF}').unwrap_or(t)) {

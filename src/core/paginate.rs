@@ -25,17 +25,6 @@ impl Paginator {
         Paginator { query, seen, done: false }
     }
 
-    /// A walk picked up again between requests: `seen` holds every marker
-    /// met so far (the caller's starting one included).
-    pub fn resume(query: ListQuery, seen: Vec<String>) -> Self {
-        Paginator { query, seen, done: false }
-    }
-
-    /// The markers met so far.
-    pub fn seen(&self) -> &[String] {
-        &self.seen
-    }
-
     /// The options of the next request, or `None` when the walk is over.
     pub fn next_query(&self) -> Option<&ListQuery> {
         if self.done {

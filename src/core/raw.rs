@@ -103,7 +103,7 @@ pub struct RawConfig {
     pub auth: RawAuth,
     /// `Err(type)` when `headers` is present but not a plain object.
     #[serde(deserialize_with = "raw_headers")]
-    pub headers: Result<Vec<(String, Input)>, &'static str>,
+    pub headers: RawHeaders,
     #[serde(deserialize_with = "lenient")]
     pub timeout_ms: Input,
     #[serde(deserialize_with = "lenient")]
@@ -165,7 +165,7 @@ pub struct RawSignRequest {
     #[serde(deserialize_with = "lenient")]
     pub url: Input,
     #[serde(deserialize_with = "raw_headers")]
-    pub headers: Result<Vec<(String, Input)>, &'static str>,
+    pub headers: RawHeaders,
 }
 
 impl Default for RawSignRequest {

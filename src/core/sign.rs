@@ -215,7 +215,8 @@ pub fn sign_sdk_hmac(input: &SignInput<'_>, creds: &Credentials<'_>, sdk_date: &
         }
     };
 
-    // Step 3: temporary credentials add X-Security-Token.
+    // Not a step of its own in SIGNING.md: temporary credentials add
+    // X-Security-Token, signed like any given header.
     if let Some(token) = creds.security_token {
         if !token.is_empty() && !headers.contains_key("x-security-token") {
             headers.insert("x-security-token".to_owned(), HeaderValue::new(token));
@@ -244,7 +245,8 @@ pub fn sign_sdk_hmac(input: &SignInput<'_>, creds: &Credentials<'_>, sdk_date: &
         ));
     }
 
-    // Step 2: Host, unless given. It is signed but never returned.
+    // Step 2 (after step 3 here, so that the headers returned keep their
+    // order): Host, unless given. It is signed but never returned.
     if !headers.contains_key("host") {
         headers.insert("host".to_owned(), HeaderValue::new(input.host));
     }

@@ -155,46 +155,49 @@ pub fn parse_timestamp_ms(s: &str) -> Option<i64> {
     Some(local - offset_min * 60_000)
 }
 
-fn push_2(out: &mut String, v: u32) {
-    out.push(char::from(b'0' + (v / 10 % 10) as u8));
-    out.push(char::from(b'0' + (v % 10) as u8));
+/// An instant's civil fields, in UTC.
+struct Civil {
+    year: i64,
+    month: u32,
+    day: u32,
+    hour: u32,
+    minute: u32,
+    second: u32,
+    milli: u32,
 }
 
-fn push_n(out: &mut String, v: u32, width: u32) {
-    let mut div = 10u32.pow(width.saturating_sub(1));
-    while div > 0 {
-        out.push(char::from(b'0' + (v / div % 10) as u8));
-        div /= 10;
+impl Civil {
+    /// Epoch milliseconds split into civil fields (UTC).
+    fn from_ms(ms: i64) -> Civil {
+        let days = ms.div_euclid(MS_PER_DAY);
+        let rem = ms.rem_euclid(MS_PER_DAY) as u32;
+        let (year, month, day) = civil_from_days(days);
+        Civil { year, month, day, hour: rem / 3_600_000, minute: rem / 60_000 % 60, second: rem / 1000 % 60, milli: rem % 1000 }
     }
 }
 
-/// Splits epoch milliseconds into civil fields (UTC).
-fn fields(ms: i64) -> (i64, u32, u32, u32, u32, u32, u32) {
-    let days = ms.div_euclid(MS_PER_DAY);
-    let rem = ms.rem_euclid(MS_PER_DAY) as u32;
-    let (y, m, d) = civil_from_days(days);
-    (y, m, d, rem / 3_600_000, rem / 60_000 % 60, rem / 1000 % 60, rem % 1000)
-}
-
-/// `Date.prototype.toISOString()` of `ms`, for years 0000–9999 (other years
-/// use an expanded form we never produce: `None`).
-pub fn iso_string(ms: i64) -> Option<String> {
-    let (y, mo, d, h, mi, s, milli) = fields(ms);
-    if !(0..=9999).contains(&y) {
-        return None;
-    }
-    // Digits written into a fixed template: one allocation, one copy.
-    let mut b = *b"0000-00-00T00:00:00.000Z";
-    for (at, v, width) in [(0, y as u32, 4), (5, mo, 2), (8, d, 2), (11, h, 2), (14, mi, 2), (17, s, 2), (20, milli, 3)] {
-        let mut v = v;
+/// Writes `fields` (at, value, width) as zero-padded digits into `template`
+/// (ASCII), the one way both forms below are written: one allocation.
+fn fill<const N: usize>(mut template: [u8; N], fields: &[(usize, u32, usize)]) -> String {
+    for &(at, value, width) in fields {
+        let mut v = value;
         for i in (at..at + width).rev() {
-            if let Some(slot) = b.get_mut(i) {
+            if let Some(slot) = template.get_mut(i) {
                 *slot = b'0' + (v % 10) as u8;
             }
             v /= 10;
         }
     }
-    core::str::from_utf8(&b).ok().map(String::from)
+    template.iter().map(|&b| char::from(b)).collect()
+}
+
+/// `Date.prototype.toISOString()` of `ms`, for years 0000–9999 (other years
+/// use an expanded form we never produce: `None`).
+pub fn iso_string(ms: i64) -> Option<String> {
+    let c = Civil::from_ms(ms);
+    let year = u32::try_from(c.year).ok().filter(|y| *y <= 9999)?;
+    let fields = [(0, year, 4), (5, c.month, 2), (8, c.day, 2), (11, c.hour, 2), (14, c.minute, 2), (17, c.second, 2), (20, c.milli, 3)];
+    Some(fill(*b"0000-00-00T00:00:00.000Z", &fields))
 }
 
 /// A service timestamp in the `toISOString()` form, or `None` when `s` is not
@@ -228,20 +231,12 @@ pub fn parse_sdk_date(s: &str) -> Option<i64> {
     parse_timestamp_ms(&iso)
 }
 
-/// `X-Sdk-Date` for epoch milliseconds: `YYYYMMDDTHHMMSSZ`.
+/// `X-Sdk-Date` for epoch milliseconds: `YYYYMMDDTHHMMSSZ` (the year
+/// clamped to 0000–9999).
 pub fn sdk_date(ms: f64) -> String {
-    let ms = if ms.is_finite() { ms as i64 } else { 0 };
-    let (y, mo, d, h, mi, s, _) = fields(ms);
-    let mut out = String::with_capacity(16);
-    push_n(&mut out, y.clamp(0, 9999) as u32, 4);
-    push_2(&mut out, mo);
-    push_2(&mut out, d);
-    out.push('T');
-    push_2(&mut out, h);
-    push_2(&mut out, mi);
-    push_2(&mut out, s);
-    out.push('Z');
-    out
+    let c = Civil::from_ms(if ms.is_finite() { ms as i64 } else { 0 });
+    let year = c.year.clamp(0, 9999) as u32;
+    fill(*b"00000000T000000Z", &[(0, year, 4), (4, c.month, 2), (6, c.day, 2), (9, c.hour, 2), (11, c.minute, 2), (13, c.second, 2)])
 }
 
 #[cfg(test)]
