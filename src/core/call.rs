@@ -42,18 +42,27 @@ pub enum Target {
 /// A checked call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Call {
+    /// The checked config.
     pub config: Config,
+    /// The API call, with its checked argument.
     pub target: Target,
 }
 
 impl Call {
     /// `getSnapshot(config, snapshotId)`: the config first, then the ID.
+    ///
+    /// # Errors
+    /// `invalid_input` for the first rule of CONTRACT.md "Invalid input"
+    /// the config or the ID breaks.
     pub fn show(config: &RawConfig, snapshot_id: &Input) -> Result<Call, EvsError> {
         let config = check_config(config)?;
         Ok(Call { config, target: Target::Show(check_id("snapshotId", snapshot_id)?) })
     }
 
     /// `listSnapshots(config, options)`: the config first, then the options.
+    ///
+    /// # Errors
+    /// `invalid_input` for the first rule the config or the options break.
     pub fn list(config: &RawConfig, options: &RawListOptions) -> Result<Call, EvsError> {
         let config = check_config(config)?;
         Ok(Call { config, target: Target::List(check_list_options(options)?) })
@@ -72,19 +81,23 @@ impl Call {
 /// How an attempt ended, as the shell saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ended<'a> {
-    /// The service answered. `truncated`: the body was cut at
-    /// [`MAX_BODY_BYTES`].
-    /// `date`: its `Date` header, when the shell could read it (a
-    /// cross-origin response hides it unless the server exposes it).
-    /// `location`: its `Location` header (a redirect, which is never
-    /// followed).
+    /// The service answered.
     Response {
+        /// The HTTP status.
         status: u16,
+        /// Its `X-Request-Id` header, when present.
         request_id: Option<&'a str>,
+        /// Its `Retry-After` header, when present.
         retry_after: Option<&'a str>,
+        /// Its `Date` header, when the shell could read it (a cross-origin
+        /// response hides it unless the server exposes it).
         date: Option<&'a str>,
+        /// Its `Location` header (a redirect, which is never followed).
         location: Option<&'a str>,
+        /// The body, at most [`MAX_BODY_BYTES`] of it.
         body: &'a [u8],
+        /// Whether the body was cut at [`MAX_BODY_BYTES`] (or not read, its
+        /// `Content-Length` being larger).
         truncated: bool,
     },
     /// `fetch` failed before a response, with this message.
@@ -102,7 +115,9 @@ pub enum Ended<'a> {
 /// A call's result.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
+    /// `getSnapshot`'s snapshot.
     Snapshot(Snapshot),
+    /// `listSnapshots`'s page.
     Page(SnapshotPage),
 }
 
@@ -314,6 +329,10 @@ pub fn server_time(call: &Call, ended: &Ended<'_>, signed_at: f64) -> Option<f64
 
 /// `signRequest(request, credentials, date)` (CONTRACT.md "Signing other
 /// calls"): checked, then signed at `now_ms`.
+///
+/// # Errors
+/// `invalid_input` when the method, URL, headers or credentials break a
+/// rule (a header value that cannot be sent is never signed).
 pub fn check_and_sign(request: &RawSignRequest, body: &[u8], credentials: &RawAuth, now_ms: f64) -> Result<SignedRequest, EvsError> {
     let credentials = match credentials {
         RawAuth::Absent => RawAuth::NotObject("undefined"),

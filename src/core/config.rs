@@ -9,11 +9,22 @@ use super::input::{Input, MAX_SAFE_INTEGER};
 use super::raw::{RawAuth, RawConfig, RawHeaders, RawListOptions};
 use super::retry::{DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS};
 
+/// How requests are authenticated: a checked `auth`.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Auth {
+    /// No auth header (a console's own proxy may add one).
     None,
+    /// An IAM token, sent as `X-Auth-Token`.
     Token(String),
-    Keys { access_key: String, secret_key: String, security_token: Option<String> },
+    /// An AK/SK pair: every request is signed with SDK-HMAC-SHA256.
+    Keys {
+        /// The access key ID, sent in the `Authorization` header.
+        access_key: String,
+        /// The secret key, which signs and is never sent.
+        secret_key: String,
+        /// Temporary credentials' security token, sent as `X-Security-Token`.
+        security_token: Option<String>,
+    },
 }
 
 /// Debug output never shows a secret: tokens and the secret key print as
@@ -36,11 +47,17 @@ impl core::fmt::Debug for Auth {
 /// A checked `ClientConfig`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
+    /// Where requests go.
     pub endpoint: Endpoint,
+    /// The project ID, one path segment.
     pub project_id: String,
+    /// How requests are authenticated.
     pub auth: Auth,
+    /// The caller's extra headers, checked, in the order given.
     pub headers: Vec<(String, String)>,
+    /// The time limit of each attempt, in ms (at most 2^31 − 1).
     pub timeout_ms: u32,
+    /// Attempts in all for retryable failures.
     pub max_attempts: u32,
 }
 
@@ -64,11 +81,17 @@ impl Config {
 /// A checked `ListOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ListQuery {
+    /// Start after this snapshot ID.
     pub marker: Option<String>,
+    /// Skip this many snapshots (the first request of a walk only).
     pub offset: Option<u64>,
+    /// At most this many snapshots, 1 to 1000.
     pub limit: Option<u32>,
+    /// Only snapshots of exactly this name (at most 255 UTF-8 bytes).
     pub name: Option<String>,
+    /// Only snapshots in this status.
     pub status: Option<String>,
+    /// Only snapshots of this volume (`volume_id` on the wire).
     pub volume_id: Option<String>,
 }
 
@@ -79,6 +102,9 @@ pub const MAX_TIMEOUT_MS: u32 = 2_147_483_647;
 
 /// An ID that must be one path segment: a non-empty string without `/`, `?`,
 /// `#` or control characters, and not `.` or `..`.
+///
+/// # Errors
+/// `invalid_input` naming `field` otherwise.
 pub fn check_id(field: &str, v: &Input) -> Result<String, EvsError> {
     let s = match v {
         Input::Str(s) => s,
@@ -120,6 +146,10 @@ fn integer(field: &str, v: &Input, min: f64, max: f64, range: &str) -> Result<Op
 }
 
 /// Checks `ListOptions`.
+///
+/// # Errors
+/// `invalid_input` for the first option out of its range or of the wrong
+/// type.
 pub fn check_list_options(o: &RawListOptions) -> Result<ListQuery, EvsError> {
     let limit = integer("limit", &o.limit, 1.0, 1000.0, "must be an integer from 1 to 1000")?;
     let offset = integer("offset", &o.offset, 0.0, MAX_SAFE_INTEGER, "must be an integer from 0 to 9007199254740991")?;
@@ -149,6 +179,7 @@ pub fn is_sendable(v: &str) -> bool {
     v.chars().all(|c| c == '\t' || (' '..='~').contains(&c) || ('\u{80}'..='\u{ff}').contains(&c))
 }
 
+/// The end of the message for a header value [`is_sendable`] refuses.
 pub const NOT_SENDABLE: &str = "has a character that cannot be sent in an HTTP header (a control character such as a line break or NUL, or one above U+00FF)";
 
 /// A credential: a non-empty string; `sent`: it travels in a header, so it
@@ -163,6 +194,13 @@ fn required_secret(field: &str, v: &Input, sent: bool) -> Result<String, EvsErro
     }
 }
 
+/// Checks `auth` (named `field` in messages): absent, a token, or a key
+/// pair with an optional security token.
+/// 
+/// # Errors
+/// `invalid_input` for anything else: not an object, neither or both of a
+/// token and a key pair, half a pair, an empty credential, or one that a
+/// header cannot carry. A credential's value is never echoed.
 pub fn check_auth(a: &RawAuth, field: &str) -> Result<Auth, EvsError> {
     let sub = |name: &str| format!("{field}.{name}");
     match a {
@@ -227,6 +265,9 @@ fn positive(field: &str, v: &Input, default: u32, max: u32) -> Result<u32, EvsEr
 
 /// Checks a whole `ClientConfig`. Field order of the checks: project ID,
 /// endpoint, auth, headers, timeout, attempts.
+///
+/// # Errors
+/// `invalid_input` for the first rule broken, in that order.
 pub fn check_config(c: &RawConfig) -> Result<Config, EvsError> {
     let project_id = check_id("projectId", &c.project_id)?;
     let endpoint = check_endpoint(&c.endpoint, &c.region, c.page_origin.as_deref())?;

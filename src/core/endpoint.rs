@@ -31,6 +31,10 @@ fn clean_path(p: &str) -> String {
 }
 
 /// Parses `scheme://authority/path` for an endpoint.
+///
+/// # Errors
+/// `invalid_input` naming `field` for anything but an `http:`/`https:` URL
+/// with a host, no user info, no query or fragment, and a valid port.
 pub fn parse_absolute(url: &str, field: &str) -> Result<Endpoint, EvsError> {
     let bad = |why: &str| EvsError::field(field, why);
     let split = url.split_once("://");
@@ -97,6 +101,10 @@ pub fn parse_absolute(url: &str, field: &str) -> Result<Endpoint, EvsError> {
 }
 
 /// Resolves `endpoint` / `region` to where requests go.
+///
+/// # Errors
+/// `invalid_input` when neither is given, or the one given is not valid
+/// (a path endpoint with no page to resolve it against included).
 pub fn check_endpoint(endpoint: &Input, region: &Input, page_origin: Option<&str>) -> Result<Endpoint, EvsError> {
     match endpoint {
         Input::Str(e) => {

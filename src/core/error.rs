@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+/// What failed (CONTRACT.md "Errors", `kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     /// Rejected before any request was sent.
@@ -19,6 +20,7 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// The kind as CONTRACT.md names it (`"invalid_input"`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::InvalidInput => "invalid_input",
@@ -32,24 +34,37 @@ impl ErrorKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// Every failure of a call, as CONTRACT.md "Errors" describes it.
 pub struct EvsError {
+    /// What failed.
     pub kind: ErrorKind,
+    /// One readable sentence (for `http`, the service's own message when it
+    /// sent one), redacted and cut by [`EvsError::redact`] before it leaves
+    /// the core.
     pub message: String,
+    /// The HTTP status, for `http`.
     pub status: Option<u16>,
+    /// The service's error code (`"EVS.0004"`, `"APIGW.0301"`), when sent.
     pub code: Option<String>,
+    /// The key of the documented error body (`"itemNotFound"`), when present.
     pub error_type: Option<String>,
+    /// The answer's `X-Request-Id`, when present.
     pub request_id: Option<String>,
 }
 
 impl EvsError {
+    /// An error of `kind` with `message` and no other field.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         EvsError { kind, message: message.into(), status: None, code: None, error_type: None, request_id: None }
     }
 
+    /// `invalid_input`: rejected before any request was sent.
     pub fn invalid_input(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::InvalidInput, message)
     }
 
+    /// `invalid_response`: a 2xx answer whose body is not what the API
+    /// documents.
     pub fn invalid_response(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::InvalidResponse, message)
     }
@@ -66,6 +81,7 @@ impl EvsError {
         Self::invalid_input(format!("{field} must be {expected}, not {found}"))
     }
 
+    /// The same error, with the answer's `X-Request-Id`.
     pub fn with_request_id(mut self, request_id: Option<&str>) -> Self {
         self.request_id = request_id.map(String::from);
         self
@@ -116,16 +132,23 @@ impl EvsError {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorView<'a> {
+    /// `kind`.
     pub kind: &'static str,
+    /// `message`.
     pub message: &'a str,
+    /// `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
+    /// `code`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<&'a str>,
+    /// `errorType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_type: Option<&'a str>,
+    /// `requestId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<&'a str>,
+    /// `retryable`.
     pub retryable: bool,
 }
 

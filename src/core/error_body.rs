@@ -30,9 +30,13 @@ fn reason(status: u16) -> &'static str {
 /// What an error body says.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct ServiceError {
+    /// The service's message.
     pub message: Option<String>,
+    /// The service's error code.
     pub code: Option<String>,
+    /// The key of the error body (`"itemNotFound"`).
     pub error_type: Option<String>,
+    /// The request ID the body carries (the API gateway's shape).
     pub request_id: Option<String>,
 }
 

@@ -1,7 +1,7 @@
 //! Loosely typed values, as a caller or the wire gives them: [`Input`] (a
 //! string, number, boolean, absent, or the type name of anything else),
-//! [`ObjectOr`] (an object, absent, or the type name of what stood there)
-//! and [`lenient`] (a caller's function or symbol read as its type name).
+//! `ObjectOr` (an object, absent, or the type name of what stood there)
+//! and `lenient` (a caller's function or symbol read as its type name).
 //! The arguments (`raw`) and the wire (`wire`) both read through these.
 
 use std::fmt;
@@ -17,16 +17,21 @@ pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 /// from JS values; `undefined` and `null` are both `Absent`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Input {
+    /// `undefined`, `null`, or not given.
     #[default]
     Absent,
+    /// A string.
     Str(String),
+    /// A number (a BigInt too, where it fits).
     Num(f64),
+    /// A boolean.
     Bool(bool),
     /// Anything else; the JS type name ("object", "function", "bigint", …).
     Other(&'static str),
 }
 
 impl Input {
+    /// The value's type, as messages name it ("a string", "an object", …).
     pub fn type_name(&self) -> &'static str {
         match self {
             Input::Absent => "undefined",

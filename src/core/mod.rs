@@ -16,6 +16,8 @@
 //! - `paginate`: where pages are followed;
 //! - `encode`, `time`: percent-encoding and the service's timestamps.
 
+#![warn(missing_docs)]
+
 pub mod call;
 pub mod config;
 pub mod endpoint;

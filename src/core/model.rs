@@ -9,19 +9,24 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Snapshot {
+    /// The snapshot ID.
     pub id: String,
+    /// Its name; `""` when the service sent none.
     pub name: String,
+    /// Its description, or `None`.
     pub description: Option<String>,
     /// A `SnapshotStatus`, or whatever new status the service sends.
     pub status: String,
     /// GB, a whole number below 2^53.
     pub size: u64,
+    /// The ID of the volume it was taken from.
     pub volume_id: String,
     /// UTC in the `Date.prototype.toISOString()` form, or the service's text
     /// when it is no timestamp this reader understands.
     pub created_at: Option<String>,
     /// Same; from `updated_at` or `update_at`.
     pub updated_at: Option<String>,
+    /// Its metadata, in the service's order.
     pub metadata: Metadata,
     /// From `os-extended-snapshot-attributes:project_id`, when sent.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -36,6 +41,7 @@ pub struct Snapshot {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SnapshotPage {
+    /// The page's snapshots, in the service's order.
     pub snapshots: Vec<Snapshot>,
     /// The marker of the next page, from `snapshots_links`; `None` on the
     /// last page.

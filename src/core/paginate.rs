@@ -12,6 +12,8 @@ use super::config::ListQuery;
 use super::error::EvsError;
 
 #[derive(Debug, Clone)]
+/// A `paginateSnapshots` walk between requests: the next request's options,
+/// the markers met so far, and whether the walk is over.
 pub struct Paginator {
     query: ListQuery,
     /// Markers met so far: one per page, so a short list.
@@ -20,6 +22,7 @@ pub struct Paginator {
 }
 
 impl Paginator {
+    /// A walk from `query` (its marker, if any, counts as met).
     pub fn new(query: ListQuery) -> Self {
         let seen = query.marker.iter().cloned().collect();
         Paginator { query, seen, done: false }
@@ -34,12 +37,17 @@ impl Paginator {
         }
     }
 
+    /// Whether the walk is over.
     pub fn is_done(&self) -> bool {
         self.done
     }
 
     /// Records a page that held `count` snapshots and pointed at
     /// `next_marker`. Errors (and ends the walk) on a repeated marker.
+    ///
+    /// # Errors
+    /// `invalid_response` when the service hands back a marker it gave
+    /// already (or the caller's starting one).
     pub fn advance(&mut self, count: usize, next_marker: Option<&str>) -> Result<(), EvsError> {
         match next_marker {
             _ if count == 0 => self.done = true,

@@ -81,31 +81,47 @@ pub(crate) fn raw_headers<'de, D: Deserializer<'de>>(d: D) -> Result<RawHeaders,
 /// The `auth` member as given.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum RawAuth {
+    /// `auth` was not given.
     #[default]
     Absent,
     /// `auth` was present but not an object.
     NotObject(&'static str),
     /// An object: its `token`, `accessKey`, `secretKey`, `securityToken`.
-    Object { token: Input, access_key: Input, secret_key: Input, security_token: Input },
+    Object {
+        /// `token`.
+        token: Input,
+        /// `accessKey`.
+        access_key: Input,
+        /// `secretKey`.
+        secret_key: Input,
+        /// `securityToken`.
+        security_token: Input,
+    },
 }
 
 /// `ClientConfig` as given (its `fetch` and `signal` are the shell's).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct RawConfig {
+    /// `projectId`.
     #[serde(deserialize_with = "lenient")]
     pub project_id: Input,
+    /// `endpoint`.
     #[serde(deserialize_with = "lenient")]
     pub endpoint: Input,
+    /// `region`.
     #[serde(deserialize_with = "lenient")]
     pub region: Input,
+    /// `auth`.
     #[serde(deserialize_with = "lenient_auth")]
     pub auth: RawAuth,
     /// `Err(type)` when `headers` is present but not a plain object.
     #[serde(deserialize_with = "raw_headers")]
     pub headers: RawHeaders,
+    /// `timeoutMs`.
     #[serde(deserialize_with = "lenient")]
     pub timeout_ms: Input,
+    /// `maxAttempts`.
     #[serde(deserialize_with = "lenient")]
     pub max_attempts: Input,
     /// The page's origin (`location.origin`) when there is one: browsers and
@@ -132,6 +148,7 @@ impl Default for RawConfig {
 }
 
 impl RawConfig {
+    /// A config with nothing given.
     pub fn new() -> Self {
         Self::default()
     }
@@ -141,16 +158,22 @@ impl RawConfig {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct RawListOptions {
+    /// `marker`.
     #[serde(deserialize_with = "lenient")]
     pub marker: Input,
+    /// `offset`.
     #[serde(deserialize_with = "lenient")]
     pub offset: Input,
+    /// `limit`.
     #[serde(deserialize_with = "lenient")]
     pub limit: Input,
+    /// `name`.
     #[serde(deserialize_with = "lenient")]
     pub name: Input,
+    /// `status`.
     #[serde(deserialize_with = "lenient")]
     pub status: Input,
+    /// `volumeId`.
     #[serde(deserialize_with = "lenient")]
     pub volume_id: Input,
 }
@@ -160,10 +183,13 @@ pub struct RawListOptions {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct RawSignRequest {
+    /// `method`.
     #[serde(deserialize_with = "lenient")]
     pub method: Input,
+    /// `url`.
     #[serde(deserialize_with = "lenient")]
     pub url: Input,
+    /// `headers`: the pairs, or the type name of what stood there.
     #[serde(deserialize_with = "raw_headers")]
     pub headers: RawHeaders,
 }

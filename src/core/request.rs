@@ -11,8 +11,11 @@ use super::time::sdk_date;
 /// An HTTP request ready for `fetch`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
+    /// `GET`.
     pub method: &'static str,
+    /// The whole URL, query included, encoded.
     pub url: String,
+    /// The headers to send, in order.
     pub headers: Vec<(String, String)>,
 }
 
@@ -149,7 +152,9 @@ fn authorized(cfg: &Config, path: String, query: Vec<(String, String)>, now_ms: 
 /// and every header to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedRequest {
+    /// The URL to send: its query in canonical, sorted, encoded form.
     pub url: String,
+    /// The headers to send, each value as it was signed.
     pub headers: Vec<(String, String)>,
 }
 
@@ -157,6 +162,9 @@ pub struct SignedRequest {
 /// an absolute http(s) `url` whose query is percent-decoded (`+` stays `+`),
 /// the caller's headers (an `X-Sdk-Date` among them wins over `now_ms`), and
 /// the body.
+///
+/// # Errors
+/// `invalid_input` for a URL that is not absolute `http:`/`https:`.
 pub fn sign_url(
     method: &str,
     url: &str,

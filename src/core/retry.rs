@@ -10,9 +10,13 @@
 
 use super::time::http_date_ms;
 
+/// The backoff's base, in ms: the first wait is at most this.
 pub const BASE_DELAY_MS: u64 = 100;
+/// The longest wait between attempts, in ms (backoff or `Retry-After`).
 pub const MAX_DELAY_MS: u64 = 20_000;
+/// `maxAttempts` when not given.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+/// `timeoutMs` when not given.
 pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
 
 /// How an attempt failed, as far as retrying is concerned.
@@ -26,6 +30,7 @@ pub enum Failure {
     Timeout,
 }
 
+/// The statuses retried: 429, 500, 502, 503 and 504.
 pub fn is_retryable_status(status: u16) -> bool {
     matches!(status, 429 | 500 | 502 | 503 | 504)
 }

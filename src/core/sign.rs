@@ -31,8 +31,11 @@ pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 /// AK/SK credentials, optionally temporary (with a security token).
 #[derive(Clone, Copy)]
 pub struct Credentials<'a> {
+    /// The access key ID.
     pub access_key: &'a str,
+    /// The secret key.
     pub secret_key: &'a str,
+    /// Temporary credentials' security token.
     pub security_token: Option<&'a str>,
 }
 
@@ -60,6 +63,7 @@ pub struct SignInput<'a> {
     /// Headers the caller will send and wants signed (any case). An
     /// `X-Sdk-Date` among them (any case) wins over `sdk_date`.
     pub headers: &'a [(String, String)],
+    /// The body, hashed into the canonical request.
     pub body: &'a [u8],
 }
 
@@ -67,7 +71,9 @@ pub struct SignInput<'a> {
 /// tests), the query to send and the headers to add.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signed {
+    /// The canonical request (SIGNING.md step 8), for tests and vectors.
     pub canonical_request: String,
+    /// The string to sign (step 9).
     pub string_to_sign: String,
     /// e.g. `"host;x-project-id;x-sdk-date"`.
     pub signed_headers: String,
