@@ -58,7 +58,11 @@ function createApi(load) {
     if (!loaded) {
       loaded = Promise.resolve()
         .then(load)
-        .then((w) => (instance = w))
+        .then((w) => {
+          // Errors handed to callbacks (onAttempt) are EvsErrors too.
+          w.setErrorFactory((fields) => new EvsError(fields));
+          return (instance = w);
+        })
         .catch((err) => {
           loaded = null;
           // The loader (load.js) tells the kind: `network` only when fetching

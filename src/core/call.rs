@@ -15,6 +15,8 @@
 //!   (decided by `retry`).
 
 use super::config::{check_auth, check_config, check_id, check_list_options, is_sendable, Auth, Config, ListQuery, NOT_SENDABLE};
+use serde::Serialize;
+
 use super::input::Input;
 use super::raw::{RawAuth, RawConfig, RawListOptions, RawSignRequest};
 use super::error::{ErrorKind, EvsError};
@@ -135,6 +137,39 @@ pub enum Step {
     Resend,
 }
 
+/// What one attempt did, for `onAttempt` (CONTRACT.md "Seeing each
+/// request"): the shell adds the operation and the duration. It holds no
+/// credential: the URL carries none, and the error is redacted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttemptReport {
+    /// `GET`.
+    pub method: &'static str,
+    /// The URL sent, query included.
+    pub url: String,
+    /// The attempt's number, 1-based, as `maxAttempts` counts them (a resend
+    /// for a corrected clock keeps the number).
+    pub attempt: u32,
+    /// `maxAttempts`.
+    pub max_attempts: u32,
+    /// The HTTP status, when the service answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The answer's `X-Request-Id`, when present.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The wait before the next attempt, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_in_ms: Option<u64>,
+    /// How far the clock offset moved, when this attempt corrected it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clock_corrected_ms: Option<f64>,
+    /// The attempt's error, when it failed (retried or not); written out by
+    /// the shell as an `EvsError`.
+    #[serde(skip)]
+    pub error: Option<EvsError>,
+}
+
 /// One call's attempts as a state machine (CONTRACT.md "Retries, timeouts
 /// and cancellation"), in the style of quinn-proto: no I/O and no clock of
 /// its own. The shell asks [`Attempts::request`] what to send at `now`,
@@ -170,6 +205,9 @@ pub enum Step {
 #[derive(Debug, Clone)]
 pub struct Attempts {
     call: Call,
+    /// The method and URL of the request in flight, for its report.
+    sent: (&'static str, String),
+    report: Option<AttemptReport>,
     /// The attempt in flight, 1-based, as `maxAttempts` counts them.
     attempt: u32,
     /// Whether this call corrected the clock already (once per call).
@@ -185,7 +223,7 @@ impl Attempts {
     /// A call's first attempt, with the clock offset known so far.
     pub fn new(call: Call, offset_ms: f64) -> Attempts {
         let offset_ms = if offset_ms.is_finite() { offset_ms } else { 0.0 };
-        Attempts { call, attempt: 1, corrected: false, offset_ms, signed_at: 0.0, local_at: 0.0 }
+        Attempts { call, sent: ("GET", String::new()), report: None, attempt: 1, corrected: false, offset_ms, signed_at: 0.0, local_at: 0.0 }
     }
 
     /// The checked call.
@@ -198,7 +236,9 @@ impl Attempts {
     pub fn request(&mut self, now_ms: f64) -> Request {
         self.local_at = now_ms;
         self.signed_at = now_ms + self.offset_ms;
-        self.call.request(self.signed_at)
+        let request = self.call.request(self.signed_at);
+        self.sent = (request.method, request.url.clone());
+        request
     }
 
     /// What the attempt that ended means. `now_ms` reads `Retry-After`
@@ -209,18 +249,49 @@ impl Attempts {
     /// server's (set, never added to: calls correcting at the same time
     /// agree); a second one is final like any other 401.
     pub fn ended(&mut self, ended: &Ended<'_>, now_ms: f64, random: f64) -> Step {
+        let (status, request_id) = match *ended {
+            Ended::Response { status, request_id, .. } => (Some(status), request_id.map(String::from)),
+            _ => (None, None),
+        };
+        let mut report = AttemptReport {
+            method: self.sent.0,
+            url: std::mem::take(&mut self.sent.1),
+            attempt: self.attempt,
+            max_attempts: self.call.config.max_attempts,
+            status,
+            request_id,
+            retry_in_ms: None,
+            clock_corrected_ms: None,
+            error: None,
+        };
         if !self.corrected {
             if let Some(server) = server_time(&self.call, ended, self.signed_at) {
-                self.offset_ms = server - self.local_at;
+                let offset = server - self.local_at;
+                report.clock_corrected_ms = Some(offset - self.offset_ms);
+                if let Ended::Response { status, request_id, body, .. } = *ended {
+                    let mut e = http_error(status, request_id, body);
+                    e.redact(&self.call.config.secrets());
+                    report.error = Some(e);
+                }
+                self.report = Some(report);
+                self.offset_ms = offset;
                 self.corrected = true;
                 return Step::Resend;
             }
         }
-        let step = settle(&self.call, self.attempt, ended, now_ms, random);
-        if let Step::Wait(_) = step {
+        let (step, error) = settle_reporting(&self.call, self.attempt, ended, now_ms, random);
+        if let Step::Wait(ms) = step {
+            report.retry_in_ms = Some(ms);
             self.attempt = self.attempt.saturating_add(1);
         }
+        report.error = error;
+        self.report = Some(report);
         step
+    }
+
+    /// What the attempt that ended last did, for `onAttempt`.
+    pub fn report(&self) -> Option<&AttemptReport> {
+        self.report.as_ref()
     }
 
     /// The offset to the service's clock, in ms: as given, or as learnt.
@@ -237,12 +308,18 @@ pub fn aborted() -> EvsError {
 /// What attempt number `attempt` (1-based) ending as `ended` means; `now_ms`
 /// reads `Retry-After` dates, `random` (in `[0, 1)`) is the backoff jitter.
 pub fn settle(call: &Call, attempt: u32, ended: &Ended<'_>, now_ms: f64, random: f64) -> Step {
+    settle_reporting(call, attempt, ended, now_ms, random).0
+}
+
+/// [`settle`], with the attempt's own error (redacted) when it failed, also
+/// when it is retried: what `onAttempt` reports.
+fn settle_reporting(call: &Call, attempt: u32, ended: &Ended<'_>, now_ms: f64, random: f64) -> (Step, Option<EvsError>) {
     let redact = |mut e: EvsError| {
         e.redact(&call.config.secrets());
-        Step::Fail(e)
+        (Step::Fail(e.clone()), Some(e))
     };
     let (error, failure, retry_after) = match *ended {
-        Ended::Aborted => return Step::Fail(aborted()),
+        Ended::Aborted => return (Step::Fail(aborted()), Some(aborted())),
         Ended::Response { status, request_id, location, .. } if (300..400).contains(&status) => {
             // Never followed: a redirect may lead to another origin, and
             // fetch would carry X-Auth-Token and X-Security-Token there.
@@ -263,7 +340,7 @@ pub fn settle(call: &Call, attempt: u32, ended: &Ended<'_>, now_ms: f64, random:
                     Target::List(_) => read_list(request_id, body).map(Reply::Page),
                 };
                 return match result {
-                    Ok(reply) => Step::Done(reply),
+                    Ok(reply) => (Step::Done(reply), None),
                     Err(e) => redact(e),
                 };
             }
@@ -287,7 +364,11 @@ pub fn settle(call: &Call, attempt: u32, ended: &Ended<'_>, now_ms: f64, random:
         }
     };
     match next_delay(attempt, call.config.max_attempts, failure, retry_after, now_ms, random) {
-        Some(ms) => Step::Wait(ms),
+        Some(ms) => {
+            let mut e = error;
+            e.redact(&call.config.secrets());
+            (Step::Wait(ms), Some(e))
+        }
         None => {
             let mut e = error;
             if attempt > 1 && e.retryable() {
@@ -589,6 +670,36 @@ mod tests {
         let _ = t.request(now);
         assert!(matches!(t.ended(&r401(ahead), now, 0.5), Step::Fail(_)));
         assert_eq!(t.clock_offset(), 0.0);
+    }
+
+    #[test]
+    fn each_attempt_is_reported_without_a_credential() {
+        let token = "tok-0123456789abcdef-secret";
+        let c = Call::show(&config(&format!(r#"{{"projectId":"p","endpoint":"http://h","auth":{{"token":"{token}"}}}}"#)), &Input::from("s")).unwrap();
+        let mut a = Attempts::new(c, 0.0);
+        let _ = a.request(0.0);
+        let busy = format!(r#"{{"error_msg":"busy, token {token}"}}"#);
+        assert_eq!(a.ended(&response(503, &busy), 0.0, 0.5), Step::Wait(50));
+        let r = a.report().unwrap().clone();
+        assert_eq!((r.method, r.url.as_str(), r.attempt, r.max_attempts, r.status, r.request_id.as_deref(), r.retry_in_ms), ("GET", "http://h/v2/p/cloudsnapshots/s", 1, 3, Some(503), Some("rid"), Some(50)));
+        let e = r.error.unwrap();
+        assert_eq!((e.kind, e.status, e.message.as_str()), (ErrorKind::Http, Some(503), "busy, token [redacted]"));
+        let _ = a.request(0.0);
+        assert!(matches!(a.ended(&response(200, r#"{"snapshot":{"id":"s","size":1}}"#), 0.0, 0.5), Step::Done(_)));
+        let r = a.report().unwrap();
+        assert_eq!((r.attempt, r.status, r.retry_in_ms, r.error.is_none()), (2, Some(200), None, true));
+        let json = serde_json::to_string(r).unwrap();
+        assert!(!json.contains(token) && !json.contains("error"), "{json}");
+        // A clock correction says how far the clock moved.
+        let keys = r#"{"projectId":"p","endpoint":"http://h","auth":{"accessKey":"AK","secretKey":"SK-secret-0123456789"}}"#;
+        let mut k = Attempts::new(Call::show(&config(keys), &Input::from("s")).unwrap(), 0.0);
+        let now = 1_796_033_700_000.0;
+        let _ = k.request(now);
+        let skew = Ended::Response { status: 401, request_id: None, retry_after: None, date: Some("Mon, 30 Nov 2026 10:35:00 GMT"), location: None, body: b"{}", truncated: false };
+        assert_eq!(k.ended(&skew, now, 0.5), Step::Resend);
+        let r = k.report().unwrap();
+        assert_eq!((r.attempt, r.status, r.clock_corrected_ms), (1, Some(401), Some(1_200_000.0)));
+        assert_eq!(r.error.as_ref().map(|e| e.status), Some(Some(401)));
     }
 
     #[test]

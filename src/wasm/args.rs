@@ -59,6 +59,8 @@ pub struct Context {
     pub raw: RawConfig,
     pub fetch: Fetch,
     pub signal: Option<JsValue>,
+    /// `config.onAttempt`, called after each attempt.
+    pub on_attempt: Option<Function>,
 }
 
 /// `Array.isArray`, reading a revoked Proxy as "not an array" (its next
@@ -235,7 +237,12 @@ pub fn context(config: &JsValue) -> Result<Context, EvsError> {
         }
         s => return Err(EvsError::wrong_type("signal", "an AbortSignal", type_name(&s))),
     };
-    Ok(Context { raw, fetch, signal })
+    let on_attempt = match member(&copy, "onAttempt") {
+        h if h.is_null() || h.is_undefined() => None,
+        h if h.is_function() => Some(h.unchecked_into()),
+        h => return Err(EvsError::wrong_type("onAttempt", "a function", type_name(&h))),
+    };
+    Ok(Context { raw, fetch, signal, on_attempt })
 }
 
 #[wasm_bindgen]
@@ -308,6 +315,25 @@ fn parsed(json: Result<String, serde_json::Error>) -> Option<JsValue> {
 /// engine's `JSON.parse` (one crossing).
 pub fn output<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     parsed(serde_json::to_string(value)).ok_or_else(|| error(&EvsError::invalid_response("internal: the result could not be converted")))
+}
+
+thread_local! {
+    /// `(fields) => new EvsError(fields)`, given by the JS entry once the
+    /// module is loaded (`setErrorFactory`): errors handed to a callback
+    /// (`onAttempt`) are `EvsError`s, like those a call rejects with.
+    static ERROR_FACTORY: std::cell::RefCell<Option<Function>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Sets the factory [`error_object`] uses.
+pub fn set_error_factory(factory: Function) {
+    ERROR_FACTORY.with_borrow_mut(|f| *f = Some(factory));
+}
+
+/// An error as an `EvsError` made by the JS entry's factory (a checked
+/// call), or the plain object when there is none.
+pub fn error_object(e: &EvsError) -> JsValue {
+    let plain = error(e);
+    ERROR_FACTORY.with_borrow(|f| f.as_ref().and_then(|f| f.call1(&JsValue::UNDEFINED, &plain).ok())).unwrap_or(plain)
 }
 
 /// An error as the plain object the JS entry turns into an `EvsError`.

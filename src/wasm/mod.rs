@@ -26,7 +26,7 @@ use js_sys::Promise;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::core::call::{aborted, check_and_sign, Attempts, Call, Reply, Step, Target};
+use crate::core::call::{aborted, check_and_sign, AttemptReport, Attempts, Call, Reply, Step, Target};
 use crate::core::raw::RawListOptions;
 use crate::core::shape::LIST_OPTIONS;
 use crate::core::error::EvsError;
@@ -49,23 +49,48 @@ fn signing_time() -> f64 {
 }
 
 /// The call's attempts, as the core's [`Attempts`] says (CONTRACT.md
-/// "Retries, timeouts and cancellation"): the shell sends, sleeps and keeps
-/// the clock offset; every decision is the core's.
-async fn run(ctx: &Context, call: &Call) -> Result<Reply, EvsError> {
+/// "Retries, timeouts and cancellation"): the shell sends, sleeps, keeps
+/// the clock offset and tells `onAttempt`; every decision is the core's.
+/// `operation` names the call in `onAttempt`'s `info`.
+async fn run(ctx: &Context, call: &Call, operation: &str) -> Result<Reply, EvsError> {
     let mut attempts = Attempts::new(call.clone(), CLOCK_OFFSET_MS.with(std::cell::Cell::get));
     loop {
         if send::is_aborted(ctx.signal.as_ref()) {
             return Err(aborted());
         }
-        let request = attempts.request(send::now());
+        let started = send::now();
+        let request = attempts.request(started);
         let end = send::attempt(&ctx.fetch, ctx.signal.as_ref(), &request, call.config.timeout_ms).await;
-        match attempts.ended(&end.as_ended(), send::now(), send::random()) {
+        let step = attempts.ended(&end.as_ended(), send::now(), send::random());
+        if let (Some(hook), Some(report)) = (&ctx.on_attempt, attempts.report()) {
+            tell(hook, operation, report, send::now() - started);
+        }
+        match step {
             Step::Done(reply) => return Ok(reply),
             Step::Fail(e) => return Err(e),
             Step::Resend => CLOCK_OFFSET_MS.with(|o| o.set(attempts.clock_offset())),
             // An abort during the wait ends it early; the next round says so.
             Step::Wait(ms) => send::sleep(ms, ctx.signal.as_ref()).await,
         }
+    }
+}
+
+/// Calls `onAttempt(info)` (CONTRACT.md "Seeing each request"): `info` is
+/// the core's report with the operation, the duration and the error as an
+/// `EvsError`. A hook that throws, or returns a promise that rejects,
+/// changes nothing.
+fn tell(hook: &js_sys::Function, operation: &str, report: &AttemptReport, duration_ms: f64) {
+    let Ok(info) = output(report) else { return };
+    let set = |k: &str, v: &JsValue| {
+        let _ = js_sys::Reflect::set(&info, &JsValue::from_str(k), v);
+    };
+    set("operation", &JsValue::from_str(operation));
+    set("durationMs", &JsValue::from_f64(duration_ms.max(0.0).round()));
+    if let Some(e) = &report.error {
+        set("error", &args::error_object(e));
+    }
+    if let Ok(returned) = hook.call1(&JsValue::UNDEFINED, &info) {
+        send::ignore_rejection(&returned);
     }
 }
 
@@ -82,7 +107,7 @@ fn reply_output(reply: &Reply) -> Result<JsValue, JsValue> {
 pub async fn get_snapshot(config: JsValue, snapshot_id: JsValue) -> Result<JsValue, JsValue> {
     let ctx = context(&config).map_err(|e| error(&e))?;
     let call = Call::show(&ctx.raw, &input(&snapshot_id)).map_err(|e| error(&e))?;
-    let reply = run(&ctx, &call).await.map_err(|e| error(&e))?;
+    let reply = run(&ctx, &call, "getSnapshot").await.map_err(|e| error(&e))?;
     reply_output(&reply)
 }
 
@@ -93,7 +118,7 @@ pub async fn list_snapshots(config: JsValue, options: JsValue) -> Result<JsValue
     let ctx = context(&config).map_err(|e| error(&e))?;
     let (options, _): (RawListOptions, _) = object("options", &options, LIST_OPTIONS).map_err(|e| error(&e))?;
     let call = Call::list(&ctx.raw, &options).map_err(|e| error(&e))?;
-    let reply = run(&ctx, &call).await.map_err(|e| error(&e))?;
+    let reply = run(&ctx, &call, "listSnapshots").await.map_err(|e| error(&e))?;
     reply_output(&reply)
 }
 
@@ -150,7 +175,7 @@ async fn next_page(state: &RefCell<Walk>) -> Result<JsValue, EvsError> {
     let (ctx, mut call, mut pages) = started;
     let Some(query) = pages.next_query() else { return Ok(JsValue::NULL) };
     call.target = Target::List(query.clone());
-    let Reply::Page(page) = run(&ctx, &call).await? else { return Ok(JsValue::NULL) };
+    let Reply::Page(page) = run(&ctx, &call, "listSnapshots").await? else { return Ok(JsValue::NULL) };
     pages.advance(page.snapshots.len(), page.next_marker.as_deref())?;
     let out = output(&page.snapshots).map_err(|_| EvsError::invalid_response("internal: the page could not be converted"))?;
     if !pages.is_done() {
@@ -182,6 +207,14 @@ pub fn sign_request(request: JsValue, credentials: JsValue, date: JsValue) -> Re
 fn read_and_sign(request: &JsValue, credentials: &JsValue, date: &JsValue) -> Result<SignedRequest, EvsError> {
     let args = sign_arguments(request, credentials, date)?;
     check_and_sign(&args.request, &args.body, &args.credentials, args.date_ms.unwrap_or_else(signing_time))
+}
+
+/// `setErrorFactory(fields => new EvsError(fields))`: called once by the JS
+/// entry after loading, so that errors handed to callbacks are `EvsError`s
+/// (not part of the public API).
+#[wasm_bindgen(js_name = setErrorFactory)]
+pub fn set_error_factory(factory: js_sys::Function) {
+    args::set_error_factory(factory);
 }
 
 /// Bytes of linear memory now: for the memory tests and benchmarks (not

@@ -294,7 +294,7 @@ impl Drop for Stop {
 /// Marks `value`'s rejection, if it is a promise that rejects, as handled:
 /// a promise the shell no longer waits for must not end as an unhandled
 /// rejection in the host.
-fn ignore_rejection(value: &JsValue) {
+pub fn ignore_rejection(value: &JsValue) {
     REASONS.with(|r| {
         let _ = Promise::race(&Array::of1(value)).catch(&r.ignore);
     });
@@ -332,12 +332,39 @@ pub async fn attempt(fetch: &Fetch, signal: Option<&JsValue>, req: &Request, tim
     outcome
 }
 
-/// The `Request` of one attempt: method, headers, the attempt's signal, and
-/// no redirect followed.
+thread_local! {
+    /// `evs-snapshots/<version> <runtime>/<version>` in Node, Deno and Bun,
+    /// as the official SDKs name themselves (CONTRACT.md "Seeing each
+    /// request"); `None` in browsers, which keep their own.
+    static USER_AGENT: Option<String> = user_agent();
+}
+
+fn user_agent() -> Option<String> {
+    let g: JsValue = js_sys::global().into();
+    let at = |path: &[&str]| path.iter().try_fold(g.clone(), |v, k| Some(member(&v, k)).filter(|m| !m.is_undefined())).and_then(|v| v.as_string());
+    let runtime = if let Some(v) = at(&["Deno", "version", "deno"]) {
+        format!("deno/{v}")
+    } else if let Some(v) = at(&["Bun", "version"]) {
+        format!("bun/{v}")
+    } else if let Some(v) = at(&["process", "versions", "node"]) {
+        format!("node/{v}")
+    } else {
+        return None;
+    };
+    let agent = format!("evs-snapshots/{} {runtime}", env!("CARGO_PKG_VERSION"));
+    crate::core::config::is_sendable(&agent).then_some(agent)
+}
+
+/// The `Request` of one attempt: method, headers (with the `User-Agent`
+/// where the platform lets a script set it, unless the caller set one), the
+/// attempt's signal, and no redirect followed.
 fn build(req: &Request, ctrl: &AbortController) -> Result<web_sys::Request, JsValue> {
     let headers = web_sys::Headers::new()?;
     for (name, value) in &req.headers {
         headers.append(name, value)?;
+    }
+    if req.header("user-agent").is_none() {
+        USER_AGENT.with(|agent| agent.as_ref().map(|a| headers.append("User-Agent", a)).transpose())?;
     }
     let init = web_sys::RequestInit::new();
     init.set_method(req.method);
