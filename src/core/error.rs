@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use super::model::Snapshot;
+
 /// What failed (CONTRACT.md "Errors", `kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -17,6 +19,8 @@ pub enum ErrorKind {
     Aborted,
     /// 2xx, but the body is not what the API documents.
     InvalidResponse,
+    /// `waitForSnapshot`: the snapshot reached a status of `failOn`.
+    Failed,
 }
 
 impl ErrorKind {
@@ -29,11 +33,12 @@ impl ErrorKind {
             ErrorKind::Timeout => "timeout",
             ErrorKind::Aborted => "aborted",
             ErrorKind::InvalidResponse => "invalid_response",
+            ErrorKind::Failed => "failed",
         }
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 /// Every failure of a call, as CONTRACT.md "Errors" describes it.
 pub struct EvsError {
     /// What failed.
@@ -50,12 +55,14 @@ pub struct EvsError {
     pub error_type: Option<String>,
     /// The answer's `X-Request-Id`, when present.
     pub request_id: Option<String>,
+    /// `failed`: the snapshot as it was when the wait ended.
+    pub snapshot: Option<Box<Snapshot>>,
 }
 
 impl EvsError {
     /// An error of `kind` with `message` and no other field.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        EvsError { kind, message: message.into(), status: None, code: None, error_type: None, request_id: None }
+        EvsError { kind, message: message.into(), status: None, code: None, error_type: None, request_id: None, snapshot: None }
     }
 
     /// `invalid_input`: rejected before any request was sent.
@@ -124,6 +131,7 @@ impl EvsError {
             error_type: self.error_type.as_deref(),
             request_id: self.request_id.as_deref(),
             retryable: self.retryable(),
+            snapshot: self.snapshot.as_deref(),
         }
     }
 }
@@ -150,6 +158,9 @@ pub struct ErrorView<'a> {
     pub request_id: Option<&'a str>,
     /// `retryable`.
     pub retryable: bool,
+    /// `snapshot`, for `failed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<&'a Snapshot>,
 }
 
 impl core::fmt::Display for EvsError {

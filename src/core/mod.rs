@@ -14,6 +14,7 @@
 //! - `error_body`: an error answer's body, in every documented shape;
 //! - `retry`: where retries are decided;
 //! - `paginate`: where pages are followed;
+//! - `wait`: where a wait for a snapshot's status is decided;
 //! - `encode`, `time`: percent-encoding and the service's timestamps.
 
 #![warn(missing_docs)]
@@ -34,4 +35,5 @@ pub mod retry;
 pub mod shape;
 pub mod sign;
 pub mod time;
+pub mod wait;
 pub mod wire;

@@ -199,3 +199,88 @@ impl Default for RawSignRequest {
         RawSignRequest { method: Input::Absent, url: Input::Absent, headers: Ok(Vec::new()) }
     }
 }
+
+/// A list as given (`failOn`): absent, its items (each read leniently), or
+/// the type name of what stood there instead.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum RawList {
+    /// Not given.
+    #[default]
+    Absent,
+    /// An array's items.
+    Items(Vec<Input>),
+    /// Something else: its type name.
+    Not(&'static str),
+}
+
+impl<'de> Deserialize<'de> for RawList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawList;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<RawList, A::Error> {
+                let mut out = Vec::new();
+                while let Some(Lenient(v)) = seq.next_element::<Lenient>()? {
+                    out.push(v);
+                }
+                Ok(RawList::Items(out))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawList, A::Error> {
+                while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
+                Ok(RawList::Not("an object"))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<RawList, E> {
+                Ok(RawList::Absent)
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<RawList, E> {
+                Ok(RawList::Absent)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<RawList, D::Error> {
+                RawList::deserialize(d)
+            }
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<RawList, E> {
+                Ok(RawList::Not("a boolean"))
+            }
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<RawList, E> {
+                Ok(RawList::Not("a number"))
+            }
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<RawList, E> {
+                Ok(RawList::Not("a number"))
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<RawList, E> {
+                Ok(RawList::Not("a number"))
+            }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<RawList, E> {
+                Ok(RawList::Not("a string"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// [`RawList`], a function or symbol read as its type name.
+fn lenient_list<'de, D: Deserializer<'de>>(d: D) -> Result<RawList, D::Error> {
+    Ok(RawList::deserialize(d).unwrap_or(RawList::Not("a function or symbol")))
+}
+
+/// `waitForSnapshot`'s options as given (its `signal` and `onProgress` are
+/// the shell's).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RawWaitOptions {
+    /// `status`.
+    #[serde(deserialize_with = "lenient")]
+    pub status: Input,
+    /// `failOn`.
+    #[serde(deserialize_with = "lenient_list")]
+    pub fail_on: RawList,
+    /// `intervalMs`.
+    #[serde(deserialize_with = "lenient")]
+    pub interval_ms: Input,
+    /// `timeoutMs`.
+    #[serde(deserialize_with = "lenient")]
+    pub timeout_ms: Input,
+}

@@ -19,6 +19,8 @@ pub enum Shape {
     Value,
     /// An object of any keys to [`Shape::Value`]s (`headers`).
     Record,
+    /// An array of [`Shape::Value`]s (`failOn`).
+    List,
     /// An object with at most these keys.
     Object(&'static [Field]),
     /// Kept as the caller gave it, for the shell to read itself (`fetch`,
@@ -57,6 +59,16 @@ pub const LIST_OPTIONS: &[Field] = &[
     ("name", Shape::Value),
     ("status", Shape::Value),
     ("volumeId", Shape::Value),
+];
+
+/// `waitForSnapshot`'s options.
+pub const WAIT_OPTIONS: &[Field] = &[
+    ("status", Shape::Value),
+    ("failOn", Shape::List),
+    ("intervalMs", Shape::Value),
+    ("timeoutMs", Shape::Value),
+    ("signal", Shape::Kept),
+    ("onProgress", Shape::Kept),
 ];
 
 /// `signRequest`'s `request`.
