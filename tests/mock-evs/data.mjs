@@ -4,6 +4,16 @@
 
 export const PROJECT_ID = '0c2eba2c5af04d3f9e9d0d410b371fde';
 
+/** The region the mock serves (`--region`) unless told otherwise; IAM has a project of this name. */
+export const REGION = 'ap-southeast-1';
+/** The account (IAM domain) the seeded project belongs to. */
+export const DOMAIN_ID = '9a3f1c6e20d84b7fa5e1c0d2b3a49f86';
+/**
+ * The second project IAM lists under `--iam-projects two`: a sub-project
+ * named like the region (its parent is PROJECT_ID).
+ */
+export const SECOND_PROJECT_ID = '5e7d2b90c14a4f3e8b6a1d0c9f2e7a34';
+
 export const STATUSES = ['creating', 'available', 'error', 'deleting', 'error_deleting', 'rollbacking', 'backing-up'];
 
 /** mulberry32: a small, fast, seeded PRNG. */

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// A mock of Huawei Cloud EVS's snapshot API (API.md §1–7), Node built-ins
+// A mock of Huawei Cloud EVS's snapshot API (API.md §1–7) and of the one IAM
+// call a client needs, the project ID of a region (API.md §8), Node built-ins
 // only, for the demo, the tests and the benchmarks. It speaks the documented
 // shapes and quirks, pages like OpenStack, checks tokens and AK/SK
 // signatures like the API gateway, sends CORS headers to the origins it is
@@ -9,12 +10,13 @@
 //   node tests/mock-evs/server.mjs --port 8081 [--api-prefix /evs] [--static /=www] [--token T]
 //        [--ak AK --sk SK [--security-token T]] [--live-progress] [--link-base URL] [--quiet]
 //        [--clock-offset-ms N] [--allow-origin URL]... [--csp POLICY | --no-csp] [--log-limit N]
+//        [--region R] [--iam-projects none|one|two]
 import { createServer } from 'node:http';
 import { randomBytes, createHash } from 'node:crypto';
 import { createReadStream, readFileSync, realpathSync, statSync } from 'node:fs';
 import { resolve, join, extname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { seedState } from './data.mjs';
+import { seedState, PROJECT_ID, REGION, DOMAIN_ID, SECOND_PROJECT_ID } from './data.mjs';
 import { verifySignature, percentDecode } from './signature.mjs';
 
 const TYPES = {
@@ -59,6 +61,17 @@ export const CONTROL_BODY_LIMIT = 1024 * 1024;
 const DRAIN_LIMIT = 16 * 1024 * 1024;
 /** The request log keeps the newest this many entries. */
 export const LOG_LIMIT = 10_000;
+/**
+ * What `GET /v3/projects?name={region}` finds (`--iam-projects`): no project,
+ * the seeded one (the default), or the seeded one and a sub-project named
+ * like the region.
+ */
+export const IAM_MODES = ['none', 'one', 'two'];
+
+function checkIamMode(mode, what = 'iamProjects') {
+  if (!IAM_MODES.includes(mode)) throw new Error(`${what} must be one of ${IAM_MODES.join(', ')}`);
+  return mode;
+}
 
 /**
  * `--allow-origin` values: an exact origin (`http://127.0.0.1:5173`), or a
@@ -151,7 +164,11 @@ export async function startMockEvs(options = {}) {
     allowOrigins = [],
     csp = DEFAULT_CSP,
     logLimit = LOG_LIMIT,
+    region = REGION,
+    iamProjects = 'one',
   } = options;
+  if (typeof region !== 'string' || region === '') throw new Error('region must be a non-empty string');
+  checkIamMode(iamProjects);
   if (!Number.isSafeInteger(clockOffsetMs)) throw new Error('clockOffsetMs must be an integer');
   if (!Number.isSafeInteger(logLimit) || logLimit < 0) throw new Error('logLimit must be a non-negative integer');
   if (csp !== false && csp !== null && typeof csp !== 'string') throw new Error('csp must be a policy string, or false for none');
@@ -169,6 +186,8 @@ export async function startMockEvs(options = {}) {
   // AK/SK check against X-Sdk-Date and of the gateway's skew message.
   let offsetMs = clockOffsetMs;
   const serverNow = () => new Date(now().getTime() + offsetMs);
+  // The IAM switch: which projects are named like the region (IAM_MODES).
+  let iamMode = iamProjects;
 
   /** The data set now: with live progress, creating snapshots advance 1 %/s. */
   function current() {
@@ -236,7 +255,7 @@ export async function startMockEvs(options = {}) {
 
   function cors(req, res) {
     res.setHeader('Access-Control-Allow-Origin', req.headers.origin);
-    res.setHeader('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After');
+    res.setHeader('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After, X-IAM-Trace-Id');
   }
 
   function authFailure(res, requestId, msg) {
@@ -314,8 +333,52 @@ export async function startMockEvs(options = {}) {
     send(res, 200, { snapshot: wire(s, projectId, true) });
   }
 
-  /** Applies the first matching fault; true when it answered. */
-  async function applyFault(req, res, op, path) {
+  /** The projects IAM knows now, in Keystone's shape (API.md §8). */
+  function iamProjectList() {
+    const project = (id, parentId) => ({
+      id,
+      name: region,
+      domain_id: DOMAIN_ID,
+      enabled: true,
+      is_domain: false,
+      parent_id: parentId,
+      description: '',
+      links: { self: `${linkBase}/v3/projects/${id}` },
+    });
+    if (iamMode === 'none') return [];
+    const seeded = project(PROJECT_ID, DOMAIN_ID); // a region's project: its parent is the account
+    return iamMode === 'one' ? [seeded] : [seeded, project(SECOND_PROJECT_ID, PROJECT_ID)];
+  }
+
+  /** `GET /v3/projects`: `name` exact (read as a form query); without it, every project. */
+  function projectsBody(url) {
+    let name;
+    for (const part of url.search.slice(1).split('&')) {
+      const i = part.indexOf('=');
+      if (part && formDecode(i < 0 ? part : part.slice(0, i)) === 'name') name = formDecode(i < 0 ? '' : part.slice(i + 1));
+    }
+    const projects = iamProjectList().filter((p) => name === undefined || p.name === name);
+    return { projects, links: { self: `${linkBase}/v3/projects${url.search}`, next: null, previous: null } };
+  }
+
+  /** Keystone's error shape. */
+  const keystoneError = (code, title, message) => ({ error: { code, title, message } });
+
+  /**
+   * An IAM request (any path under /v3/, op "iam" to the faults): faults,
+   * then the method, the auth check and the route, in the EVS API's order.
+   */
+  async function serveIam(req, res, requestId, url, apiPath) {
+    if (await applyFault(req, res, 'iam', url.pathname, () => Buffer.from(JSON.stringify(projectsBody(url))))) return;
+    res.setHeader('X-IAM-Trace-Id', randomBytes(16).toString('hex'));
+    if (req.method !== 'GET') return send(res, 405, keystoneError(405, 'Method Not Allowed', `method ${req.method} is not allowed here`));
+    if (!checkAuth(req, res, requestId, url)) return;
+    if (apiPath === '/v3/projects') return send(res, 200, projectsBody(url));
+    return send(res, 404, keystoneError(404, 'Not Found', `no IAM API at ${apiPath}`));
+  }
+
+  /** Applies the first matching fault; true when it answered. `answer`: the real answer's bytes (for `truncate` and `stallBodyMs`). */
+  async function applyFault(req, res, op, path, answer = () => Buffer.from(JSON.stringify({ snapshots: sorted(current()).slice(0, 50).map((s) => wire(s, 'p', false)) }))) {
     const i = faults.findIndex((f) => (!f.match?.op || f.match.op === op) && (!f.match?.path || path.includes(f.match.path)));
     if (i < 0) return false;
     const f = faults[i];
@@ -368,7 +431,7 @@ export async function startMockEvs(options = {}) {
     else if (f.json !== undefined) body = Buffer.from(JSON.stringify(f.json));
     if (f.truncate || f.stallBodyMs) {
       // A real answer, sent in part.
-      const full = body ?? Buffer.from(JSON.stringify({ snapshots: sorted(current()).slice(0, 50).map((s) => wire(s, 'p', false)) }));
+      const full = body ?? answer();
       res.writeHead(f.status ?? 200, { 'Content-Type': JSON_TYPE, 'Content-Length': full.length, ...headers });
       res.write(full.subarray(0, Math.floor(full.length / 2)));
       if (f.truncate) {
@@ -386,6 +449,7 @@ export async function startMockEvs(options = {}) {
   }
 
   const clockState = () => ({ offsetMs, now: serverNow().toISOString() });
+  const iamState = () => ({ projects: iamMode, region, list: iamProjectList() });
 
   function reset() {
     faults = [];
@@ -394,6 +458,7 @@ export async function startMockEvs(options = {}) {
     clock = Date.now();
     data = seedState(count);
     offsetMs = clockOffsetMs;
+    iamMode = iamProjects;
   }
 
   /**
@@ -452,6 +517,19 @@ export async function startMockEvs(options = {}) {
       if (!Number.isSafeInteger(offset)) return send(res, 400, { error: { message: 'the body must be {"offsetMs": <integer>}' } });
       offsetMs = offset;
       return send(res, 200, clockState());
+    }
+    if (route === 'GET /__mock/iam') return send(res, 200, iamState());
+    if (route === 'DELETE /__mock/iam') return (iamMode = iamProjects), send(res, 200, iamState());
+    if (route === 'PUT /__mock/iam') {
+      let mode;
+      try {
+        mode = JSON.parse(body).projects;
+      } catch {
+        mode = undefined;
+      }
+      if (!IAM_MODES.includes(mode)) return send(res, 400, { error: { message: `the body must be {"projects": ${IAM_MODES.map((m) => `"${m}"`).join(' | ')}}` } });
+      iamMode = mode;
+      return send(res, 200, iamState());
     }
     if (route === 'PUT /__mock/faults') {
       try {
@@ -557,7 +635,8 @@ export async function startMockEvs(options = {}) {
       if (originOf(req) !== 'same') return send(res, 403, evsError('forbidden', 'the control endpoints answer same-origin requests only', 'MOCK.403'));
       return control(req, res, apiPath);
     }
-    if (apiPath !== null && apiPath.startsWith('/v2/')) {
+    const iam = apiPath !== null && apiPath.startsWith('/v3/');
+    if (apiPath !== null && (apiPath.startsWith('/v2/') || iam)) {
       res.setHeader('Vary', 'Origin');
       const from = originOf(req);
       if (from === 'refused') {
@@ -573,12 +652,13 @@ export async function startMockEvs(options = {}) {
         });
         return res.end();
       }
-      const entry = { method: req.method, path: pathname, query: url.search.slice(1), headers: { ...req.headers }, kind: 'api', time: Date.now() };
+      const entry = { method: req.method, path: pathname, query: url.search.slice(1), headers: { ...req.headers }, kind: iam ? 'iam' : 'api', time: Date.now() };
       record(entry);
       // The status it was answered with, once sent.
       res.on('finish', () => {
         entry.status = res.statusCode;
       });
+      if (iam) return serveIam(req, res, requestId, url, apiPath);
       const show = /^\/v2\/([^/]+)\/cloudsnapshots\/([^/]+)$/.exec(apiPath);
       const list = /^\/v2\/([^/]+)\/snapshots$/.exec(apiPath);
       const op = show ? 'show' : list ? 'list' : 'other';
@@ -628,6 +708,9 @@ export async function startMockEvs(options = {}) {
       offsetMs = ms;
     },
     clockOffset: () => offsetMs,
+    region,
+    setIamProjects: (mode) => void (iamMode = checkIamMode(mode)),
+    iamProjects: () => iamMode,
     close: () =>
       new Promise((ok) => {
         server.closeAllConnections?.();
@@ -663,6 +746,8 @@ function parseArgs(argv) {
     else if (a === '--csp') o.csp = val();
     else if (a === '--no-csp') o.csp = false;
     else if (a === '--log-limit') o.logLimit = Number(val());
+    else if (a === '--region') o.region = val();
+    else if (a === '--iam-projects') o.iamProjects = checkIamMode(val(), '--iam-projects');
     else throw new Error(`unknown option ${a}`);
   }
   if (o.allowOrigins) originMatcher(o.allowOrigins); // a bad value stops start-up with its message
