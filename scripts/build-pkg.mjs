@@ -84,7 +84,7 @@ buildSync({
   logLevel: 'error',
 });
 
-const NAMES = 'getSnapshot, listSnapshots, paginateSnapshots, signRequest, ready';
+const NAMES = 'getSnapshot, listSnapshots, paginateSnapshots, waitForSnapshot, signRequest, ready';
 
 writeFileSync(
   join(pkg, 'index.js'),

@@ -9,7 +9,7 @@
 // keep its single `export { ... }` line at the end and import nothing.
 
 const BRAND = Symbol.for('evs-snapshots.EvsError');
-const FIELDS = ['kind', 'status', 'code', 'errorType', 'requestId', 'retryable'];
+const FIELDS = ['kind', 'status', 'code', 'errorType', 'requestId', 'retryable', 'snapshot'];
 
 /** Every failure of this package: see CONTRACT.md "Errors". */
 class EvsError extends Error {
@@ -93,6 +93,7 @@ function createApi(load) {
 
   const getSnapshot = (config, snapshotId) => call('getSnapshot', [config, snapshotId]);
   const listSnapshots = (config, options) => call('listSnapshots', [config, options]);
+  const waitForSnapshot = (config, snapshotId, options) => call('waitForSnapshot', [config, snapshotId, options]);
   const signRequest = (request, credentials, date) => call('signRequest', [request, credentials, date]);
 
   /** Pages from the module's SnapshotWalk, one at a time, yielded one snapshot at a time. */
@@ -115,7 +116,7 @@ function createApi(load) {
     }
   }
 
-  return { getSnapshot, listSnapshots, paginateSnapshots, signRequest, ready };
+  return { getSnapshot, listSnapshots, paginateSnapshots, waitForSnapshot, signRequest, ready };
 }
 
 export { createApi, EvsError };

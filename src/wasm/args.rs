@@ -58,7 +58,8 @@ pub enum Fetch {
 pub struct Context {
     pub raw: RawConfig,
     pub fetch: Fetch,
-    pub signal: Option<JsValue>,
+    /// `config.signal`, and `waitForSnapshot`'s own: any of them aborts.
+    pub signals: Vec<JsValue>,
     /// `config.onAttempt`, called after each attempt.
     pub on_attempt: Option<Function>,
 }
@@ -138,6 +139,7 @@ fn plain(v: &JsValue, shape: Shape, what: &str) -> Result<JsValue, EvsError> {
     let fields = match shape {
         Shape::Kept => return Ok(v.clone()),
         Shape::Value => return Ok(scalar(v)),
+        Shape::List => return list(v, what),
         Shape::Record => None,
         Shape::Object(fields) => Some(fields),
     };
@@ -160,10 +162,33 @@ fn plain(v: &JsValue, shape: Shape, what: &str) -> Result<JsValue, EvsError> {
         let path = || format!("{what}.{name}");
         let value = Reflect::get(v, &key).map_err(|_| unreadable(&path()))?;
         let copy = match shape {
-            Shape::Object(_) | Shape::Record => plain(&value, shape, &path())?,
+            Shape::Object(_) | Shape::Record | Shape::List => plain(&value, shape, &path())?,
             _ => plain(&value, shape, what)?,
         };
         Reflect::set(&out, &key, &copy).map_err(|_| unreadable(&path()))?;
+    }
+    Ok(out.into())
+}
+
+/// Longest list an argument may hold (`failOn`): the statuses are seven.
+const MAX_LIST: u32 = 64;
+
+/// An array copied item by item as scalars (every read checked); anything
+/// else as its scalar copy, for its type name.
+fn list(v: &JsValue, what: &str) -> Result<JsValue, EvsError> {
+    match checked_is_array(v) {
+        Ok(true) => {}
+        Ok(false) => return Ok(scalar(v)),
+        Err(_) => return Err(unreadable(what)),
+    }
+    let length = Reflect::get(v, &JsValue::from_str("length")).map_err(|_| unreadable(what))?.as_f64().unwrap_or(0.0);
+    if length > f64::from(MAX_LIST) {
+        return Err(EvsError::field(what, &format!("must have at most {MAX_LIST} items")));
+    }
+    let out = Array::new();
+    for i in 0..length as u32 {
+        let item = Reflect::get_u32(v, i).map_err(|_| unreadable(&format!("{what}[{i}]")))?;
+        out.push(&scalar(&item));
     }
     Ok(out.into())
 }
@@ -203,8 +228,27 @@ fn page_origin() -> Option<String> {
     (protocol == "http:" || protocol == "https:").then(|| member(&location, "origin").as_string()).flatten()
 }
 
-/// Reads a `ClientConfig`: the core checks its data later; `fetch` and
-/// `signal` are checked here.
+/// A `signal` member (`what` names it): absent, or an object with a boolean
+/// `aborted` and an `addEventListener` function. Duck-typed, so that a
+/// polyfilled or cross-realm signal works; each read may run a getter, so
+/// each is a checked read.
+pub fn signal(s: &JsValue, what: &str) -> Result<Option<JsValue>, EvsError> {
+    if s.is_null() || s.is_undefined() {
+        return Ok(None);
+    }
+    if !is_object(s) {
+        return Err(EvsError::wrong_type("signal", "an AbortSignal", type_name(s)));
+    }
+    let aborted = Reflect::get(s, &JsValue::from_str("aborted")).map_err(|_| unreadable(what))?;
+    let listen = Reflect::get(s, &JsValue::from_str("addEventListener")).map_err(|_| unreadable(what))?;
+    if aborted.as_bool().is_none() || !listen.is_function() {
+        return Err(EvsError::invalid_input("signal must be an AbortSignal, not an object without aborted and addEventListener"));
+    }
+    Ok(Some(s.clone()))
+}
+
+/// Reads a `ClientConfig`: the core checks its data later; `fetch`,
+/// `signal` and `onAttempt` are checked here.
 pub fn context(config: &JsValue) -> Result<Context, EvsError> {
     if config.is_null() || config.is_undefined() {
         return Err(not_object("config", config));
@@ -223,26 +267,13 @@ pub fn context(config: &JsValue) -> Result<Context, EvsError> {
         f if f.is_function() => Fetch::Custom(f.unchecked_into()),
         f => return Err(EvsError::wrong_type("fetch", "a function", type_name(&f))),
     };
-    let signal = match member(&copy, "signal") {
-        s if s.is_null() || s.is_undefined() => None,
-        // Duck-typed, so that a polyfilled or cross-realm signal works; each
-        // read may run a getter, so each is a checked read.
-        s if is_object(&s) => {
-            let aborted = Reflect::get(&s, &JsValue::from_str("aborted")).map_err(|_| unreadable("config.signal"))?;
-            let listen = Reflect::get(&s, &JsValue::from_str("addEventListener")).map_err(|_| unreadable("config.signal"))?;
-            if aborted.as_bool().is_none() || !listen.is_function() {
-                return Err(EvsError::invalid_input("signal must be an AbortSignal, not an object without aborted and addEventListener"));
-            }
-            Some(s)
-        }
-        s => return Err(EvsError::wrong_type("signal", "an AbortSignal", type_name(&s))),
-    };
+    let signals = signal(&member(&copy, "signal"), "config.signal")?.into_iter().collect();
     let on_attempt = match member(&copy, "onAttempt") {
         h if h.is_null() || h.is_undefined() => None,
         h if h.is_function() => Some(h.unchecked_into()),
         h => return Err(EvsError::wrong_type("onAttempt", "a function", type_name(&h))),
     };
-    Ok(Context { raw, fetch, signal, on_attempt })
+    Ok(Context { raw, fetch, signals, on_attempt })
 }
 
 #[wasm_bindgen]

@@ -27,12 +27,14 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::core::call::{aborted, check_and_sign, AttemptReport, Attempts, Call, Reply, Step, Target};
-use crate::core::raw::RawListOptions;
-use crate::core::shape::LIST_OPTIONS;
+use crate::core::error::ErrorKind;
+use crate::core::raw::{RawListOptions, RawWaitOptions};
+use crate::core::wait::{check_wait_options, WaitStep, Waiter};
+use crate::core::shape::{LIST_OPTIONS, WAIT_OPTIONS};
 use crate::core::error::EvsError;
 use crate::core::paginate::Paginator;
 use crate::core::request::SignedRequest;
-use args::{context, error, input, object, output, sign_arguments, Context};
+use args::{context, error, input, member, object, output, sign_arguments, Context};
 
 thread_local! {
     /// The offset of the service's clock from this machine's, in
@@ -52,15 +54,21 @@ fn signing_time() -> f64 {
 /// "Retries, timeouts and cancellation"): the shell sends, sleeps, keeps
 /// the clock offset and tells `onAttempt`; every decision is the core's.
 /// `operation` names the call in `onAttempt`'s `info`.
-async fn run(ctx: &Context, call: &Call, operation: &str) -> Result<Reply, EvsError> {
+async fn run(ctx: &Context, call: &Call, operation: &str, deadline: Option<f64>) -> Result<Reply, EvsError> {
     let mut attempts = Attempts::new(call.clone(), CLOCK_OFFSET_MS.with(std::cell::Cell::get));
+    let signals = ctx.signals.as_slice();
     loop {
-        if send::is_aborted(ctx.signal.as_ref()) {
+        if send::is_aborted(signals) {
             return Err(aborted());
         }
         let started = send::now();
+        // A wait's deadline bounds each attempt too.
+        let timeout_ms = match deadline {
+            Some(d) => f64::from(call.config.timeout_ms).min((d - started).max(1.0)).ceil() as u32,
+            None => call.config.timeout_ms,
+        };
         let request = attempts.request(started);
-        let end = send::attempt(&ctx.fetch, ctx.signal.as_ref(), &request, call.config.timeout_ms).await;
+        let end = send::attempt(&ctx.fetch, signals, &request, timeout_ms).await;
         let step = attempts.ended(&end.as_ended(), send::now(), send::random());
         if let (Some(hook), Some(report)) = (&ctx.on_attempt, attempts.report()) {
             tell(hook, operation, report, send::now() - started);
@@ -69,8 +77,12 @@ async fn run(ctx: &Context, call: &Call, operation: &str) -> Result<Reply, EvsEr
             Step::Done(reply) => return Ok(reply),
             Step::Fail(e) => return Err(e),
             Step::Resend => CLOCK_OFFSET_MS.with(|o| o.set(attempts.clock_offset())),
+            // No wait that would outlast the deadline: the caller's timeout.
+            Step::Wait(ms) if deadline.is_some_and(|d| send::now() + ms as f64 >= d) => {
+                return Err(EvsError::new(ErrorKind::Timeout, "the wait's time is up"))
+            }
             // An abort during the wait ends it early; the next round says so.
-            Step::Wait(ms) => send::sleep(ms, ctx.signal.as_ref()).await,
+            Step::Wait(ms) => send::sleep(ms, signals).await,
         }
     }
 }
@@ -107,7 +119,7 @@ fn reply_output(reply: &Reply) -> Result<JsValue, JsValue> {
 pub async fn get_snapshot(config: JsValue, snapshot_id: JsValue) -> Result<JsValue, JsValue> {
     let ctx = context(&config).map_err(|e| error(&e))?;
     let call = Call::show(&ctx.raw, &input(&snapshot_id)).map_err(|e| error(&e))?;
-    let reply = run(&ctx, &call, "getSnapshot").await.map_err(|e| error(&e))?;
+    let reply = run(&ctx, &call, "getSnapshot", None).await.map_err(|e| error(&e))?;
     reply_output(&reply)
 }
 
@@ -118,8 +130,59 @@ pub async fn list_snapshots(config: JsValue, options: JsValue) -> Result<JsValue
     let ctx = context(&config).map_err(|e| error(&e))?;
     let (options, _): (RawListOptions, _) = object("options", &options, LIST_OPTIONS).map_err(|e| error(&e))?;
     let call = Call::list(&ctx.raw, &options).map_err(|e| error(&e))?;
-    let reply = run(&ctx, &call, "listSnapshots").await.map_err(|e| error(&e))?;
+    let reply = run(&ctx, &call, "listSnapshots", None).await.map_err(|e| error(&e))?;
     reply_output(&reply)
+}
+
+/// `waitForSnapshot(config, snapshotId, options)` (CONTRACT.md "Functions"):
+/// polls `getSnapshot` (with the config's retries) until the snapshot's
+/// status is `options.status`; the core's [`Waiter`] decides after each
+/// poll. Rejects with `failed` (the error's `snapshot` holds it), `timeout`
+/// (the message names the last status and progress), `aborted` (either
+/// signal), or the poll's own error.
+#[wasm_bindgen(js_name = waitForSnapshot)]
+pub async fn wait_for_snapshot(config: JsValue, snapshot_id: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    wait(&config, &snapshot_id, &options).await.map_err(|e| error(&e))
+}
+
+async fn wait(config: &JsValue, snapshot_id: &JsValue, options: &JsValue) -> Result<JsValue, EvsError> {
+    let mut ctx = context(config)?;
+    let call = Call::show(&ctx.raw, &input(snapshot_id))?;
+    let (raw, copy): (RawWaitOptions, _) = object("options", options, WAIT_OPTIONS)?;
+    let wait_options = check_wait_options(&raw)?;
+    ctx.signals.extend(args::signal(&member(&copy, "signal"), "options.signal")?);
+    let on_progress = match member(&copy, "onProgress") {
+        h if h.is_null() || h.is_undefined() => None,
+        h if h.is_function() => Some(js_sys::Function::from(h)),
+        h => return Err(EvsError::wrong_type("options.onProgress", "a function", args::type_name(&h))),
+    };
+    let Target::Show(id) = &call.target else { return Err(EvsError::invalid_input("snapshotId is required")) };
+    let mut waiter = Waiter::new(id, wait_options, send::now());
+    loop {
+        if send::is_aborted(&ctx.signals) {
+            return Err(aborted());
+        }
+        let deadline = send::now() + waiter.remaining_ms(send::now());
+        let snapshot = match run(&ctx, &call, "waitForSnapshot", Some(deadline)).await {
+            Ok(Reply::Snapshot(s)) => s,
+            Ok(Reply::Page(_)) => return Err(EvsError::invalid_response("internal: a page where a snapshot was expected")),
+            Err(e) if e.kind == ErrorKind::Timeout && waiter.remaining_ms(send::now()) <= 0.0 => return Err(waiter.timed_out()),
+            Err(e) => return Err(e),
+        };
+        let (changed, step) = waiter.polled(&snapshot, send::now());
+        if let (true, Some(hook)) = (changed, &on_progress) {
+            if let Ok(plain) = output(&snapshot) {
+                if let Ok(returned) = hook.call1(&JsValue::UNDEFINED, &plain) {
+                    send::ignore_rejection(&returned);
+                }
+            }
+        }
+        match step {
+            WaitStep::Reached => return output(&snapshot).map_err(|_| EvsError::invalid_response("internal: the snapshot could not be converted")),
+            WaitStep::Failed(e) | WaitStep::TimedOut(e) => return Err(e),
+            WaitStep::PollIn(ms) => send::sleep(ms, &ctx.signals).await,
+        }
+    }
 }
 
 /// A `paginateSnapshots` walk (CONTRACT.md "Functions"): the JS entry's
@@ -175,7 +238,7 @@ async fn next_page(state: &RefCell<Walk>) -> Result<JsValue, EvsError> {
     let (ctx, mut call, mut pages) = started;
     let Some(query) = pages.next_query() else { return Ok(JsValue::NULL) };
     call.target = Target::List(query.clone());
-    let Reply::Page(page) = run(&ctx, &call, "listSnapshots").await? else { return Ok(JsValue::NULL) };
+    let Reply::Page(page) = run(&ctx, &call, "listSnapshots", None).await? else { return Ok(JsValue::NULL) };
     pages.advance(page.snapshots.len(), page.next_marker.as_deref())?;
     let out = output(&page.snapshots).map_err(|_| EvsError::invalid_response("internal: the page could not be converted"))?;
     if !pages.is_done() {

@@ -135,10 +135,11 @@ struct Watched {
     waiters: Vec<(u32, Function)>,
 }
 
-/// Has the caller's signal aborted? A getter that throws reads as aborted:
-/// the call then ends at once rather than running on a signal it cannot read.
-pub fn is_aborted(signal: Option<&JsValue>) -> bool {
-    signal.is_some_and(|s| Reflect::get(s, &JsValue::from_str("aborted")).map_or(true, |a| a.as_bool() == Some(true)))
+/// Has one of the caller's signals aborted (a call's, and a wait's)? A
+/// getter that throws reads as aborted: the call then ends at once rather
+/// than running on a signal it cannot read.
+pub fn is_aborted(signals: &[JsValue]) -> bool {
+    signals.iter().any(|s| Reflect::get(s, &JsValue::from_str("aborted")).map_or(true, |a| a.as_bool() == Some(true)))
 }
 
 /// `resolve` is called with the abort reason when `signal` aborts. Returns
@@ -212,20 +213,19 @@ pub struct Stop {
     promise: Promise,
     resolve: Function,
     timer: JsValue,
-    watched: Option<(JsValue, u32)>,
-    signal: Option<JsValue>,
+    watched: Vec<(JsValue, u32)>,
     deadline: f64,
 }
 
 impl Stop {
-    pub fn new(signal: Option<&JsValue>, ms: f64) -> Stop {
+    pub fn new(signals: &[JsValue], ms: f64) -> Stop {
         let mut resolver: Option<Function> = None;
         let promise = Promise::new(&mut |resolve, _reject| resolver = Some(resolve));
         // The executor runs at once; the fallback is never used.
         let resolve = resolver.unwrap_or_else(|| JsValue::UNDEFINED.unchecked_into());
         let timer = REASONS.with(|r| set_timeout(&resolve, ms, &r.timed_out));
-        let watched = signal.map(|s| (s.clone(), watch(s, &resolve)));
-        Stop { promise, resolve, timer, watched, signal: signal.cloned(), deadline: now() + ms }
+        let watched = signals.iter().map(|s| (s.clone(), watch(s, &resolve))).collect();
+        Stop { promise, resolve, timer, watched, deadline: now() + ms }
     }
 
     /// What the stop's promise resolved with, as a reason.
@@ -244,7 +244,7 @@ impl Stop {
     /// Whether the call must end now, by the signal or the clock (which a
     /// stream that never yields to the event loop cannot hold back).
     fn due(&self) -> Option<Why> {
-        if is_aborted(self.signal.as_ref()) {
+        if self.watched.iter().any(|(s, _)| is_aborted(std::slice::from_ref(s))) {
             Some(Why::Aborted)
         } else if now() >= self.deadline {
             Some(Why::Timeout)
@@ -282,7 +282,7 @@ impl Stop {
 impl Drop for Stop {
     fn drop(&mut self) {
         clear_timeout(&self.timer);
-        if let Some((signal, id)) = &self.watched {
+        for (signal, id) in &self.watched {
             unwatch(signal, *id);
         }
         REASONS.with(|r| {
@@ -309,19 +309,19 @@ fn call_method(obj: &JsValue, name: &str, args: &Array) -> Result<JsValue, JsVal
 }
 
 /// One attempt: never fails, it says how it ended.
-pub async fn attempt(fetch: &Fetch, signal: Option<&JsValue>, req: &Request, timeout_ms: u32) -> AttemptEnd {
-    if is_aborted(signal) {
+pub async fn attempt(fetch: &Fetch, signals: &[JsValue], req: &Request, timeout_ms: u32) -> AttemptEnd {
+    if is_aborted(signals) {
         return AttemptEnd::Aborted;
     }
     let ctrl = match AbortController::new() {
         Ok(c) => c,
         Err(e) => return AttemptEnd::Network(describe(&e)),
     };
-    let stop = Stop::new(signal, f64::from(timeout_ms));
+    let stop = Stop::new(signals, f64::from(timeout_ms));
     let outcome = exchange(fetch, req, &ctrl, &stop).await;
     let outcome = match outcome {
         // Whichever abort came during the attempt wins over what fetch said.
-        _ if is_aborted(signal) => AttemptEnd::Aborted,
+        _ if is_aborted(signals) => AttemptEnd::Aborted,
         AttemptEnd::Network(_) if stop.due() == Some(Why::Timeout) => AttemptEnd::Timeout,
         other => other,
     };
@@ -618,12 +618,12 @@ fn cancel_reader(reader: &JsValue) {
     cancel(reader);
 }
 
-/// Waits `ms` milliseconds; the caller's signal ends the wait early.
-pub async fn sleep(ms: u64, signal: Option<&JsValue>) {
-    if is_aborted(signal) {
+/// Waits `ms` milliseconds; the caller's signals end the wait early.
+pub async fn sleep(ms: u64, signals: &[JsValue]) {
+    if is_aborted(signals) {
         return;
     }
-    let _ = Stop::new(signal, ms as f64).wait().await;
+    let _ = Stop::new(signals, ms as f64).wait().await;
 }
 
 /// Milliseconds since the epoch.
