@@ -3,12 +3,14 @@
 // output (already in pkg/lib/), then prints the package's sizes.
 //
 //   pkg/index.js     browser, worker, bundlers, and Node bundles resolved
-//                    without the `node` condition (one minified ES module
-//                    with api and load inside; imports the `web` glue)
+//                    without the `node` condition (pkg-template/index.js
+//                    bundled: one minified ES module with api and load
+//                    inside; imports the `web` glue)
 //   pkg/index.cjs    Node require (the same glue as CommonJS, given the
 //                    .wasm's bytes from beside it with initSync)
 //   pkg/index.mjs    Node import (re-exports index.cjs: one module instance, one EvsError)
-//   pkg/lib/         api.cjs, load.cjs, the glue (.js and .cjs),
+//   pkg/lib/         api.cjs, load.cjs, env.cjs (pkg-template/src/, in both
+//                    module formats), the glue (.js and .cjs),
 //                    evs_snapshots_bg.wasm and its inline base64 copies
 //                    (.inline.js, .inline.cjs) for bundles without the file
 //   pkg/bin/         the `evs-snapshots` command (Node only: imports index.mjs; not in the browser entry)
@@ -20,7 +22,8 @@
 import { readFileSync, writeFileSync, copyFileSync, existsSync, mkdirSync, rmSync, statSync, readdirSync, chmodSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import { buildSync, transformSync } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -55,21 +58,14 @@ esmAndCjs('env');
 
 // The wasm as base64, for bundles that did not take the .wasm file along
 // (esbuild, and every Node bundle): loaded only when the file is not found.
-esmAndCjs(
-  'evs_snapshots_bg.inline',
-  `// The WebAssembly module as base64: the fallback when the .wasm file cannot be found.
-const b64 = '${readFileSync(join(lib, 'evs_snapshots_bg.wasm')).toString('base64')}';
-
-function wasmBytes() {
-  const s = atob(b64);
-  const bytes = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
-  return bytes;
+// pkg-template/src/evs_snapshots_bg.inline.js with the module's bytes put in.
+{
+  const name = 'evs_snapshots_bg.inline';
+  const src = readFileSync(join(tpl, 'src', `${name}.js`), 'utf8');
+  const [before, after, ...more] = src.split("'@WASM_BASE64@'");
+  if (after === undefined || more.length) throw new Error(`${name}.js must hold '@WASM_BASE64@' once`);
+  esmAndCjs(name, `${before}'${readFileSync(join(lib, 'evs_snapshots_bg.wasm')).toString('base64')}'${after}`);
 }
-
-export { wasmBytes };
-`,
-);
 
 // The glue for require: wasm-bindgen's web glue as CommonJS, bundled so that
 // any snippet files it imports come along (its default export, the async
@@ -84,70 +80,9 @@ buildSync({
   logLevel: 'error',
 });
 
-const NAMES = 'getSnapshot, listSnapshots, paginateSnapshots, signRequest, ready';
-
-writeFileSync(
-  join(pkg, 'index.js'),
-  `// Browsers, Web Workers, bundlers, and Node bundles resolved without the
-// \`node\` condition. The wasm module is found and instantiated once, on
-// first use (lib/load.js).
-import * as glue from './lib/evs_snapshots.js';
-import { createApi, EvsError } from './lib/api.js';
-import { loadWasm } from './lib/load.js';
-// configFromEnv (issue 13): plain JS, given the one EvsError class.
-import { configFromEnv as envConfig } from './lib/env.js';
-
-const api = createApi(
-  () =>
-    loadWasm(glue, {
-      // Bundlers (webpack, Vite) emit the file and rewrite this URL.
-      url: () => new URL('./lib/evs_snapshots_bg.wasm', import.meta.url),
-      // A chunk of its own: bundles that took the file along never load it.
-      inline: () => import('./lib/evs_snapshots_bg.inline.js'),
-    }),
-);
-
-export const { ${NAMES} } = api;
-export { EvsError };
-export const configFromEnv = (env) => envConfig(env, EvsError);
-`,
-);
-
-writeFileSync(
-  join(pkg, 'index.cjs'),
-  `'use strict';
-// Node (require, and import through index.mjs). The wasm module is read and
-// instantiated once, on first use (lib/load.cjs).
-const { createApi, EvsError } = require('./lib/api.cjs');
-const { loadWasm } = require('./lib/load.cjs');
-// configFromEnv (issue 13): plain JS, given the one EvsError class.
-const { configFromEnv: envConfig } = require('./lib/env.cjs');
-
-const api = createApi(
-  () =>
-    loadWasm(require('./lib/evs_snapshots.cjs'), {
-      // Beside this file when installed; a bundle (esbuild, webpack) has no
-      // file there, or no __dirname at all, and uses the inline copy.
-      path: () => \`\${__dirname}/lib/evs_snapshots_bg.wasm\`,
-      requireFs: () => require('fs'),
-      inline: () => require('./lib/evs_snapshots_bg.inline.cjs'),
-    }),
-);
-
-module.exports = { ...api, EvsError, configFromEnv: (env) => envConfig(env, EvsError) };
-`,
-);
-
-writeFileSync(
-  join(pkg, 'index.mjs'),
-  `// Node (import): the CommonJS entry re-exported, so that import and
-// require share one module instance and one EvsError class.
-import cjs from './index.cjs';
-
-export const { ${NAMES}, EvsError } = cjs;
-export const { configFromEnv } = cjs;
-`,
-);
+// The entries, pkg-template/index.{js,cjs,mjs}, as written (index.js is
+// bundled below). Each names the same exports; checked once they are built.
+for (const f of ['index.js', 'index.cjs', 'index.mjs']) copyFileSync(join(tpl, f), join(pkg, f));
 
 // What a browser downloads is minified with esbuild (a devDependency):
 // index.js becomes one module with api.js and load.js inside it, importing
@@ -191,6 +126,16 @@ mkdirSync(join(pkg, 'bin'), { recursive: true });
 for (const f of readdirSync(join(tpl, 'bin'))) {
   copyFileSync(join(tpl, 'bin', f), join(pkg, 'bin', f));
   chmodSync(join(pkg, 'bin', f), 0o755);
+}
+
+// The three entries are written by hand: they must name the same exports.
+{
+  const names = (m) => Object.keys(m).filter((k) => k !== 'default').sort().join(', ');
+  const want = names(createRequire(import.meta.url)(join(pkg, 'index.cjs')));
+  for (const f of ['index.mjs', 'index.js']) {
+    const got = names(await import(pathToFileURL(join(pkg, f)).href));
+    if (got !== want) throw new Error(`pkg/${f} exports ${got}; index.cjs exports ${want}`);
+  }
 }
 
 // Sizes.
