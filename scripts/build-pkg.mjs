@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Assembles the npm package in pkg/ from pkg-template/ and the wasm-bindgen
-// output (already in pkg/lib/), then prints the package's sizes.
+// output (already in pkg/lib/). scripts/sizes.mjs then reports its sizes.
 //
 //   pkg/index.js     browser, worker, bundlers, and Node bundles resolved
 //                    without the `node` condition (pkg-template/index.js
@@ -19,8 +19,7 @@
 // The browser files are minified; Node's .cjs files are not.
 //
 // Usage: node scripts/build-pkg.mjs
-import { readFileSync, writeFileSync, copyFileSync, existsSync, mkdirSync, rmSync, statSync, readdirSync, chmodSync } from 'node:fs';
-import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { readFileSync, writeFileSync, copyFileSync, existsSync, mkdirSync, rmSync, readdirSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
@@ -137,28 +136,3 @@ for (const f of readdirSync(join(tpl, 'bin'))) {
     if (got !== want) throw new Error(`pkg/${f} exports ${got}; index.cjs exports ${want}`);
   }
 }
-
-// Sizes.
-const read = (p) => readFileSync(join(pkg, p));
-const gz = (b) => gzipSync(b, { level: 9 }).length;
-const br = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-const wasm = read('lib/evs_snapshots_bg.wasm');
-const glue = read('lib/evs_snapshots.js');
-const webFiles = ['index.js', 'lib/evs_snapshots.js', 'lib/evs_snapshots_bg.wasm'];
-const webGz = webFiles.reduce((sum, f) => sum + gz(read(f)), 0);
-const rows = [
-  ['wasm (raw)', kb(wasm.length)],
-  ['wasm (gzip -9)', kb(gz(wasm))],
-  ['wasm (brotli)', kb(br(wasm))],
-  ['JS glue, web (gzip -9)', kb(gz(glue))],
-  ['JS entry (api, load inside), web (gzip -9)', kb(gz(read('index.js')))],
-  ['browser download, all files (gzip -9)', kb(webGz)],
-  ['inline copy, bundles without the file (gzip -9)', kb(gz(read('lib/evs_snapshots_bg.inline.js')))],
-];
-console.log('\npkg/ (evs-snapshots %s) sizes:', meta.version);
-for (const [k, v] of rows) console.log(`  ${k.padEnd(40)} ${v.padStart(10)}`);
-writeFileSync(
-  join(pkg, 'sizes.json'),
-  `${JSON.stringify({ wasmRaw: wasm.length, wasmGzip: gz(wasm), wasmBrotli: br(wasm), glueGzip: gz(glue), browserTotalGzip: webGz, files: webFiles.map((f) => ({ file: f, bytes: statSync(join(pkg, f)).size })) }, null, 2)}\n`,
-);
