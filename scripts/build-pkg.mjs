@@ -13,7 +13,8 @@
 //                    module formats), the glue (.js and .cjs),
 //                    evs_snapshots_bg.wasm and its inline base64 copies
 //                    (.inline.js, .inline.cjs) for bundles without the file
-//   pkg/bin/         the `evs-snapshots` command (Node only: imports index.mjs; not in the browser entry)
+//   pkg/bin/         the `evs-snapshots` command and its helpers (format.mjs)
+//                    (Node only: imports index.mjs; not in the browser entry)
 //
 // How each setting finds the .wasm: pkg-template/src/load.js.
 // The browser files are minified; Node's .cjs files are not.
@@ -119,12 +120,14 @@ for (const f of ['README.md', 'index.d.ts']) {
 }
 if (existsSync(join(tpl, 'index.d.ts'))) copyFileSync(join(tpl, 'index.d.ts'), join(pkg, 'index.d.cts'));
 
-// The `evs-snapshots` command (issue 13): copied as written, executable.
+// The `evs-snapshots` command (issue 13) and its helpers: copied as written.
 // It imports ../index.mjs, so the browser entry above does not change.
 mkdirSync(join(pkg, 'bin'), { recursive: true });
+// Its helpers beside it (format.mjs) are modules, not commands: not executable.
+const commands = new Set(Object.values(meta.bin).map((p) => p.replace(/^(\.\/)?bin\//, '')));
 for (const f of readdirSync(join(tpl, 'bin'))) {
   copyFileSync(join(tpl, 'bin', f), join(pkg, 'bin', f));
-  chmodSync(join(pkg, 'bin', f), 0o755);
+  if (commands.has(f)) chmodSync(join(pkg, 'bin', f), 0o755);
 }
 
 // The three entries are written by hand: they must name the same exports.
