@@ -5,6 +5,7 @@ const { createApi, EvsError } = require('./lib/api.cjs');
 const { loadWasm } = require('./lib/load.cjs');
 // configFromEnv (issue 13): plain JS, given the one EvsError class.
 const { configFromEnv: envConfig } = require('./lib/env.cjs');
+const { STATUSES } = require('./lib/statuses.cjs');
 
 const api = createApi(
   () =>
@@ -17,4 +18,4 @@ const api = createApi(
     }),
 );
 
-module.exports = { ...api, EvsError, configFromEnv: (env) => envConfig(env, EvsError) };
+module.exports = { ...api, EvsError, configFromEnv: (env) => envConfig(env, EvsError), STATUSES };

@@ -6,6 +6,7 @@ import { createApi, EvsError } from './lib/api.js';
 import { loadWasm } from './lib/load.js';
 // configFromEnv (issue 13): plain JS, given the one EvsError class.
 import { configFromEnv as envConfig } from './lib/env.js';
+import { STATUSES } from './lib/statuses.js';
 
 const api = createApi(
   () =>
@@ -18,5 +19,5 @@ const api = createApi(
 );
 
 export const { getSnapshot, listSnapshots, paginateSnapshots, signRequest, ready } = api;
-export { EvsError };
+export { EvsError, STATUSES };
 export const configFromEnv = (env) => envConfig(env, EvsError);

@@ -3,4 +3,4 @@
 import cjs from './index.cjs';
 
 export const { getSnapshot, listSnapshots, paginateSnapshots, signRequest, ready, EvsError } = cjs;
-export const { configFromEnv } = cjs;
+export const { configFromEnv, STATUSES } = cjs;

@@ -9,7 +9,7 @@
 //   pkg/index.cjs    Node require (the same glue as CommonJS, given the
 //                    .wasm's bytes from beside it with initSync)
 //   pkg/index.mjs    Node import (re-exports index.cjs: one module instance, one EvsError)
-//   pkg/lib/         api.cjs, load.cjs, env.cjs (pkg-template/src/, in both
+//   pkg/lib/         api.cjs, load.cjs, env.cjs, statuses.cjs (pkg-template/src/, in both
 //                    module formats), the glue (.js and .cjs),
 //                    evs_snapshots_bg.wasm and its inline base64 copies
 //                    (.inline.js, .inline.cjs) for bundles without the file
@@ -55,6 +55,7 @@ function esmAndCjs(name, src = readFileSync(join(tpl, 'src', `${name}.js`), 'utf
 esmAndCjs('api');
 esmAndCjs('load');
 esmAndCjs('env');
+esmAndCjs('statuses');
 
 // The wasm as base64, for bundles that did not take the .wasm file along
 // (esbuild, and every Node bundle): loaded only when the file is not found.
@@ -101,7 +102,7 @@ for (const f of ['index.js', 'index.cjs', 'index.mjs']) copyFileSync(join(tpl, f
     write: false,
   });
   writeFileSync(join(pkg, 'index.js'), out.outputFiles[0].text);
-  for (const f of ['api.js', 'load.js', 'env.js']) rmSync(join(lib, f));
+  for (const f of ['api.js', 'load.js', 'env.js', 'statuses.js']) rmSync(join(lib, f));
 }
 for (const f of ['lib/evs_snapshots.js', 'lib/evs_snapshots_bg.inline.js']) {
   const file = join(pkg, f);
@@ -137,5 +138,15 @@ for (const f of readdirSync(join(tpl, 'bin'))) {
   for (const f of ['index.mjs', 'index.js']) {
     const got = names(await import(pathToFileURL(join(pkg, f)).href));
     if (got !== want) throw new Error(`pkg/${f} exports ${got}; index.cjs exports ${want}`);
+  }
+}
+
+// One list of statuses: index.d.ts's STATUSES tuple is src/statuses.js's.
+{
+  const { STATUSES } = createRequire(import.meta.url)(join(lib, 'statuses.cjs'));
+  const m = readFileSync(join(pkg, 'index.d.ts'), 'utf8').match(/^export declare const STATUSES: readonly \[([^\]]*)\];$/m);
+  const typed = m && JSON.parse(`[${m[1]}]`);
+  if (JSON.stringify(typed) !== JSON.stringify(STATUSES)) {
+    throw new Error(`index.d.ts's STATUSES ${JSON.stringify(typed)} is not src/statuses.js's ${JSON.stringify(STATUSES)}`);
   }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `evs-snapshots` command: list, show and sign from a terminal or a cron
-// job, on the package's public API only (../index.mjs), Node >= 20 built-ins
-// only (the package has no runtime dependencies, and a browser user should
+// job, on the package's public API only (../index.mjs) and its own pure
+// helpers (./format.mjs), Node >= 20 built-ins only (the package has no runtime dependencies, and a browser user should
 // not install any for a command they never run).
 //
 //   evs-snapshots list [--all] [--output table|json|ndjson|csv] [--csv-raw] [--columns a,b] [filters]
@@ -19,9 +19,9 @@
 // Those rules, the formats and the reading of option values are format.mjs.
 import * as util from 'node:util';
 import { readFileSync } from 'node:fs';
-import { getSnapshot, listSnapshots, paginateSnapshots, signRequest, configFromEnv, EvsError } from '../index.mjs';
+import { getSnapshot, listSnapshots, paginateSnapshots, signRequest, configFromEnv, EvsError, STATUSES } from '../index.mjs';
 // The pure helpers: sanitising, JSON, widths, tables, CSV, option values.
-import { UsageError, safeLine, json, FIELDS, rowWriter, fieldTable, FORMATS, columnsOf, integer, headersOf, markerArg, curlCommand, requestText } from './format.mjs';
+import { UsageError, safeLine, json, FIELDS, rowWriter, fieldTable, FORMATS, columnsOf, integer, headersOf, markerArg, curlCommand, requestText, fill, orList } from './format.mjs';
 
 const PROG = 'evs-snapshots';
 const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 };
@@ -198,8 +198,7 @@ async function list(values, env) {
     if (values[flag] !== undefined) options[key] = values[flag];
   }
   // The service may add statuses, so an unknown one is sent, with a warning:
-  // a typo would otherwise look like "no snapshots".
-  const STATUSES = ['creating', 'available', 'error', 'deleting', 'error_deleting', 'rollbacking', 'backing-up'];
+  // a typo would otherwise look like "no snapshots". STATUSES: the package's list.
   if (options.status !== undefined && !STATUSES.includes(options.status)) {
     say(`${PROG}: warning: --status ${JSON.stringify(options.status)} is none of ${STATUSES.join(', ')}; sent as given`);
   }
@@ -352,8 +351,7 @@ escapes (the same values) in JSON.
 Lists snapshots, newest first: one page, or every page with --all.
 
 Options:
-  --status S           creating, available, error, deleting, error_deleting,
-                       rollbacking or backing-up
+  --status S           ${fill(orList(STATUSES), 23)}
   --name NAME          exact name
   --volume-id ID       snapshots of one volume
   --limit N            at most N per page (1..1000; the service's default is 1000)

@@ -217,6 +217,30 @@ function headersOf(values = []) {
   return headers;
 }
 
+// --- help --------------------------------------------------------------------
+
+/** `a, b or c`. */
+const orList = (words) => (words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`);
+
+/**
+ * Text for a help line whose first `indent` columns are taken: words filled
+ * into lines of at most `width` columns, the lines after the first indented.
+ */
+function fill(text, indent, width = 80) {
+  const lines = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && indent + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  lines.push(line);
+  return lines.join(`\n${' '.repeat(indent)}`);
+}
+
 // --- shell -------------------------------------------------------------------
 
 /** Quoted for a POSIX shell. */
@@ -268,4 +292,6 @@ export {
   markerArg,
   curlCommand,
   requestText,
+  orList,
+  fill,
 };

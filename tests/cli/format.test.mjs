@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PKG_DIR } from './child.mjs';
+import { STATUSES } from 'evs-snapshots';
+import { PKG_DIR, run } from './child.mjs';
 
 const f = await import(pathToFileURL(join(PKG_DIR, 'bin', 'format.mjs')).href);
 
@@ -196,6 +197,21 @@ test('shell text: quoting, the --marker hint, sign --curl and the request text',
   );
   assert.equal(f.curlCommand('GET', { url: 'https://h/x', headers: {} }, ''), "curl \\\n  -X 'GET' \\\n  'https://h/x' \\\n  --data-binary ''\n");
   assert.equal(f.requestText('GET', signed), `GET ${signed.url}\nX-Sdk-Date: 20260101T000000Z\nAuthorization: SDK-HMAC-SHA256 Access=AK, it's\n`);
+});
+
+test('help text: the package\'s STATUSES as "a, b or c", filled to 80 columns after the option names', async () => {
+  assert.equal(f.orList([]), '');
+  assert.equal(f.orList(['a']), 'a');
+  assert.equal(f.orList(['a', 'b']), 'a or b');
+  assert.equal(f.orList(['a', 'b', 'c']), 'a, b or c');
+  const statusHelp = `creating, available, error, deleting, error_deleting,\n${' '.repeat(23)}rollbacking or backing-up`;
+  assert.equal(f.fill(f.orList(STATUSES), 23), statusHelp);
+  assert.equal(f.fill('one two', 10), 'one two');
+  assert.equal(f.fill('aaaa bbbb cccc', 2, 12), `aaaa bbbb\n  cccc`);
+  assert.equal(f.fill('averyveryverylongword x', 2, 8), `averyveryverylongword\n  x`); // a word longer than a line stands alone
+  const help = await run(['list', '--help']);
+  assert.equal(help.code, 0);
+  assert.ok(help.stdout.includes(`\n  --status S           ${statusHelp}\n`), help.stdout);
 });
 
 test('the module is pure: it imports nothing and touches neither process nor globals', async () => {
