@@ -4,15 +4,15 @@
 // `fetch`, `Response` and `AbortSignal` are the platform's: TypeScript's
 // "DOM" lib (browsers) or @types/node >= 20 (Node) provides them.
 
-/** The statuses EVS documents for a snapshot. */
-export type SnapshotStatus =
-  | "creating"
-  | "available"
-  | "error"
-  | "deleting"
-  | "error_deleting"
-  | "rollbacking"
-  | "backing-up";
+/**
+ * The statuses EVS documents for a snapshot, as a frozen array (the
+ * `evs-snapshots` command's `--status` check takes this list, and a status
+ * filter can offer it). The service may add others.
+ */
+export declare const STATUSES: readonly ["creating", "available", "error", "deleting", "error_deleting", "rollbacking", "backing-up"];
+
+/** The statuses EVS documents for a snapshot: one of `STATUSES`. */
+export type SnapshotStatus = (typeof STATUSES)[number];
 
 /** IAM token authentication: sent as `X-Auth-Token`. */
 export interface TokenAuth {

@@ -1,26 +1,29 @@
 #!/usr/bin/env node
 // Assembles the npm package in pkg/ from pkg-template/ and the wasm-bindgen
-// output (already in pkg/lib/), then prints the package's sizes.
+// output (already in pkg/lib/). scripts/sizes.mjs then reports its sizes.
 //
 //   pkg/index.js     browser, worker, bundlers, and Node bundles resolved
-//                    without the `node` condition (one minified ES module
-//                    with api and load inside; imports the `web` glue)
+//                    without the `node` condition (pkg-template/index.js
+//                    bundled: one minified ES module with api and load
+//                    inside; imports the `web` glue)
 //   pkg/index.cjs    Node require (the same glue as CommonJS, given the
 //                    .wasm's bytes from beside it with initSync)
 //   pkg/index.mjs    Node import (re-exports index.cjs: one module instance, one EvsError)
-//   pkg/lib/         api.cjs, load.cjs, the glue (.js and .cjs),
+//   pkg/lib/         api.cjs, load.cjs, env.cjs, statuses.cjs (pkg-template/src/, in both
+//                    module formats), the glue (.js and .cjs),
 //                    evs_snapshots_bg.wasm and its inline base64 copies
 //                    (.inline.js, .inline.cjs) for bundles without the file
-//   pkg/bin/         the `evs-snapshots` command (Node only: imports index.mjs; not in the browser entry)
+//   pkg/bin/         the `evs-snapshots` command and its helpers (format.mjs)
+//                    (Node only: imports index.mjs; not in the browser entry)
 //
 // How each setting finds the .wasm: pkg-template/src/load.js.
 // The browser files are minified; Node's .cjs files are not.
 //
 // Usage: node scripts/build-pkg.mjs
-import { readFileSync, writeFileSync, copyFileSync, existsSync, mkdirSync, rmSync, statSync, readdirSync, chmodSync } from 'node:fs';
-import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { readFileSync, writeFileSync, copyFileSync, existsSync, mkdirSync, rmSync, readdirSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import { buildSync, transformSync } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -52,24 +55,18 @@ function esmAndCjs(name, src = readFileSync(join(tpl, 'src', `${name}.js`), 'utf
 esmAndCjs('api');
 esmAndCjs('load');
 esmAndCjs('env');
+esmAndCjs('statuses');
 
 // The wasm as base64, for bundles that did not take the .wasm file along
 // (esbuild, and every Node bundle): loaded only when the file is not found.
-esmAndCjs(
-  'evs_snapshots_bg.inline',
-  `// The WebAssembly module as base64: the fallback when the .wasm file cannot be found.
-const b64 = '${readFileSync(join(lib, 'evs_snapshots_bg.wasm')).toString('base64')}';
-
-function wasmBytes() {
-  const s = atob(b64);
-  const bytes = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
-  return bytes;
+// pkg-template/src/evs_snapshots_bg.inline.js with the module's bytes put in.
+{
+  const name = 'evs_snapshots_bg.inline';
+  const src = readFileSync(join(tpl, 'src', `${name}.js`), 'utf8');
+  const [before, after, ...more] = src.split("'@WASM_BASE64@'");
+  if (after === undefined || more.length) throw new Error(`${name}.js must hold '@WASM_BASE64@' once`);
+  esmAndCjs(name, `${before}'${readFileSync(join(lib, 'evs_snapshots_bg.wasm')).toString('base64')}'${after}`);
 }
-
-export { wasmBytes };
-`,
-);
 
 // The glue for require: wasm-bindgen's web glue as CommonJS, bundled so that
 // any snippet files it imports come along (its default export, the async
@@ -84,70 +81,9 @@ buildSync({
   logLevel: 'error',
 });
 
-const NAMES = 'getSnapshot, listSnapshots, paginateSnapshots, waitForSnapshot, signRequest, ready';
-
-writeFileSync(
-  join(pkg, 'index.js'),
-  `// Browsers, Web Workers, bundlers, and Node bundles resolved without the
-// \`node\` condition. The wasm module is found and instantiated once, on
-// first use (lib/load.js).
-import * as glue from './lib/evs_snapshots.js';
-import { createApi, EvsError } from './lib/api.js';
-import { loadWasm } from './lib/load.js';
-// configFromEnv (issue 13): plain JS, given the one EvsError class.
-import { configFromEnv as envConfig } from './lib/env.js';
-
-const api = createApi(
-  () =>
-    loadWasm(glue, {
-      // Bundlers (webpack, Vite) emit the file and rewrite this URL.
-      url: () => new URL('./lib/evs_snapshots_bg.wasm', import.meta.url),
-      // A chunk of its own: bundles that took the file along never load it.
-      inline: () => import('./lib/evs_snapshots_bg.inline.js'),
-    }),
-);
-
-export const { ${NAMES} } = api;
-export { EvsError };
-export const configFromEnv = (env) => envConfig(env, EvsError);
-`,
-);
-
-writeFileSync(
-  join(pkg, 'index.cjs'),
-  `'use strict';
-// Node (require, and import through index.mjs). The wasm module is read and
-// instantiated once, on first use (lib/load.cjs).
-const { createApi, EvsError } = require('./lib/api.cjs');
-const { loadWasm } = require('./lib/load.cjs');
-// configFromEnv (issue 13): plain JS, given the one EvsError class.
-const { configFromEnv: envConfig } = require('./lib/env.cjs');
-
-const api = createApi(
-  () =>
-    loadWasm(require('./lib/evs_snapshots.cjs'), {
-      // Beside this file when installed; a bundle (esbuild, webpack) has no
-      // file there, or no __dirname at all, and uses the inline copy.
-      path: () => \`\${__dirname}/lib/evs_snapshots_bg.wasm\`,
-      requireFs: () => require('fs'),
-      inline: () => require('./lib/evs_snapshots_bg.inline.cjs'),
-    }),
-);
-
-module.exports = { ...api, EvsError, configFromEnv: (env) => envConfig(env, EvsError) };
-`,
-);
-
-writeFileSync(
-  join(pkg, 'index.mjs'),
-  `// Node (import): the CommonJS entry re-exported, so that import and
-// require share one module instance and one EvsError class.
-import cjs from './index.cjs';
-
-export const { ${NAMES}, EvsError } = cjs;
-export const { configFromEnv } = cjs;
-`,
-);
+// The entries, pkg-template/index.{js,cjs,mjs}, as written (index.js is
+// bundled below). Each names the same exports; checked once they are built.
+for (const f of ['index.js', 'index.cjs', 'index.mjs']) copyFileSync(join(tpl, f), join(pkg, f));
 
 // What a browser downloads is minified with esbuild (a devDependency):
 // index.js becomes one module with api.js and load.js inside it, importing
@@ -166,7 +102,7 @@ export const { configFromEnv } = cjs;
     write: false,
   });
   writeFileSync(join(pkg, 'index.js'), out.outputFiles[0].text);
-  for (const f of ['api.js', 'load.js', 'env.js']) rmSync(join(lib, f));
+  for (const f of ['api.js', 'load.js', 'env.js', 'statuses.js']) rmSync(join(lib, f));
 }
 for (const f of ['lib/evs_snapshots.js', 'lib/evs_snapshots_bg.inline.js']) {
   const file = join(pkg, f);
@@ -185,35 +121,32 @@ for (const f of ['README.md', 'index.d.ts']) {
 }
 if (existsSync(join(tpl, 'index.d.ts'))) copyFileSync(join(tpl, 'index.d.ts'), join(pkg, 'index.d.cts'));
 
-// The `evs-snapshots` command (issue 13): copied as written, executable.
+// The `evs-snapshots` command (issue 13) and its helpers: copied as written.
 // It imports ../index.mjs, so the browser entry above does not change.
 mkdirSync(join(pkg, 'bin'), { recursive: true });
+// Its helpers beside it (format.mjs) are modules, not commands: not executable.
+const commands = new Set(Object.values(meta.bin).map((p) => p.replace(/^(\.\/)?bin\//, '')));
 for (const f of readdirSync(join(tpl, 'bin'))) {
   copyFileSync(join(tpl, 'bin', f), join(pkg, 'bin', f));
-  chmodSync(join(pkg, 'bin', f), 0o755);
+  if (commands.has(f)) chmodSync(join(pkg, 'bin', f), 0o755);
 }
 
-// Sizes.
-const read = (p) => readFileSync(join(pkg, p));
-const gz = (b) => gzipSync(b, { level: 9 }).length;
-const br = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-const wasm = read('lib/evs_snapshots_bg.wasm');
-const glue = read('lib/evs_snapshots.js');
-const webFiles = ['index.js', 'lib/evs_snapshots.js', 'lib/evs_snapshots_bg.wasm'];
-const webGz = webFiles.reduce((sum, f) => sum + gz(read(f)), 0);
-const rows = [
-  ['wasm (raw)', kb(wasm.length)],
-  ['wasm (gzip -9)', kb(gz(wasm))],
-  ['wasm (brotli)', kb(br(wasm))],
-  ['JS glue, web (gzip -9)', kb(gz(glue))],
-  ['JS entry (api, load inside), web (gzip -9)', kb(gz(read('index.js')))],
-  ['browser download, all files (gzip -9)', kb(webGz)],
-  ['inline copy, bundles without the file (gzip -9)', kb(gz(read('lib/evs_snapshots_bg.inline.js')))],
-];
-console.log('\npkg/ (evs-snapshots %s) sizes:', meta.version);
-for (const [k, v] of rows) console.log(`  ${k.padEnd(40)} ${v.padStart(10)}`);
-writeFileSync(
-  join(pkg, 'sizes.json'),
-  `${JSON.stringify({ wasmRaw: wasm.length, wasmGzip: gz(wasm), wasmBrotli: br(wasm), glueGzip: gz(glue), browserTotalGzip: webGz, files: webFiles.map((f) => ({ file: f, bytes: statSync(join(pkg, f)).size })) }, null, 2)}\n`,
-);
+// The three entries are written by hand: they must name the same exports.
+{
+  const names = (m) => Object.keys(m).filter((k) => k !== 'default').sort().join(', ');
+  const want = names(createRequire(import.meta.url)(join(pkg, 'index.cjs')));
+  for (const f of ['index.mjs', 'index.js']) {
+    const got = names(await import(pathToFileURL(join(pkg, f)).href));
+    if (got !== want) throw new Error(`pkg/${f} exports ${got}; index.cjs exports ${want}`);
+  }
+}
+
+// One list of statuses: index.d.ts's STATUSES tuple is src/statuses.js's.
+{
+  const { STATUSES } = createRequire(import.meta.url)(join(lib, 'statuses.cjs'));
+  const m = readFileSync(join(pkg, 'index.d.ts'), 'utf8').match(/^export declare const STATUSES: readonly \[([^\]]*)\];$/m);
+  const typed = m && JSON.parse(`[${m[1]}]`);
+  if (JSON.stringify(typed) !== JSON.stringify(STATUSES)) {
+    throw new Error(`index.d.ts's STATUSES ${JSON.stringify(typed)} is not src/statuses.js's ${JSON.stringify(STATUSES)}`);
+  }
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds pkg/: the crate in release mode for wasm32, wasm-bindgen's `web`
 # target (the one glue every entry uses; build-pkg.mjs makes its CommonJS
-# copy), wasm-opt -Oz, then the entries.
+# copy), wasm-opt -Oz, then the entries, then the size report (sizes.mjs,
+# also pkg/sizes.json for `make bench`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,7 @@ node_modules/.bin/wasm-opt -Oz --strip-producers --strip-target-features \
   --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   "$out/web/evs_snapshots_bg.wasm" -o pkg/lib/evs_snapshots_bg.wasm
 node scripts/build-pkg.mjs
+node scripts/sizes.mjs
 
 # The tests import the built package by name, as a user would.
 mkdir -p node_modules

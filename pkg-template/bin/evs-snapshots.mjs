@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `evs-snapshots` command: list, show and sign from a terminal or a cron
-// job, on the package's public API only (../index.mjs), Node >= 20 built-ins
-// only (the package has no runtime dependencies, and a browser user should
+// job, on the package's public API only (../index.mjs) and its own pure
+// helpers (./format.mjs), Node >= 20 built-ins only (the package has no runtime dependencies, and a browser user should
 // not install any for a command they never run).
 //
 //   evs-snapshots list [--all] [--output table|json|ndjson|csv] [--csv-raw] [--columns a,b] [filters]
@@ -16,16 +16,16 @@
 // (terminal escapes) and bidirectional overrides are shown escaped in tables
 // and on stderr, and escaped the JSON way (same values) in JSON and NDJSON.
 // CSV cells a spreadsheet would run as a formula get a leading ' (OWASP).
+// Those rules, the formats and the reading of option values are format.mjs.
 import * as util from 'node:util';
 import { readFileSync } from 'node:fs';
-import { getSnapshot, listSnapshots, paginateSnapshots, signRequest, configFromEnv, EvsError } from '../index.mjs';
+import { getSnapshot, listSnapshots, paginateSnapshots, signRequest, configFromEnv, EvsError, STATUSES } from '../index.mjs';
+// The pure helpers: sanitising, JSON, widths, tables, CSV, option values.
+import { UsageError, safeLine, json, FIELDS, rowWriter, fieldTable, FORMATS, columnsOf, integer, headersOf, markerArg, curlCommand, requestText, fill, orList } from './format.mjs';
 
 const PROG = 'evs-snapshots';
 const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 };
 const { stdout, stderr } = process;
-
-/** A mistake in the command line: exit 2, with a pointer to --help. */
-class UsageError extends Error {}
 
 // --- output: a reader that goes away is no failure ---------------------------
 
@@ -72,184 +72,17 @@ function err(s) {
   }
 }
 
-/** One line on stderr: white space made one space, controls and bidi controls escaped (see `visible`). */
+/** One line on stderr: white space made one space, controls and bidi controls escaped (see `visible` in format.mjs). */
 const say = (s) => err(`${safeLine(s)}\n`);
 
-// --- text helpers ------------------------------------------------------------
+// --- colour --------------------------------------------------------------------
 
 const useColor = (stream) =>
   typeof util.styleText === 'function' && stream.isTTY && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
 /** `styleText` where Node has it (20.12+) and the stream is a colour terminal; plain text otherwise. */
 const style = (stream, format, text) => (useColor(stream) ? util.styleText(format, text) : text);
-
-const hex = (c, digits) => c.charCodeAt(0).toString(16).padStart(digits, '0');
-/** Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they reorder what follows on screen. */
-const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
-
-/**
- * Text for a terminal: C0 and C1 controls and DEL (line breaks, ESC, BEL,
- * CSI) as `\xNN`, bidirectional controls as `\uNNNN`. Every table cell and
- * every stderr line goes through it, so service text can neither move the
- * cursor, set the window title, clear the screen nor reorder a line; a table
- * row stays one line.
- */
-const visible = (s) => String(s).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${hex(c, 2)}`).replace(BIDI, (c) => `\\u${hex(c, 4)}`);
-const oneLine = (s) => String(s).replace(/\s+/g, ' ').trim();
-/** One stderr line's text: white space runs made one space, then `visible`. */
-const safeLine = (s) => visible(oneLine(s));
-
-/**
- * JSON text that a terminal cannot act on, with the same values:
- * JSON.stringify escapes C0 controls but leaves DEL, C1 controls and
- * bidirectional controls raw; they become `\uNNNN` escapes here (they can
- * only stand inside strings, so the text stays valid JSON of the same value).
- */
-const json = (v, space) => JSON.stringify(v, null, space).replace(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${hex(c, 4)}`);
-
-/** Terminal columns of a string: East Asian wide and full-width characters take two. */
-function width(s) {
-  let w = 0;
-  for (const ch of s) {
-    const c = ch.codePointAt(0);
-    const wide =
-      (c >= 0x1100 && c <= 0x115f) ||
-      (c >= 0x2e80 && c <= 0xa4cf && c !== 0x303f) ||
-      (c >= 0xac00 && c <= 0xd7a3) ||
-      (c >= 0xf900 && c <= 0xfaff) ||
-      (c >= 0xfe30 && c <= 0xfe4f) ||
-      (c >= 0xff00 && c <= 0xff60) ||
-      (c >= 0xffe0 && c <= 0xffe6) ||
-      (c >= 0x1f300 && c <= 0x1faff) ||
-      (c >= 0x20000 && c <= 0x3fffd);
-    w += wide ? 2 : 1;
-  }
-  return w;
-}
-
-/** Cut to `w` columns, marking the cut with "…". */
-function clip(s, w) {
-  if (width(s) <= w) return s;
-  let out = '';
-  for (const ch of s) {
-    if (width(out + ch) > w - 1) break;
-    out += ch;
-  }
-  return `${out}…`;
-}
-
-const pad = (s, w, right) => (right ? ' '.repeat(w - width(s)) + s : s + ' '.repeat(w - width(s)));
-
-// --- fields and output formats ---------------------------------------------
-
-const FIELDS = ['id', 'name', 'description', 'status', 'size', 'volumeId', 'createdAt', 'updatedAt', 'metadata', 'projectId', 'progress'];
-const LABELS = {
-  id: 'ID',
-  name: 'NAME',
-  description: 'DESCRIPTION',
-  status: 'STATUS',
-  size: 'SIZE (GB)',
-  volumeId: 'VOLUME ID',
-  createdAt: 'CREATED',
-  updatedAt: 'UPDATED',
-  metadata: 'METADATA',
-  projectId: 'PROJECT ID',
-  progress: 'PROGRESS',
-};
-const NUMERIC = new Set(['size', 'progress']);
-const TABLE_COLUMNS = ['id', 'name', 'status', 'size', 'volumeId', 'createdAt'];
-const CSV_COLUMNS = FIELDS.slice(0, 9); // what a list returns: no projectId, no progress
-const MAX_CELL = 60;
-
-/** A field as text: empty for null and absent, metadata as JSON. */
-function text(v) {
-  if (v === null || v === undefined) return '';
-  return typeof v === 'object' ? json(v) : String(v);
-}
-
-/** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
-const csvField = (v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-const csvLine = (cells) => `${cells.map(csvField).join(',')}\r\n`;
-/**
- * CSV injection (OWASP): a cell whose first character is = + - @ TAB or CR
- * would be run as a formula by a spreadsheet (=HYPERLINK(…), =cmd|…), so it
- * gets a leading '; then the RFC 4180 quoting. The dashboard's CSV export
- * is to use the same rule, so that the two agree. --csv-raw turns it off.
- */
-const neutral = (v) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
-
-function pick(s, columns) {
-  if (!columns) return s;
-  const out = {};
-  for (const c of columns) if (s[c] !== undefined) out[c] = s[c];
-  return out;
-}
-
-/**
- * Writes snapshots one by one; every row is one write of whole lines, so
- * output stopped at any point (Ctrl-C) is line-complete. `end()` closes a
- * JSON array or flushes a table's buffered rows.
- */
-function rowWriter(format, columns, emit, { csvRaw = false, terminal = false } = {}) {
-  if (format === 'ndjson') {
-    return { row: (s) => emit(`${json(pick(s, columns))}\n`), end() {} };
-  }
-  if (format === 'json') {
-    let n = 0;
-    return {
-      row: (s) => emit(`${n++ === 0 ? '[\n' : ',\n'}${json(pick(s, columns))}`),
-      end: () => emit(n === 0 ? '[]\n' : '\n]\n'),
-    };
-  }
-  if (format === 'csv') {
-    const cols = columns ?? CSV_COLUMNS;
-    // On a terminal a person reads the cells: escaped as a table's are. To a
-    // file or a pipe they are the data, as they are (after the formula rule).
-    const cell = (v) => {
-      const t = csvRaw ? v : neutral(v);
-      return terminal ? visible(t) : t;
-    };
-    let header = false;
-    const head = () => {
-      if (!header) emit(csvLine(cols));
-      header = true;
-    };
-    return {
-      row: (s) => {
-        head();
-        emit(csvLine(cols.map((c) => cell(text(s[c])))));
-      },
-      end: head,
-    };
-  }
-  // table: the widths come from the first rows (up to 100), later rows are clipped to them.
-  const cols = columns ?? TABLE_COLUMNS;
-  let buffered = [];
-  let widths = null;
-  const cells = (s) => cols.map((c) => clip(visible(text(s[c])), MAX_CELL));
-  const line = (row) => `${row.map((v, i) => pad(clip(v, widths[i]), widths[i], NUMERIC.has(cols[i]))).join('  ').trimEnd()}\n`;
-  const flush = () => {
-    if (widths) return;
-    widths = cols.map((c, i) => Math.max(width(LABELS[c]), ...buffered.map((r) => width(r[i]))));
-    const header = line(cols.map((c) => LABELS[c]));
-    emit(style(stdout, 'bold', header.trimEnd()) + '\n' + buffered.map(line).join(''));
-    buffered = null;
-  };
-  return {
-    row: (s) => {
-      if (widths) return emit(line(cells(s)));
-      buffered.push(cells(s));
-      if (buffered.length >= 100) flush();
-    },
-    end: flush,
-  };
-}
-
-/** `get`: one snapshot as a two-column table of every field it has. */
-function fieldTable(s) {
-  const names = FIELDS.filter((f) => s[f] !== undefined);
-  const w = Math.max(...names.map((f) => LABELS[f].length));
-  return names.map((f) => `${style(stdout, 'bold', LABELS[f].padEnd(w))}  ${visible(text(s[f]))}`.trimEnd() + '\n').join('');
-}
+/** A table's header, a field table's labels. */
+const bold = (text) => style(stdout, 'bold', text);
 
 // --- progress (stderr, only on a terminal) -----------------------------------
 
@@ -342,22 +175,6 @@ function readToken(file, fromEnv) {
 
 // --- commands ----------------------------------------------------------------
 
-const FORMATS = ['table', 'json', 'ndjson', 'csv'];
-
-function columnsOf(value) {
-  if (value === undefined) return undefined;
-  const cols = value.split(',').map((c) => c.trim()).filter(Boolean);
-  const bad = cols.filter((c) => !FIELDS.includes(c));
-  if (cols.length === 0 || bad.length) throw new UsageError(`--columns: unknown ${bad.join(', ') || '(empty)'}; choose from ${FIELDS.join(',')}`);
-  return cols;
-}
-
-function integer(name, v) {
-  if (v === undefined) return undefined;
-  if (!/^-?\d+$/.test(v)) throw new UsageError(`--${name} must be an integer`);
-  return Number(v);
-}
-
 /** Aborts the call on Ctrl-C (and when stdout's reader goes away); a second Ctrl-C exits at once. */
 function interruption() {
   const controller = new AbortController();
@@ -381,8 +198,7 @@ async function list(values, env) {
     if (values[flag] !== undefined) options[key] = values[flag];
   }
   // The service may add statuses, so an unknown one is sent, with a warning:
-  // a typo would otherwise look like "no snapshots".
-  const STATUSES = ['creating', 'available', 'error', 'deleting', 'error_deleting', 'rollbacking', 'backing-up'];
+  // a typo would otherwise look like "no snapshots". STATUSES: the package's list.
   if (options.status !== undefined && !STATUSES.includes(options.status)) {
     say(`${PROG}: warning: --status ${JSON.stringify(options.status)} is none of ${STATUSES.join(', ')}; sent as given`);
   }
@@ -410,7 +226,7 @@ async function list(values, env) {
     out(s);
     progress.show();
   };
-  const rows = rowWriter(format, columns, emit, { csvRaw: Boolean(values['csv-raw']), terminal: Boolean(stdout.isTTY) });
+  const rows = rowWriter(format, columns, emit, { csvRaw: Boolean(values['csv-raw']), terminal: Boolean(stdout.isTTY), bold });
   let next = null;
   let failure = null;
   try {
@@ -438,7 +254,7 @@ async function list(values, env) {
     return EXIT.interrupted;
   }
   // The marker is the service's text: made visible, and shell-quoted unless plain.
-  if (next !== null && stderr.isTTY) say(`${PROG}: more snapshots: add --marker ${/^[\w.:@%+=\/-]+$/.test(next) ? next : shq(next)}, or --all`);
+  if (next !== null && stderr.isTTY) say(`${PROG}: more snapshots: add --marker ${markerArg(next)}, or --all`);
   return EXIT.ok;
 }
 
@@ -457,12 +273,9 @@ async function get(values, positionals, env) {
     say(`${PROG}: interrupted`);
     return EXIT.interrupted;
   }
-  out(format === 'json' ? `${json(s, 2)}\n` : fieldTable(s));
+  out(format === 'json' ? `${json(s, 2)}\n` : fieldTable(s, { bold }));
   return EXIT.ok;
 }
-
-/** Quoted for a POSIX shell. */
-const shq = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
 
 async function sign(values, positionals, env) {
   if (positionals.length !== 2) throw new UsageError('sign needs a METHOD and a URL');
@@ -470,12 +283,7 @@ async function sign(values, positionals, env) {
   const method = rawMethod.toUpperCase();
   if (values.output !== undefined && values.output !== 'text' && values.output !== 'json') throw new UsageError('--output must be text or json');
   if (values.curl && values.output === 'json') throw new UsageError('--curl and --output json do not go together');
-  const headers = {};
-  for (const h of values.header ?? []) {
-    const i = h.indexOf(':');
-    if (i <= 0) throw new UsageError("-H expects 'Name: value' (a header without a name and colon was given)");
-    headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
-  }
+  const headers = headersOf(values.header);
   let body;
   const data = values.data;
   if (data !== undefined) {
@@ -496,14 +304,9 @@ async function sign(values, positionals, env) {
   if (values.output === 'json') {
     out(`${json({ method, url: signed.url, headers: signed.headers }, 2)}\n`);
   } else if (values.curl) {
-    const parts = ['curl'];
-    if (method !== 'GET' || data !== undefined) parts.push(`-X ${shq(method)}`);
-    parts.push(shq(signed.url));
-    for (const [k, v] of Object.entries(signed.headers)) parts.push(`-H ${shq(`${k}: ${v}`)}`);
-    if (data !== undefined) parts.push(`--data-binary ${shq(data)}`);
-    out(`${parts.join(' \\\n  ')}\n`);
+    out(curlCommand(method, signed, data));
   } else {
-    out(`${method} ${signed.url}\n${Object.entries(signed.headers).map(([k, v]) => `${k}: ${v}\n`).join('')}`);
+    out(requestText(method, signed));
   }
   return EXIT.ok;
 }
@@ -548,8 +351,7 @@ escapes (the same values) in JSON.
 Lists snapshots, newest first: one page, or every page with --all.
 
 Options:
-  --status S           creating, available, error, deleting, error_deleting,
-                       rollbacking or backing-up
+  --status S           ${fill(orList(STATUSES), 23)}
   --name NAME          exact name
   --volume-id ID       snapshots of one volume
   --limit N            at most N per page (1..1000; the service's default is 1000)

@@ -98,7 +98,7 @@ test('the tarball holds what package.json promises and nothing else', () => {
   assert.equal(pkg.engines.node, '>=20');
   assert.ok(pkg.license);
   assert.deepEqual(pkg.bin, { 'evs-snapshots': 'bin/evs-snapshots.mjs' });
-  for (const f of ['index.js', 'index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'README.md', 'lib/evs_snapshots_bg.wasm', 'lib/evs_snapshots.js', 'lib/evs_snapshots.cjs', 'lib/load.cjs', 'lib/evs_snapshots_bg.inline.js', 'lib/evs_snapshots_bg.inline.cjs', 'lib/env.cjs', 'bin/evs-snapshots.mjs']) {
+  for (const f of ['index.js', 'index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'README.md', 'lib/evs_snapshots_bg.wasm', 'lib/evs_snapshots.js', 'lib/evs_snapshots.cjs', 'lib/load.cjs', 'lib/evs_snapshots_bg.inline.js', 'lib/evs_snapshots_bg.inline.cjs', 'lib/env.cjs', 'lib/statuses.cjs', 'bin/evs-snapshots.mjs', 'bin/format.mjs']) {
     assert.ok(existsSync(join(work, 'node_modules', 'evs-snapshots', f)), f);
   }
   assert.ok(!existsSync(join(work, 'node_modules', 'evs-snapshots', 'sizes.json')));
@@ -121,7 +121,7 @@ function checkNodeOutput(out, kind) {
 /** What Node, Deno and Bun load from the installed package (index.mjs only for import). */
 function installedNodeFiles(withMjs) {
   const dir = join(work, 'node_modules', 'evs-snapshots');
-  const files = ['index.cjs', 'lib/api.cjs', 'lib/load.cjs', 'lib/env.cjs', 'lib/evs_snapshots.cjs', 'lib/evs_snapshots_bg.wasm'];
+  const files = ['index.cjs', 'lib/api.cjs', 'lib/load.cjs', 'lib/env.cjs', 'lib/statuses.cjs', 'lib/evs_snapshots.cjs', 'lib/evs_snapshots_bg.wasm'];
   return { ...weigh((withMjs ? ['index.mjs', ...files] : files).map((f) => join(dir, f))), from: 'lib/evs_snapshots_bg.wasm beside index.cjs (__dirname), initSync' };
 }
 

@@ -1,0 +1,297 @@
+// The `evs-snapshots` command's pure helpers: what it does to text before it
+// writes it (sanitising, JSON, terminal widths, tables, CSV) and how it reads
+// the values of its options. No I/O, no process state, no package import:
+// the command (evs-snapshots.mjs) passes in what depends on its streams (the
+// bold style of a header, whether stdout is a terminal). Tested directly by
+// tests/cli/format.test.mjs, and through the command by the other tests there.
+
+/** A mistake in the command line: the command exits 2, with a pointer to --help. */
+class UsageError extends Error {}
+
+// --- text from the service: made harmless for a terminal ---------------------
+
+const hex = (c, digits) => c.charCodeAt(0).toString(16).padStart(digits, '0');
+/** Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they reorder what follows on screen. */
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text for a terminal: C0 and C1 controls and DEL (line breaks, ESC, BEL,
+ * CSI) as `\xNN`, bidirectional controls as `\uNNNN`. Every table cell and
+ * every stderr line goes through it, so service text can neither move the
+ * cursor, set the window title, clear the screen nor reorder a line; a table
+ * row stays one line.
+ */
+const visible = (s) => String(s).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${hex(c, 2)}`).replace(BIDI, (c) => `\\u${hex(c, 4)}`);
+const oneLine = (s) => String(s).replace(/\s+/g, ' ').trim();
+/** One stderr line's text: white space runs made one space, then `visible`. */
+const safeLine = (s) => visible(oneLine(s));
+
+/**
+ * JSON text that a terminal cannot act on, with the same values:
+ * JSON.stringify escapes C0 controls but leaves DEL, C1 controls and
+ * bidirectional controls raw; they become `\uNNNN` escapes here (they can
+ * only stand inside strings, so the text stays valid JSON of the same value).
+ */
+const json = (v, space) => JSON.stringify(v, null, space).replace(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${hex(c, 4)}`);
+
+// --- terminal columns ----------------------------------------------------------
+
+/** Terminal columns of a string: East Asian wide and full-width characters take two. */
+function width(s) {
+  let w = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0);
+    const wide =
+      (c >= 0x1100 && c <= 0x115f) ||
+      (c >= 0x2e80 && c <= 0xa4cf && c !== 0x303f) ||
+      (c >= 0xac00 && c <= 0xd7a3) ||
+      (c >= 0xf900 && c <= 0xfaff) ||
+      (c >= 0xfe30 && c <= 0xfe4f) ||
+      (c >= 0xff00 && c <= 0xff60) ||
+      (c >= 0xffe0 && c <= 0xffe6) ||
+      (c >= 0x1f300 && c <= 0x1faff) ||
+      (c >= 0x20000 && c <= 0x3fffd);
+    w += wide ? 2 : 1;
+  }
+  return w;
+}
+
+/** Cut to `w` columns, marking the cut with "…". */
+function clip(s, w) {
+  if (width(s) <= w) return s;
+  let out = '';
+  for (const ch of s) {
+    if (width(out + ch) > w - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
+const pad = (s, w, right) => (right ? ' '.repeat(w - width(s)) + s : s + ' '.repeat(w - width(s)));
+
+// --- fields and output formats ---------------------------------------------
+
+/** The fields of the package's Snapshot objects, by their API names (what --columns takes). */
+const FIELDS = ['id', 'name', 'description', 'status', 'size', 'volumeId', 'createdAt', 'updatedAt', 'metadata', 'projectId', 'progress'];
+const LABELS = {
+  id: 'ID',
+  name: 'NAME',
+  description: 'DESCRIPTION',
+  status: 'STATUS',
+  size: 'SIZE (GB)',
+  volumeId: 'VOLUME ID',
+  createdAt: 'CREATED',
+  updatedAt: 'UPDATED',
+  metadata: 'METADATA',
+  projectId: 'PROJECT ID',
+  progress: 'PROGRESS',
+};
+const NUMERIC = new Set(['size', 'progress']);
+const TABLE_COLUMNS = ['id', 'name', 'status', 'size', 'volumeId', 'createdAt'];
+const CSV_COLUMNS = FIELDS.slice(0, 9); // what a list returns: no projectId, no progress
+const MAX_CELL = 60;
+
+/** A field as text: empty for null and absent, metadata as JSON. */
+function text(v) {
+  if (v === null || v === undefined) return '';
+  return typeof v === 'object' ? json(v) : String(v);
+}
+
+/** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
+const csvField = (v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+const csvLine = (cells) => `${cells.map(csvField).join(',')}\r\n`;
+/**
+ * CSV injection (OWASP): a cell whose first character is = + - @ TAB or CR
+ * would be run as a formula by a spreadsheet (=HYPERLINK(…), =cmd|…), so it
+ * gets a leading '; then the RFC 4180 quoting. The dashboard's CSV export
+ * is to use the same rule, so that the two agree. --csv-raw turns it off.
+ */
+const neutral = (v) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+
+function pick(s, columns) {
+  if (!columns) return s;
+  const out = {};
+  for (const c of columns) if (s[c] !== undefined) out[c] = s[c];
+  return out;
+}
+
+const plain = (s) => s;
+
+/**
+ * Writes snapshots one by one; every row is one write of whole lines, so
+ * output stopped at any point (Ctrl-C) is line-complete. `end()` closes a
+ * JSON array or flushes a table's buffered rows. `terminal`: stdout is a
+ * terminal (CSV cells are then escaped as a table's); `bold` styles a table's
+ * header line.
+ */
+function rowWriter(format, columns, emit, { csvRaw = false, terminal = false, bold = plain } = {}) {
+  if (format === 'ndjson') {
+    return { row: (s) => emit(`${json(pick(s, columns))}\n`), end() {} };
+  }
+  if (format === 'json') {
+    let n = 0;
+    return {
+      row: (s) => emit(`${n++ === 0 ? '[\n' : ',\n'}${json(pick(s, columns))}`),
+      end: () => emit(n === 0 ? '[]\n' : '\n]\n'),
+    };
+  }
+  if (format === 'csv') {
+    const cols = columns ?? CSV_COLUMNS;
+    // On a terminal a person reads the cells: escaped as a table's are. To a
+    // file or a pipe they are the data, as they are (after the formula rule).
+    const cell = (v) => {
+      const t = csvRaw ? v : neutral(v);
+      return terminal ? visible(t) : t;
+    };
+    let header = false;
+    const head = () => {
+      if (!header) emit(csvLine(cols));
+      header = true;
+    };
+    return {
+      row: (s) => {
+        head();
+        emit(csvLine(cols.map((c) => cell(text(s[c])))));
+      },
+      end: head,
+    };
+  }
+  // table: the widths come from the first rows (up to 100), later rows are clipped to them.
+  const cols = columns ?? TABLE_COLUMNS;
+  let buffered = [];
+  let widths = null;
+  const cells = (s) => cols.map((c) => clip(visible(text(s[c])), MAX_CELL));
+  const line = (row) => `${row.map((v, i) => pad(clip(v, widths[i]), widths[i], NUMERIC.has(cols[i]))).join('  ').trimEnd()}\n`;
+  const flush = () => {
+    if (widths) return;
+    widths = cols.map((c, i) => Math.max(width(LABELS[c]), ...buffered.map((r) => width(r[i]))));
+    const header = line(cols.map((c) => LABELS[c]));
+    emit(bold(header.trimEnd()) + '\n' + buffered.map(line).join(''));
+    buffered = null;
+  };
+  return {
+    row: (s) => {
+      if (widths) return emit(line(cells(s)));
+      buffered.push(cells(s));
+      if (buffered.length >= 100) flush();
+    },
+    end: flush,
+  };
+}
+
+/** `get`: one snapshot as a two-column table of every field it has; `bold` styles the labels. */
+function fieldTable(s, { bold = plain } = {}) {
+  const names = FIELDS.filter((f) => s[f] !== undefined);
+  const w = Math.max(...names.map((f) => LABELS[f].length));
+  return names.map((f) => `${bold(LABELS[f].padEnd(w))}  ${visible(text(s[f]))}`.trimEnd() + '\n').join('');
+}
+
+// --- option values -------------------------------------------------------------
+
+const FORMATS = ['table', 'json', 'ndjson', 'csv'];
+
+/** --columns: field names, comma-separated (spaces around them allowed); unknown ones are a UsageError. */
+function columnsOf(value) {
+  if (value === undefined) return undefined;
+  const cols = value.split(',').map((c) => c.trim()).filter(Boolean);
+  const bad = cols.filter((c) => !FIELDS.includes(c));
+  if (cols.length === 0 || bad.length) throw new UsageError(`--columns: unknown ${bad.join(', ') || '(empty)'}; choose from ${FIELDS.join(',')}`);
+  return cols;
+}
+
+/** An integer option (--limit, --offset): its range is the library's to check. */
+function integer(name, v) {
+  if (v === undefined) return undefined;
+  if (!/^-?\d+$/.test(v)) throw new UsageError(`--${name} must be an integer`);
+  return Number(v);
+}
+
+/** `sign`'s -H values, 'Name: value' each, as a headers object (name and value trimmed). */
+function headersOf(values = []) {
+  const headers = {};
+  for (const h of values) {
+    const i = h.indexOf(':');
+    if (i <= 0) throw new UsageError("-H expects 'Name: value' (a header without a name and colon was given)");
+    headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
+  }
+  return headers;
+}
+
+// --- help --------------------------------------------------------------------
+
+/** `a, b or c`. */
+const orList = (words) => (words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`);
+
+/**
+ * Text for a help line whose first `indent` columns are taken: words filled
+ * into lines of at most `width` columns, the lines after the first indented.
+ */
+function fill(text, indent, width = 80) {
+  const lines = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && indent + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  lines.push(line);
+  return lines.join(`\n${' '.repeat(indent)}`);
+}
+
+// --- shell -------------------------------------------------------------------
+
+/** Quoted for a POSIX shell. */
+const shq = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
+
+/** A `--marker` value to paste: as it is when plain, shell-quoted otherwise (still to pass through `safeLine`). */
+const markerArg = (next) => (/^[\w.:@%+=\/-]+$/.test(next) ? next : shq(next));
+
+/** `sign --curl`: a curl command for the signed request; `data` is --data's value as given (text or @file). */
+function curlCommand(method, signed, data) {
+  const parts = ['curl'];
+  if (method !== 'GET' || data !== undefined) parts.push(`-X ${shq(method)}`);
+  parts.push(shq(signed.url));
+  for (const [k, v] of Object.entries(signed.headers)) parts.push(`-H ${shq(`${k}: ${v}`)}`);
+  if (data !== undefined) parts.push(`--data-binary ${shq(data)}`);
+  return `${parts.join(' \\\n  ')}\n`;
+}
+
+/** `sign`: the request line and the headers to send, one a line. */
+const requestText = (method, signed) => `${method} ${signed.url}\n${Object.entries(signed.headers).map(([k, v]) => `${k}: ${v}\n`).join('')}`;
+
+export {
+  UsageError,
+  visible,
+  oneLine,
+  safeLine,
+  json,
+  width,
+  clip,
+  pad,
+  FIELDS,
+  LABELS,
+  NUMERIC,
+  TABLE_COLUMNS,
+  CSV_COLUMNS,
+  MAX_CELL,
+  text,
+  csvField,
+  csvLine,
+  neutral,
+  pick,
+  rowWriter,
+  fieldTable,
+  FORMATS,
+  columnsOf,
+  integer,
+  headersOf,
+  shq,
+  markerArg,
+  curlCommand,
+  requestText,
+  orList,
+  fill,
+};

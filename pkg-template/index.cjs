@@ -1,0 +1,21 @@
+'use strict';
+// Node (require, and import through index.mjs). The wasm module is read and
+// instantiated once, on first use (lib/load.cjs).
+const { createApi, EvsError } = require('./lib/api.cjs');
+const { loadWasm } = require('./lib/load.cjs');
+// configFromEnv (issue 13): plain JS, given the one EvsError class.
+const { configFromEnv: envConfig } = require('./lib/env.cjs');
+const { STATUSES } = require('./lib/statuses.cjs');
+
+const api = createApi(
+  () =>
+    loadWasm(require('./lib/evs_snapshots.cjs'), {
+      // Beside this file when installed; a bundle (esbuild, webpack) has no
+      // file there, or no __dirname at all, and uses the inline copy.
+      path: () => `${__dirname}/lib/evs_snapshots_bg.wasm`,
+      requireFs: () => require('fs'),
+      inline: () => require('./lib/evs_snapshots_bg.inline.cjs'),
+    }),
+);
+
+module.exports = { ...api, EvsError, configFromEnv: (env) => envConfig(env, EvsError), STATUSES };

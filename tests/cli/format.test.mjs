@@ -1,0 +1,222 @@
+// The command's pure helpers (pkg/bin/format.mjs, as the package ships it),
+// called directly: the other tests in this folder see them only through the
+// command's output. Needs `make build`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { STATUSES } from 'evs-snapshots';
+import { PKG_DIR, run } from './child.mjs';
+
+const f = await import(pathToFileURL(join(PKG_DIR, 'bin', 'format.mjs')).href);
+
+/** Every character a terminal could act on: C0, DEL, C1, and the bidirectional controls. */
+const DANGEROUS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+test('visible: C0, DEL and C1 controls as \\xNN, bidirectional controls as \\uNNNN; everything else as it is', () => {
+  assert.equal(f.visible('a\nb\r\tc'), 'a\\x0ab\\x0d\\x09c');
+  assert.equal(f.visible('\u001b]0;title\u0007'), '\\x1b]0;title\\x07');
+  assert.equal(f.visible('\u001b[2J'), '\\x1b[2J');
+  assert.equal(f.visible('del\u007f c1\u0085\u009b'), 'del\\x7f c1\\x85\\x9b');
+  assert.equal(f.visible('abc\u202edef\u2066x\u2069\u202a'), 'abc\\u202edef\\u2066x\\u2069\\u202a');
+  // Ordinary text, wide characters, emoji, the zero-width joiner and U+2067..8 edges stay.
+  for (const s of ['快照, "备份"', 'release 2.4 — pre', '👩‍💻 ok', '\u200d', 'a\\x41']) assert.equal(f.visible(s), s);
+  assert.equal(f.visible(42), '42');
+  assert.equal(f.visible(null), 'null');
+  // What it returns holds nothing a terminal acts on, whatever it was given.
+  let all = '';
+  for (let c = 0; c < 0x3000; c++) all += String.fromCharCode(c);
+  assert.doesNotMatch(f.visible(all), DANGEROUS);
+});
+
+test('safeLine: white space runs become one space and the ends are trimmed, then visible', () => {
+  assert.equal(f.oneLine('  a \n\t b\r\n'), 'a b');
+  assert.equal(f.safeLine('  Snapshot\nnot\r\nfound \u001b[31m!'), 'Snapshot not found \\x1b[31m!');
+  // A line break cannot start a second stderr line; a bidi override cannot reorder this one.
+  assert.equal(f.safeLine('x\u2028y\u202ez'), 'x y\\u202ez');
+  // U+0085 is no white space to a JavaScript pattern: it stays, escaped.
+  assert.equal(f.safeLine(' \u0085 '), '\\x85');
+});
+
+test('json: the same values as JSON.stringify, with DEL, C1 and bidirectional controls escaped too', () => {
+  const v = { name: 'a\u001b[2J\u007f\u009b\u202e\u2066b', n: 1, nested: ['\u0085', null], 备注: '快照' };
+  const text = f.json(v);
+  assert.doesNotMatch(text, DANGEROUS);
+  assert.deepEqual(JSON.parse(text), v);
+  assert.equal(f.json({ a: '\u202e' }), '{"a":"\\u202e"}');
+  assert.equal(f.json({ a: '\u007f' }), '{"a":"\\u007f"}');
+  assert.equal(f.json({ a: 1 }, 2), '{\n  "a": 1\n}');
+  assert.equal(f.json([]), '[]');
+});
+
+test('width, clip, pad: East Asian wide and full-width characters take two columns', () => {
+  assert.equal(f.width('abc'), 3);
+  assert.equal(f.width('快照'), 4);
+  assert.equal(f.width('한국'), 4);
+  assert.equal(f.width('ＡＢ'), 4);
+  assert.equal(f.width('🙂'), 2);
+  assert.equal(f.width(''), 0);
+  assert.equal(f.clip('abcdef', 6), 'abcdef');
+  assert.equal(f.clip('abcdefg', 6), 'abcde…');
+  assert.equal(f.clip('快照备份', 5), '快照…');
+  assert.equal(f.clip('快照备份', 6), '快照…'); // a wide character does not fit in the one column left
+  for (let w = 1; w <= 12; w++) assert.ok(f.width(f.clip('快a照b备c份d', w)) <= w, `clip to ${w}`);
+  assert.equal(f.pad('快', 4), '快  ');
+  assert.equal(f.pad('12', 5, true), '   12');
+});
+
+test('fields: --columns takes the API names of the Snapshot objects; CSV has what a list returns', () => {
+  assert.deepEqual(f.FIELDS, ['id', 'name', 'description', 'status', 'size', 'volumeId', 'createdAt', 'updatedAt', 'metadata', 'projectId', 'progress']);
+  assert.deepEqual(f.CSV_COLUMNS, ['id', 'name', 'description', 'status', 'size', 'volumeId', 'createdAt', 'updatedAt', 'metadata']);
+  assert.deepEqual(f.TABLE_COLUMNS, ['id', 'name', 'status', 'size', 'volumeId', 'createdAt']);
+  for (const c of f.FIELDS) assert.equal(typeof f.LABELS[c], 'string', c);
+  assert.equal(f.text(null), '');
+  assert.equal(f.text(undefined), '');
+  assert.equal(f.text(0), '0');
+  assert.equal(f.text({ k: '\u202e' }), '{"k":"\\u202e"}');
+});
+
+test('CSV: RFC 4180 quoting, CRLF records, and the formula rule', () => {
+  assert.equal(f.csvField('plain'), 'plain');
+  assert.equal(f.csvField('a,b'), '"a,b"');
+  assert.equal(f.csvField('say "hi"'), '"say ""hi"""');
+  assert.equal(f.csvField('one\ntwo'), '"one\ntwo"');
+  assert.equal(f.csvField('cr\rend'), '"cr\rend"');
+  assert.equal(f.csvField(''), '');
+  assert.equal(f.csvLine(['a', 'b,c', '']), 'a,"b,c",\r\n');
+  for (const c of ['=', '+', '-', '@', '\t', '\r']) assert.equal(f.neutral(`${c}1+2`), `'${c}1+2`, JSON.stringify(c));
+  for (const s of ['1+2', "'=1", ' =1', 'a=b', '', '{"a":"=1"}']) assert.equal(f.neutral(s), s);
+});
+
+/** A rowWriter's output for these snapshots. */
+function written(format, snapshots, { columns, ...opts } = {}) {
+  let out = '';
+  const w = f.rowWriter(format, columns, (s) => (out += s), opts);
+  for (const s of snapshots) w.row(s);
+  w.end();
+  return out;
+}
+
+const S1 = { id: 'snap-1', name: '=HYPERLINK("x")', description: null, status: 'available', size: 10, volumeId: '-v1', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: null, metadata: { k: 'v' } };
+const S2 = { id: 'snap-2', name: '快照\u001b[2J', description: 'a,b', status: 'error', size: 200, volumeId: 'v2', createdAt: '2026-01-02T00:00:00.000Z', updatedAt: '2026-01-03T00:00:00.000Z', metadata: {} };
+
+test('rowWriter: NDJSON and JSON, whole and with --columns', () => {
+  assert.equal(written('ndjson', []), '');
+  assert.deepEqual(written('ndjson', [S1, S2]).split('\n').filter(Boolean).map((l) => JSON.parse(l)), [S1, S2]);
+  assert.equal(written('json', []), '[]\n');
+  assert.deepEqual(JSON.parse(written('json', [S1, S2])), [S1, S2]);
+  assert.ok(written('json', [S1, S2]).startsWith('[\n{'));
+  assert.deepEqual(JSON.parse(written('json', [S1, S2], { columns: ['status', 'id', 'progress'] })), [
+    { status: 'available', id: 'snap-1' },
+    { status: 'error', id: 'snap-2' },
+  ]);
+  // Line breaks between the rows aside, the text holds nothing a terminal acts on.
+  assert.doesNotMatch(written('json', [S2]).replace(/\n/g, ''), DANGEROUS);
+  assert.doesNotMatch(written('ndjson', [S2]).replace(/\n/g, ''), DANGEROUS);
+});
+
+test('rowWriter: CSV header, formula rule, --csv-raw, and escaping on a terminal only', () => {
+  const header = 'id,name,description,status,size,volumeId,createdAt,updatedAt,metadata\r\n';
+  assert.equal(written('csv', []), header);
+  const lines = written('csv', [S1, S2]).split('\r\n');
+  assert.equal(`${lines[0]}\r\n`, header);
+  assert.equal(lines[1], `snap-1,"'=HYPERLINK(""x"")",,available,10,'-v1,2026-01-01T00:00:00.000Z,,"{""k"":""v""}"`);
+  assert.equal(lines[2], `snap-2,快照\u001b[2J,"a,b",error,200,v2,2026-01-02T00:00:00.000Z,2026-01-03T00:00:00.000Z,{}`);
+  const raw = written('csv', [S1], { csvRaw: true }).split('\r\n')[1];
+  assert.equal(raw, `snap-1,"=HYPERLINK(""x"")",,available,10,-v1,2026-01-01T00:00:00.000Z,,"{""k"":""v""}"`);
+  const onTerminal = written('csv', [S2], { terminal: true }).split('\r\n')[1];
+  assert.equal(onTerminal.split(',')[1], '快照\\x1b[2J');
+  assert.equal(written('csv', [S1], { columns: ['volumeId', 'id'] }), "volumeId,id\r\n'-v1,snap-1\r\n");
+});
+
+test('rowWriter: a table takes its widths from the first 100 rows, right-aligns numbers, escapes and clips cells', () => {
+  const bolded = [];
+  const bold = (s) => (bolded.push(s), `<b>${s}</b>`);
+  const out = written('table', [S1, S2], { bold }).split('\n');
+  assert.equal(bolded.length, 1);
+  assert.equal(out[0], `<b>${bolded[0]}</b>`);
+  assert.match(bolded[0], /^ID {6}NAME {13}STATUS {5}SIZE \(GB\)  VOLUME ID  CREATED$/);
+  const sizeEnd = bolded[0].indexOf('SIZE (GB)') + 'SIZE (GB)'.length;
+  // Sizes end where their label ends.
+  assert.match(out[1].slice(0, sizeEnd), / {7}10$/);
+  assert.match(out[2], /  error {12}200  v2 /); // (string indices are no columns here: 快照 is two wide each)
+  assert.ok(out[2].includes('快照\\x1b[2J'));
+  assert.equal(out.length, 4); // header, two rows, and the final newline
+  assert.equal(out[3], '');
+  // An empty list: the header alone.
+  assert.equal(written('table', []), 'ID  NAME  STATUS  SIZE (GB)  VOLUME ID  CREATED\n');
+  // A cell longer than 60 columns is cut; rows after the 100th are cut to the widths the first ones gave.
+  const rows = Array.from({ length: 101 }, (_, i) => ({ id: `id-${i}`, name: 'n'.repeat(i === 0 ? 70 : 3), status: 'available', size: 1 }));
+  rows.push({ id: 'id-late', name: 'late and much longer than the rest', status: 'available', size: 1 });
+  const lines = written('table', rows, { columns: ['name', 'id'] }).trimEnd().split('\n');
+  assert.equal(lines[1].indexOf('id-0'), 62);
+  assert.equal(lines[1].slice(0, 60), `${'n'.repeat(59)}…`);
+  assert.equal(lines.length, 103);
+  assert.equal(lines[102], `${'late and much longer than the rest'.padEnd(60)}  id-l…`);
+  // The header counts: a column is at least as wide as its label.
+  const narrow = [...rows.slice(1, 101), { id: 'id-late', name: 'longer than three', size: 1 }];
+  assert.equal(written('table', narrow, { columns: ['name', 'id'] }).trimEnd().split('\n')[101], 'lon…  id-la…');
+});
+
+test('fieldTable: the fields a snapshot has, labels padded to the longest and passed to bold', () => {
+  const t = f.fieldTable({ id: 'x', status: 'creating', progress: 16, metadata: { a: '\u202e' }, name: '\u001b]0;t\u0007' });
+  assert.equal(t, 'ID        x\nNAME      \\x1b]0;t\\x07\nSTATUS    creating\nMETADATA  {"a":"\\u202e"}\nPROGRESS  16\n');
+  assert.equal(f.fieldTable({ id: 'x', description: '' }, { bold: (s) => `*${s}*` }), '*ID         *  x\n*DESCRIPTION*\n');
+});
+
+test('option values: --columns, integers and -H headers; mistakes are UsageErrors', () => {
+  assert.equal(f.columnsOf(undefined), undefined);
+  assert.deepEqual(f.columnsOf('id, status,,volumeId '), ['id', 'status', 'volumeId']);
+  const usage = (fn, re) => assert.throws(fn, (e) => e instanceof f.UsageError && re.test(e.message));
+  usage(() => f.columnsOf('id,size_gb,volume_id'), /^--columns: unknown size_gb, volume_id; choose from id,name,/);
+  usage(() => f.columnsOf(' , '), /^--columns: unknown \(empty\)/);
+  assert.equal(f.integer('limit', undefined), undefined);
+  assert.equal(f.integer('limit', '25'), 25);
+  assert.equal(f.integer('offset', '-3'), -3);
+  for (const v of ['', '1.5', '1e3', ' 2', 'ten', '0x10']) usage(() => f.integer('limit', v), /^--limit must be an integer$/);
+  assert.deepEqual(f.headersOf(undefined), {});
+  assert.deepEqual(f.headersOf(['Content-Type: application/json', 'X-A:b:c', ' X-Empty :  ']), { 'Content-Type': 'application/json', 'X-A': 'b:c', 'X-Empty': '' });
+  for (const h of [': v', 'no colon', '']) usage(() => f.headersOf([h]), /^-H expects 'Name: value'/);
+  assert.deepEqual(f.FORMATS, ['table', 'json', 'ndjson', 'csv']);
+});
+
+test('shell text: quoting, the --marker hint, sign --curl and the request text', () => {
+  assert.equal(f.shq("it's"), `'it'\\''s'`);
+  assert.equal(f.shq(''), "''");
+  assert.equal(f.markerArg('0dec35b4-97ec-49bd-b376-801e2e1bebdf'), '0dec35b4-97ec-49bd-b376-801e2e1bebdf');
+  assert.equal(f.markerArg('a b;rm -rf'), "'a b;rm -rf'");
+  assert.equal(f.markerArg("x'y"), `'x'\\''y'`);
+  const signed = { url: 'https://evs.example/v2/p/snapshots?limit=2', headers: { 'X-Sdk-Date': '20260101T000000Z', Authorization: "SDK-HMAC-SHA256 Access=AK, it's" } };
+  assert.equal(
+    f.curlCommand('GET', signed, undefined),
+    "curl \\\n  'https://evs.example/v2/p/snapshots?limit=2' \\\n  -H 'X-Sdk-Date: 20260101T000000Z' \\\n  -H 'Authorization: SDK-HMAC-SHA256 Access=AK, it'\\''s'\n",
+  );
+  assert.equal(
+    f.curlCommand('POST', { url: 'https://h/x', headers: {} }, '@body.json'),
+    "curl \\\n  -X 'POST' \\\n  'https://h/x' \\\n  --data-binary '@body.json'\n",
+  );
+  assert.equal(f.curlCommand('GET', { url: 'https://h/x', headers: {} }, ''), "curl \\\n  -X 'GET' \\\n  'https://h/x' \\\n  --data-binary ''\n");
+  assert.equal(f.requestText('GET', signed), `GET ${signed.url}\nX-Sdk-Date: 20260101T000000Z\nAuthorization: SDK-HMAC-SHA256 Access=AK, it's\n`);
+});
+
+test('help text: the package\'s STATUSES as "a, b or c", filled to 80 columns after the option names', async () => {
+  assert.equal(f.orList([]), '');
+  assert.equal(f.orList(['a']), 'a');
+  assert.equal(f.orList(['a', 'b']), 'a or b');
+  assert.equal(f.orList(['a', 'b', 'c']), 'a, b or c');
+  const statusHelp = `creating, available, error, deleting, error_deleting,\n${' '.repeat(23)}rollbacking or backing-up`;
+  assert.equal(f.fill(f.orList(STATUSES), 23), statusHelp);
+  assert.equal(f.fill('one two', 10), 'one two');
+  assert.equal(f.fill('aaaa bbbb cccc', 2, 12), `aaaa bbbb\n  cccc`);
+  assert.equal(f.fill('averyveryverylongword x', 2, 8), `averyveryverylongword\n  x`); // a word longer than a line stands alone
+  const help = await run(['list', '--help']);
+  assert.equal(help.code, 0);
+  assert.ok(help.stdout.includes(`\n  --status S           ${statusHelp}\n`), help.stdout);
+});
+
+test('the module is pure: it imports nothing and touches neither process nor globals', async () => {
+  const { readFileSync } = await import('node:fs');
+  const src = readFileSync(join(PKG_DIR, 'bin', 'format.mjs'), 'utf8');
+  assert.doesNotMatch(src, /^\s*import\b/m);
+  assert.doesNotMatch(src, /\b(process|globalThis|console)\./);
+});
