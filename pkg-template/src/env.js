@@ -1,6 +1,7 @@
 // configFromEnv: a ClientConfig from the variables Huawei Cloud's official
 // SDKs read (their EnvCredentialProvider: HUAWEICLOUD_SDK_AK, _SK,
-// _SECURITY_TOKEN, _PROJECT_ID), plus HUAWEICLOUD_SDK_REGION. Plain JavaScript, no wasm: it runs before any
+// _SECURITY_TOKEN, _PROJECT_ID), plus HUAWEICLOUD_SDK_REGION and
+// HUAWEICLOUD_SDK_IAM_ENDPOINT. Plain JavaScript, no wasm: it runs before any
 // module is loaded, in every runtime (without `process`, the default
 // environment is empty).
 //
@@ -16,6 +17,8 @@ const SK = 'HUAWEICLOUD_SDK_SK';
 const SECURITY_TOKEN = 'HUAWEICLOUD_SDK_SECURITY_TOKEN';
 const PROJECT_ID = 'HUAWEICLOUD_SDK_PROJECT_ID';
 const REGION = 'HUAWEICLOUD_SDK_REGION';
+// Where the SDKs ask IAM for a region's project ID (their IamHelper).
+const IAM_ENDPOINT = 'HUAWEICLOUD_SDK_IAM_ENDPOINT';
 
 function configFromEnv(env, ErrorClass) {
   const fail = (message) => {
@@ -50,6 +53,8 @@ function configFromEnv(env, ErrorClass) {
   const config = { projectId: read(PROJECT_ID) ?? '' };
   const region = read(REGION);
   if (region !== undefined) config.region = region;
+  const iamEndpoint = read(IAM_ENDPOINT);
+  if (iamEndpoint !== undefined) config.iamEndpoint = iamEndpoint;
   if (ak !== undefined) {
     config.auth = { accessKey: ak, secretKey: sk };
     if (securityToken !== undefined) config.auth.securityToken = securityToken;

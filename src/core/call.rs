@@ -20,7 +20,9 @@ use serde::Serialize;
 use super::input::Input;
 use super::raw::{RawAuth, RawConfig, RawListOptions, RawSignRequest};
 use super::error::{ErrorKind, EvsError};
-use super::request::{list_request, show_request, sign_url, Request, SignedRequest};
+use super::endpoint::Endpoint;
+use super::iam::{read_projects, ProjectLookup};
+use super::request::{list_request, projects_request, show_request, sign_url, Request, SignedRequest};
 use super::error_body::{http_error, http_error_too_large};
 use super::model::{Snapshot, SnapshotPage};
 use super::response::{is_success, read_list, read_show};
@@ -39,6 +41,8 @@ pub enum Target {
     Show(String),
     /// `listSnapshots`: `GET .../snapshots?...`.
     List(ListQuery),
+    /// IAM's project lookup: `GET {iam}/v3/projects?name={region}`.
+    Projects(ProjectLookup),
 }
 
 /// A checked call.
@@ -70,12 +74,35 @@ impl Call {
         Ok(Call { config, target: Target::List(check_list_options(options)?) })
     }
 
+    /// The IAM call that finds this call's project ID, when it must be
+    /// asked for (the config left `projectId` out).
+    pub fn project_lookup(&self) -> Option<Call> {
+        let lookup = self.config.lookup.clone()?;
+        Some(Call { config: self.config.clone(), target: Target::Projects(lookup) })
+    }
+
+    /// The same call, for the project ID IAM gave.
+    pub fn with_project(mut self, project_id: String) -> Call {
+        self.config.project_id = project_id;
+        self.config.lookup = None;
+        self
+    }
+
+    /// Where this call goes: the EVS endpoint, or IAM's.
+    pub fn endpoint(&self) -> &Endpoint {
+        match &self.target {
+            Target::Projects(l) => &l.iam,
+            _ => &self.config.endpoint,
+        }
+    }
+
     /// The request of the next attempt (signed at `now_ms`, epoch
     /// milliseconds, with AK/SK auth).
     pub fn request(&self, now_ms: f64) -> Request {
         match &self.target {
             Target::Show(id) => show_request(&self.config, id, now_ms),
             Target::List(q) => list_request(&self.config, q, now_ms),
+            Target::Projects(l) => projects_request(&l.iam, &l.region, &self.config.auth, now_ms),
         }
     }
 }
@@ -121,6 +148,8 @@ pub enum Reply {
     Snapshot(Snapshot),
     /// `listSnapshots`'s page.
     Page(SnapshotPage),
+    /// The project ID IAM gave.
+    ProjectId(String),
 }
 
 /// What to do after an attempt.
@@ -335,9 +364,10 @@ fn settle_reporting(call: &Call, attempt: u32, ended: &Ended<'_>, now_ms: f64, r
                     let m = format!("the response body is larger than {} MiB", MAX_BODY_BYTES / (1024 * 1024));
                     return redact(EvsError::invalid_response(m).with_request_id(request_id));
                 }
-                let result = match call.target {
+                let result = match &call.target {
                     Target::Show(_) => read_show(request_id, body).map(Reply::Snapshot),
                     Target::List(_) => read_list(request_id, body).map(Reply::Page),
+                    Target::Projects(l) => read_projects(&l.region, request_id, body).map(Reply::ProjectId),
                 };
                 return match result {
                     Ok(reply) => (Step::Done(reply), None),
@@ -353,12 +383,12 @@ fn settle_reporting(call: &Call, attempt: u32, ended: &Ended<'_>, now_ms: f64, r
         }
         Ended::Network(why) => {
             let why = if why.is_empty() { "fetch failed" } else { why };
-            let e = &call.config.endpoint;
+            let e = call.endpoint();
             let m = format!("the request to {}://{} failed before a response: {why}", e.scheme, e.host);
             (EvsError::new(ErrorKind::Network, m), Failure::Network, None)
         }
         Ended::HiddenRedirect => {
-            let e = &call.config.endpoint;
+            let e = call.endpoint();
             let m = format!("the request to {}://{} was redirected, and the browser hides where; redirects are not followed, so that credentials never reach another origin (check the endpoint)", e.scheme, e.host);
             (EvsError::new(ErrorKind::Network, m), Failure::Network, None)
         }
@@ -670,6 +700,33 @@ mod tests {
         let _ = t.request(now);
         assert!(matches!(t.ended(&r401(ahead), now, 0.5), Step::Fail(_)));
         assert_eq!(t.clock_offset(), 0.0);
+    }
+
+    #[test]
+    fn a_left_out_project_id_is_asked_of_iam_with_a_key_pair_and_a_region() {
+        let keys = r#""auth":{"accessKey":"AK","secretKey":"SK"}"#;
+        let c = Call::show(&config(&format!(r#"{{"region":"ap-southeast-1",{keys}}}"#)), &Input::from("s")).unwrap();
+        let lookup = c.project_lookup().unwrap();
+        let r = lookup.request(1_795_342_500_000.0);
+        assert_eq!(r.url, "https://iam.ap-southeast-1.myhuaweicloud.com/v3/projects?name=ap-southeast-1");
+        // Signed with the pair, without X-Project-Id: the project is what is asked.
+        assert!(r.header("Authorization").unwrap().starts_with("SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, Signature="), "{r:?}");
+        assert_eq!(r.header("X-Project-Id"), None);
+        let Step::Done(Reply::ProjectId(id)) = settle(&lookup, 1, &response(200, r#"{"projects":[{"id":"p-from-iam"}]}"#), 0.0, 0.0) else { panic!() };
+        let c = c.with_project(id);
+        assert!(c.project_lookup().is_none());
+        assert_eq!(c.request(0.0).url, "https://evs.ap-southeast-1.myhuaweicloud.com/v2/p-from-iam/cloudsnapshots/s");
+        // iamEndpoint wins; an endpoint for EVS keeps the region for IAM.
+        let c = Call::show(&config(&format!(r#"{{"region":"cn-north-4","endpoint":"http://127.0.0.1:9/evs","iamEndpoint":"http://127.0.0.1:9/evs",{keys}}}"#)), &Input::from("s")).unwrap();
+        assert_eq!(c.project_lookup().unwrap().request(0.0).url, "http://127.0.0.1:9/evs/v3/projects?name=cn-north-4");
+        // A network failure names IAM, not EVS.
+        let Step::Fail(e) = settle(&c.project_lookup().unwrap(), 3, &Ended::Network("ECONNREFUSED"), 0.0, 0.0) else { panic!() };
+        assert!(e.message.starts_with("the request to http://127.0.0.1:9 failed"), "{}", e.message);
+        // A token, no auth, or no region: projectId stays required.
+        assert_eq!(invalid(Call::show(&config(r#"{"region":"ap-southeast-1","auth":{"token":"t"}}"#), &Input::from("s"))), "projectId is required");
+        assert_eq!(invalid(Call::show(&config(r#"{"region":"ap-southeast-1"}"#), &Input::from("s"))), "projectId is required");
+        assert_eq!(invalid(Call::show(&config(&format!(r#"{{"endpoint":"http://h",{keys}}}"#)), &Input::from("s"))), "projectId is required (or a region, to ask IAM for it with the key pair)");
+        assert_eq!(invalid(Call::show(&config(&format!(r#"{{"region":"ap-southeast-1","iamEndpoint":5,{keys}}}"#)), &Input::from("s"))), "iamEndpoint must be a string, not a number");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! names the field. CONTRACT.md "Invalid input" is the list this follows.
 //! Nothing here can send a request: validation happens before any I/O.
 
-use super::endpoint::{check_endpoint, Endpoint};
+use super::endpoint::{check_endpoint, check_region, Endpoint};
+use super::iam::{iam_endpoint, ProjectLookup};
 use super::error::EvsError;
 use super::input::{Input, MAX_SAFE_INTEGER};
 use super::raw::{RawAuth, RawConfig, RawHeaders, RawListOptions};
@@ -49,8 +50,12 @@ impl core::fmt::Debug for Auth {
 pub struct Config {
     /// Where requests go.
     pub endpoint: Endpoint,
-    /// The project ID, one path segment.
+    /// The project ID, one path segment; `""` until IAM gives it, when
+    /// [`Config::lookup`] says where to ask.
     pub project_id: String,
+    /// Where to ask IAM for the project ID, when `projectId` was left out
+    /// with a key pair and a region (CONTRACT.md "Project ID from IAM").
+    pub lookup: Option<ProjectLookup>,
     /// How requests are authenticated.
     pub auth: Auth,
     /// The caller's extra headers, checked, in the order given.
@@ -269,14 +274,33 @@ fn positive(field: &str, v: &Input, default: u32, max: u32) -> Result<u32, EvsEr
 /// # Errors
 /// `invalid_input` for the first rule broken, in that order.
 pub fn check_config(c: &RawConfig) -> Result<Config, EvsError> {
-    let project_id = check_id("projectId", &c.project_id)?;
+    // Left out (or empty, as configFromEnv gives an unset variable): IAM is
+    // asked, with a key pair and a region.
+    let left_out = match &c.project_id {
+        Input::Absent => true,
+        Input::Str(s) => s.is_empty(),
+        _ => false,
+    };
+    let (project_id, lookup) = if !left_out {
+        (check_id("projectId", &c.project_id)?, None)
+    } else if let Ok(Auth::Keys { .. }) = check_auth(&c.auth, "auth") {
+        let Some(region) = check_region(&c.region)? else {
+            return Err(EvsError::invalid_input("projectId is required (or a region, to ask IAM for it with the key pair)"));
+        };
+        let iam = iam_endpoint(region, &c.iam_endpoint, c.page_origin.as_deref())?;
+        (String::new(), Some(ProjectLookup { iam, region: region.to_string() }))
+    } else if c.project_id == Input::Absent {
+        return Err(EvsError::invalid_input("projectId is required"));
+    } else {
+        return Err(EvsError::field("projectId", "must not be empty"));
+    };
     let endpoint = check_endpoint(&c.endpoint, &c.region, c.page_origin.as_deref())?;
     let auth = check_auth(&c.auth, "auth")?;
     let headers = check_headers(&c.headers)?;
     // setTimeout cannot wait longer than 2^31-1 ms; longer is clamped.
     let timeout_ms = positive("timeoutMs", &c.timeout_ms, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS)?;
     let max_attempts = positive("maxAttempts", &c.max_attempts, DEFAULT_MAX_ATTEMPTS, u32::MAX)?;
-    Ok(Config { endpoint, project_id, auth, headers, timeout_ms, max_attempts })
+    Ok(Config { endpoint, project_id, lookup, auth, headers, timeout_ms, max_attempts })
 }
 
 #[cfg(test)]

@@ -100,6 +100,52 @@ pub fn parse_absolute(url: &str, field: &str) -> Result<Endpoint, EvsError> {
     Ok(Endpoint { scheme, host: host_header, path_prefix: clean_path(path.trim_end_matches('/')) })
 }
 
+/// An `http:`/`https:` URL, or in a browser a path on the page's origin
+/// (a same-origin proxy such as `/evs`), as an [`Endpoint`]; `field` names
+/// it in messages (`endpoint`, `iamEndpoint`).
+///
+/// # Errors
+/// `invalid_input` naming `field` for anything else, or for a path where
+/// there is no page to resolve it against.
+pub fn url_or_path(field: &str, e: &str, page_origin: Option<&str>) -> Result<Endpoint, EvsError> {
+    if e.contains(['?', '#']) {
+        return Err(EvsError::field(field, "must not have a query or fragment"));
+    }
+    if e.chars().any(|c| c.is_control() || c == ' ') {
+        return Err(EvsError::field(field, "must not contain spaces or control characters"));
+    }
+    if e.starts_with("//") {
+        return Err(EvsError::field(field, "must be an http: or https: URL, or a path beginning with a single '/'"));
+    }
+    if e.starts_with('/') {
+        let Some(origin) = page_origin else {
+            return Err(EvsError::field(
+        field,
+        "is a path, but there is no page to resolve it against (outside a browser use an http: or https: URL)",
+            ));
+        };
+        let mut ep = parse_absolute(origin, field)
+            .map_err(|_| EvsError::field(field, "is a path, but the page's origin is not http: or https:"))?;
+        ep.path_prefix = clean_path(e.trim_end_matches('/'));
+        return Ok(ep);
+    }
+    parse_absolute(e, field)
+}
+
+/// A checked `region`, when given.
+///
+/// # Errors
+/// `invalid_input` for a region that is not lower-case letters, digits and
+/// `-`, or not a string.
+pub fn check_region(region: &Input) -> Result<Option<&str>, EvsError> {
+    match region {
+        Input::Absent => Ok(None),
+        Input::Str(r) if is_region(r) => Ok(Some(r)),
+        Input::Str(_) => Err(EvsError::field("region", "must be lower-case letters, digits and '-' (e.g. \"ap-southeast-1\")")),
+        other => Err(EvsError::wrong_type("region", "a string", other.type_name())),
+    }
+}
+
 /// Resolves `endpoint` / `region` to where requests go.
 ///
 /// # Errors
@@ -107,37 +153,10 @@ pub fn parse_absolute(url: &str, field: &str) -> Result<Endpoint, EvsError> {
 /// (a path endpoint with no page to resolve it against included).
 pub fn check_endpoint(endpoint: &Input, region: &Input, page_origin: Option<&str>) -> Result<Endpoint, EvsError> {
     match endpoint {
-        Input::Str(e) => {
-            if e.contains(['?', '#']) {
-                return Err(EvsError::field("endpoint", "must not have a query or fragment"));
-            }
-            if e.chars().any(|c| c.is_control() || c == ' ') {
-                return Err(EvsError::field("endpoint", "must not contain spaces or control characters"));
-            }
-            if e.starts_with("//") {
-                return Err(EvsError::field("endpoint", "must be an http: or https: URL, or a path beginning with a single '/'"));
-            }
-            if e.starts_with('/') {
-                let Some(origin) = page_origin else {
-                    return Err(EvsError::field(
-                        "endpoint",
-                        "is a path, but there is no page to resolve it against (outside a browser use an http: or https: URL)",
-                    ));
-                };
-                let mut ep = parse_absolute(origin, "endpoint")
-                    .map_err(|_| EvsError::field("endpoint", "is a path, but the page's origin is not http: or https:"))?;
-                ep.path_prefix = clean_path(e.trim_end_matches('/'));
-                return Ok(ep);
-            }
-            parse_absolute(e, "endpoint")
-        }
-        Input::Absent => match region {
-            Input::Str(r) if is_region(r) => {
-                Ok(Endpoint { scheme: "https", host: format!("evs.{r}.myhuaweicloud.com"), path_prefix: String::new() })
-            }
-            Input::Str(_) => Err(EvsError::field("region", "must be lower-case letters, digits and '-' (e.g. \"ap-southeast-1\")")),
-            Input::Absent => Err(EvsError::invalid_input("either endpoint or region is required")),
-            other => Err(EvsError::wrong_type("region", "a string", other.type_name())),
+        Input::Str(e) => url_or_path("endpoint", e, page_origin),
+        Input::Absent => match check_region(region)? {
+            Some(r) => Ok(Endpoint { scheme: "https", host: format!("evs.{r}.myhuaweicloud.com"), path_prefix: String::new() }),
+            None => Err(EvsError::invalid_input("either endpoint or region is required")),
         },
         other => Err(EvsError::wrong_type("endpoint", "a string", other.type_name())),
     }

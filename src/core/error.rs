@@ -24,6 +24,13 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// The kind CONTRACT.md names `name`, if it is one.
+    pub fn from_name(name: &str) -> Option<ErrorKind> {
+        [ErrorKind::InvalidInput, ErrorKind::Http, ErrorKind::Network, ErrorKind::Timeout, ErrorKind::Aborted, ErrorKind::InvalidResponse, ErrorKind::Failed]
+            .into_iter()
+            .find(|k| k.as_str() == name)
+    }
+
     /// The kind as CONTRACT.md names it (`"invalid_input"`, …).
     pub fn as_str(self) -> &'static str {
         match self {

@@ -7,6 +7,7 @@
 //! - `shape`: the keys each argument may hold, and the error for any other;
 //! - `config`: validation of what the caller passed;
 //! - `endpoint`: where requests go (`endpoint` or `region`);
+//! - `iam`: the project ID of a region, from IAM;
 //! - `request`: where the URL and headers are built (and signed);
 //! - `sign`: SDK-HMAC-SHA256, as Huawei's official SDK signs (`sha2`, `hmac`);
 //! - `response`: where a 2xx body becomes a snapshot or a page;
@@ -25,6 +26,7 @@ pub mod endpoint;
 pub mod encode;
 pub mod error;
 pub mod error_body;
+pub mod iam;
 pub mod input;
 pub mod model;
 pub mod paginate;

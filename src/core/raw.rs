@@ -109,6 +109,9 @@ pub struct RawConfig {
     /// `endpoint`.
     #[serde(deserialize_with = "lenient")]
     pub endpoint: Input,
+    /// `iamEndpoint`.
+    #[serde(deserialize_with = "lenient")]
+    pub iam_endpoint: Input,
     /// `region`.
     #[serde(deserialize_with = "lenient")]
     pub region: Input,
@@ -137,6 +140,7 @@ impl Default for RawConfig {
         RawConfig {
             project_id: Input::Absent,
             endpoint: Input::Absent,
+            iam_endpoint: Input::Absent,
             region: Input::Absent,
             auth: RawAuth::Absent,
             headers: Ok(Vec::new()),

@@ -2,7 +2,7 @@
 //! headers out (signed when the config has an AK/SK pair).
 
 use super::config::{Auth, Config, ListQuery};
-use super::endpoint::parse_absolute;
+use super::endpoint::{parse_absolute, Endpoint};
 use super::encode::{decode_lossy, encode_into};
 use super::error::EvsError;
 use super::sign::{sign_sdk_hmac, trim_value, Credentials, SignInput};
@@ -96,31 +96,48 @@ pub fn encode_query(pairs: &[(String, String)]) -> String {
     out
 }
 
-/// The request for `path` and `query`, authorized: the caller's headers (less
-/// those the client sets itself), `Accept`, and the config's auth: the
-/// token, or the SDK-HMAC-SHA256 signature at `now_ms` with `X-Project-Id`
-/// (and `X-Security-Token`) signed.
+/// The request for `path` and `query` on the config's endpoint, authorized:
+/// the caller's headers (less those the client sets itself), `Accept`, and
+/// the config's auth: the token, or the SDK-HMAC-SHA256 signature at
+/// `now_ms` with `X-Project-Id` (and `X-Security-Token`) signed.
 fn authorized(cfg: &Config, path: String, query: Vec<(String, String)>, now_ms: f64) -> Request {
-    let mut headers: Vec<(String, String)> = cfg
-        .headers
-        .iter()
-        .filter(|(k, _)| !OWN_HEADERS.iter().any(|o| k.eq_ignore_ascii_case(o)))
-        .cloned()
-        .collect();
+    let headers: Vec<(String, String)> = cfg.headers.iter().filter(|(k, _)| !OWN_HEADERS.iter().any(|o| k.eq_ignore_ascii_case(o))).cloned().collect();
+    authorize(&cfg.endpoint, Some(&cfg.project_id), headers, &cfg.auth, path, query, now_ms)
+}
+
+/// `GET {iam}/v3/projects?name={region}`: IAM's project lookup (API.md §8),
+/// signed with the config's key pair as the official SDK signs it (no
+/// `X-Project-Id`: the project is what is asked for).
+pub fn projects_request(iam: &Endpoint, region: &str, auth: &Auth, now_ms: f64) -> Request {
+    let path = format!("{}/v3/projects", iam.path_prefix);
+    authorize(iam, None, Vec::new(), auth, path, vec![("name".to_string(), region.to_string())], now_ms)
+}
+
+/// A `GET` on `endpoint`: `headers`, `Accept`, and `auth`'s header (a key
+/// pair's signature covering `X-Project-Id` when a project is given).
+fn authorize(
+    endpoint: &Endpoint,
+    project_id: Option<&str>,
+    mut headers: Vec<(String, String)>,
+    auth: &Auth,
+    path: String,
+    query: Vec<(String, String)>,
+    now_ms: f64,
+) -> Request {
     headers.push(("Accept".into(), "application/json".into()));
     let mut query_string = encode_query(&query);
-    match &cfg.auth {
+    match auth {
         Auth::None => {}
         Auth::Token(t) => headers.push(("X-Auth-Token".into(), t.clone())),
         Auth::Keys { access_key, secret_key, security_token } => {
-            let mut signed_headers = vec![("X-Project-Id".to_string(), cfg.project_id.clone())];
+            let mut signed_headers: Vec<(String, String)> = project_id.map(|p| ("X-Project-Id".to_string(), p.to_string())).into_iter().collect();
             if let Some(t) = security_token {
                 signed_headers.push(("X-Security-Token".to_string(), t.clone()));
             }
             let signed = sign_sdk_hmac(
                 &SignInput {
                     method: "GET",
-                    host: &cfg.endpoint.host,
+                    host: &endpoint.host,
                     path: &path,
                     query: &query,
                     headers: &signed_headers,
@@ -135,11 +152,11 @@ fn authorized(cfg: &Config, path: String, query: Vec<(String, String)>, now_ms: 
             headers.extend(signed.added_headers);
         }
     }
-    let base_len = cfg.endpoint.scheme.len() + 3 + cfg.endpoint.host.len();
+    let base_len = endpoint.scheme.len() + 3 + endpoint.host.len();
     let mut url = String::with_capacity(base_len + path.len() + 1 + query_string.len());
-    url.push_str(cfg.endpoint.scheme);
+    url.push_str(endpoint.scheme);
     url.push_str("://");
-    url.push_str(&cfg.endpoint.host);
+    url.push_str(&endpoint.host);
     url.push_str(&path);
     if !query_string.is_empty() {
         url.push('?');

@@ -40,6 +40,7 @@ pub const CREDENTIALS: &[Field] = &[("accessKey", Shape::Value), ("secretKey", S
 /// `ClientConfig`.
 pub const CONFIG: &[Field] = &[
     ("projectId", Shape::Value),
+    ("iamEndpoint", Shape::Value),
     ("endpoint", Shape::Value),
     ("region", Shape::Value),
     ("auth", Shape::Object(AUTH)),
@@ -154,7 +155,7 @@ mod tests {
         assert_eq!(message("config.auth", "sk", AUTH), "config.auth has an unknown key \"sk\": did you mean \"secretKey\"?");
         // Other spellings of a known key.
         assert_eq!(message("config", "project_id", CONFIG), "config has an unknown key \"project_id\": did you mean \"projectId\"?");
-        assert_eq!(message("config", "timeout", CONFIG), "config has an unknown key \"timeout\" (it takes projectId, endpoint, region, auth, headers, timeoutMs, maxAttempts, signal, fetch, onAttempt)");
+        assert_eq!(message("config", "timeout", CONFIG), "config has an unknown key \"timeout\" (it takes projectId, iamEndpoint, endpoint, region, auth, headers, timeoutMs, maxAttempts, signal, fetch, onAttempt)");
         assert_eq!(message("config.auth", "secret_key", AUTH), "config.auth has an unknown key \"secret_key\": did you mean \"secretKey\"?");
         // Arguments swapped between config and options.
         assert_eq!(message("config", "limit", CONFIG), "config has an unknown key \"limit\": it is a list option: pass it in listSnapshots's options");

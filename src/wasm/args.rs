@@ -23,7 +23,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::send::bytes;
-use crate::core::error::{cut, EvsError, MAX_MESSAGE};
+use crate::core::error::{cut, ErrorKind, EvsError, MAX_MESSAGE};
 use crate::core::input::Input;
 use crate::core::raw::{RawAuth, RawConfig, RawSignRequest};
 use crate::core::shape::{field, unknown_key, Shape, CONFIG, CREDENTIALS, SIGN_REQUEST};
@@ -365,6 +365,19 @@ pub fn set_error_factory(factory: Function) {
 pub fn error_object(e: &EvsError) -> JsValue {
     let plain = error(e);
     ERROR_FACTORY.with_borrow(|f| f.as_ref().and_then(|f| f.call1(&JsValue::UNDEFINED, &plain).ok())).unwrap_or(plain)
+}
+
+/// An error object this module made (`error`) read back, as when a shared
+/// request (IAM's project lookup) failed for several calls.
+pub fn error_from(v: &JsValue) -> EvsError {
+    let text = |k: &str| member(v, k).as_string();
+    let kind = text("kind").and_then(|k| ErrorKind::from_name(&k)).unwrap_or(ErrorKind::InvalidResponse);
+    let mut e = EvsError::new(kind, text("message").unwrap_or_else(|| "the project ID could not be found".into()));
+    e.status = member(v, "status").as_f64().map(|s| s as u16);
+    e.code = text("code");
+    e.error_type = text("errorType");
+    e.request_id = text("requestId");
+    e
 }
 
 /// An error as the plain object the JS entry turns into an `EvsError`.

@@ -110,6 +110,62 @@ fn reply_output(reply: &Reply) -> Result<JsValue, JsValue> {
     match reply {
         Reply::Snapshot(s) => output(s),
         Reply::Page(p) => output(p),
+        Reply::ProjectId(id) => Ok(JsValue::from_str(id)),
+    }
+}
+
+/// A project ID from IAM, for one key pair, region and IAM endpoint.
+#[derive(Clone)]
+enum Project {
+    Known(String),
+    /// Being asked: concurrent first calls await this one request.
+    Asking(Promise),
+}
+
+thread_local! {
+    /// Project IDs from IAM (CONTRACT.md "Project ID from IAM"), kept in the
+    /// module instance per key pair, region and IAM endpoint. A failed
+    /// lookup is not kept: the next call asks again.
+    static PROJECTS: RefCell<Vec<(String, Project)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `call`, with its project ID: from IAM when the config left it out.
+async fn with_project(ctx: &Context, call: Call) -> Result<Call, EvsError> {
+    let Some(lookup) = call.project_lookup() else { return Ok(call) };
+    let (Target::Projects(where_), crate::core::config::Auth::Keys { access_key, .. }) = (&lookup.target, &lookup.config.auth) else {
+        return Ok(call);
+    };
+    let key = format!("{access_key}\n{}\n{}://{}{}", where_.region, where_.iam.scheme, where_.iam.host, where_.iam.path_prefix);
+    let known = PROJECTS.with_borrow(|all| all.iter().find(|(k, _)| *k == key).map(|(_, p)| p.clone()));
+    let asking = match known {
+        Some(Project::Known(id)) => return Ok(call.with_project(id)),
+        Some(Project::Asking(p)) => p,
+        None => {
+            // Not the caller's signals: other calls may share this request.
+            let lookup_ctx = Context { signals: Vec::new(), ..ctx.clone() };
+            let k = key.clone();
+            let p = wasm_bindgen_futures::future_to_promise(async move {
+                let found = match run(&lookup_ctx, &lookup, "projectId", None).await {
+                    Ok(Reply::ProjectId(id)) => Ok(id),
+                    Ok(_) => Err(EvsError::invalid_response("internal: IAM gave no project ID")),
+                    Err(e) => Err(e),
+                };
+                PROJECTS.with_borrow_mut(|all| {
+                    all.retain(|(key, _)| *key != k);
+                    if let Ok(id) = &found {
+                        all.push((k.clone(), Project::Known(id.clone())));
+                    }
+                });
+                found.map(|id| JsValue::from_str(&id)).map_err(|e| error(&e))
+            });
+            PROJECTS.with_borrow_mut(|all| all.push((key, Project::Asking(p.clone()))));
+            p
+        }
+    };
+    match send::settled_or_aborted(&asking, &ctx.signals).await {
+        Ok(Ok(id)) => id.as_string().map(|id| call.with_project(id)).ok_or_else(|| EvsError::invalid_response("internal: IAM gave no project ID")),
+        Ok(Err(e)) => Err(args::error_from(&e)),
+        Err(_) => Err(aborted()),
     }
 }
 
@@ -119,6 +175,7 @@ fn reply_output(reply: &Reply) -> Result<JsValue, JsValue> {
 pub async fn get_snapshot(config: JsValue, snapshot_id: JsValue) -> Result<JsValue, JsValue> {
     let ctx = context(&config).map_err(|e| error(&e))?;
     let call = Call::show(&ctx.raw, &input(&snapshot_id)).map_err(|e| error(&e))?;
+    let call = with_project(&ctx, call).await.map_err(|e| error(&e))?;
     let reply = run(&ctx, &call, "getSnapshot", None).await.map_err(|e| error(&e))?;
     reply_output(&reply)
 }
@@ -130,6 +187,7 @@ pub async fn list_snapshots(config: JsValue, options: JsValue) -> Result<JsValue
     let ctx = context(&config).map_err(|e| error(&e))?;
     let (options, _): (RawListOptions, _) = object("options", &options, LIST_OPTIONS).map_err(|e| error(&e))?;
     let call = Call::list(&ctx.raw, &options).map_err(|e| error(&e))?;
+    let call = with_project(&ctx, call).await.map_err(|e| error(&e))?;
     let reply = run(&ctx, &call, "listSnapshots", None).await.map_err(|e| error(&e))?;
     reply_output(&reply)
 }
@@ -156,6 +214,7 @@ async fn wait(config: &JsValue, snapshot_id: &JsValue, options: &JsValue) -> Res
         h if h.is_function() => Some(js_sys::Function::from(h)),
         h => return Err(EvsError::wrong_type("options.onProgress", "a function", args::type_name(&h))),
     };
+    let call = with_project(&ctx, call).await?;
     let Target::Show(id) = &call.target else { return Err(EvsError::invalid_input("snapshotId is required")) };
     let mut waiter = Waiter::new(id, wait_options, send::now());
     loop {
@@ -165,7 +224,7 @@ async fn wait(config: &JsValue, snapshot_id: &JsValue, options: &JsValue) -> Res
         let deadline = send::now() + waiter.remaining_ms(send::now());
         let snapshot = match run(&ctx, &call, "waitForSnapshot", Some(deadline)).await {
             Ok(Reply::Snapshot(s)) => s,
-            Ok(Reply::Page(_)) => return Err(EvsError::invalid_response("internal: a page where a snapshot was expected")),
+            Ok(_) => return Err(EvsError::invalid_response("internal: no snapshot where one was expected")),
             Err(e) if e.kind == ErrorKind::Timeout && waiter.remaining_ms(send::now()) <= 0.0 => return Err(waiter.timed_out()),
             Err(e) => return Err(e),
         };
@@ -223,11 +282,13 @@ impl SnapshotWalk {
 
 async fn next_page(state: &RefCell<Walk>) -> Result<JsValue, EvsError> {
     // No borrow of the state is held across an await.
-    let started = match std::mem::replace(&mut *state.borrow_mut(), Walk::Over) {
+    let taken = std::mem::replace(&mut *state.borrow_mut(), Walk::Over);
+    let started = match taken {
         Walk::New { config, options } => {
             let ctx = context(&config)?;
             let (options, _): (RawListOptions, _) = object("options", &options, LIST_OPTIONS)?;
             let call = Call::list(&ctx.raw, &options)?;
+            let call = with_project(&ctx, call).await?;
             let Target::List(query) = &call.target else { return Ok(JsValue::NULL) };
             let pages = Paginator::new(query.clone());
             (ctx, call, pages)

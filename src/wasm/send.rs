@@ -618,6 +618,17 @@ fn cancel_reader(reader: &JsValue) {
     cancel(reader);
 }
 
+/// `value` awaited until it settles, or one of the caller's signals
+/// aborts (a promise shared by several calls: each races its own signals).
+pub async fn settled_or_aborted(value: &JsValue, signals: &[JsValue]) -> Result<Result<JsValue, JsValue>, Why> {
+    let stop = Stop::new(signals, f64::from(crate::core::config::MAX_TIMEOUT_MS));
+    match stop.race(value).await {
+        Raced::Value(v) => Ok(Ok(v)),
+        Raced::Rejected(e) => Ok(Err(e)),
+        Raced::Stopped(why) => Err(why),
+    }
+}
+
 /// Waits `ms` milliseconds; the caller's signals end the wait early.
 pub async fn sleep(ms: u64, signals: &[JsValue]) {
     if is_aborted(signals) {
