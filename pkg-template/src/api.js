@@ -65,10 +65,11 @@ function createApi(load) {
         })
         .catch((err) => {
           loaded = null;
-          // The loader (load.js) tells the kind: `network` only when fetching
-          // the .wasm over the network failed; anything else is not retryable.
+          // `load` (CONTRACT.md "Errors"); the loader (load.js) tells whether
+          // it is retryable: only when fetching the .wasm over the network
+          // failed.
           throw new EvsError({
-            kind: (err && err.kind) || 'invalid_response',
+            kind: 'load',
             message: `could not load the evs-snapshots WebAssembly module: ${err && err.message ? err.message : err}`,
             retryable: Boolean(err && err.retryable),
           });

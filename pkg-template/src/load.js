@@ -64,7 +64,9 @@ async function loadWasm(glue, { url, path, requireFs, inline }) {
     tried.push(`its inline copy (${reason(e)})`);
   }
   const err = new Error(`looked for ${tried.join(', then ')}`);
-  err.kind = network ? 'network' : 'invalid_response';
+  // CONTRACT.md "Errors": `load`, retryable only when the network failed
+  // to bring the module.
+  err.kind = 'load';
   err.retryable = network;
   throw err;
 }

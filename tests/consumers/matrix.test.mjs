@@ -503,7 +503,7 @@ console.log(JSON.stringify(r));
   return dir;
 }
 
-test('Node: without the .wasm file the inline copy serves; without both, a clear error that is not a network one', () =>
+test('Node: without the .wasm file the inline copy serves; without both, a clear load error, not retryable', () =>
   timed('load failure node', async () => {
     const noFile = brokenInstall('no-wasm', ['evs_snapshots_bg.wasm']);
     assert.deepEqual(JSON.parse(await runAsync(process.execPath, ['main.mjs', mock.apiUrl], { cwd: noFile })), { id: FIRST.id });
@@ -511,7 +511,7 @@ test('Node: without the .wasm file the inline copy serves; without both, a clear
     const nothing = brokenInstall('no-module', ['evs_snapshots_bg.wasm', 'evs_snapshots_bg.inline.cjs']);
     const r = JSON.parse(await runAsync(process.execPath, ['main.mjs', mock.apiUrl], { cwd: nothing }));
     assert.equal(r.evs, true);
-    assert.equal(r.kind, 'invalid_response');
+    assert.equal(r.kind, 'load');
     assert.equal(r.retryable, false);
     assert.match(r.message, /^could not load the evs-snapshots WebAssembly module: looked for /);
     assert.ok(r.message.includes(join(nothing, 'node_modules', 'evs-snapshots', 'lib', 'evs_snapshots_bg.wasm')), r.message);
@@ -528,7 +528,7 @@ const e = await getSnapshot(cfg, ${JSON.stringify(FIRST.id)}).catch((e) => e);
 document.querySelector('#out').textContent = JSON.stringify({ evs: e instanceof EvsError, kind: e.kind, retryable: e.retryable, message: e.message });
 </script>`;
 
-test('browser: a .wasm that is not there is not a network error; one the network failed to bring is, and the next call loads it', () =>
+test('browser: a .wasm that is not there is a load error, not retryable; one the network failed to bring is retryable, and the next call loads it', () =>
   timed('load failure browser', async () => {
     mkdirSync(join(work, 'load-failure'), { recursive: true });
     writeFileSync(join(work, 'load-failure', 'index.html'), failingPage);
@@ -536,12 +536,12 @@ test('browser: a .wasm that is not there is not a network error; one the network
 
     const missing = await renderIn('/load-failure/', { route: { match: moduleFiles, handler: (route) => route.fulfill({ status: 404, body: 'not found' }) } });
     assert.equal(missing.out.evs, true);
-    assert.equal(missing.out.kind, 'invalid_response');
+    assert.equal(missing.out.kind, 'load');
     assert.equal(missing.out.retryable, false);
     assert.ok(missing.out.message.includes(`${mock.url}/node_modules/evs-snapshots/lib/evs_snapshots_bg.wasm (HTTP 404)`), missing.out.message);
     assert.match(missing.out.message, /inline copy/);
 
-    // The network fails: `network`, retryable; once it is back, the next call works.
+    // The network fails: `load`, retryable; once it is back, the next call works.
     const page = await browser.newPage();
     try {
       await page.route(moduleFiles, (route) => route.abort('failed'));
@@ -549,7 +549,7 @@ test('browser: a .wasm that is not there is not a network error; one the network
       await page.waitForFunction(() => document.querySelector('#out')?.textContent, null, { timeout: 20000 });
       const out = JSON.parse(await page.textContent('#out'));
       assert.equal(out.evs, true);
-      assert.equal(out.kind, 'network');
+      assert.equal(out.kind, 'load');
       assert.equal(out.retryable, true);
       assert.match(out.message, /evs_snapshots_bg\.wasm/);
       await page.unroute(moduleFiles);
