@@ -211,9 +211,34 @@ function badge(snapshot) {
   );
 }
 
-function timeEl(value, testid) {
+/**
+ * A timestamp as a <time>: the local time, the UTC instant on hover and in
+ * `data-utc`; with `utcLine`, the UTC instant written under it as well (the
+ * details panel).
+ */
+function timeEl(value, testid, { utcLine = false } = {}) {
   const t = describeTime(value);
-  return h('time', { datetime: t.iso, title: t.title, 'data-testid': testid, 'data-utc': t.iso }, t.text);
+  const time = h('time', { datetime: t.iso, title: t.title, 'data-testid': testid, 'data-utc': t.iso }, t.text);
+  if (!utcLine) return time;
+  return h('span', { class: 'time-detail' }, time, t.iso ? h('span', { class: 'utc' }, t.title) : null);
+}
+
+/**
+ * A <dt>/<dd> pair of a list of facts (an error's, a snapshot's): the value
+ * as text, or a node as it is, then `extra` (a copy button); a value that is
+ * missing shows as a muted "—".
+ */
+function fact(label, value, testid, extra = null) {
+  const missing = value === undefined || value === null || value === '';
+  return [
+    h('dt', null, label),
+    h(
+      'dd',
+      { 'data-testid': testid, class: missing ? 'muted' : null },
+      missing ? '—' : value instanceof Node ? value : String(value),
+      extra,
+    ),
+  ];
 }
 
 function backupMarker() {
@@ -365,8 +390,7 @@ function volumeFilterButton(volumeId) {
   );
   btn.addEventListener('click', (e) => {
     e.stopPropagation();
-    el.fVolume.value = volumeId;
-    applyFilters({ volumeId });
+    filterByVolume(volumeId);
   });
   return btn;
 }
@@ -421,7 +445,7 @@ function renderTable() {
             ? 'No snapshot has exactly these filters. Names match exactly, not by prefix.'
             : 'This project has no snapshots yet.',
         n > 1
-          ? h('button', { type: 'button', class: 'btn', onclick: goPrevious }, 'Previous page')
+          ? h('button', { type: 'button', class: 'btn', onclick: () => turnPage(false) }, 'Previous page')
           : hasFilters(view)
             ? h('button', { type: 'button', class: 'btn', 'data-testid': 'empty-clear-filters', onclick: clearFilters }, 'Clear filters')
             : null,
@@ -476,14 +500,6 @@ function setPageState() {
 }
 
 // ------------------------------------------------------------ the banner
-
-function fact(label, value, testid) {
-  const missing = value === undefined || value === null || value === '';
-  return [
-    h('dt', null, label),
-    h('dd', { 'data-testid': testid, class: missing ? 'muted' : null }, missing ? '—' : String(value)),
-  ];
-}
 
 function errorHint(e) {
   if (!e || typeof e !== 'object') return null;
@@ -654,20 +670,18 @@ async function load({ silent = false } = {}) {
   scheduleLive();
 }
 
-function goNext() {
-  if (!page || !page.nextMarker || loading) return;
+/** To the next page (`forward`) or the one before, if there is one and no load is running. */
+function turnPage(forward) {
+  if (loading || !(forward ? page?.nextMarker : view.marker)) return;
   if (detail) closeDetails({ restoreFocus: false, updateUrl: false });
-  navigate(nextPage(view, page.nextMarker));
+  navigate(forward ? nextPage(view, page.nextMarker) : previousPage(view));
   load().then(() => el.table.focus({ preventScroll: true }));
   el.table.scrollIntoView({ block: 'nearest' });
 }
 
-function goPrevious() {
-  if (!view.marker || loading) return;
-  if (detail) closeDetails({ restoreFocus: false, updateUrl: false });
-  navigate(previousPage(view));
-  load().then(() => el.table.focus({ preventScroll: true }));
-  el.table.scrollIntoView({ block: 'nearest' });
+function filterByVolume(volumeId) {
+  el.fVolume.value = volumeId;
+  applyFilters({ volumeId });
 }
 
 function clearFilters() {
@@ -839,29 +853,6 @@ const KNOWN_FIELDS = new Set([
   'id', 'name', 'description', 'status', 'size', 'volumeId', 'createdAt', 'updatedAt', 'metadata', 'projectId', 'progress',
 ]);
 
-function detailRow(label, value, testid, extra) {
-  const missing = value === undefined || value === null || value === '';
-  return [
-    h('dt', null, label),
-    h(
-      'dd',
-      { 'data-testid': testid },
-      value instanceof Node ? value : h('span', { class: missing ? 'muted' : null }, missing ? '—' : String(value)),
-      extra ?? null,
-    ),
-  ];
-}
-
-function timeDetail(value, testid) {
-  const t = describeTime(value);
-  return h(
-    'span',
-    { class: 'time-detail' },
-    h('time', { datetime: t.iso, title: t.title, 'data-testid': testid }, t.text),
-    t.iso ? h('span', { class: 'utc' }, t.title) : null,
-  );
-}
-
 function renderDetails() {
   const d = detail;
   if (!d) return;
@@ -908,23 +899,23 @@ function renderDetails() {
     h(
       'dl',
       { class: 'kv', 'data-testid': 'details-fields' },
-      detailRow('Name', s.name, 'details-name'),
-      detailRow('ID', h('code', { class: 'wrap' }, s.id), 'details-id', copyButton(s.id, 'snapshot ID', 'details-copy-id')),
-      detailRow('Status', h('span', null, statusInfo(s.status).label, h('code', { class: 'raw' }, s.status || '""')), 'details-status'),
-      detailRow('Progress', typeof s.progress === 'number' ? `${s.progress}%` : null, 'details-progress-value'),
-      detailRow('Size', formatSize(s.size), 'details-size'),
-      detailRow(
+      fact('Name', s.name, 'details-name'),
+      fact('ID', h('code', { class: 'wrap' }, s.id), 'details-id', copyButton(s.id, 'snapshot ID', 'details-copy-id')),
+      fact('Status', h('span', null, statusInfo(s.status).label, h('code', { class: 'raw' }, s.status || '""')), 'details-status'),
+      fact('Progress', typeof s.progress === 'number' ? `${s.progress}%` : null, 'details-progress-value'),
+      fact('Size', formatSize(s.size), 'details-size'),
+      fact(
         'Volume ID',
         s.volumeId ? h('code', { class: 'wrap' }, s.volumeId) : null,
         'details-volume',
         s.volumeId ? copyButton(s.volumeId, 'volume ID', 'details-copy-volume') : null,
       ),
-      detailRow('Description', s.description, 'details-description'),
-      detailRow('Created', timeDetail(s.createdAt, 'details-created'), 'details-created-row'),
-      detailRow('Updated', timeDetail(s.updatedAt, 'details-updated'), 'details-updated-row'),
-      detailRow('Project ID', s.projectId ? h('code', { class: 'wrap' }, s.projectId) : null, 'details-project'),
-      detailRow('Made by a backup', isBackupSnapshot(s) ? `Yes (${BACKUP_KEY})` : 'No', 'details-backup'),
-      extra.map((k) => detailRow(k, typeof s[k] === 'string' ? s[k] : JSON.stringify(s[k]), `details-extra-${k}`)),
+      fact('Description', s.description, 'details-description'),
+      fact('Created', timeEl(s.createdAt, 'details-created', { utcLine: true }), 'details-created-row'),
+      fact('Updated', timeEl(s.updatedAt, 'details-updated', { utcLine: true }), 'details-updated-row'),
+      fact('Project ID', s.projectId ? h('code', { class: 'wrap' }, s.projectId) : null, 'details-project'),
+      fact('Made by a backup', isBackupSnapshot(s) ? `Yes (${BACKUP_KEY})` : 'No', 'details-backup'),
+      extra.map((k) => fact(k, typeof s[k] === 'string' ? s[k] : JSON.stringify(s[k]), `details-extra-${k}`)),
     ),
   );
 
@@ -956,10 +947,7 @@ function renderDetails() {
           type: 'button',
           class: 'btn',
           'data-testid': 'details-filter-volume',
-          onclick: () => {
-            el.fVolume.value = s.volumeId;
-            applyFilters({ volumeId: s.volumeId });
-          },
+          onclick: () => filterByVolume(s.volumeId),
         }, icon('filter'), 'All snapshots of this volume'),
       ),
     );
@@ -1111,8 +1099,8 @@ function init() {
   el.fStatus.addEventListener('change', () => applyFilters({}));
   el.fLimit.addEventListener('change', () => applyFilters({}));
   el.clearFilters.addEventListener('click', clearFilters);
-  el.prev.addEventListener('click', goPrevious);
-  el.next.addEventListener('click', goNext);
+  el.prev.addEventListener('click', () => turnPage(false));
+  el.next.addEventListener('click', () => turnPage(true));
   el.refresh.addEventListener('click', () => {
     load();
     if (detail) fetchDetails();
