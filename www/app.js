@@ -14,7 +14,6 @@ import {
   statusInfo,
   isBackupSnapshot,
   shortId,
-  describeTime,
   localZoneName,
   formatSize,
   plural,
@@ -41,6 +40,7 @@ import {
   previousPage,
 } from './view-state.js';
 import { mountWalks } from './overview.js';
+import { badge, backupMarker, timeEl, fact, copyButton } from './parts.js';
 
 const LIVE_MS = 3000;
 const LIVE_KEY = 'evs-dashboard:live';
@@ -134,124 +134,6 @@ function toast(text) {
   toastTimer = setTimeout(() => {
     el.toast.hidden = true;
   }, 2200);
-}
-
-function legacyCopy(text) {
-  const ta = h('textarea', { class: 'sr-only', readonly: true, 'aria-hidden': 'true' });
-  ta.value = text;
-  document.body.append(ta);
-  ta.select();
-  let ok = false;
-  try {
-    ok = document.execCommand('copy');
-  } catch {
-    ok = false;
-  }
-  ta.remove();
-  return ok;
-}
-
-async function copyText(text, what, button) {
-  let ok = false;
-  try {
-    if (!navigator.clipboard) throw new Error('no clipboard');
-    await navigator.clipboard.writeText(text);
-    ok = true;
-  } catch {
-    ok = legacyCopy(text);
-  }
-  toast(ok ? `Copied ${what}: ${text}` : `Could not copy the ${what}: select it and copy by hand`);
-  if (ok && button) {
-    button.classList.add('copied');
-    fill(button, icon('check'));
-    setTimeout(() => {
-      button.classList.remove('copied');
-      fill(button, icon('copy'));
-    }, 1500);
-  }
-}
-
-function copyButton(text, what, testid = 'copy-id') {
-  const btn = h(
-    'button',
-    {
-      type: 'button',
-      class: 'icon-btn copy-btn',
-      title: `Copy ${what}`,
-      'aria-label': `Copy ${what} ${text}`,
-      'data-testid': testid,
-      'data-copy': text,
-    },
-    icon('copy'),
-  );
-  btn.addEventListener('click', (e) => {
-    e.stopPropagation();
-    copyText(text, what, btn);
-  });
-  return btn;
-}
-
-function badge(snapshot) {
-  const { label, tone } = statusInfo(snapshot.status);
-  const pct =
-    snapshot.status === 'creating' && typeof snapshot.progress === 'number'
-      ? ` ${Math.round(snapshot.progress)}%`
-      : '';
-  return h(
-    'span',
-    {
-      class: `badge badge-${tone}`,
-      'data-testid': 'status-badge',
-      'data-status': snapshot.status,
-      title: tone === 'unknown' ? `Status not documented by EVS: "${snapshot.status}"` : `status: ${snapshot.status}`,
-    },
-    h('span', { class: 'badge-dot', 'aria-hidden': 'true' }),
-    label,
-    pct,
-  );
-}
-
-/**
- * A timestamp as a <time>: the local time, the UTC instant on hover and in
- * `data-utc`; with `utcLine`, the UTC instant written under it as well (the
- * details panel).
- */
-function timeEl(value, testid, { utcLine = false } = {}) {
-  const t = describeTime(value);
-  const time = h('time', { datetime: t.iso, title: t.title, 'data-testid': testid, 'data-utc': t.iso }, t.text);
-  if (!utcLine) return time;
-  return h('span', { class: 'time-detail' }, time, t.iso ? h('span', { class: 'utc' }, t.title) : null);
-}
-
-/**
- * A <dt>/<dd> pair of a list of facts (an error's, a snapshot's): the value
- * as text, or a node as it is, then `extra` (a copy button); a value that is
- * missing shows as a muted "—".
- */
-function fact(label, value, testid, extra = null) {
-  const missing = value === undefined || value === null || value === '';
-  return [
-    h('dt', null, label),
-    h(
-      'dd',
-      { 'data-testid': testid, class: missing ? 'muted' : null },
-      missing ? '—' : value instanceof Node ? value : String(value),
-      extra,
-    ),
-  ];
-}
-
-function backupMarker() {
-  return h(
-    'span',
-    {
-      class: 'tag tag-backup',
-      title: `Made by a backup (metadata has ${BACKUP_KEY})`,
-      'data-testid': 'backup-marker',
-    },
-    icon('backup'),
-    'backup',
-  );
 }
 
 // ----------------------------------------------------------------- the URL
@@ -349,7 +231,7 @@ function snapshotRow(s) {
       { class: 'c-id', 'data-label': 'ID' },
       h('div', { class: 'id-cell' },
         h('code', { title: s.id, 'data-testid': 'cell-id', 'data-full': s.id }, shortId(s.id)),
-        copyButton(s.id, 'snapshot ID'),
+        copyButton(s.id, 'snapshot ID', 'copy-id', toast),
       ),
     ),
     h('td', { class: 'c-status', 'data-label': 'Status' }, badge(s)),
@@ -537,7 +419,7 @@ function errorFacts(e, prefix = 'error') {
       'dd',
       { class: requestId ? 'with-copy' : 'muted' },
       h('code', { 'data-testid': `${prefix}-request-id` }, requestId || '—'),
-      requestId ? copyButton(requestId, 'request ID', `${prefix}-copy-request-id`) : null,
+      requestId ? copyButton(requestId, 'request ID', `${prefix}-copy-request-id`, toast) : null,
     ),
   );
 }
@@ -900,7 +782,7 @@ function renderDetails() {
       'dl',
       { class: 'kv', 'data-testid': 'details-fields' },
       fact('Name', s.name, 'details-name'),
-      fact('ID', h('code', { class: 'wrap' }, s.id), 'details-id', copyButton(s.id, 'snapshot ID', 'details-copy-id')),
+      fact('ID', h('code', { class: 'wrap' }, s.id), 'details-id', copyButton(s.id, 'snapshot ID', 'details-copy-id', toast)),
       fact('Status', h('span', null, statusInfo(s.status).label, h('code', { class: 'raw' }, s.status || '""')), 'details-status'),
       fact('Progress', typeof s.progress === 'number' ? `${s.progress}%` : null, 'details-progress-value'),
       fact('Size', formatSize(s.size), 'details-size'),
@@ -908,7 +790,7 @@ function renderDetails() {
         'Volume ID',
         s.volumeId ? h('code', { class: 'wrap' }, s.volumeId) : null,
         'details-volume',
-        s.volumeId ? copyButton(s.volumeId, 'volume ID', 'details-copy-volume') : null,
+        s.volumeId ? copyButton(s.volumeId, 'volume ID', 'details-copy-volume', toast) : null,
       ),
       fact('Description', s.description, 'details-description'),
       fact('Created', timeEl(s.createdAt, 'details-created', { utcLine: true }), 'details-created-row'),
