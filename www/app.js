@@ -41,6 +41,7 @@ import {
 } from './view-state.js';
 import { mountWalks } from './overview.js';
 import { badge, backupMarker, timeEl, fact, copyButton } from './parts.js';
+import { mountBanner, errorFacts } from './banner.js';
 
 const LIVE_MS = 3000;
 const LIVE_KEY = 'evs-dashboard:live';
@@ -54,7 +55,6 @@ const el = {
   table: $('#snapshot-table'),
   tableWrap: $('#table-wrap'),
   summary: $('#summary'),
-  banner: $('#banner'),
   prev: $('#prev-btn'),
   next: $('#next-btn'),
   pageNo: $('#page-no'),
@@ -98,6 +98,10 @@ let walks = null;
 /** The details panel: which snapshot, its data, its error. */
 let detail = null;
 let detailSeq = 0;
+
+// ------------------------------------------------------------ the parts
+
+const banner = mountBanner({ retry: () => load(), openSettings: () => openSettings(), toast });
 
 // --------------------------------------------------------------- utilities
 
@@ -381,114 +385,6 @@ function setPageState() {
   el.body.dataset.state = loading ? 'loading' : pageError ? 'error' : page && page.snapshots.length === 0 ? 'empty' : 'ready';
 }
 
-// ------------------------------------------------------------ the banner
-
-function errorHint(e) {
-  if (!e || typeof e !== 'object') return null;
-  switch (e.kind) {
-    case 'invalid_input':
-      return 'The request was not sent: check the connection settings and filters.';
-    case 'network':
-      return 'The service could not be reached. Check the endpoint; another origin must allow this page (CORS).';
-    case 'timeout':
-      return 'The service did not answer in time.';
-    case 'invalid_response':
-      return 'The service answered with something that is not an EVS snapshot response.';
-    case 'http':
-      if (e.status === 401 || e.status === 403) return 'The service refused the credentials: check them in Connection.';
-      if (e.status === 404) return 'Not found: check the project ID and the endpoint.';
-      if (e.status === 429) return 'Too many requests: wait a moment, then retry.';
-      return e.retryable ? 'This may be temporary: the client already retried it.' : null;
-    default:
-      return null;
-  }
-}
-
-/** An EvsError's facts: kind, status, code, error type, request ID. */
-function errorFacts(e, prefix = 'error') {
-  const requestId = e && e.requestId;
-  return h(
-    'dl',
-    { class: 'facts' },
-    fact('Kind', e && e.kind, `${prefix}-kind`),
-    fact('HTTP status', e && e.status, `${prefix}-status`),
-    fact('Code', e && e.code, `${prefix}-code`),
-    e && e.errorType ? fact('Error type', e.errorType, `${prefix}-error-type`) : null,
-    h('dt', null, 'Request ID'),
-    h(
-      'dd',
-      { class: requestId ? 'with-copy' : 'muted' },
-      h('code', { 'data-testid': `${prefix}-request-id` }, requestId || '—'),
-      requestId ? copyButton(requestId, 'request ID', `${prefix}-copy-request-id`, toast) : null,
-    ),
-  );
-}
-
-/**
- * Fills `target` with an error banner: the message, the EvsError's facts
- * (request ID included, test IDs `${prefix}-…`), a hint, Retry and `actions`.
- */
-function fillErrorBanner(target, e, { title, retry, prefix = 'error', retryTestId = 'retry', hint = errorHint(e), actions = [] }) {
-  const message = e && e.message ? e.message : String(e);
-  target.classList.remove('banner-info');
-  target.classList.add('banner', 'banner-error');
-  fill(
-    target,
-    h('div', { class: 'banner-icon' }, icon('alert')),
-    h(
-      'div',
-      { class: 'banner-body' },
-      h('p', { class: 'banner-title' }, title),
-      h('p', { class: 'banner-message', 'data-testid': `${prefix}-message` }, message),
-      errorFacts(e, prefix),
-      hint ? h('p', { class: 'banner-hint' }, hint) : null,
-    ),
-    h(
-      'div',
-      { class: 'banner-actions' },
-      h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': retryTestId, onclick: retry }, icon('refresh'), 'Retry'),
-      actions,
-    ),
-  );
-  target.hidden = false;
-}
-
-function showError(e) {
-  fillErrorBanner(el.banner, e, {
-    title: e instanceof EvsError ? 'Could not load snapshots' : 'Something went wrong',
-    retry: () => load(),
-    actions:
-      e && (e.kind === 'invalid_input' || e.kind === 'network' || e.status === 401 || e.status === 403)
-        ? h('button', { type: 'button', class: 'btn', onclick: openSettings }, 'Connection settings')
-        : null,
-  });
-}
-
-function showNotice(text) {
-  el.banner.className = 'banner banner-info';
-  fill(
-    el.banner,
-    h('div', { class: 'banner-icon' }, icon('settings')),
-    h(
-      'div',
-      { class: 'banner-body' },
-      h('p', { class: 'banner-title' }, 'Credentials needed'),
-      h('p', { class: 'banner-message', 'data-testid': 'notice-message' }, text, ' Secrets are not remembered on this device unless you ask for it.'),
-    ),
-    h(
-      'div',
-      { class: 'banner-actions' },
-      h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'notice-settings', onclick: openSettings }, 'Connection settings'),
-    ),
-  );
-  el.banner.hidden = false;
-}
-
-function hideBanner() {
-  el.banner.hidden = true;
-  el.banner.replaceChildren();
-}
-
 // -------------------------------------------------------------- loading
 
 /**
@@ -508,7 +404,7 @@ async function load({ silent = false } = {}) {
     page = null;
     pageError = null;
     setLoading(false);
-    showNotice(missing);
+    banner.showNotice(missing);
     fill(el.rows, messageRow('notice', 'Not connected.', missing));
     renderSummary();
     renderPager();
@@ -539,11 +435,11 @@ async function load({ silent = false } = {}) {
   if (error) {
     pageError = error;
     page = null;
-    showError(error);
+    banner.showError(error);
   } else {
     pageError = null;
     page = result;
-    hideBanner();
+    banner.hide();
   }
   setLoading(false);
   renderTable();
@@ -753,7 +649,7 @@ function renderDetails() {
         { class: 'inline-error', role: 'alert', 'data-testid': 'details-error' },
         h('p', { class: 'banner-title' }, icon('alert'), 'Could not load this snapshot'),
         h('p', { class: 'banner-message', 'data-testid': 'details-error-message' }, e && e.message ? e.message : String(e)),
-        e instanceof EvsError ? errorFacts(e, 'details-error') : null,
+        e instanceof EvsError ? errorFacts(e, 'details-error', toast) : null,
         h('button', { type: 'button', class: 'btn', 'data-testid': 'details-retry', onclick: () => fetchDetails() }, icon('refresh'), 'Retry'),
       ),
     );
@@ -970,7 +866,7 @@ function init() {
     filters: () => view,
     projectId: () => settings.projectId.trim(),
     missing: () => missingSecret(settings),
-    errorBanner: fillErrorBanner,
+    errorBanner: banner.fillError,
     toast,
   });
 
