@@ -21,7 +21,6 @@ import {
   visibleJson,
 } from './format.js';
 import {
-  DEFAULTS,
   loadSettings,
   saveSettings,
   missingSecret,
@@ -42,6 +41,7 @@ import {
 import { mountWalks } from './overview.js';
 import { badge, backupMarker, timeEl, fact, copyButton } from './parts.js';
 import { mountBanner, errorFacts } from './banner.js';
+import { mountSettings } from './settings-dialog.js';
 
 const LIVE_MS = 3000;
 const LIVE_KEY = 'evs-dashboard:live';
@@ -72,9 +72,6 @@ const el = {
   detailsTitle: $('#details-title'),
   detailsBody: $('#details-body'),
   detailsClose: $('#details-close'),
-  settingsBtn: $('#settings-btn'),
-  settings: $('#settings'),
-  settingsForm: $('#settings-form'),
   toast: $('#toast'),
 };
 
@@ -101,7 +98,8 @@ let detailSeq = 0;
 
 // ------------------------------------------------------------ the parts
 
-const banner = mountBanner({ retry: () => load(), openSettings: () => openSettings(), toast });
+const connection = mountSettings({ settings: () => settings, save: saveConnection });
+const banner = mountBanner({ retry: () => load(), openSettings: connection.open, toast });
 
 // --------------------------------------------------------------- utilities
 
@@ -733,89 +731,16 @@ function renderDetails() {
   fill(el.detailsBody, parts);
 }
 
-// -------------------------------------------------------------- settings
+// ------------------------------------------------------------ connection
 
-function setRadio(name, value) {
-  for (const r of el.settingsForm.elements[name]) r.checked = r.value === value;
-}
-
-function radioValue(name) {
-  return [...el.settingsForm.elements[name]].find((r) => r.checked)?.value;
-}
-
-function settingsFromForm() {
-  const f = el.settingsForm.elements;
-  return {
-    target: radioValue('target') ?? 'endpoint',
-    endpoint: f.endpoint.value.trim(),
-    region: f.region.value.trim(),
-    projectId: f.projectId.value.trim(),
-    auth: radioValue('auth') ?? 'none',
-    token: f.token.value,
-    accessKey: f.accessKey.value.trim(),
-    secretKey: f.secretKey.value,
-    securityToken: f.securityToken.value,
-    rememberSecrets: f.rememberSecrets.checked,
-  };
-}
-
-function fillSettingsForm(s) {
-  const f = el.settingsForm.elements;
-  setRadio('target', s.target);
-  setRadio('auth', s.auth);
-  f.endpoint.value = s.endpoint;
-  f.region.value = s.region;
-  f.projectId.value = s.projectId;
-  f.token.value = s.token;
-  f.accessKey.value = s.accessKey;
-  f.secretKey.value = s.secretKey;
-  f.securityToken.value = s.securityToken;
-  f.rememberSecrets.checked = s.rememberSecrets;
-  syncSettingsVisibility();
-}
-
-function syncSettingsVisibility() {
-  const target = radioValue('target');
-  const auth = radioValue('auth');
-  for (const node of $$('[data-when-target]', el.settingsForm)) node.hidden = node.dataset.whenTarget !== target;
-  for (const node of $$('[data-when-auth]', el.settingsForm)) node.hidden = !node.dataset.whenAuth.split(' ').includes(auth);
-  const f = el.settingsForm.elements;
-  f.endpoint.required = target === 'endpoint';
-  f.region.required = target === 'region';
-  f.token.required = auth === 'token';
-  f.accessKey.required = auth === 'aksk';
-  f.secretKey.required = auth === 'aksk';
-}
-
-function openSettings() {
-  fillSettingsForm(settings);
-  if (!el.settings.open) el.settings.showModal();
-  el.settingsForm.elements.projectId.focus();
-}
-
-function validateSettings(s) {
-  const f = el.settingsForm.elements;
-  f.endpoint.setCustomValidity(
-    s.target === 'endpoint' && s.endpoint && !/^(https?:\/\/[^\s?#]+|\/[^\s?#]*)$/i.test(s.endpoint)
-      ? 'An http(s) URL or a path beginning with /, without a query or fragment.'
-      : '',
-  );
-  f.region.setCustomValidity(
-    s.target === 'region' && s.region && !/^[a-z0-9-]+$/.test(s.region) ? 'Lower-case letters, digits and "-", such as ap-southeast-1.' : '',
-  );
-  return el.settingsForm.reportValidity();
-}
-
-function saveSettingsFromForm() {
-  const next = settingsFromForm();
-  if (!validateSettings(next)) return;
+/** Remembers the settings saved in the dialog and reloads what the page shows with them. */
+function saveConnection(next) {
   const changedTarget =
     next.target !== settings.target ||
     next.endpoint !== settings.endpoint ||
     next.region !== settings.region ||
     next.projectId !== settings.projectId;
   settings = saveSettings(next);
-  el.settings.close('saved');
   renderConnection();
   toast(
     settings.auth !== 'none' && !settings.rememberSecrets
@@ -892,23 +817,9 @@ function init() {
   });
   el.detailsClose.addEventListener('click', () => closeDetails());
 
-  el.settingsBtn.addEventListener('click', openSettings);
-  $('#settings-close').addEventListener('click', () => el.settings.close('cancel'));
-  $('#settings-cancel').addEventListener('click', () => el.settings.close('cancel'));
-  $('#settings-reset').addEventListener('click', () => fillSettingsForm({ ...DEFAULTS }));
-  el.settingsForm.addEventListener('change', (e) => {
-    if (e.target.name === 'target' || e.target.name === 'auth') syncSettingsVisibility();
-  });
-  el.settingsForm.addEventListener('input', (e) => e.target.setCustomValidity?.(''));
-  el.settingsForm.addEventListener('submit', (e) => {
-    e.preventDefault();
-    saveSettingsFromForm();
-  });
-  el.settings.addEventListener('close', () => el.settingsBtn.focus({ preventScroll: true }));
-
   document.addEventListener('keydown', (e) => {
     if (e.key !== 'Escape' || e.defaultPrevented) return;
-    if (el.settings.open) return; // the dialog closes itself
+    if (connection.isOpen()) return; // the dialog closes itself
     if (detail) {
       e.preventDefault();
       closeDetails();
