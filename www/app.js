@@ -6,19 +6,16 @@
 // characters and bidirectional overrides shown escaped (format.js's
 // `visibleText`), so it cannot reorder the rest of a row or a banner.
 
-import { getSnapshot, listSnapshots, EvsError } from 'evs-snapshots';
+import { getSnapshot, listSnapshots } from 'evs-snapshots';
 import { h, fill, $, $$, icon } from './dom.js';
 import {
   STATUSES,
-  BACKUP_KEY,
   statusInfo,
   isBackupSnapshot,
   shortId,
   localZoneName,
   formatSize,
   plural,
-  visibleText,
-  visibleJson,
 } from './format.js';
 import {
   loadSettings,
@@ -39,9 +36,10 @@ import {
   previousPage,
 } from './view-state.js';
 import { mountWalks } from './overview.js';
-import { badge, backupMarker, timeEl, fact, copyButton } from './parts.js';
-import { mountBanner, errorFacts } from './banner.js';
+import { badge, backupMarker, timeEl, copyButton } from './parts.js';
+import { mountBanner } from './banner.js';
 import { mountSettings } from './settings-dialog.js';
+import { mountDetails } from './details.js';
 
 const LIVE_MS = 3000;
 const LIVE_KEY = 'evs-dashboard:live';
@@ -68,10 +66,6 @@ const el = {
   live: $('#live-toggle'),
   liveNote: $('#live-note'),
   liveNoteText: $('#live-note-text'),
-  details: $('#details'),
-  detailsTitle: $('#details-title'),
-  detailsBody: $('#details-body'),
-  detailsClose: $('#details-close'),
   toast: $('#toast'),
 };
 
@@ -100,6 +94,14 @@ let detailSeq = 0;
 
 const connection = mountSettings({ settings: () => settings, save: saveConnection });
 const banner = mountBanner({ retry: () => load(), openSettings: connection.open, toast });
+const details = mountDetails({
+  view: () => view,
+  live: () => live,
+  retry: () => fetchDetails(),
+  close: () => closeDetails(),
+  filterByVolume,
+  toast,
+});
 
 // --------------------------------------------------------------- utilities
 
@@ -529,10 +531,7 @@ function openDetails(id, { opener = null } = {}) {
     if (sel) tr.setAttribute('aria-current', 'true');
     else tr.removeAttribute('aria-current');
   }
-  el.details.hidden = false;
-  el.body.classList.add('details-open');
-  renderDetails();
-  el.detailsClose.focus({ preventScroll: true });
+  details.show(detail);
   fetchDetails();
 }
 
@@ -542,9 +541,7 @@ function closeDetails({ restoreFocus = true, updateUrl = true } = {}) {
   const { id, opener } = detail;
   detail = null;
   detailSeq++;
-  el.details.hidden = true;
-  el.details.dataset.state = 'closed';
-  el.body.classList.remove('details-open');
+  details.hide();
   for (const tr of $$('tr.row.selected', el.rows)) {
     tr.classList.remove('selected');
     tr.removeAttribute('aria-current');
@@ -568,7 +565,7 @@ async function fetchDetails({ silent = false } = {}) {
   const seq = ++detailSeq;
   if (!silent) {
     d.loading = true;
-    renderDetails();
+    details.render(detail);
   }
   let snap = null;
   let error = null;
@@ -589,146 +586,8 @@ async function fetchDetails({ silent = false } = {}) {
     d.snapshot = snap;
     d.full = true;
   }
-  renderDetails();
+  details.render(detail);
   scheduleLive();
-}
-
-function progressBar(s) {
-  const known = typeof s.progress === 'number';
-  const pct = known ? Math.max(0, Math.min(100, s.progress)) : null;
-  // The width through CSSOM: a style attribute would be inline style, which the page's CSP refuses.
-  const bar = h('div', { class: 'progress-fill' });
-  if (known) bar.style.width = `${pct}%`;
-  return h(
-    'div',
-    { class: 'progress-block' },
-    h(
-      'div',
-      {
-        class: `progress${known ? '' : ' indeterminate'}`,
-        role: 'progressbar',
-        'aria-label': 'Creation progress',
-        'aria-valuemin': 0,
-        'aria-valuemax': 100,
-        'aria-valuenow': known ? pct : null,
-        'data-testid': 'details-progress',
-        'data-progress': known ? pct : null,
-      },
-      bar,
-    ),
-    h(
-      'p',
-      { class: 'progress-label' },
-      known ? `${Math.round(pct)}% created` : 'Creating…',
-      live ? ' · updates live' : ' · live progress is off',
-    ),
-  );
-}
-
-const KNOWN_FIELDS = new Set([
-  'id', 'name', 'description', 'status', 'size', 'volumeId', 'createdAt', 'updatedAt', 'metadata', 'projectId', 'progress',
-]);
-
-function renderDetails() {
-  const d = detail;
-  if (!d) return;
-  const s = d.snapshot;
-  el.details.dataset.state = d.error ? 'error' : d.loading || !d.full ? 'loading' : 'ready';
-  el.details.dataset.id = d.id;
-  fill(el.detailsTitle, s ? s.name || '(no name)' : shortId(d.id));
-  el.detailsTitle.title = visibleText(s ? s.name : d.id);
-
-  const parts = [];
-  if (d.error) {
-    const e = d.error;
-    parts.push(
-      h(
-        'div',
-        { class: 'inline-error', role: 'alert', 'data-testid': 'details-error' },
-        h('p', { class: 'banner-title' }, icon('alert'), 'Could not load this snapshot'),
-        h('p', { class: 'banner-message', 'data-testid': 'details-error-message' }, e && e.message ? e.message : String(e)),
-        e instanceof EvsError ? errorFacts(e, 'details-error', toast) : null,
-        h('button', { type: 'button', class: 'btn', 'data-testid': 'details-retry', onclick: () => fetchDetails() }, icon('refresh'), 'Retry'),
-      ),
-    );
-  }
-  if (!s) {
-    if (!d.error) parts.push(h('div', { class: 'details-skeleton', 'aria-label': 'Loading' }, Array.from({ length: 8 }, () => h('span', { class: 'bone' }))));
-    fill(el.detailsBody, parts);
-    return;
-  }
-  if (d.loading && !d.error) {
-    parts.push(h('p', { class: 'loading-note', 'data-testid': 'details-loading' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Loading the full record…'));
-  }
-
-  const head = h(
-    'div',
-    { class: 'details-status' },
-    badge(s),
-    isBackupSnapshot(s) ? backupMarker() : null,
-  );
-  parts.push(head);
-  if (s.status === 'creating') parts.push(progressBar(s));
-
-  const extra = Object.keys(s).filter((k) => !KNOWN_FIELDS.has(k));
-  parts.push(
-    h(
-      'dl',
-      { class: 'kv', 'data-testid': 'details-fields' },
-      fact('Name', s.name, 'details-name'),
-      fact('ID', h('code', { class: 'wrap' }, s.id), 'details-id', copyButton(s.id, 'snapshot ID', 'details-copy-id', toast)),
-      fact('Status', h('span', null, statusInfo(s.status).label, h('code', { class: 'raw' }, s.status || '""')), 'details-status'),
-      fact('Progress', typeof s.progress === 'number' ? `${s.progress}%` : null, 'details-progress-value'),
-      fact('Size', formatSize(s.size), 'details-size'),
-      fact(
-        'Volume ID',
-        s.volumeId ? h('code', { class: 'wrap' }, s.volumeId) : null,
-        'details-volume',
-        s.volumeId ? copyButton(s.volumeId, 'volume ID', 'details-copy-volume', toast) : null,
-      ),
-      fact('Description', s.description, 'details-description'),
-      fact('Created', timeEl(s.createdAt, 'details-created', { utcLine: true }), 'details-created-row'),
-      fact('Updated', timeEl(s.updatedAt, 'details-updated', { utcLine: true }), 'details-updated-row'),
-      fact('Project ID', s.projectId ? h('code', { class: 'wrap' }, s.projectId) : null, 'details-project'),
-      fact('Made by a backup', isBackupSnapshot(s) ? `Yes (${BACKUP_KEY})` : 'No', 'details-backup'),
-      extra.map((k) => fact(k, typeof s[k] === 'string' ? s[k] : JSON.stringify(s[k]), `details-extra-${k}`)),
-    ),
-  );
-
-  const md = Object.entries(s.metadata ?? {});
-  parts.push(
-    h('h3', { class: 'section-title' }, 'Metadata ', h('span', { class: 'count' }, String(md.length))),
-    md.length
-      ? h(
-          'dl',
-          { class: 'kv metadata', 'data-testid': 'details-metadata' },
-          md.map(([k, v]) => [
-            h('dt', { 'data-testid': 'metadata-key' }, h('code', null, k)),
-            h('dd', { 'data-testid': 'metadata-value' }, h('code', { class: 'wrap' }, v)),
-          ]),
-        )
-      : h('p', { class: 'muted', 'data-testid': 'details-metadata-empty' }, 'No metadata.'),
-  );
-
-  const json = h('pre', { class: 'json', 'data-testid': 'details-json' });
-  json.textContent = visibleJson(JSON.stringify(s, null, 2));
-  parts.push(h('details', { class: 'raw-json' }, h('summary', null, 'As returned by getSnapshot (JSON)'), json));
-
-  if (s.volumeId && s.volumeId !== view.volumeId) {
-    parts.push(
-      h(
-        'p',
-        { class: 'details-actions' },
-        h('button', {
-          type: 'button',
-          class: 'btn',
-          'data-testid': 'details-filter-volume',
-          onclick: () => filterByVolume(s.volumeId),
-        }, icon('filter'), 'All snapshots of this volume'),
-      ),
-    );
-  }
-  fill(el.detailsBody, parts);
 }
 
 // ------------------------------------------------------------ connection
@@ -813,9 +672,8 @@ function init() {
     writeLive(live);
     toast(live ? 'Live progress on' : 'Live progress off');
     scheduleLive();
-    if (detail) renderDetails();
+    if (detail) details.render(detail);
   });
-  el.detailsClose.addEventListener('click', () => closeDetails());
 
   document.addEventListener('keydown', (e) => {
     if (e.key !== 'Escape' || e.defaultPrevented) return;
