@@ -1,6 +1,13 @@
 // The EVS snapshot dashboard: a table of snapshots with filters, paging,
 // details, connection settings and live progress, built on `evs-snapshots`.
 //
+// This file keeps the state (the settings, the view in the URL, the page,
+// the open snapshot, live progress) and the wiring: loading, paging,
+// filters. What the page shows is drawn by the parts it mounts, each given
+// what it needs as functions: table.js (rows, summary, pager), details.js
+// (the details panel), settings-dialog.js (the connection dialog),
+// banner.js (errors and notices), overview.js (overview and export).
+//
 // Everything the service sends reaches the DOM through dom.js's `h()`/`fill()`
 // (text nodes and attribute values), never as markup, and with its control
 // characters and bidirectional overrides shown escaped (format.js's
@@ -11,10 +18,7 @@ import { h, fill, $, $$, icon } from './dom.js';
 import {
   STATUSES,
   statusInfo,
-  isBackupSnapshot,
-  shortId,
   localZoneName,
-  formatSize,
   plural,
 } from './format.js';
 import {
@@ -29,33 +33,23 @@ import {
   readState,
   writeState,
   listOptions,
-  pageNumber,
   hasFilters,
-  describeFilters,
   nextPage,
   previousPage,
 } from './view-state.js';
 import { mountWalks } from './overview.js';
-import { badge, backupMarker, timeEl, copyButton } from './parts.js';
 import { mountBanner } from './banner.js';
 import { mountSettings } from './settings-dialog.js';
 import { mountDetails } from './details.js';
+import { mountTable } from './table.js';
 
 const LIVE_MS = 3000;
 const LIVE_KEY = 'evs-dashboard:live';
-const COLUMNS = 7;
 
 // ---------------------------------------------------------------- elements
 
 const el = {
   body: document.body,
-  rows: $('#rows'),
-  table: $('#snapshot-table'),
-  tableWrap: $('#table-wrap'),
-  summary: $('#summary'),
-  prev: $('#prev-btn'),
-  next: $('#next-btn'),
-  pageNo: $('#page-no'),
   filters: $('#filters'),
   fStatus: $('#f-status'),
   fName: $('#f-name'),
@@ -82,24 +76,41 @@ let listSeq = 0;
 let loads = 0;
 let liveTimer = null;
 let live = readLive();
-
-/** Overview and export (overview.js), mounted by init(). */
-let walks = null;
-
 /** The details panel: which snapshot, its data, its error. */
 let detail = null;
 let detailSeq = 0;
+let toastTimer = null;
 
-// ------------------------------------------------------------ the parts
+// ------------------------------------------------------- the parts, mounted
 
 const connection = mountSettings({ settings: () => settings, save: saveConnection });
 const banner = mountBanner({ retry: () => load(), openSettings: connection.open, toast });
+const table = mountTable({
+  view: () => view,
+  page: () => page,
+  pageError: () => pageError,
+  loading: () => loading,
+  selected: () => detail?.id ?? null,
+  open: (id, row) => openDetails(id, { opener: row }),
+  turnPage,
+  filterByVolume,
+  clearFilters,
+  toast,
+});
 const details = mountDetails({
   view: () => view,
   live: () => live,
   retry: () => fetchDetails(),
   close: () => closeDetails(),
   filterByVolume,
+  toast,
+});
+const walks = mountWalks({
+  config: clientConfig,
+  filters: () => view,
+  projectId: () => settings.projectId.trim(),
+  missing: () => missingSecret(settings),
+  errorBanner: banner.fillError,
   toast,
 });
 
@@ -130,7 +141,6 @@ function isAbort(e, ctrl) {
   return ctrl.signal.aborted || (e && e.kind === 'aborted');
 }
 
-let toastTimer = null;
 function toast(text) {
   fill(el.toast, text);
   el.toast.hidden = false;
@@ -178,207 +188,19 @@ function applyFilters(patch) {
   load();
 }
 
-// -------------------------------------------------------------- the table
+// ------------------------------------------------------------ the page
 
-function skeletonRows() {
-  const n = Math.min(view.limit, 10);
-  return Array.from({ length: n }, () =>
-    h(
-      'tr',
-      { class: 'row skeleton', 'aria-hidden': 'true' },
-      Array.from({ length: COLUMNS }, () => h('td', null, h('span', { class: 'bone' }))),
-    ),
-  );
-}
-
-function messageRow(kind, title, text, action) {
-  return h(
-    'tr',
-    { class: `message-row message-${kind}` },
-    h(
-      'td',
-      { colspan: COLUMNS },
-      h(
-        'div',
-        { class: 'message', 'data-testid': kind === 'empty' ? 'empty-state' : 'table-message' },
-        h('p', { class: 'message-title' }, title),
-        text ? h('p', { class: 'message-text' }, text) : null,
-        action,
-      ),
-    ),
-  );
-}
-
-function snapshotRow(s) {
-  const selected = detail && detail.id === s.id;
-  const tr = h(
-    'tr',
-    {
-      class: `row${selected ? ' selected' : ''}`,
-      tabindex: 0,
-      'aria-current': selected ? 'true' : null,
-      'aria-label': `${s.name || 'Unnamed snapshot'}, ${statusInfo(s.status).label}, ${formatSize(s.size)}`,
-      'data-testid': 'snapshot-row',
-      'data-id': s.id,
-      'data-status': s.status,
-    },
-    h(
-      'td',
-      { class: 'c-name', 'data-label': 'Name' },
-      h('div', { class: 'name-cell' },
-        h('span', { class: s.name ? 'name' : 'name unnamed', title: s.name || 'no name', 'data-testid': 'cell-name' }, s.name || '(no name)'),
-        isBackupSnapshot(s) ? backupMarker() : null,
-      ),
-    ),
-    h(
-      'td',
-      { class: 'c-id', 'data-label': 'ID' },
-      h('div', { class: 'id-cell' },
-        h('code', { title: s.id, 'data-testid': 'cell-id', 'data-full': s.id }, shortId(s.id)),
-        copyButton(s.id, 'snapshot ID', 'copy-id', toast),
-      ),
-    ),
-    h('td', { class: 'c-status', 'data-label': 'Status' }, badge(s)),
-    h('td', { class: 'c-size', 'data-label': 'Size', 'data-testid': 'cell-size' }, formatSize(s.size)),
-    h(
-      'td',
-      { class: 'c-volume', 'data-label': 'Volume' },
-      s.volumeId
-        ? h('div', { class: 'id-cell' },
-            h('code', { title: s.volumeId, 'data-testid': 'cell-volume', 'data-full': s.volumeId }, shortId(s.volumeId)),
-            volumeFilterButton(s.volumeId),
-          )
-        : h('span', { class: 'muted', 'data-testid': 'cell-volume' }, '—'),
-    ),
-    h('td', { class: 'c-time', 'data-label': 'Created' }, timeEl(s.createdAt, 'cell-created')),
-    h('td', { class: 'c-time', 'data-label': 'Updated' }, timeEl(s.updatedAt, 'cell-updated')),
-  );
-  tr.addEventListener('click', (e) => {
-    if (e.target.closest('button, a')) return;
-    if (String(window.getSelection?.() ?? '').length > 0) return; // selecting text, not opening
-    openDetails(s.id, { opener: tr });
-  });
-  tr.addEventListener('keydown', (e) => onRowKey(e, tr, s));
-  return tr;
-}
-
-function volumeFilterButton(volumeId) {
-  const btn = h(
-    'button',
-    {
-      type: 'button',
-      class: 'icon-btn',
-      title: 'Show only this volume\u2019s snapshots',
-      'aria-label': `Show only the snapshots of volume ${volumeId}`,
-      'data-testid': 'filter-by-volume',
-    },
-    icon('filter'),
-  );
-  btn.addEventListener('click', (e) => {
-    e.stopPropagation();
-    filterByVolume(volumeId);
-  });
-  return btn;
-}
-
-function onRowKey(e, tr, s) {
-  if (e.target !== tr) return; // keys on the buttons inside the row are theirs
-  const rows = $$('tr.row[data-id]', el.rows);
-  const i = rows.indexOf(tr);
-  let to = null;
-  switch (e.key) {
-    case 'Enter':
-    case ' ':
-      e.preventDefault();
-      openDetails(s.id, { opener: tr });
-      return;
-    case 'ArrowDown':
-      to = rows[i + 1];
-      break;
-    case 'ArrowUp':
-      to = rows[i - 1];
-      break;
-    case 'Home':
-      to = rows[0];
-      break;
-    case 'End':
-      to = rows[rows.length - 1];
-      break;
-    default:
-      return;
-  }
-  e.preventDefault();
-  to?.focus();
-}
-
-function renderTable() {
-  const focusedId = document.activeElement?.closest?.('tr.row[data-id]')?.dataset.id ?? null;
-  const focusWasRow = document.activeElement?.matches?.('tr.row[data-id]') ?? false;
-  let rows;
-  if (pageError) {
-    rows = [messageRow('error', 'Snapshots could not be loaded.', 'See the message above; Retry tries again.')];
-  } else if (!page) {
-    rows = skeletonRows();
-  } else if (page.snapshots.length === 0) {
-    const n = pageNumber(view);
-    rows = [
-      messageRow(
-        'empty',
-        'No snapshots match',
-        n > 1
-          ? 'This page is empty: there are no more snapshots.'
-          : hasFilters(view)
-            ? 'No snapshot has exactly these filters. Names match exactly, not by prefix.'
-            : 'This project has no snapshots yet.',
-        n > 1
-          ? h('button', { type: 'button', class: 'btn', onclick: () => turnPage(false) }, 'Previous page')
-          : hasFilters(view)
-            ? h('button', { type: 'button', class: 'btn', 'data-testid': 'empty-clear-filters', onclick: clearFilters }, 'Clear filters')
-            : null,
-      ),
-    ];
-  } else {
-    rows = page.snapshots.map(snapshotRow);
-  }
-  fill(el.rows, rows);
-  if (focusedId && focusWasRow) {
-    const again = el.rows.querySelector(`tr.row[data-id="${CSS.escape(focusedId)}"]`);
-    again?.focus({ preventScroll: true });
-  }
-  renderSummary();
-  renderPager();
+/** The table with its summary and pager, the overview's scope, the live note. */
+function renderPage() {
+  table.render();
+  walks.renderScope();
   renderLiveNote();
-}
-
-function renderSummary() {
-  const parts = [];
-  if (page && !pageError && page.snapshots.length > 0) {
-    const from = (pageNumber(view) - 1) * view.limit + 1;
-    const to = from + page.snapshots.length - 1;
-    parts.push(`Showing ${from}–${to}${page.nextMarker ? '' : ` (last page)`}`);
-  } else if (page && !pageError) {
-    parts.push('Nothing to show');
-  } else if (!pageError) {
-    parts.push('Loading…');
-  }
-  const f = describeFilters(view);
-  if (f) parts.push(`filtered by ${f}`);
-  fill(el.summary, parts.join(' · '));
-  walks?.renderScope();
-}
-
-function renderPager() {
-  el.prev.disabled = loading || !view.marker;
-  el.next.disabled = loading || !!pageError || !page || !page.nextMarker;
-  el.pageNo.textContent = `Page ${pageNumber(view)}`;
 }
 
 function setLoading(on) {
   loading = on;
-  el.tableWrap.classList.toggle('is-loading', on);
-  el.tableWrap.setAttribute('aria-busy', on ? 'true' : 'false');
+  table.setBusy(on);
   el.refresh.disabled = on;
-  renderPager();
 }
 
 function setPageState() {
@@ -405,9 +227,8 @@ async function load({ silent = false } = {}) {
     pageError = null;
     setLoading(false);
     banner.showNotice(missing);
-    fill(el.rows, messageRow('notice', 'Not connected.', missing));
-    renderSummary();
-    renderPager();
+    table.notConnected(missing);
+    walks.renderScope();
     el.body.dataset.state = 'needs-settings';
     el.body.dataset.loads = String(++loads);
     return;
@@ -419,7 +240,7 @@ async function load({ silent = false } = {}) {
     if (!page || pageError) {
       pageError = null;
       page = null;
-      renderTable(); // skeleton rows of the page's height
+      renderPage(); // skeleton rows of the page's height
     }
   }
   let result = null;
@@ -442,7 +263,7 @@ async function load({ silent = false } = {}) {
     banner.hide();
   }
   setLoading(false);
-  renderTable();
+  renderPage();
   setPageState();
   el.body.dataset.loads = String(++loads);
   scheduleLive();
@@ -453,8 +274,8 @@ function turnPage(forward) {
   if (loading || !(forward ? page?.nextMarker : view.marker)) return;
   if (detail) closeDetails({ restoreFocus: false, updateUrl: false });
   navigate(forward ? nextPage(view, page.nextMarker) : previousPage(view));
-  load().then(() => el.table.focus({ preventScroll: true }));
-  el.table.scrollIntoView({ block: 'nearest' });
+  load().then(() => table.focus());
+  table.scrollIntoView();
 }
 
 function filterByVolume(volumeId) {
@@ -525,12 +346,7 @@ function openDetails(id, { opener = null } = {}) {
     ctrl: null,
   };
   if (view.snapshot !== id) navigate({ ...view, snapshot: id }, { push: false });
-  for (const tr of $$('tr.row[data-id]', el.rows)) {
-    const sel = tr.dataset.id === id;
-    tr.classList.toggle('selected', sel);
-    if (sel) tr.setAttribute('aria-current', 'true');
-    else tr.removeAttribute('aria-current');
-  }
+  table.select(id);
   details.show(detail);
   fetchDetails();
 }
@@ -542,17 +358,9 @@ function closeDetails({ restoreFocus = true, updateUrl = true } = {}) {
   detail = null;
   detailSeq++;
   details.hide();
-  for (const tr of $$('tr.row.selected', el.rows)) {
-    tr.classList.remove('selected');
-    tr.removeAttribute('aria-current');
-  }
+  table.select(null);
   if (updateUrl && view.snapshot) navigate({ ...view, snapshot: null }, { push: false });
-  if (restoreFocus) {
-    const row =
-      (opener && opener.isConnected && opener) ||
-      el.rows.querySelector(`tr.row[data-id="${CSS.escape(id)}"]`);
-    (row || el.table).focus({ preventScroll: false });
-  }
+  if (restoreFocus) table.focusRow(id, opener);
   scheduleLive();
 }
 
@@ -565,7 +373,7 @@ async function fetchDetails({ silent = false } = {}) {
   const seq = ++detailSeq;
   if (!silent) {
     d.loading = true;
-    details.render(detail);
+    details.render(d);
   }
   let snap = null;
   let error = null;
@@ -586,7 +394,7 @@ async function fetchDetails({ silent = false } = {}) {
     d.snapshot = snap;
     d.full = true;
   }
-  details.render(detail);
+  details.render(d);
   scheduleLive();
 }
 
@@ -645,14 +453,6 @@ function init() {
 
   renderConnection();
   el.live.checked = live;
-  walks = mountWalks({
-    config: clientConfig,
-    filters: () => view,
-    projectId: () => settings.projectId.trim(),
-    missing: () => missingSecret(settings),
-    errorBanner: banner.fillError,
-    toast,
-  });
 
   el.filters.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -661,8 +461,6 @@ function init() {
   el.fStatus.addEventListener('change', () => applyFilters({}));
   el.fLimit.addEventListener('change', () => applyFilters({}));
   el.clearFilters.addEventListener('click', clearFilters);
-  el.prev.addEventListener('click', () => turnPage(false));
-  el.next.addEventListener('click', () => turnPage(true));
   el.refresh.addEventListener('click', () => {
     load();
     if (detail) fetchDetails();
