@@ -1,28 +1,27 @@
 // The EVS snapshot dashboard: a table of snapshots with filters, paging,
 // details, connection settings and live progress, built on `evs-snapshots`.
 //
+// This file keeps the state (the settings, the view in the URL, the page,
+// the open snapshot, live progress) and the wiring: loading, paging,
+// filters. What the page shows is drawn by the parts it mounts, each given
+// what it needs as functions: table.js (rows, summary, pager), details.js
+// (the details panel), settings-dialog.js (the connection dialog),
+// banner.js (errors and notices), overview.js (overview and export).
+//
 // Everything the service sends reaches the DOM through dom.js's `h()`/`fill()`
 // (text nodes and attribute values), never as markup, and with its control
 // characters and bidirectional overrides shown escaped (format.js's
 // `visibleText`), so it cannot reorder the rest of a row or a banner.
 
-import { getSnapshot, listSnapshots, EvsError } from 'evs-snapshots';
+import { getSnapshot, listSnapshots } from 'evs-snapshots';
 import { h, fill, $, $$, icon } from './dom.js';
 import {
   STATUSES,
-  BACKUP_KEY,
   statusInfo,
-  isBackupSnapshot,
-  shortId,
-  describeTime,
   localZoneName,
-  formatSize,
   plural,
-  visibleText,
-  visibleJson,
 } from './format.js';
 import {
-  DEFAULTS,
   loadSettings,
   saveSettings,
   missingSecret,
@@ -34,30 +33,23 @@ import {
   readState,
   writeState,
   listOptions,
-  pageNumber,
   hasFilters,
-  describeFilters,
   nextPage,
   previousPage,
 } from './view-state.js';
 import { mountWalks } from './overview.js';
+import { mountBanner } from './banner.js';
+import { mountSettings } from './settings-dialog.js';
+import { mountDetails } from './details.js';
+import { mountTable } from './table.js';
 
 const LIVE_MS = 3000;
 const LIVE_KEY = 'evs-dashboard:live';
-const COLUMNS = 7;
 
 // ---------------------------------------------------------------- elements
 
 const el = {
   body: document.body,
-  rows: $('#rows'),
-  table: $('#snapshot-table'),
-  tableWrap: $('#table-wrap'),
-  summary: $('#summary'),
-  banner: $('#banner'),
-  prev: $('#prev-btn'),
-  next: $('#next-btn'),
-  pageNo: $('#page-no'),
   filters: $('#filters'),
   fStatus: $('#f-status'),
   fName: $('#f-name'),
@@ -68,13 +60,6 @@ const el = {
   live: $('#live-toggle'),
   liveNote: $('#live-note'),
   liveNoteText: $('#live-note-text'),
-  details: $('#details'),
-  detailsTitle: $('#details-title'),
-  detailsBody: $('#details-body'),
-  detailsClose: $('#details-close'),
-  settingsBtn: $('#settings-btn'),
-  settings: $('#settings'),
-  settingsForm: $('#settings-form'),
   toast: $('#toast'),
 };
 
@@ -91,13 +76,43 @@ let listSeq = 0;
 let loads = 0;
 let liveTimer = null;
 let live = readLive();
-
-/** Overview and export (overview.js), mounted by init(). */
-let walks = null;
-
 /** The details panel: which snapshot, its data, its error. */
 let detail = null;
 let detailSeq = 0;
+let toastTimer = null;
+
+// ------------------------------------------------------- the parts, mounted
+
+const connection = mountSettings({ settings: () => settings, save: saveConnection });
+const banner = mountBanner({ retry: () => load(), openSettings: connection.open, toast });
+const table = mountTable({
+  view: () => view,
+  page: () => page,
+  pageError: () => pageError,
+  loading: () => loading,
+  selected: () => detail?.id ?? null,
+  open: (id, row) => openDetails(id, { opener: row }),
+  turnPage,
+  filterByVolume,
+  clearFilters,
+  toast,
+});
+const details = mountDetails({
+  view: () => view,
+  live: () => live,
+  retry: () => fetchDetails(),
+  close: () => closeDetails(),
+  filterByVolume,
+  toast,
+});
+const walks = mountWalks({
+  config: clientConfig,
+  filters: () => view,
+  projectId: () => settings.projectId.trim(),
+  missing: () => missingSecret(settings),
+  errorBanner: banner.fillError,
+  toast,
+});
 
 // --------------------------------------------------------------- utilities
 
@@ -126,7 +141,6 @@ function isAbort(e, ctrl) {
   return ctrl.signal.aborted || (e && e.kind === 'aborted');
 }
 
-let toastTimer = null;
 function toast(text) {
   fill(el.toast, text);
   el.toast.hidden = false;
@@ -134,99 +148,6 @@ function toast(text) {
   toastTimer = setTimeout(() => {
     el.toast.hidden = true;
   }, 2200);
-}
-
-function legacyCopy(text) {
-  const ta = h('textarea', { class: 'sr-only', readonly: true, 'aria-hidden': 'true' });
-  ta.value = text;
-  document.body.append(ta);
-  ta.select();
-  let ok = false;
-  try {
-    ok = document.execCommand('copy');
-  } catch {
-    ok = false;
-  }
-  ta.remove();
-  return ok;
-}
-
-async function copyText(text, what, button) {
-  let ok = false;
-  try {
-    if (!navigator.clipboard) throw new Error('no clipboard');
-    await navigator.clipboard.writeText(text);
-    ok = true;
-  } catch {
-    ok = legacyCopy(text);
-  }
-  toast(ok ? `Copied ${what}: ${text}` : `Could not copy the ${what}: select it and copy by hand`);
-  if (ok && button) {
-    button.classList.add('copied');
-    fill(button, icon('check'));
-    setTimeout(() => {
-      button.classList.remove('copied');
-      fill(button, icon('copy'));
-    }, 1500);
-  }
-}
-
-function copyButton(text, what, testid = 'copy-id') {
-  const btn = h(
-    'button',
-    {
-      type: 'button',
-      class: 'icon-btn copy-btn',
-      title: `Copy ${what}`,
-      'aria-label': `Copy ${what} ${text}`,
-      'data-testid': testid,
-      'data-copy': text,
-    },
-    icon('copy'),
-  );
-  btn.addEventListener('click', (e) => {
-    e.stopPropagation();
-    copyText(text, what, btn);
-  });
-  return btn;
-}
-
-function badge(snapshot) {
-  const { label, tone } = statusInfo(snapshot.status);
-  const pct =
-    snapshot.status === 'creating' && typeof snapshot.progress === 'number'
-      ? ` ${Math.round(snapshot.progress)}%`
-      : '';
-  return h(
-    'span',
-    {
-      class: `badge badge-${tone}`,
-      'data-testid': 'status-badge',
-      'data-status': snapshot.status,
-      title: tone === 'unknown' ? `Status not documented by EVS: "${snapshot.status}"` : `status: ${snapshot.status}`,
-    },
-    h('span', { class: 'badge-dot', 'aria-hidden': 'true' }),
-    label,
-    pct,
-  );
-}
-
-function timeEl(value, testid) {
-  const t = describeTime(value);
-  return h('time', { datetime: t.iso, title: t.title, 'data-testid': testid, 'data-utc': t.iso }, t.text);
-}
-
-function backupMarker() {
-  return h(
-    'span',
-    {
-      class: 'tag tag-backup',
-      title: `Made by a backup (metadata has ${BACKUP_KEY})`,
-      'data-testid': 'backup-marker',
-    },
-    icon('backup'),
-    'backup',
-  );
 }
 
 // ----------------------------------------------------------------- the URL
@@ -267,328 +188,23 @@ function applyFilters(patch) {
   load();
 }
 
-// -------------------------------------------------------------- the table
+// ------------------------------------------------------------ the page
 
-function skeletonRows() {
-  const n = Math.min(view.limit, 10);
-  return Array.from({ length: n }, () =>
-    h(
-      'tr',
-      { class: 'row skeleton', 'aria-hidden': 'true' },
-      Array.from({ length: COLUMNS }, () => h('td', null, h('span', { class: 'bone' }))),
-    ),
-  );
-}
-
-function messageRow(kind, title, text, action) {
-  return h(
-    'tr',
-    { class: `message-row message-${kind}` },
-    h(
-      'td',
-      { colspan: COLUMNS },
-      h(
-        'div',
-        { class: 'message', 'data-testid': kind === 'empty' ? 'empty-state' : 'table-message' },
-        h('p', { class: 'message-title' }, title),
-        text ? h('p', { class: 'message-text' }, text) : null,
-        action,
-      ),
-    ),
-  );
-}
-
-function snapshotRow(s) {
-  const selected = detail && detail.id === s.id;
-  const tr = h(
-    'tr',
-    {
-      class: `row${selected ? ' selected' : ''}`,
-      tabindex: 0,
-      'aria-current': selected ? 'true' : null,
-      'aria-label': `${s.name || 'Unnamed snapshot'}, ${statusInfo(s.status).label}, ${formatSize(s.size)}`,
-      'data-testid': 'snapshot-row',
-      'data-id': s.id,
-      'data-status': s.status,
-    },
-    h(
-      'td',
-      { class: 'c-name', 'data-label': 'Name' },
-      h('div', { class: 'name-cell' },
-        h('span', { class: s.name ? 'name' : 'name unnamed', title: s.name || 'no name', 'data-testid': 'cell-name' }, s.name || '(no name)'),
-        isBackupSnapshot(s) ? backupMarker() : null,
-      ),
-    ),
-    h(
-      'td',
-      { class: 'c-id', 'data-label': 'ID' },
-      h('div', { class: 'id-cell' },
-        h('code', { title: s.id, 'data-testid': 'cell-id', 'data-full': s.id }, shortId(s.id)),
-        copyButton(s.id, 'snapshot ID'),
-      ),
-    ),
-    h('td', { class: 'c-status', 'data-label': 'Status' }, badge(s)),
-    h('td', { class: 'c-size', 'data-label': 'Size', 'data-testid': 'cell-size' }, formatSize(s.size)),
-    h(
-      'td',
-      { class: 'c-volume', 'data-label': 'Volume' },
-      s.volumeId
-        ? h('div', { class: 'id-cell' },
-            h('code', { title: s.volumeId, 'data-testid': 'cell-volume', 'data-full': s.volumeId }, shortId(s.volumeId)),
-            volumeFilterButton(s.volumeId),
-          )
-        : h('span', { class: 'muted', 'data-testid': 'cell-volume' }, '—'),
-    ),
-    h('td', { class: 'c-time', 'data-label': 'Created' }, timeEl(s.createdAt, 'cell-created')),
-    h('td', { class: 'c-time', 'data-label': 'Updated' }, timeEl(s.updatedAt, 'cell-updated')),
-  );
-  tr.addEventListener('click', (e) => {
-    if (e.target.closest('button, a')) return;
-    if (String(window.getSelection?.() ?? '').length > 0) return; // selecting text, not opening
-    openDetails(s.id, { opener: tr });
-  });
-  tr.addEventListener('keydown', (e) => onRowKey(e, tr, s));
-  return tr;
-}
-
-function volumeFilterButton(volumeId) {
-  const btn = h(
-    'button',
-    {
-      type: 'button',
-      class: 'icon-btn',
-      title: 'Show only this volume\u2019s snapshots',
-      'aria-label': `Show only the snapshots of volume ${volumeId}`,
-      'data-testid': 'filter-by-volume',
-    },
-    icon('filter'),
-  );
-  btn.addEventListener('click', (e) => {
-    e.stopPropagation();
-    el.fVolume.value = volumeId;
-    applyFilters({ volumeId });
-  });
-  return btn;
-}
-
-function onRowKey(e, tr, s) {
-  if (e.target !== tr) return; // keys on the buttons inside the row are theirs
-  const rows = $$('tr.row[data-id]', el.rows);
-  const i = rows.indexOf(tr);
-  let to = null;
-  switch (e.key) {
-    case 'Enter':
-    case ' ':
-      e.preventDefault();
-      openDetails(s.id, { opener: tr });
-      return;
-    case 'ArrowDown':
-      to = rows[i + 1];
-      break;
-    case 'ArrowUp':
-      to = rows[i - 1];
-      break;
-    case 'Home':
-      to = rows[0];
-      break;
-    case 'End':
-      to = rows[rows.length - 1];
-      break;
-    default:
-      return;
-  }
-  e.preventDefault();
-  to?.focus();
-}
-
-function renderTable() {
-  const focusedId = document.activeElement?.closest?.('tr.row[data-id]')?.dataset.id ?? null;
-  const focusWasRow = document.activeElement?.matches?.('tr.row[data-id]') ?? false;
-  let rows;
-  if (pageError) {
-    rows = [messageRow('error', 'Snapshots could not be loaded.', 'See the message above; Retry tries again.')];
-  } else if (!page) {
-    rows = skeletonRows();
-  } else if (page.snapshots.length === 0) {
-    const n = pageNumber(view);
-    rows = [
-      messageRow(
-        'empty',
-        'No snapshots match',
-        n > 1
-          ? 'This page is empty: there are no more snapshots.'
-          : hasFilters(view)
-            ? 'No snapshot has exactly these filters. Names match exactly, not by prefix.'
-            : 'This project has no snapshots yet.',
-        n > 1
-          ? h('button', { type: 'button', class: 'btn', onclick: goPrevious }, 'Previous page')
-          : hasFilters(view)
-            ? h('button', { type: 'button', class: 'btn', 'data-testid': 'empty-clear-filters', onclick: clearFilters }, 'Clear filters')
-            : null,
-      ),
-    ];
-  } else {
-    rows = page.snapshots.map(snapshotRow);
-  }
-  fill(el.rows, rows);
-  if (focusedId && focusWasRow) {
-    const again = el.rows.querySelector(`tr.row[data-id="${CSS.escape(focusedId)}"]`);
-    again?.focus({ preventScroll: true });
-  }
-  renderSummary();
-  renderPager();
+/** The table with its summary and pager, the overview's scope, the live note. */
+function renderPage() {
+  table.render();
+  walks.renderScope();
   renderLiveNote();
-}
-
-function renderSummary() {
-  const parts = [];
-  if (page && !pageError && page.snapshots.length > 0) {
-    const from = (pageNumber(view) - 1) * view.limit + 1;
-    const to = from + page.snapshots.length - 1;
-    parts.push(`Showing ${from}–${to}${page.nextMarker ? '' : ` (last page)`}`);
-  } else if (page && !pageError) {
-    parts.push('Nothing to show');
-  } else if (!pageError) {
-    parts.push('Loading…');
-  }
-  const f = describeFilters(view);
-  if (f) parts.push(`filtered by ${f}`);
-  fill(el.summary, parts.join(' · '));
-  walks?.renderScope();
-}
-
-function renderPager() {
-  el.prev.disabled = loading || !view.marker;
-  el.next.disabled = loading || !!pageError || !page || !page.nextMarker;
-  el.pageNo.textContent = `Page ${pageNumber(view)}`;
 }
 
 function setLoading(on) {
   loading = on;
-  el.tableWrap.classList.toggle('is-loading', on);
-  el.tableWrap.setAttribute('aria-busy', on ? 'true' : 'false');
+  table.setBusy(on);
   el.refresh.disabled = on;
-  renderPager();
 }
 
 function setPageState() {
   el.body.dataset.state = loading ? 'loading' : pageError ? 'error' : page && page.snapshots.length === 0 ? 'empty' : 'ready';
-}
-
-// ------------------------------------------------------------ the banner
-
-function fact(label, value, testid) {
-  const missing = value === undefined || value === null || value === '';
-  return [
-    h('dt', null, label),
-    h('dd', { 'data-testid': testid, class: missing ? 'muted' : null }, missing ? '—' : String(value)),
-  ];
-}
-
-function errorHint(e) {
-  if (!e || typeof e !== 'object') return null;
-  switch (e.kind) {
-    case 'invalid_input':
-      return 'The request was not sent: check the connection settings and filters.';
-    case 'network':
-      return 'The service could not be reached. Check the endpoint; another origin must allow this page (CORS).';
-    case 'timeout':
-      return 'The service did not answer in time.';
-    case 'invalid_response':
-      return 'The service answered with something that is not an EVS snapshot response.';
-    case 'http':
-      if (e.status === 401 || e.status === 403) return 'The service refused the credentials: check them in Connection.';
-      if (e.status === 404) return 'Not found: check the project ID and the endpoint.';
-      if (e.status === 429) return 'Too many requests: wait a moment, then retry.';
-      return e.retryable ? 'This may be temporary: the client already retried it.' : null;
-    default:
-      return null;
-  }
-}
-
-/** An EvsError's facts: kind, status, code, error type, request ID. */
-function errorFacts(e, prefix = 'error') {
-  const requestId = e && e.requestId;
-  return h(
-    'dl',
-    { class: 'facts' },
-    fact('Kind', e && e.kind, `${prefix}-kind`),
-    fact('HTTP status', e && e.status, `${prefix}-status`),
-    fact('Code', e && e.code, `${prefix}-code`),
-    e && e.errorType ? fact('Error type', e.errorType, `${prefix}-error-type`) : null,
-    h('dt', null, 'Request ID'),
-    h(
-      'dd',
-      { class: requestId ? 'with-copy' : 'muted' },
-      h('code', { 'data-testid': `${prefix}-request-id` }, requestId || '—'),
-      requestId ? copyButton(requestId, 'request ID', `${prefix}-copy-request-id`) : null,
-    ),
-  );
-}
-
-/**
- * Fills `target` with an error banner: the message, the EvsError's facts
- * (request ID included, test IDs `${prefix}-…`), a hint, Retry and `actions`.
- */
-function fillErrorBanner(target, e, { title, retry, prefix = 'error', retryTestId = 'retry', hint = errorHint(e), actions = [] }) {
-  const message = e && e.message ? e.message : String(e);
-  target.classList.remove('banner-info');
-  target.classList.add('banner', 'banner-error');
-  fill(
-    target,
-    h('div', { class: 'banner-icon' }, icon('alert')),
-    h(
-      'div',
-      { class: 'banner-body' },
-      h('p', { class: 'banner-title' }, title),
-      h('p', { class: 'banner-message', 'data-testid': `${prefix}-message` }, message),
-      errorFacts(e, prefix),
-      hint ? h('p', { class: 'banner-hint' }, hint) : null,
-    ),
-    h(
-      'div',
-      { class: 'banner-actions' },
-      h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': retryTestId, onclick: retry }, icon('refresh'), 'Retry'),
-      actions,
-    ),
-  );
-  target.hidden = false;
-}
-
-function showError(e) {
-  fillErrorBanner(el.banner, e, {
-    title: e instanceof EvsError ? 'Could not load snapshots' : 'Something went wrong',
-    retry: () => load(),
-    actions:
-      e && (e.kind === 'invalid_input' || e.kind === 'network' || e.status === 401 || e.status === 403)
-        ? h('button', { type: 'button', class: 'btn', onclick: openSettings }, 'Connection settings')
-        : null,
-  });
-}
-
-function showNotice(text) {
-  el.banner.className = 'banner banner-info';
-  fill(
-    el.banner,
-    h('div', { class: 'banner-icon' }, icon('settings')),
-    h(
-      'div',
-      { class: 'banner-body' },
-      h('p', { class: 'banner-title' }, 'Credentials needed'),
-      h('p', { class: 'banner-message', 'data-testid': 'notice-message' }, text, ' Secrets are not remembered on this device unless you ask for it.'),
-    ),
-    h(
-      'div',
-      { class: 'banner-actions' },
-      h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'notice-settings', onclick: openSettings }, 'Connection settings'),
-    ),
-  );
-  el.banner.hidden = false;
-}
-
-function hideBanner() {
-  el.banner.hidden = true;
-  el.banner.replaceChildren();
 }
 
 // -------------------------------------------------------------- loading
@@ -610,10 +226,9 @@ async function load({ silent = false } = {}) {
     page = null;
     pageError = null;
     setLoading(false);
-    showNotice(missing);
-    fill(el.rows, messageRow('notice', 'Not connected.', missing));
-    renderSummary();
-    renderPager();
+    banner.showNotice(missing);
+    table.notConnected(missing);
+    walks.renderScope();
     el.body.dataset.state = 'needs-settings';
     el.body.dataset.loads = String(++loads);
     return;
@@ -625,7 +240,7 @@ async function load({ silent = false } = {}) {
     if (!page || pageError) {
       pageError = null;
       page = null;
-      renderTable(); // skeleton rows of the page's height
+      renderPage(); // skeleton rows of the page's height
     }
   }
   let result = null;
@@ -641,33 +256,31 @@ async function load({ silent = false } = {}) {
   if (error) {
     pageError = error;
     page = null;
-    showError(error);
+    banner.showError(error);
   } else {
     pageError = null;
     page = result;
-    hideBanner();
+    banner.hide();
   }
   setLoading(false);
-  renderTable();
+  renderPage();
   setPageState();
   el.body.dataset.loads = String(++loads);
   scheduleLive();
 }
 
-function goNext() {
-  if (!page || !page.nextMarker || loading) return;
+/** To the next page (`forward`) or the one before, if there is one and no load is running. */
+function turnPage(forward) {
+  if (loading || !(forward ? page?.nextMarker : view.marker)) return;
   if (detail) closeDetails({ restoreFocus: false, updateUrl: false });
-  navigate(nextPage(view, page.nextMarker));
-  load().then(() => el.table.focus({ preventScroll: true }));
-  el.table.scrollIntoView({ block: 'nearest' });
+  navigate(forward ? nextPage(view, page.nextMarker) : previousPage(view));
+  load().then(() => table.focus());
+  table.scrollIntoView();
 }
 
-function goPrevious() {
-  if (!view.marker || loading) return;
-  if (detail) closeDetails({ restoreFocus: false, updateUrl: false });
-  navigate(previousPage(view));
-  load().then(() => el.table.focus({ preventScroll: true }));
-  el.table.scrollIntoView({ block: 'nearest' });
+function filterByVolume(volumeId) {
+  el.fVolume.value = volumeId;
+  applyFilters({ volumeId });
 }
 
 function clearFilters() {
@@ -733,16 +346,8 @@ function openDetails(id, { opener = null } = {}) {
     ctrl: null,
   };
   if (view.snapshot !== id) navigate({ ...view, snapshot: id }, { push: false });
-  for (const tr of $$('tr.row[data-id]', el.rows)) {
-    const sel = tr.dataset.id === id;
-    tr.classList.toggle('selected', sel);
-    if (sel) tr.setAttribute('aria-current', 'true');
-    else tr.removeAttribute('aria-current');
-  }
-  el.details.hidden = false;
-  el.body.classList.add('details-open');
-  renderDetails();
-  el.detailsClose.focus({ preventScroll: true });
+  table.select(id);
+  details.show(detail);
   fetchDetails();
 }
 
@@ -752,20 +357,10 @@ function closeDetails({ restoreFocus = true, updateUrl = true } = {}) {
   const { id, opener } = detail;
   detail = null;
   detailSeq++;
-  el.details.hidden = true;
-  el.details.dataset.state = 'closed';
-  el.body.classList.remove('details-open');
-  for (const tr of $$('tr.row.selected', el.rows)) {
-    tr.classList.remove('selected');
-    tr.removeAttribute('aria-current');
-  }
+  details.hide();
+  table.select(null);
   if (updateUrl && view.snapshot) navigate({ ...view, snapshot: null }, { push: false });
-  if (restoreFocus) {
-    const row =
-      (opener && opener.isConnected && opener) ||
-      el.rows.querySelector(`tr.row[data-id="${CSS.escape(id)}"]`);
-    (row || el.table).focus({ preventScroll: false });
-  }
+  if (restoreFocus) table.focusRow(id, opener);
   scheduleLive();
 }
 
@@ -778,7 +373,7 @@ async function fetchDetails({ silent = false } = {}) {
   const seq = ++detailSeq;
   if (!silent) {
     d.loading = true;
-    renderDetails();
+    details.render(d);
   }
   let snap = null;
   let error = null;
@@ -799,257 +394,20 @@ async function fetchDetails({ silent = false } = {}) {
     d.snapshot = snap;
     d.full = true;
   }
-  renderDetails();
+  details.render(d);
   scheduleLive();
 }
 
-function progressBar(s) {
-  const known = typeof s.progress === 'number';
-  const pct = known ? Math.max(0, Math.min(100, s.progress)) : null;
-  // The width through CSSOM: a style attribute would be inline style, which the page's CSP refuses.
-  const bar = h('div', { class: 'progress-fill' });
-  if (known) bar.style.width = `${pct}%`;
-  return h(
-    'div',
-    { class: 'progress-block' },
-    h(
-      'div',
-      {
-        class: `progress${known ? '' : ' indeterminate'}`,
-        role: 'progressbar',
-        'aria-label': 'Creation progress',
-        'aria-valuemin': 0,
-        'aria-valuemax': 100,
-        'aria-valuenow': known ? pct : null,
-        'data-testid': 'details-progress',
-        'data-progress': known ? pct : null,
-      },
-      bar,
-    ),
-    h(
-      'p',
-      { class: 'progress-label' },
-      known ? `${Math.round(pct)}% created` : 'Creating…',
-      live ? ' · updates live' : ' · live progress is off',
-    ),
-  );
-}
+// ------------------------------------------------------------ connection
 
-const KNOWN_FIELDS = new Set([
-  'id', 'name', 'description', 'status', 'size', 'volumeId', 'createdAt', 'updatedAt', 'metadata', 'projectId', 'progress',
-]);
-
-function detailRow(label, value, testid, extra) {
-  const missing = value === undefined || value === null || value === '';
-  return [
-    h('dt', null, label),
-    h(
-      'dd',
-      { 'data-testid': testid },
-      value instanceof Node ? value : h('span', { class: missing ? 'muted' : null }, missing ? '—' : String(value)),
-      extra ?? null,
-    ),
-  ];
-}
-
-function timeDetail(value, testid) {
-  const t = describeTime(value);
-  return h(
-    'span',
-    { class: 'time-detail' },
-    h('time', { datetime: t.iso, title: t.title, 'data-testid': testid }, t.text),
-    t.iso ? h('span', { class: 'utc' }, t.title) : null,
-  );
-}
-
-function renderDetails() {
-  const d = detail;
-  if (!d) return;
-  const s = d.snapshot;
-  el.details.dataset.state = d.error ? 'error' : d.loading || !d.full ? 'loading' : 'ready';
-  el.details.dataset.id = d.id;
-  fill(el.detailsTitle, s ? s.name || '(no name)' : shortId(d.id));
-  el.detailsTitle.title = visibleText(s ? s.name : d.id);
-
-  const parts = [];
-  if (d.error) {
-    const e = d.error;
-    parts.push(
-      h(
-        'div',
-        { class: 'inline-error', role: 'alert', 'data-testid': 'details-error' },
-        h('p', { class: 'banner-title' }, icon('alert'), 'Could not load this snapshot'),
-        h('p', { class: 'banner-message', 'data-testid': 'details-error-message' }, e && e.message ? e.message : String(e)),
-        e instanceof EvsError ? errorFacts(e, 'details-error') : null,
-        h('button', { type: 'button', class: 'btn', 'data-testid': 'details-retry', onclick: () => fetchDetails() }, icon('refresh'), 'Retry'),
-      ),
-    );
-  }
-  if (!s) {
-    if (!d.error) parts.push(h('div', { class: 'details-skeleton', 'aria-label': 'Loading' }, Array.from({ length: 8 }, () => h('span', { class: 'bone' }))));
-    fill(el.detailsBody, parts);
-    return;
-  }
-  if (d.loading && !d.error) {
-    parts.push(h('p', { class: 'loading-note', 'data-testid': 'details-loading' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Loading the full record…'));
-  }
-
-  const head = h(
-    'div',
-    { class: 'details-status' },
-    badge(s),
-    isBackupSnapshot(s) ? backupMarker() : null,
-  );
-  parts.push(head);
-  if (s.status === 'creating') parts.push(progressBar(s));
-
-  const extra = Object.keys(s).filter((k) => !KNOWN_FIELDS.has(k));
-  parts.push(
-    h(
-      'dl',
-      { class: 'kv', 'data-testid': 'details-fields' },
-      detailRow('Name', s.name, 'details-name'),
-      detailRow('ID', h('code', { class: 'wrap' }, s.id), 'details-id', copyButton(s.id, 'snapshot ID', 'details-copy-id')),
-      detailRow('Status', h('span', null, statusInfo(s.status).label, h('code', { class: 'raw' }, s.status || '""')), 'details-status'),
-      detailRow('Progress', typeof s.progress === 'number' ? `${s.progress}%` : null, 'details-progress-value'),
-      detailRow('Size', formatSize(s.size), 'details-size'),
-      detailRow(
-        'Volume ID',
-        s.volumeId ? h('code', { class: 'wrap' }, s.volumeId) : null,
-        'details-volume',
-        s.volumeId ? copyButton(s.volumeId, 'volume ID', 'details-copy-volume') : null,
-      ),
-      detailRow('Description', s.description, 'details-description'),
-      detailRow('Created', timeDetail(s.createdAt, 'details-created'), 'details-created-row'),
-      detailRow('Updated', timeDetail(s.updatedAt, 'details-updated'), 'details-updated-row'),
-      detailRow('Project ID', s.projectId ? h('code', { class: 'wrap' }, s.projectId) : null, 'details-project'),
-      detailRow('Made by a backup', isBackupSnapshot(s) ? `Yes (${BACKUP_KEY})` : 'No', 'details-backup'),
-      extra.map((k) => detailRow(k, typeof s[k] === 'string' ? s[k] : JSON.stringify(s[k]), `details-extra-${k}`)),
-    ),
-  );
-
-  const md = Object.entries(s.metadata ?? {});
-  parts.push(
-    h('h3', { class: 'section-title' }, 'Metadata ', h('span', { class: 'count' }, String(md.length))),
-    md.length
-      ? h(
-          'dl',
-          { class: 'kv metadata', 'data-testid': 'details-metadata' },
-          md.map(([k, v]) => [
-            h('dt', { 'data-testid': 'metadata-key' }, h('code', null, k)),
-            h('dd', { 'data-testid': 'metadata-value' }, h('code', { class: 'wrap' }, v)),
-          ]),
-        )
-      : h('p', { class: 'muted', 'data-testid': 'details-metadata-empty' }, 'No metadata.'),
-  );
-
-  const json = h('pre', { class: 'json', 'data-testid': 'details-json' });
-  json.textContent = visibleJson(JSON.stringify(s, null, 2));
-  parts.push(h('details', { class: 'raw-json' }, h('summary', null, 'As returned by getSnapshot (JSON)'), json));
-
-  if (s.volumeId && s.volumeId !== view.volumeId) {
-    parts.push(
-      h(
-        'p',
-        { class: 'details-actions' },
-        h('button', {
-          type: 'button',
-          class: 'btn',
-          'data-testid': 'details-filter-volume',
-          onclick: () => {
-            el.fVolume.value = s.volumeId;
-            applyFilters({ volumeId: s.volumeId });
-          },
-        }, icon('filter'), 'All snapshots of this volume'),
-      ),
-    );
-  }
-  fill(el.detailsBody, parts);
-}
-
-// -------------------------------------------------------------- settings
-
-function setRadio(name, value) {
-  for (const r of el.settingsForm.elements[name]) r.checked = r.value === value;
-}
-
-function radioValue(name) {
-  return [...el.settingsForm.elements[name]].find((r) => r.checked)?.value;
-}
-
-function settingsFromForm() {
-  const f = el.settingsForm.elements;
-  return {
-    target: radioValue('target') ?? 'endpoint',
-    endpoint: f.endpoint.value.trim(),
-    region: f.region.value.trim(),
-    projectId: f.projectId.value.trim(),
-    auth: radioValue('auth') ?? 'none',
-    token: f.token.value,
-    accessKey: f.accessKey.value.trim(),
-    secretKey: f.secretKey.value,
-    securityToken: f.securityToken.value,
-    rememberSecrets: f.rememberSecrets.checked,
-  };
-}
-
-function fillSettingsForm(s) {
-  const f = el.settingsForm.elements;
-  setRadio('target', s.target);
-  setRadio('auth', s.auth);
-  f.endpoint.value = s.endpoint;
-  f.region.value = s.region;
-  f.projectId.value = s.projectId;
-  f.token.value = s.token;
-  f.accessKey.value = s.accessKey;
-  f.secretKey.value = s.secretKey;
-  f.securityToken.value = s.securityToken;
-  f.rememberSecrets.checked = s.rememberSecrets;
-  syncSettingsVisibility();
-}
-
-function syncSettingsVisibility() {
-  const target = radioValue('target');
-  const auth = radioValue('auth');
-  for (const node of $$('[data-when-target]', el.settingsForm)) node.hidden = node.dataset.whenTarget !== target;
-  for (const node of $$('[data-when-auth]', el.settingsForm)) node.hidden = !node.dataset.whenAuth.split(' ').includes(auth);
-  const f = el.settingsForm.elements;
-  f.endpoint.required = target === 'endpoint';
-  f.region.required = target === 'region';
-  f.token.required = auth === 'token';
-  f.accessKey.required = auth === 'aksk';
-  f.secretKey.required = auth === 'aksk';
-}
-
-function openSettings() {
-  fillSettingsForm(settings);
-  if (!el.settings.open) el.settings.showModal();
-  el.settingsForm.elements.projectId.focus();
-}
-
-function validateSettings(s) {
-  const f = el.settingsForm.elements;
-  f.endpoint.setCustomValidity(
-    s.target === 'endpoint' && s.endpoint && !/^(https?:\/\/[^\s?#]+|\/[^\s?#]*)$/i.test(s.endpoint)
-      ? 'An http(s) URL or a path beginning with /, without a query or fragment.'
-      : '',
-  );
-  f.region.setCustomValidity(
-    s.target === 'region' && s.region && !/^[a-z0-9-]+$/.test(s.region) ? 'Lower-case letters, digits and "-", such as ap-southeast-1.' : '',
-  );
-  return el.settingsForm.reportValidity();
-}
-
-function saveSettingsFromForm() {
-  const next = settingsFromForm();
-  if (!validateSettings(next)) return;
+/** Remembers the settings saved in the dialog and reloads what the page shows with them. */
+function saveConnection(next) {
   const changedTarget =
     next.target !== settings.target ||
     next.endpoint !== settings.endpoint ||
     next.region !== settings.region ||
     next.projectId !== settings.projectId;
   settings = saveSettings(next);
-  el.settings.close('saved');
   renderConnection();
   toast(
     settings.auth !== 'none' && !settings.rememberSecrets
@@ -1095,14 +453,6 @@ function init() {
 
   renderConnection();
   el.live.checked = live;
-  walks = mountWalks({
-    config: clientConfig,
-    filters: () => view,
-    projectId: () => settings.projectId.trim(),
-    missing: () => missingSecret(settings),
-    errorBanner: fillErrorBanner,
-    toast,
-  });
 
   el.filters.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -1111,8 +461,6 @@ function init() {
   el.fStatus.addEventListener('change', () => applyFilters({}));
   el.fLimit.addEventListener('change', () => applyFilters({}));
   el.clearFilters.addEventListener('click', clearFilters);
-  el.prev.addEventListener('click', goPrevious);
-  el.next.addEventListener('click', goNext);
   el.refresh.addEventListener('click', () => {
     load();
     if (detail) fetchDetails();
@@ -1122,27 +470,12 @@ function init() {
     writeLive(live);
     toast(live ? 'Live progress on' : 'Live progress off');
     scheduleLive();
-    if (detail) renderDetails();
+    if (detail) details.render(detail);
   });
-  el.detailsClose.addEventListener('click', () => closeDetails());
-
-  el.settingsBtn.addEventListener('click', openSettings);
-  $('#settings-close').addEventListener('click', () => el.settings.close('cancel'));
-  $('#settings-cancel').addEventListener('click', () => el.settings.close('cancel'));
-  $('#settings-reset').addEventListener('click', () => fillSettingsForm({ ...DEFAULTS }));
-  el.settingsForm.addEventListener('change', (e) => {
-    if (e.target.name === 'target' || e.target.name === 'auth') syncSettingsVisibility();
-  });
-  el.settingsForm.addEventListener('input', (e) => e.target.setCustomValidity?.(''));
-  el.settingsForm.addEventListener('submit', (e) => {
-    e.preventDefault();
-    saveSettingsFromForm();
-  });
-  el.settings.addEventListener('close', () => el.settingsBtn.focus({ preventScroll: true }));
 
   document.addEventListener('keydown', (e) => {
     if (e.key !== 'Escape' || e.defaultPrevented) return;
-    if (el.settings.open) return; // the dialog closes itself
+    if (connection.isOpen()) return; // the dialog closes itself
     if (detail) {
       e.preventDefault();
       closeDetails();

@@ -75,15 +75,6 @@ export function saveSettings(settings) {
   return s;
 }
 
-export function forgetSettings() {
-  try {
-    storage()?.removeItem(STORAGE_KEY);
-  } catch {
-    // ignore
-  }
-  return { ...DEFAULTS };
-}
-
 /** What is missing before a call can be made, as a sentence; null when nothing is. */
 export function missingSecret(s) {
   if (s.auth === 'token' && !s.token) return 'Enter an IAM token in the connection settings.';

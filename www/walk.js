@@ -73,8 +73,5 @@ export function createWalk({ config, options, onBatch }) {
     get received() {
       return received;
     },
-    get resumeMarker() {
-      return lastId;
-    },
   };
 }

@@ -1,0 +1,116 @@
+// The connection dialog (#settings): its form filled from the settings, only
+// the fields the chosen service and authentication use, the endpoint and
+// region checked before saving. What is saved goes to the app, which
+// remembers it (settings.js) and reconnects.
+
+import { $, $$ } from './dom.js';
+import { DEFAULTS } from './settings.js';
+
+/**
+ * deps: `settings()` → the settings in use, `save(next)` → remembers `next`
+ * and reconnects. Returns `open()` and `isOpen()`.
+ */
+export function mountSettings(deps) {
+  const el = {
+    button: $('#settings-btn'),
+    dialog: $('#settings'),
+    form: $('#settings-form'),
+  };
+
+  function setRadio(name, value) {
+    for (const r of el.form.elements[name]) r.checked = r.value === value;
+  }
+
+  function radioValue(name) {
+    return [...el.form.elements[name]].find((r) => r.checked)?.value;
+  }
+
+  function fromForm() {
+    const f = el.form.elements;
+    return {
+      target: radioValue('target') ?? 'endpoint',
+      endpoint: f.endpoint.value.trim(),
+      region: f.region.value.trim(),
+      projectId: f.projectId.value.trim(),
+      auth: radioValue('auth') ?? 'none',
+      token: f.token.value,
+      accessKey: f.accessKey.value.trim(),
+      secretKey: f.secretKey.value,
+      securityToken: f.securityToken.value,
+      rememberSecrets: f.rememberSecrets.checked,
+    };
+  }
+
+  function fillForm(s) {
+    const f = el.form.elements;
+    setRadio('target', s.target);
+    setRadio('auth', s.auth);
+    f.endpoint.value = s.endpoint;
+    f.region.value = s.region;
+    f.projectId.value = s.projectId;
+    f.token.value = s.token;
+    f.accessKey.value = s.accessKey;
+    f.secretKey.value = s.secretKey;
+    f.securityToken.value = s.securityToken;
+    f.rememberSecrets.checked = s.rememberSecrets;
+    syncVisibility();
+  }
+
+  function syncVisibility() {
+    const target = radioValue('target');
+    const auth = radioValue('auth');
+    for (const node of $$('[data-when-target]', el.form)) node.hidden = node.dataset.whenTarget !== target;
+    for (const node of $$('[data-when-auth]', el.form)) node.hidden = !node.dataset.whenAuth.split(' ').includes(auth);
+    const f = el.form.elements;
+    f.endpoint.required = target === 'endpoint';
+    f.region.required = target === 'region';
+    f.token.required = auth === 'token';
+    f.accessKey.required = auth === 'aksk';
+    f.secretKey.required = auth === 'aksk';
+  }
+
+  function validate(s) {
+    const f = el.form.elements;
+    f.endpoint.setCustomValidity(
+      s.target === 'endpoint' && s.endpoint && !/^(https?:\/\/[^\s?#]+|\/[^\s?#]*)$/i.test(s.endpoint)
+        ? 'An http(s) URL or a path beginning with /, without a query or fragment.'
+        : '',
+    );
+    f.region.setCustomValidity(
+      s.target === 'region' && s.region && !/^[a-z0-9-]+$/.test(s.region) ? 'Lower-case letters, digits and "-", such as ap-southeast-1.' : '',
+    );
+    return el.form.reportValidity();
+  }
+
+  function open() {
+    fillForm(deps.settings());
+    if (!el.dialog.open) el.dialog.showModal();
+    el.form.elements.projectId.focus();
+  }
+
+  function save() {
+    const next = fromForm();
+    if (!validate(next)) return;
+    // Closed first: the focus goes back where it was before the app reloads what it shows.
+    el.dialog.close('saved');
+    deps.save(next);
+  }
+
+  // ----------------------------------------------------------------- wiring
+
+  el.button.addEventListener('click', open);
+  $('#settings-close').addEventListener('click', () => el.dialog.close('cancel'));
+  $('#settings-cancel').addEventListener('click', () => el.dialog.close('cancel'));
+  $('#settings-reset').addEventListener('click', () => fillForm({ ...DEFAULTS }));
+  el.form.addEventListener('change', (e) => {
+    if (e.target.name === 'target' || e.target.name === 'auth') syncVisibility();
+  });
+  el.form.addEventListener('input', (e) => e.target.setCustomValidity?.(''));
+  el.form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    save();
+  });
+  el.dialog.addEventListener('close', () => el.button.focus({ preventScroll: true }));
+
+  return { open, isOpen: () => el.dialog.open };
+}
