@@ -58,10 +58,31 @@ export type Auth = TokenAuth | AccessKeyAuth;
  * (the message names the key meant: `token` → `auth`), or a getter or Proxy
  * that throws while the config is read (the message names the field).
  * Each member is read once, when the call starts.
+ *
+ * `projectId` may be left out (or empty) only with an AK/SK pair and a
+ * `region`: the first call then asks IAM for it (see `iamEndpoint`).
  */
-export interface ClientConfig {
-  /** Project ID: a non-empty single path segment. Required. */
-  projectId: string;
+export type ClientConfig = ClientConfigFields & ({ projectId: string; auth?: Auth } | { projectId?: string; auth: AccessKeyAuth; region: string });
+
+/** The members of every `ClientConfig`. */
+export interface ClientConfigFields {
+  /**
+   * Project ID: a non-empty single path segment. With an AK/SK pair and a
+   * `region` it may be left out: the first call asks IAM, as Huawei's SDKs
+   * do (`GET {iam}/v3/projects?name={region}`, signed with the pair), keeps
+   * the answer per key and region in the module, and shares one request
+   * among concurrent first calls. No project, or several, is
+   * `invalid_input` saying so (several: listing their IDs).
+   */
+  projectId?: string;
+  /**
+   * IAM, for the project-ID lookup: an `http:`/`https:` URL, or in a
+   * browser a same-origin path (IAM sends no CORS headers: put a proxy in
+   * front). Default: `https://iam.{region}.myhuaweicloud.com` for the
+   * regions of the official SDK's table, else `https://iam.myhuaweicloud.com`.
+   * `configFromEnv` reads `HUAWEICLOUD_SDK_IAM_ENDPOINT`.
+   */
+  iamEndpoint?: string;
   /**
    * An `http:`/`https:` URL (a path prefix is kept, a trailing `/` ignored,
    * no query or fragment), or in a browser a same-origin path such as
@@ -93,6 +114,36 @@ export interface ClientConfig {
    * never settles is a `timeout`.
    */
   fetch?: typeof fetch;
+  /**
+   * Called after every attempt (retries, a clock correction and IAM's
+   * lookup included) with what it did. Nothing in `info` holds a credential;
+   * a hook that throws, or returns a promise that rejects, changes nothing.
+   */
+  onAttempt?: (info: AttemptInfo) => void;
+}
+
+/** What one attempt did, for `onAttempt`. */
+export interface AttemptInfo {
+  /** The call: `waitForSnapshot` for its polls, `projectId` for IAM's lookup. */
+  operation: "getSnapshot" | "listSnapshots" | "waitForSnapshot" | "projectId";
+  method: "GET";
+  /** The URL sent, query included (it carries no credential). */
+  url: string;
+  /** This attempt's number, from 1; a resend for a corrected clock keeps it. */
+  attempt: number;
+  maxAttempts: number;
+  /** The HTTP status, when the service answered. */
+  status?: number;
+  /** The answer's `X-Request-Id`, when present. */
+  requestId?: string;
+  /** From the call of `fetch` to the end of the body, in ms. */
+  durationMs: number;
+  /** The attempt's failure, also when it is retried. */
+  error?: EvsError;
+  /** The wait before the next attempt, in ms, when there is one. */
+  retryInMs?: number;
+  /** How far the clock offset moved, in ms, when this attempt corrected it. */
+  clockCorrectedMs?: number;
 }
 
 /**
@@ -152,7 +203,9 @@ export type EvsErrorKind =
   | "network"
   | "timeout"
   | "aborted"
-  | "invalid_response";
+  | "invalid_response"
+  | "load"
+  | "failed";
 
 /** The fields of an `EvsError`, as its constructor takes them and `toJSON` gives them. */
 export interface EvsErrorFields {
@@ -163,6 +216,8 @@ export interface EvsErrorFields {
   errorType?: string;
   requestId?: string;
   retryable?: boolean;
+  /** For `failed`: the snapshot as it was when the wait ended. */
+  snapshot?: Snapshot;
 }
 
 /** Every failure of this package rejects with an `EvsError`. */
@@ -173,7 +228,7 @@ export declare class EvsError extends Error {
    */
   constructor(fields: EvsErrorFields);
   readonly name: "EvsError";
-  /** `invalid_input`: rejected before any request; `http`: a non-2xx answer; `network`: fetch failed (refused, DNS, CORS); `timeout`: the last attempt ran out of time; `aborted`: the signal aborted the call; `invalid_response`: 2xx but not what the API documents. */
+  /** `invalid_input`: rejected before any request; `http`: a non-2xx answer; `network`: fetch failed (refused, DNS, CORS); `timeout`: the last attempt ran out of time; `aborted`: the signal aborted the call; `invalid_response`: 2xx but not what the API documents; `load`: the WebAssembly module could not be found or instantiated (the message names each place looked in); `failed`: `waitForSnapshot` saw a status of `failOn`. */
   readonly kind: EvsErrorKind;
   /** One readable sentence; for `http`, the service's own message when it sent one. Never contains a secret. */
   readonly message: string;
@@ -185,8 +240,10 @@ export declare class EvsError extends Error {
   readonly errorType?: string;
   /** The `X-Request-Id` of the answer, when present: quote it to support. */
   readonly requestId?: string;
-  /** True exactly for what the client retries: 429, 500, 502, 503, 504, network, timeout. */
+  /** True exactly for what the client retries: 429, 500, 502, 503, 504, network, timeout; for `load`, true only when the network failed to bring the module. */
   readonly retryable: boolean;
+  /** For `failed`: the snapshot as it was when the wait ended. */
+  readonly snapshot?: Snapshot;
   /** The fields above as a plain object (what `JSON.stringify` writes). */
   toJSON(): EvsErrorFields & { name: "EvsError"; retryable: boolean };
 }
@@ -204,6 +261,32 @@ export declare function listSnapshots(config: ClientConfig, options?: ListOption
  * input included) reject the first `next()` that meets them.
  */
 export declare function paginateSnapshots(config: ClientConfig, options?: ListOptions): AsyncIterable<Snapshot>;
+
+/** Options of `waitForSnapshot`. */
+export interface WaitOptions {
+  /** The status to wait for. Default `"available"`. */
+  status?: SnapshotStatus | (string & {});
+  /** Statuses that end the wait with `kind: "failed"`. Default `["error"]`. */
+  failOn?: Array<SnapshotStatus | (string & {})>;
+  /** Between polls, in ms (from the end of one poll to the start of the next, whatever retries it made); a positive integer. Default 2000. */
+  intervalMs?: number;
+  /** The whole wait, in ms; a positive integer. Default 600000 (10 minutes). */
+  timeoutMs?: number;
+  /** Aborts the wait at once, like `config.signal`. */
+  signal?: AbortSignal;
+  /** After each poll whose status or progress changed (the first one too). A hook that throws changes nothing. */
+  onProgress?: (snapshot: Snapshot) => void;
+}
+
+/**
+ * Polls `getSnapshot` (with the config's retries) until the snapshot's
+ * status is `options.status`, and resolves with it. Rejects with
+ * `kind: "failed"` (the error's `snapshot` holds it) on a status of
+ * `failOn`, `kind: "timeout"` when `timeoutMs` passes (the message names the
+ * last status and progress), `kind: "aborted"` at once on either signal, and
+ * with a poll's own error otherwise (a 404 is `http`, not retried).
+ */
+export declare function waitForSnapshot(config: ClientConfig, snapshotId: string, options?: WaitOptions): Promise<Snapshot>;
 
 /** A request to sign with `signRequest`. */
 export interface SignRequestInput {
