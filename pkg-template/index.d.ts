@@ -44,7 +44,7 @@ export interface AccessKeyAuth {
   /** Secret access key; must not be empty. Never appears in any error. */
   secretKey: string;
   /** Security token of temporary credentials; when given, must not be empty. */
-  securityToken?: string;
+  securityToken?: string | null | undefined;
   token?: never;
 }
 
@@ -62,7 +62,7 @@ export type Auth = TokenAuth | AccessKeyAuth;
  * `projectId` may be left out (or empty) only with an AK/SK pair and a
  * `region`: the first call then asks IAM for it (see `iamEndpoint`).
  */
-export type ClientConfig = ClientConfigFields & ({ projectId: string; auth?: Auth } | { projectId?: string; auth: AccessKeyAuth; region: string });
+export type ClientConfig = ClientConfigFields & ({ projectId: string; auth?: Auth | null | undefined } | { projectId?: string | null | undefined; auth: AccessKeyAuth; region: string });
 
 /** The members of every `ClientConfig`. */
 export interface ClientConfigFields {
@@ -74,7 +74,7 @@ export interface ClientConfigFields {
    * among concurrent first calls. No project, or several, is
    * `invalid_input` saying so (several: listing their IDs).
    */
-  projectId?: string;
+  projectId?: string | null | undefined;
   /**
    * IAM, for the project-ID lookup: an `http:`/`https:` URL, or in a
    * browser a same-origin path (IAM sends no CORS headers: put a proxy in
@@ -82,25 +82,25 @@ export interface ClientConfigFields {
    * regions of the official SDK's table, else `https://iam.myhuaweicloud.com`.
    * `configFromEnv` reads `HUAWEICLOUD_SDK_IAM_ENDPOINT`.
    */
-  iamEndpoint?: string;
+  iamEndpoint?: string | null | undefined;
   /**
    * An `http:`/`https:` URL (a path prefix is kept, a trailing `/` ignored,
    * no query or fragment), or in a browser a same-origin path such as
    * `"/evs"`. Wins over `region`.
    */
-  endpoint?: string;
+  endpoint?: string | null | undefined;
   /** Used when `endpoint` is absent: `https://evs.{region}.myhuaweicloud.com`. Lower-case letters, digits and `-`. */
-  region?: string;
+  region?: string | null | undefined;
   /** Token, AK/SK, or absent for no auth header. */
-  auth?: Auth;
+  auth?: Auth | null | undefined;
   /** Extra request headers (names must be valid HTTP tokens; values as RFC 9110 allows: no control character but a tab, nothing above U+00FF). */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | null | undefined;
   /** Time limit of each attempt, in milliseconds, from the call of `fetch` to the last byte of the body, whether or not a custom `fetch` honours the request's signal; a positive integer. Default 30000. */
-  timeoutMs?: number;
+  timeoutMs?: number | null | undefined;
   /** Attempts in all for retryable failures (429, 500, 502, 503, 504, network, timeout); a positive integer. Default 3; 1 disables retries. */
-  maxAttempts?: number;
+  maxAttempts?: number | null | undefined;
   /** Aborts the whole call at once, retries and backoff included, with `kind: "aborted"`. Any number of calls may share one signal: it gets one listener, removed when the last call ends. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | null | undefined;
   /**
    * The fetch to use. Default: the global `fetch`. It is called as
    * `fetch(request)` with the `Request` the client built (URL, method,
@@ -113,13 +113,19 @@ export interface ClientConfigFields {
    * else it resolves to is a `network` failure, retried like one; one that
    * never settles is a `timeout`.
    */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | null | undefined;
   /**
    * Called after every attempt (retries, a clock correction and IAM's
    * lookup included) with what it did. Nothing in `info` holds a credential;
    * a hook that throws, or returns a promise that rejects, changes nothing.
    */
-  onAttempt?: (info: AttemptInfo) => void;
+  onAttempt?: ((info: AttemptInfo) => void) | null | undefined;
+  /** Not a config key: a token goes in `auth: { token }`. */
+  token?: never;
+  /** Not a config key: a key pair goes in `auth: { accessKey, secretKey }`. */
+  accessKey?: never;
+  /** Not a config key: a key pair goes in `auth: { accessKey, secretKey }`. */
+  secretKey?: never;
 }
 
 /** What one attempt did, for `onAttempt`. */
@@ -152,17 +158,19 @@ export interface AttemptInfo {
  */
 export interface ListOptions {
   /** Start after the snapshot with this ID (the `nextMarker` of the previous page). */
-  marker?: string | null;
+  marker?: string | null | undefined;
   /** Skip this many (an integer >= 0); `paginateSnapshots` applies it to the first page only. */
-  offset?: number | null;
+  offset?: number | null | undefined;
   /** At most this many per page: an integer from 1 to 1000 (the service's default is 1000). */
-  limit?: number | null;
+  limit?: number | null | undefined;
   /** Exact name (no fuzzy match), at most 255 UTF-8 bytes. */
-  name?: string | null;
+  name?: string | null | undefined;
   /** Only snapshots in this status. */
-  status?: SnapshotStatus | null;
+  status?: SnapshotStatus | null | undefined;
   /** Only snapshots of this volume (disk). */
-  volumeId?: string | null;
+  volumeId?: string | null | undefined;
+  /** Not an option: the filter is `volumeId` (the wire's `volume_id`). */
+  volume_id?: never;
 }
 
 /** A snapshot, as a plain object: `JSON.stringify` round-trips it. */
@@ -265,17 +273,17 @@ export declare function paginateSnapshots(config: ClientConfig, options?: ListOp
 /** Options of `waitForSnapshot`. */
 export interface WaitOptions {
   /** The status to wait for. Default `"available"`. */
-  status?: SnapshotStatus | (string & {});
+  status?: SnapshotStatus | (string & {}) | null | undefined;
   /** Statuses that end the wait with `kind: "failed"`. Default `["error"]`. */
-  failOn?: Array<SnapshotStatus | (string & {})>;
+  failOn?: Array<SnapshotStatus | (string & {})> | null | undefined;
   /** Between polls, in ms (from the end of one poll to the start of the next, whatever retries it made); a positive integer. Default 2000. */
-  intervalMs?: number;
+  intervalMs?: number | null | undefined;
   /** The whole wait, in ms; a positive integer. Default 600000 (10 minutes). */
-  timeoutMs?: number;
+  timeoutMs?: number | null | undefined;
   /** Aborts the wait at once, like `config.signal`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | null | undefined;
   /** After each poll whose status or progress changed (the first one too). A hook that throws changes nothing. */
-  onProgress?: (snapshot: Snapshot) => void;
+  onProgress?: ((snapshot: Snapshot) => void) | null | undefined;
 }
 
 /**
@@ -295,16 +303,16 @@ export interface SignRequestInput {
   /** Absolute URL; its query is percent-decoded ("+" stays "+"). */
   url: string;
   /** Headers to send and sign (names containing "_" are sent but not signed). An `X-Sdk-Date` here wins over `date`. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | null | undefined;
   /** Absent or empty for GET. */
-  body?: string | Uint8Array;
+  body?: string | Uint8Array | null | undefined;
 }
 
 /** AK/SK credentials for `signRequest`. */
 export interface SignRequestCredentials {
   accessKey: string;
   secretKey: string;
-  securityToken?: string;
+  securityToken?: string | null | undefined;
 }
 
 /** What to send. */

@@ -172,10 +172,11 @@ console.log(JSON.stringify({ esm: e instanceof EvsError, kind: e.kind, c }));
     assert.deepEqual(r, { esm: true, kind: 'invalid_input', c: { projectId: 'p', region: 'r' } });
   }));
 
-for (const resolution of ['bundler', 'node16']) {
-  test(`TypeScript --strict, moduleResolution ${resolution}: right uses compile, wrong ones are errors`, () =>
-    timed(`tsc ${resolution}`, () => {
-      const dir = join(work, `ts-${resolution}`);
+for (const [resolution, exact] of [['bundler', false], ['node16', false], ['bundler', true]]) {
+  const name = `${resolution}${exact ? ' --exactOptionalPropertyTypes' : ''}`;
+  test(`TypeScript --strict, moduleResolution ${name}: right uses compile, wrong ones are errors`, () =>
+    timed(`tsc ${name}`, () => {
+      const dir = join(work, `ts-${resolution}${exact ? '-exact' : ''}`);
       mkdirSync(dir, { recursive: true });
       copyFileSync(join(root, 'tests', 'consumers', 'fixtures', 'consumer.ts'), join(dir, 'consumer.ts'));
       writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
@@ -183,7 +184,7 @@ for (const resolution of ['bundler', 'node16']) {
       writeFileSync(
         join(dir, 'tsconfig.json'),
         JSON.stringify({
-          compilerOptions: { strict: true, noEmit: true, target: 'es2022', module, moduleResolution: resolution, lib: ['es2022', 'dom'], types: [], skipLibCheck: false },
+          compilerOptions: { strict: true, exactOptionalPropertyTypes: exact, noEmit: true, target: 'es2022', module, moduleResolution: resolution, lib: ['es2022', 'dom'], types: [], skipLibCheck: false },
           files: ['consumer.ts'],
         }),
       );
@@ -201,9 +202,9 @@ for (const resolution of ['bundler', 'node16']) {
       } catch (e) {
         errors = e.stdout;
       }
-      // One or more errors on each of the 7 lines that carried a directive.
+      // One or more errors on each of the 8 lines that carried a directive.
       const lines = new Set([...errors.matchAll(/consumer\.ts\((\d+),\d+\): error TS/g)].map((m) => m[1]));
-      assert.equal(lines.size, 7, errors);
+      assert.equal(lines.size, 8, errors);
     }));
 }
 
