@@ -13,8 +13,8 @@
 //
 // On disk (Node, Deno, Bun) the bytes are instantiated with `initSync`: no
 // fetch, and no touching of `Response`, which costs Node ~50 ms of loading.
-// A failure says what was looked for and where; it is a `network` failure
-// (retryable) only when fetching the file over the network failed.
+// A failure says what was looked for and where; it is a `load` failure,
+// retryable only when fetching the file over the network failed.
 //
 // The build turns this file into an ES module and a CommonJS module; it must
 // keep its single `export { ... }` line at the end and import nothing.
@@ -52,7 +52,20 @@ async function loadWasm(glue, { url, path, requireFs, inline }) {
       throw e;
     }
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    await glue.default({ module_or_path: res });
+    // Hosting that answers unknown paths with index.html (status 200) must
+    // not hand a page to the compiler: look at what came first. Only
+    // application/wasm is streamed; anything else is compiled from its
+    // bytes (no "MIME type" warning), and is used only if it is a module.
+    const type = (res.headers.get('content-type') || '').split(';')[0].trim().toLowerCase();
+    if (type === 'application/wasm') {
+      await glue.default({ module_or_path: res });
+      return glue;
+    }
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    if (!(bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d)) {
+      throw new Error(`not a WebAssembly module (Content-Type ${type || 'none'})`);
+    }
+    await glue.default({ module_or_path: bytes });
     return glue;
   } catch (e) {
     tried.push(`${where} (${reason(e)})`);

@@ -542,6 +542,14 @@ test('browser: a .wasm that is not there is a load error, not retryable; one the
     assert.ok(missing.out.message.includes(`${mock.url}/node_modules/evs-snapshots/lib/evs_snapshots_bg.wasm (HTTP 404)`), missing.out.message);
     assert.match(missing.out.message, /inline copy/);
 
+    // Hosting that answers every path with index.html (status 200): the page
+    // is never handed to the compiler; the inline copy serves, with no
+    // warning or error in the console.
+    const spa = await renderIn('/load-failure/', { route: { match: '**/lib/evs_snapshots_bg.wasm', handler: (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>app</title>' }) } });
+    assert.equal(spa.out.evs, false, `rejected: ${spa.out.message}`);
+    assert.deepEqual(spa.errors, []);
+    assert.ok(spa.fetched.some((f) => f.status === 200 && !f.name.endsWith('.wasm') && f.body.includes('AGFzbQEAAAA')), 'the inline copy was not loaded');
+
     // The network fails: `load`, retryable; once it is back, the next call works.
     const page = await browser.newPage();
     try {
