@@ -8,7 +8,9 @@ import { loadWasm } from './lib/load.js';
 import { configFromEnv as envConfig } from './lib/env.js';
 import { STATUSES } from './lib/statuses.js';
 
-const api = createApi(
+// Pure: a build that imports only configFromEnv, EvsError or STATUSES drops
+// the module, its loader and the inline copy (no .wasm is emitted).
+const api = /* @__PURE__ */ createApi(
   () =>
     loadWasm(glue, {
       // Bundlers (webpack, Vite) emit the file and rewrite this URL.
@@ -18,6 +20,13 @@ const api = createApi(
     }),
 );
 
-export const { getSnapshot, listSnapshots, paginateSnapshots, waitForSnapshot, signRequest, ready } = api;
+// Each export a function of its own, so that a bundler can drop what is not
+// used (a destructured `api` would keep it all).
+export const getSnapshot = (config, snapshotId) => api.getSnapshot(config, snapshotId);
+export const listSnapshots = (config, options) => api.listSnapshots(config, options);
+export const paginateSnapshots = (config, options) => api.paginateSnapshots(config, options);
+export const waitForSnapshot = (config, snapshotId, options) => api.waitForSnapshot(config, snapshotId, options);
+export const signRequest = (request, credentials, date) => api.signRequest(request, credentials, date);
+export const ready = () => api.ready();
 export { EvsError, STATUSES };
 export const configFromEnv = (env) => envConfig(env, EvsError);
