@@ -17,14 +17,14 @@
 use super::config::{check_auth, check_config, check_id, check_list_options, is_sendable, Auth, Config, ListQuery, NOT_SENDABLE};
 use serde::Serialize;
 
-use super::input::Input;
-use super::raw::{RawAuth, RawConfig, RawListOptions, RawSignRequest};
-use super::error::{ErrorKind, EvsError};
 use super::endpoint::Endpoint;
-use super::iam::{read_projects, ProjectLookup};
-use super::request::{list_request, projects_request, show_request, sign_url, Request, SignedRequest};
+use super::error::{ErrorKind, EvsError};
 use super::error_body::{http_error, http_error_too_large};
+use super::iam::{read_projects, ProjectLookup};
+use super::input::Input;
 use super::model::{Snapshot, SnapshotPage};
+use super::raw::{RawAuth, RawConfig, RawListOptions, RawSignRequest};
+use super::request::{list_request, projects_request, show_request, sign_url, Request, SignedRequest};
 use super::response::{is_success, read_list, read_show};
 use super::retry::{next_delay, Failure};
 use super::sign::Credentials;
@@ -353,7 +353,9 @@ fn settle_reporting(call: &Call, attempt: u32, ended: &Ended<'_>, now_ms: f64, r
             // Never followed: a redirect may lead to another origin, and
             // fetch would carry X-Auth-Token and X-Security-Token there.
             let to = location.map(|l| format!(" to {l}")).unwrap_or_default();
-            let m = format!("EVS answered HTTP {status}{to}; redirects are not followed, so that credentials never reach another origin (check the endpoint)");
+            let m = format!(
+                "EVS answered HTTP {status}{to}; redirects are not followed, so that credentials never reach another origin (check the endpoint)"
+            );
             let mut e = EvsError::new(ErrorKind::Http, m).with_request_id(request_id);
             e.status = Some(status);
             return redact(e);
@@ -470,10 +472,7 @@ pub fn check_and_sign(request: &RawSignRequest, body: &[u8], credentials: &RawAu
         Input::Str(u) => u,
         other => return Err(EvsError::wrong_type("request.url", "a string", other.type_name())),
     };
-    let described = request
-        .headers
-        .as_ref()
-        .map_err(|t| EvsError::wrong_type("request.headers", "an object", t))?;
+    let described = request.headers.as_ref().map_err(|t| EvsError::wrong_type("request.headers", "an object", t))?;
     let mut headers = Vec::with_capacity(described.len());
     for (k, v) in described {
         match v {
@@ -557,7 +556,11 @@ mod tests {
             let c = Call::show(&config(&format!(r#"{{"projectId":"p","endpoint":"http://h"{auth}}}"#)), &Input::from("s")).unwrap();
             assert_eq!(c.request(0.0) != c.request(86_400_000.0), timed, "{auth}");
         }
-        let c = Call::show(&config(r#"{"projectId":"p1","endpoint":"http://127.0.0.1:9","auth":{"accessKey":"AK","secretKey":"SK"}}"#), &Input::from("s")).unwrap();
+        let c = Call::show(
+            &config(r#"{"projectId":"p1","endpoint":"http://127.0.0.1:9","auth":{"accessKey":"AK","secretKey":"SK"}}"#),
+            &Input::from("s"),
+        )
+        .unwrap();
         let r = c.request(1_795_342_500_000.0);
         assert_eq!(r.header("X-Sdk-Date"), Some("20261122T101500Z"));
         assert!(r.header("Authorization").unwrap().starts_with("SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-project-id;x-sdk-date, Signature="));
@@ -596,7 +599,10 @@ mod tests {
         // A non-2xx answer too large to read says so, not "an empty body".
         let big = Ended::Response { status: 404, request_id: None, retry_after: None, date: None, location: None, body: b"", truncated: true };
         let Step::Fail(e) = settle(&c, 1, &big, 0.0, 0.0) else { panic!() };
-        assert_eq!((e.kind, e.status, e.message.as_str()), (ErrorKind::Http, Some(404), "EVS answered HTTP 404 Not Found with a body larger than 16 MiB, which was not read"));
+        assert_eq!(
+            (e.kind, e.status, e.message.as_str()),
+            (ErrorKind::Http, Some(404), "EVS answered HTTP 404 Not Found with a body larger than 16 MiB, which was not read")
+        );
     }
 
     #[test]
@@ -609,7 +615,8 @@ mod tests {
         // A long token echoed in full, or in part, is redacted before the
         // message is cut (a cut first left its first 460 characters).
         let token = "T".repeat(1000) + &"k".repeat(2000);
-        let c = Call::show(&config(&format!(r#"{{"projectId":"p","endpoint":"http://h","auth":{{"token":"{token}"}}}}"#)), &Input::from("s")).unwrap();
+        let c =
+            Call::show(&config(&format!(r#"{{"projectId":"p","endpoint":"http://h","auth":{{"token":"{token}"}}}}"#)), &Input::from("s")).unwrap();
         for status in [401, 403] {
             let body = format!(r#"{{"error_msg":"The token {token} is invalid","error_code":"APIGW.0301"}}"#);
             let Step::Fail(e) = settle(&c, 1, &response(status, &body), 0.0, 0.0) else { panic!() };
@@ -621,7 +628,15 @@ mod tests {
     fn redirects_are_never_followed() {
         let c = Call::show(&config(CFG), &Input::from("s")).unwrap();
         for status in [301, 302, 303, 307, 308] {
-            let r = Ended::Response { status, request_id: None, retry_after: None, date: None, location: Some("http://127.0.0.1:1/elsewhere"), body: b"", truncated: false };
+            let r = Ended::Response {
+                status,
+                request_id: None,
+                retry_after: None,
+                date: None,
+                location: Some("http://127.0.0.1:1/elsewhere"),
+                body: b"",
+                truncated: false,
+            };
             let Step::Fail(e) = settle(&c, 1, &r, 0.0, 0.0) else { panic!() };
             assert_eq!((e.kind, e.status, e.retryable()), (ErrorKind::Http, Some(status), false));
             assert!(e.message.contains("to http://127.0.0.1:1/elsewhere; redirects are not followed"), "{}", e.message);
@@ -635,12 +650,21 @@ mod tests {
 
     #[test]
     fn a_wrong_clock_is_corrected_from_the_date_header_or_the_gateway_message() {
-        let keys = Call::show(&config(r#"{"projectId":"p","endpoint":"http://h","auth":{"accessKey":"AK","secretKey":"SK"}}"#), &Input::from("s")).unwrap();
+        let keys =
+            Call::show(&config(r#"{"projectId":"p","endpoint":"http://h","auth":{"accessKey":"AK","secretKey":"SK"}}"#), &Input::from("s")).unwrap();
         let token = Call::show(&config(r#"{"projectId":"p","endpoint":"http://h","auth":{"token":"t"}}"#), &Input::from("s")).unwrap();
         // 2026-11-30T10:15:00Z, and the server 20 minutes ahead.
         let now = 1_796_033_700_000.0;
         let gw = br#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: signature expired, signature time:20261130T101500Z,server time:20261130T103500Z"}"#;
-        let r401 = |date: Option<&'static str>, body: &'static [u8]| Ended::Response { status: 401, request_id: None, retry_after: None, date, location: None, body, truncated: false };
+        let r401 = |date: Option<&'static str>, body: &'static [u8]| Ended::Response {
+            status: 401,
+            request_id: None,
+            retry_after: None,
+            date,
+            location: None,
+            body,
+            truncated: false,
+        };
         assert_eq!(server_time(&keys, &r401(Some("Mon, 30 Nov 2026 10:35:00 GMT"), b""), now), Some(now + 1_200_000.0));
         assert_eq!(server_time(&keys, &r401(Some("Mon, 30 Nov 2026 09:55:00 GMT"), b""), now), Some(now - 1_200_000.0));
         // No readable Date (cross-origin): the gateway's message.
@@ -651,7 +675,15 @@ mod tests {
         // Nothing to go by, a token, or another status: nothing.
         assert_eq!(server_time(&keys, &r401(None, b"{}"), now), None);
         assert_eq!(server_time(&token, &r401(Some("Mon, 30 Nov 2026 10:35:00 GMT"), gw), now), None);
-        let r403 = Ended::Response { status: 403, request_id: None, retry_after: None, date: Some("Mon, 30 Nov 2026 10:35:00 GMT"), location: None, body: b"", truncated: false };
+        let r403 = Ended::Response {
+            status: 403,
+            request_id: None,
+            retry_after: None,
+            date: Some("Mon, 30 Nov 2026 10:35:00 GMT"),
+            location: None,
+            body: b"",
+            truncated: false,
+        };
         assert_eq!(server_time(&keys, &r403, now), None);
     }
 
@@ -661,8 +693,24 @@ mod tests {
         let keys = r#"{"projectId":"p","endpoint":"http://h","maxAttempts":1,"auth":{"accessKey":"AK","secretKey":"SK"}}"#;
         let now = 1_796_033_700_000.0; // 2026-11-30T10:15:00Z
         let ahead = "Mon, 30 Nov 2026 10:35:00 GMT"; // the server, 20 minutes ahead
-        let r401 = |date: &'static str| Ended::Response { status: 401, request_id: None, retry_after: None, date: Some(date), location: None, body: b"", truncated: false };
-        let ok = Ended::Response { status: 200, request_id: None, retry_after: None, date: None, location: None, body: br#"{"snapshot":{"id":"s","size":1}}"#, truncated: false };
+        let r401 = |date: &'static str| Ended::Response {
+            status: 401,
+            request_id: None,
+            retry_after: None,
+            date: Some(date),
+            location: None,
+            body: b"",
+            truncated: false,
+        };
+        let ok = Ended::Response {
+            status: 200,
+            request_id: None,
+            retry_after: None,
+            date: None,
+            location: None,
+            body: br#"{"snapshot":{"id":"s","size":1}}"#,
+            truncated: false,
+        };
         let mut a = Attempts::new(Call::show(&config(keys), &Input::from("s")).unwrap(), 0.0);
         assert_eq!(a.request(now).header("X-Sdk-Date"), Some("20261130T101500Z"));
         // Sent again at once, signed with the server's time, though
@@ -696,7 +744,8 @@ mod tests {
         assert_eq!(d.ended(&r401("Mon, 30 Nov 2026 09:55:00 GMT"), now, 0.5), Step::Resend);
         assert_eq!(d.clock_offset(), -1_200_000.0);
         // A token is never corrected: its 401 is final at once.
-        let mut t = Attempts::new(Call::show(&config(r#"{"projectId":"p","endpoint":"http://h","auth":{"token":"t"}}"#), &Input::from("s")).unwrap(), 0.0);
+        let mut t =
+            Attempts::new(Call::show(&config(r#"{"projectId":"p","endpoint":"http://h","auth":{"token":"t"}}"#), &Input::from("s")).unwrap(), 0.0);
         let _ = t.request(now);
         assert!(matches!(t.ended(&r401(ahead), now, 0.5), Step::Fail(_)));
         assert_eq!(t.clock_offset(), 0.0);
@@ -712,12 +761,18 @@ mod tests {
         // Signed with the pair, without X-Project-Id: the project is what is asked.
         assert!(r.header("Authorization").unwrap().starts_with("SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, Signature="), "{r:?}");
         assert_eq!(r.header("X-Project-Id"), None);
-        let Step::Done(Reply::ProjectId(id)) = settle(&lookup, 1, &response(200, r#"{"projects":[{"id":"p-from-iam"}]}"#), 0.0, 0.0) else { panic!() };
+        let Step::Done(Reply::ProjectId(id)) = settle(&lookup, 1, &response(200, r#"{"projects":[{"id":"p-from-iam"}]}"#), 0.0, 0.0) else {
+            panic!()
+        };
         let c = c.with_project(id);
         assert!(c.project_lookup().is_none());
         assert_eq!(c.request(0.0).url, "https://evs.ap-southeast-1.myhuaweicloud.com/v2/p-from-iam/cloudsnapshots/s");
         // iamEndpoint wins; an endpoint for EVS keeps the region for IAM.
-        let c = Call::show(&config(&format!(r#"{{"region":"cn-north-4","endpoint":"http://127.0.0.1:9/evs","iamEndpoint":"http://127.0.0.1:9/evs",{keys}}}"#)), &Input::from("s")).unwrap();
+        let c = Call::show(
+            &config(&format!(r#"{{"region":"cn-north-4","endpoint":"http://127.0.0.1:9/evs","iamEndpoint":"http://127.0.0.1:9/evs",{keys}}}"#)),
+            &Input::from("s"),
+        )
+        .unwrap();
         assert_eq!(c.project_lookup().unwrap().request(0.0).url, "http://127.0.0.1:9/evs/v3/projects?name=cn-north-4");
         // A network failure names IAM, not EVS.
         let Step::Fail(e) = settle(&c.project_lookup().unwrap(), 3, &Ended::Network("ECONNREFUSED"), 0.0, 0.0) else { panic!() };
@@ -725,20 +780,30 @@ mod tests {
         // A token, no auth, or no region: projectId stays required.
         assert_eq!(invalid(Call::show(&config(r#"{"region":"ap-southeast-1","auth":{"token":"t"}}"#), &Input::from("s"))), "projectId is required");
         assert_eq!(invalid(Call::show(&config(r#"{"region":"ap-southeast-1"}"#), &Input::from("s"))), "projectId is required");
-        assert_eq!(invalid(Call::show(&config(&format!(r#"{{"endpoint":"http://h",{keys}}}"#)), &Input::from("s"))), "projectId is required (or a region, to ask IAM for it with the key pair)");
-        assert_eq!(invalid(Call::show(&config(&format!(r#"{{"region":"ap-southeast-1","iamEndpoint":5,{keys}}}"#)), &Input::from("s"))), "iamEndpoint must be a string, not a number");
+        assert_eq!(
+            invalid(Call::show(&config(&format!(r#"{{"endpoint":"http://h",{keys}}}"#)), &Input::from("s"))),
+            "projectId is required (or a region, to ask IAM for it with the key pair)"
+        );
+        assert_eq!(
+            invalid(Call::show(&config(&format!(r#"{{"region":"ap-southeast-1","iamEndpoint":5,{keys}}}"#)), &Input::from("s"))),
+            "iamEndpoint must be a string, not a number"
+        );
     }
 
     #[test]
     fn each_attempt_is_reported_without_a_credential() {
         let token = "tok-0123456789abcdef-secret";
-        let c = Call::show(&config(&format!(r#"{{"projectId":"p","endpoint":"http://h","auth":{{"token":"{token}"}}}}"#)), &Input::from("s")).unwrap();
+        let c =
+            Call::show(&config(&format!(r#"{{"projectId":"p","endpoint":"http://h","auth":{{"token":"{token}"}}}}"#)), &Input::from("s")).unwrap();
         let mut a = Attempts::new(c, 0.0);
         let _ = a.request(0.0);
         let busy = format!(r#"{{"error_msg":"busy, token {token}"}}"#);
         assert_eq!(a.ended(&response(503, &busy), 0.0, 0.5), Step::Wait(50));
         let r = a.report().unwrap().clone();
-        assert_eq!((r.method, r.url.as_str(), r.attempt, r.max_attempts, r.status, r.request_id.as_deref(), r.retry_in_ms), ("GET", "http://h/v2/p/cloudsnapshots/s", 1, 3, Some(503), Some("rid"), Some(50)));
+        assert_eq!(
+            (r.method, r.url.as_str(), r.attempt, r.max_attempts, r.status, r.request_id.as_deref(), r.retry_in_ms),
+            ("GET", "http://h/v2/p/cloudsnapshots/s", 1, 3, Some(503), Some("rid"), Some(50))
+        );
         let e = r.error.unwrap();
         assert_eq!((e.kind, e.status, e.message.as_str()), (ErrorKind::Http, Some(503), "busy, token [redacted]"));
         let _ = a.request(0.0);
@@ -752,7 +817,15 @@ mod tests {
         let mut k = Attempts::new(Call::show(&config(keys), &Input::from("s")).unwrap(), 0.0);
         let now = 1_796_033_700_000.0;
         let _ = k.request(now);
-        let skew = Ended::Response { status: 401, request_id: None, retry_after: None, date: Some("Mon, 30 Nov 2026 10:35:00 GMT"), location: None, body: b"{}", truncated: false };
+        let skew = Ended::Response {
+            status: 401,
+            request_id: None,
+            retry_after: None,
+            date: Some("Mon, 30 Nov 2026 10:35:00 GMT"),
+            location: None,
+            body: b"{}",
+            truncated: false,
+        };
         assert_eq!(k.ended(&skew, now, 0.5), Step::Resend);
         let r = k.report().unwrap();
         assert_eq!((r.attempt, r.status, r.clock_corrected_ms), (1, Some(401), Some(1_200_000.0)));
@@ -786,18 +859,28 @@ mod tests {
         assert_eq!(get("X-Sdk-Date"), Some("20261122T101500Z"));
         // The value as it was signed: trimmed, as the official SDK returns it.
         assert_eq!(get("X-Custom"), Some("padded"));
-        let bad = |req: &str, creds: &str| invalid(check_and_sign(&serde_json::from_str(req).unwrap(), b"", &serde_json::from_str(creds).unwrap(), 0.0));
+        let bad =
+            |req: &str, creds: &str| invalid(check_and_sign(&serde_json::from_str(req).unwrap(), b"", &serde_json::from_str(creds).unwrap(), 0.0));
         assert_eq!(bad(r#"{"url":"https://h/"}"#, r#"{"accessKey":"a","secretKey":"b"}"#), "request.method is required");
         assert_eq!(bad(r#"{"method":"GET","url":5}"#, r#"{"accessKey":"a","secretKey":"b"}"#), "request.url must be a string, not a number");
         assert_eq!(bad(r#"{"method":"GET","url":"/v2/x"}"#, r#"{"accessKey":"a","secretKey":"b"}"#), "url must be an absolute http: or https: URL");
-        assert_eq!(bad(r#"{"method":"GET","url":"https://h/","headers":{"a":"x\ny"}}"#, r#"{"accessKey":"a","secretKey":"b"}"#), format!("request.headers: the value of \"a\" {NOT_SENDABLE}"));
+        assert_eq!(
+            bad(r#"{"method":"GET","url":"https://h/","headers":{"a":"x\ny"}}"#, r#"{"accessKey":"a","secretKey":"b"}"#),
+            format!("request.headers: the value of \"a\" {NOT_SENDABLE}")
+        );
         for v in [r"\u2603", r"a\u007fb", r"\u0001"] {
             let req = format!(r#"{{"method":"GET","url":"https://h/","headers":{{"x-a":"{v}"}}}}"#);
             assert_eq!(bad(&req, r#"{"accessKey":"a","secretKey":"b"}"#), format!("request.headers: the value of \"x-a\" {NOT_SENDABLE}"), "{v:?}");
         }
         assert!(bad(r#"{"method":"GET","url":"https://h/"}"#, "null").starts_with("credentials must be an object"));
-        assert_eq!(bad(r#"{"method":"GET","url":"https://h/"}"#, r#"{"token":"t"}"#), "credentials must have accessKey and secretKey (signRequest signs with a key pair)");
+        assert_eq!(
+            bad(r#"{"method":"GET","url":"https://h/"}"#, r#"{"token":"t"}"#),
+            "credentials must have accessKey and secretKey (signRequest signs with a key pair)"
+        );
         // What fetch cannot send is refused before anything is signed or sent.
-        assert_eq!(bad(r#"{"method":"GET","url":"https://h/"}"#, r#"{"accessKey":"a\nb","secretKey":"s"}"#), format!("credentials.accessKey {NOT_SENDABLE}"));
+        assert_eq!(
+            bad(r#"{"method":"GET","url":"https://h/"}"#, r#"{"accessKey":"a\nb","secretKey":"s"}"#),
+            format!("credentials.accessKey {NOT_SENDABLE}")
+        );
     }
 }

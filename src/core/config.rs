@@ -4,8 +4,8 @@
 //! Nothing here can send a request: validation happens before any I/O.
 
 use super::endpoint::{check_endpoint, check_region, Endpoint};
-use super::iam::{iam_endpoint, ProjectLookup};
 use super::error::EvsError;
+use super::iam::{iam_endpoint, ProjectLookup};
 use super::input::{Input, MAX_SAFE_INTEGER};
 use super::raw::{RawAuth, RawConfig, RawHeaders, RawListOptions};
 use super::retry::{DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS};
@@ -185,7 +185,8 @@ pub fn is_sendable(v: &str) -> bool {
 }
 
 /// The end of the message for a header value [`is_sendable`] refuses.
-pub const NOT_SENDABLE: &str = "has a character that cannot be sent in an HTTP header (a control character such as a line break or NUL, or one above U+00FF)";
+pub const NOT_SENDABLE: &str =
+    "has a character that cannot be sent in an HTTP header (a control character such as a line break or NUL, or one above U+00FF)";
 
 /// A credential: a non-empty string; `sent`: it travels in a header, so it
 /// must be sendable. Its value is never echoed.
@@ -201,7 +202,7 @@ fn required_secret(field: &str, v: &Input, sent: bool) -> Result<String, EvsErro
 
 /// Checks `auth` (named `field` in messages): absent, a token, or a key
 /// pair with an optional security token.
-/// 
+///
 /// # Errors
 /// `invalid_input` for anything else: not an object, neither or both of a
 /// token and a key pair, half a pair, an empty credential, or one that a
@@ -210,9 +211,7 @@ pub fn check_auth(a: &RawAuth, field: &str) -> Result<Auth, EvsError> {
     let sub = |name: &str| format!("{field}.{name}");
     match a {
         RawAuth::Absent => Ok(Auth::None),
-        RawAuth::NotObject(t) => {
-            Err(EvsError::wrong_type(field, "an object ({ token } or { accessKey, secretKey })", t))
-        }
+        RawAuth::NotObject(t) => Err(EvsError::wrong_type(field, "an object ({ token } or { accessKey, secretKey })", t)),
         RawAuth::Object { token, access_key, secret_key, security_token } => {
             let has_keys = *access_key != Input::Absent || *secret_key != Input::Absent;
             match (token, has_keys) {
@@ -374,9 +373,21 @@ mod tests {
         assert_eq!(check_config(&r).unwrap().endpoint.host, "127.0.0.1:1");
 
         for bad in [
-            "ftp://x", "evs.example.com", "https://", "https://x?y=1", "https://x/#f", "/evs?x", "//evil.example",
-            "https://user:pw@x", "https://x:99999", "https://x:12a", "https://快照.example", "https://a b",
-            "https://x\n", "https://[::1", "",
+            "ftp://x",
+            "evs.example.com",
+            "https://",
+            "https://x?y=1",
+            "https://x/#f",
+            "/evs?x",
+            "//evil.example",
+            "https://user:pw@x",
+            "https://x:99999",
+            "https://x:12a",
+            "https://快照.example",
+            "https://a b",
+            "https://x\n",
+            "https://[::1",
+            "",
         ] {
             invalid(ep(bad, Some("http://localhost")));
         }
@@ -390,12 +401,7 @@ mod tests {
             c.auth = a;
             check_config(&c)
         };
-        let obj = |t: Input, ak: Input, sk: Input, st: Input| RawAuth::Object {
-            token: t,
-            access_key: ak,
-            secret_key: sk,
-            security_token: st,
-        };
+        let obj = |t: Input, ak: Input, sk: Input, st: Input| RawAuth::Object { token: t, access_key: ak, secret_key: sk, security_token: st };
         use Input::Absent as A;
         assert_eq!(with(obj("tok".into(), A, A, A)).unwrap().auth, Auth::Token("tok".into()));
         assert_eq!(

@@ -20,7 +20,6 @@ pub struct Endpoint {
     pub path_prefix: String,
 }
 
-
 fn is_region(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
@@ -78,9 +77,8 @@ pub fn parse_absolute(url: &str, field: &str) -> Result<Endpoint, EvsError> {
             None => (authority.as_str(), None),
         }
     };
-    let host_ok = !host.is_empty()
-        && (host.starts_with('[')
-            || host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_'));
+    let host_ok =
+        !host.is_empty() && (host.starts_with('[') || host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_'));
     if !host_ok {
         return Err(bad("has an invalid host"));
     }
@@ -120,12 +118,11 @@ pub fn url_or_path(field: &str, e: &str, page_origin: Option<&str>) -> Result<En
     if e.starts_with('/') {
         let Some(origin) = page_origin else {
             return Err(EvsError::field(
-        field,
-        "is a path, but there is no page to resolve it against (outside a browser use an http: or https: URL)",
+                field,
+                "is a path, but there is no page to resolve it against (outside a browser use an http: or https: URL)",
             ));
         };
-        let mut ep = parse_absolute(origin, field)
-            .map_err(|_| EvsError::field(field, "is a path, but the page's origin is not http: or https:"))?;
+        let mut ep = parse_absolute(origin, field).map_err(|_| EvsError::field(field, "is a path, but the page's origin is not http: or https:"))?;
         ep.path_prefix = clean_path(e.trim_end_matches('/'));
         return Ok(ep);
     }

@@ -26,9 +26,17 @@ pub enum ErrorKind {
 impl ErrorKind {
     /// The kind CONTRACT.md names `name`, if it is one.
     pub fn from_name(name: &str) -> Option<ErrorKind> {
-        [ErrorKind::InvalidInput, ErrorKind::Http, ErrorKind::Network, ErrorKind::Timeout, ErrorKind::Aborted, ErrorKind::InvalidResponse, ErrorKind::Failed]
-            .into_iter()
-            .find(|k| k.as_str() == name)
+        [
+            ErrorKind::InvalidInput,
+            ErrorKind::Http,
+            ErrorKind::Network,
+            ErrorKind::Timeout,
+            ErrorKind::Aborted,
+            ErrorKind::InvalidResponse,
+            ErrorKind::Failed,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == name)
     }
 
     /// The kind as CONTRACT.md names it (`"invalid_input"`, …).
@@ -117,7 +125,12 @@ impl EvsError {
     /// [`MAX_FIELD`]). Redaction comes first, on the whole text, so that a
     /// cut never leaves part of a secret behind it (CONTRACT.md "Errors").
     pub fn redact(&mut self, secrets: &[&str]) {
-        for (field, max) in [(Some(&mut self.message), MAX_MESSAGE), (self.code.as_mut(), MAX_FIELD), (self.error_type.as_mut(), MAX_FIELD), (self.request_id.as_mut(), MAX_FIELD)] {
+        for (field, max) in [
+            (Some(&mut self.message), MAX_MESSAGE),
+            (self.code.as_mut(), MAX_FIELD),
+            (self.error_type.as_mut(), MAX_FIELD),
+            (self.request_id.as_mut(), MAX_FIELD),
+        ] {
             if let Some(field) = field {
                 if let Some(clean) = redact(field, secrets) {
                     *field = clean;
@@ -286,7 +299,9 @@ mod tests {
 
     #[test]
     fn retryable_set() {
-        for (status, want) in [(429, true), (500, true), (502, true), (503, true), (504, true), (400, false), (401, false), (404, false), (501, false), (505, false)] {
+        for (status, want) in
+            [(429, true), (500, true), (502, true), (503, true), (504, true), (400, false), (401, false), (404, false), (501, false), (505, false)]
+        {
             let mut e = EvsError::new(ErrorKind::Http, "x");
             e.status = Some(status);
             assert_eq!(e.retryable(), want, "{status}");
@@ -311,11 +326,14 @@ mod tests {
     /// echoes it, and however long the secret; the cut comes after.
     #[test]
     fn redacts_long_secrets_and_their_parts_before_cutting() {
-        let token: String = (0..3000).map(|i| char::from(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"[(i * 7 + i / 62) % 62])).collect();
+        let token: String =
+            (0..3000).map(|i| char::from(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"[(i * 7 + i / 62) % 62])).collect();
         let half = &token[..1500];
         let mut changed = token.clone();
         changed.replace_range(100..101, "!");
-        for echoed in [format!("The token {token} is invalid"), format!("bad prefix {half}…"), format!("near {changed} miss"), token[17..40].to_string()] {
+        for echoed in
+            [format!("The token {token} is invalid"), format!("bad prefix {half}…"), format!("near {changed} miss"), token[17..40].to_string()]
+        {
             let mut e = EvsError::new(ErrorKind::Http, echoed.clone());
             e.code = Some(token[5..30].to_string());
             e.redact(&[&token]);

@@ -80,12 +80,7 @@ pub fn service_error(doc: &Value) -> Option<ServiceError> {
     // {"badRequest": "message"}.
     if members.len() == 1 {
         if let Some((key, v @ Value::String(_))) = members.iter().next() {
-            return Some(ServiceError {
-                message: scalar_text(Some(v)),
-                code: None,
-                error_type: Some(key.clone()),
-                request_id: None,
-            });
+            return Some(ServiceError { message: scalar_text(Some(v)), code: None, error_type: Some(key.clone()), request_id: None });
         }
     }
     None

@@ -16,9 +16,33 @@ use super::input::Input;
 /// (`huaweicloudsdkcore/auth/endpoint.py`, 3.1.219). Any other region asks
 /// [`GLOBAL_IAM`].
 pub const IAM_REGIONS: [&str; 27] = [
-    "cn-north-2", "cn-north-4", "cn-north-1", "cn-east-2", "cn-east-3", "cn-south-1", "cn-south-2", "cn-southwest-2", "ap-southeast-1",
-    "ap-southeast-2", "ap-southeast-3", "af-south-1", "sa-brazil-1", "la-south-2", "na-mexico-1", "la-north-2", "cn-north-9", "eu-west-0",
-    "my-kualalumpur-1", "ru-moscow-1", "me-east-1", "ap-southeast-4", "ae-ad-1", "cn-east-4", "cn-east-5", "tr-west-1", "cn-north-12",
+    "cn-north-2",
+    "cn-north-4",
+    "cn-north-1",
+    "cn-east-2",
+    "cn-east-3",
+    "cn-south-1",
+    "cn-south-2",
+    "cn-southwest-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "af-south-1",
+    "sa-brazil-1",
+    "la-south-2",
+    "na-mexico-1",
+    "la-north-2",
+    "cn-north-9",
+    "eu-west-0",
+    "my-kualalumpur-1",
+    "ru-moscow-1",
+    "me-east-1",
+    "ap-southeast-4",
+    "ae-ad-1",
+    "cn-east-4",
+    "cn-east-5",
+    "tr-west-1",
+    "cn-north-12",
 ];
 
 /// IAM for the regions not in [`IAM_REGIONS`].
@@ -80,10 +104,8 @@ pub fn read_projects(region: &str, request_id: Option<&str>, body: &[u8]) -> Res
     }
     match ids.as_slice() {
         [one] => Ok(one.clone()),
-        [] => Err(EvsError::invalid_input(format!(
-            "IAM has no project named \"{region}\" for this key pair: check the region, or give projectId"
-        ))
-        .with_request_id(request_id)),
+        [] => Err(EvsError::invalid_input(format!("IAM has no project named \"{region}\" for this key pair: check the region, or give projectId"))
+            .with_request_id(request_id)),
         many => Err(EvsError::invalid_input(format!(
             "IAM has {} projects named \"{region}\" ({}): give projectId to choose one",
             many.len(),

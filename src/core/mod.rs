@@ -22,8 +22,8 @@
 
 pub mod call;
 pub mod config;
-pub mod endpoint;
 pub mod encode;
+pub mod endpoint;
 pub mod error;
 pub mod error_body;
 pub mod iam;

@@ -66,7 +66,9 @@ impl Metadata {
         // Small objects (the usual zero to five keys) are searched; large
         // ones go through an index, so that a hostile body stays linear.
         const SEARCHED: usize = 16;
-        let found = if self.0.len() < SEARCHED { self.0.iter().position(|(k, _)| *k == key) } else {
+        let found = if self.0.len() < SEARCHED {
+            self.0.iter().position(|(k, _)| *k == key)
+        } else {
             if index.is_empty() {
                 index.extend(self.0.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)));
             }

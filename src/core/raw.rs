@@ -134,7 +134,6 @@ pub struct RawConfig {
     pub page_origin: Option<String>,
 }
 
-
 impl Default for RawConfig {
     fn default() -> Self {
         RawConfig {

@@ -2,8 +2,8 @@
 //! headers out (signed when the config has an AK/SK pair).
 
 use super::config::{Auth, Config, ListQuery};
-use super::endpoint::{parse_absolute, Endpoint};
 use super::encode::{decode_lossy, encode_into};
+use super::endpoint::{parse_absolute, Endpoint};
 use super::error::EvsError;
 use super::sign::{sign_sdk_hmac, trim_value, Credentials, SignInput};
 use super::time::sdk_date;
@@ -28,8 +28,7 @@ impl Request {
 
 /// Headers the client sets itself; a caller's header of the same name is
 /// dropped so it cannot shadow or duplicate them.
-const OWN_HEADERS: [&str; 7] =
-    ["accept", "authorization", "host", "x-auth-token", "x-project-id", "x-sdk-date", "x-security-token"];
+const OWN_HEADERS: [&str; 7] = ["accept", "authorization", "host", "x-auth-token", "x-project-id", "x-sdk-date", "x-security-token"];
 
 /// `/v2/{project_id}` with the ID encoded as one segment.
 fn project_path(cfg: &Config, capacity: usize) -> String {
@@ -101,7 +100,8 @@ pub fn encode_query(pairs: &[(String, String)]) -> String {
 /// the config's auth: the token, or the SDK-HMAC-SHA256 signature at
 /// `now_ms` with `X-Project-Id` (and `X-Security-Token`) signed.
 fn authorized(cfg: &Config, path: String, query: Vec<(String, String)>, now_ms: f64) -> Request {
-    let headers: Vec<(String, String)> = cfg.headers.iter().filter(|(k, _)| !OWN_HEADERS.iter().any(|o| k.eq_ignore_ascii_case(o))).cloned().collect();
+    let headers: Vec<(String, String)> =
+        cfg.headers.iter().filter(|(k, _)| !OWN_HEADERS.iter().any(|o| k.eq_ignore_ascii_case(o))).cloned().collect();
     authorize(&cfg.endpoint, Some(&cfg.project_id), headers, &cfg.auth, path, query, now_ms)
 }
 
@@ -135,14 +135,7 @@ fn authorize(
                 signed_headers.push(("X-Security-Token".to_string(), t.clone()));
             }
             let signed = sign_sdk_hmac(
-                &SignInput {
-                    method: "GET",
-                    host: &endpoint.host,
-                    path: &path,
-                    query: &query,
-                    headers: &signed_headers,
-                    body: b"",
-                },
+                &SignInput { method: "GET", host: &endpoint.host, path: &path, query: &query, headers: &signed_headers, body: b"" },
                 &Credentials { access_key, secret_key, security_token: security_token.as_deref() },
                 &sdk_date(now_ms),
             );
@@ -208,11 +201,7 @@ pub fn sign_url(
             (decode_lossy(k, false), decode_lossy(v, false))
         })
         .collect();
-    let signed = sign_sdk_hmac(
-        &SignInput { method, host: &ep.host, path: &path, query: &query, headers, body },
-        creds,
-        &sdk_date(now_ms),
-    );
+    let signed = sign_sdk_hmac(&SignInput { method, host: &ep.host, path: &path, query: &query, headers, body }, creds, &sdk_date(now_ms));
     let mut out = String::with_capacity(url.len() + 16);
     out.push_str(ep.scheme);
     out.push_str("://");
@@ -223,11 +212,8 @@ pub fn sign_url(
         out.push_str(&signed.canonical_query);
     }
     // Each value as it was signed: trimmed, as the official SDK returns it.
-    let mut all: Vec<(String, String)> = headers
-        .iter()
-        .filter(|(k, _)| !k.eq_ignore_ascii_case("authorization"))
-        .map(|(k, v)| (k.clone(), trim_value(v).to_string()))
-        .collect();
+    let mut all: Vec<(String, String)> =
+        headers.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("authorization")).map(|(k, v)| (k.clone(), trim_value(v).to_string())).collect();
     all.extend(signed.added_headers);
     Ok(SignedRequest { url: out, headers: all })
 }
@@ -297,12 +283,7 @@ mod tests {
         let mut raw = RawConfig::new();
         raw.project_id = "p".into();
         raw.region = "cn-north-4".into();
-        raw.auth = RawAuth::Object {
-            token: "TOKEN-1".into(),
-            access_key: Input::Absent,
-            secret_key: Input::Absent,
-            security_token: Input::Absent,
-        };
+        raw.auth = RawAuth::Object { token: "TOKEN-1".into(), access_key: Input::Absent, secret_key: Input::Absent, security_token: Input::Absent };
         raw.headers = Ok(vec![("X-Trace".into(), "t".into()), ("x-auth-token".into(), "shadow".into())]);
         let c = check_config(&raw).unwrap();
         let r = show_request(&c, "s", 0.0);
@@ -344,12 +325,7 @@ mod tests {
         let mut raw = RawConfig::new();
         raw.project_id = "c5d4b3a2f1e0d9c8b7a6f5e4d3c2b1a0".into();
         raw.endpoint = "http://127.0.0.1:8080".into();
-        raw.auth = RawAuth::Object {
-            token: Input::Absent,
-            access_key: "AK".into(),
-            secret_key: "SK-secret".into(),
-            security_token: "ST".into(),
-        };
+        raw.auth = RawAuth::Object { token: Input::Absent, access_key: "AK".into(), secret_key: "SK-secret".into(), security_token: "ST".into() };
         let c = check_config(&raw).unwrap();
         let q = ListQuery { status: Some("available".into()), limit: Some(10), ..Default::default() };
         let r = list_request(&c, &q, 1_795_342_500_000.0);
@@ -358,10 +334,7 @@ mod tests {
         assert_eq!(r.header("X-Security-Token"), Some("ST"));
         assert_eq!(r.header("X-Sdk-Date"), Some("20261122T101500Z"));
         let auth = r.header("Authorization").unwrap();
-        assert!(
-            auth.starts_with("SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-project-id;x-sdk-date;x-security-token, Signature="),
-            "{auth}"
-        );
+        assert!(auth.starts_with("SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-project-id;x-sdk-date;x-security-token, Signature="), "{auth}");
         assert!(!auth.contains("SK-secret"));
         assert_eq!(r.header("Host"), None);
     }

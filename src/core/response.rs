@@ -9,8 +9,8 @@
 use serde_json::Value;
 
 use super::encode::{decode, decode_lossy};
-use super::error_body::{service_error, ServiceError};
 use super::error::EvsError;
+use super::error_body::{service_error, ServiceError};
 use super::input::Input;
 use super::model::{Snapshot, SnapshotPage};
 use super::wire::{snapshot, Link, ListBody, ShowBody};
@@ -24,8 +24,7 @@ pub fn is_success(status: u16) -> bool {
 /// A 2xx body as text: UTF-8, a byte-order mark dropped, not blank.
 fn body_text<'a>(body: &'a [u8], request_id: Option<&str>) -> Result<&'a str, EvsError> {
     let bad = |m: String| EvsError::invalid_response(m).with_request_id(request_id);
-    let text = std::str::from_utf8(body)
-        .map_err(|e| bad(format!("the response body is not valid UTF-8 (at byte {})", e.valid_up_to())))?;
+    let text = std::str::from_utf8(body).map_err(|e| bad(format!("the response body is not valid UTF-8 (at byte {})", e.valid_up_to())))?;
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(bad("the response body is empty; a JSON document was expected".into()));
@@ -100,8 +99,7 @@ pub fn read_list(request_id: Option<&str>, body: &[u8]) -> Result<SnapshotPage, 
     };
     let mut snapshots = Vec::with_capacity(items.len());
     for (i, wire) in items.into_iter().enumerate() {
-        let s = snapshot(wire)
-            .map_err(|m| EvsError::invalid_response(format!("snapshots[{i}]: {m}")).with_request_id(request_id))?;
+        let s = snapshot(wire).map_err(|m| EvsError::invalid_response(format!("snapshots[{i}]: {m}")).with_request_id(request_id))?;
         snapshots.push(s);
     }
     let next_marker = match next_link(doc.snapshots_links.as_deref()) {
@@ -152,11 +150,19 @@ mod tests {
 
     /// As the call reads an answer: a 2xx body, or an `http` error.
     fn read_show(status: u16, request_id: Option<&str>, body: &[u8]) -> Result<Snapshot, EvsError> {
-        if is_success(status) { super::read_show(request_id, body) } else { Err(http_error(status, request_id, body)) }
+        if is_success(status) {
+            super::read_show(request_id, body)
+        } else {
+            Err(http_error(status, request_id, body))
+        }
     }
 
     fn read_list(status: u16, request_id: Option<&str>, body: &[u8]) -> Result<SnapshotPage, EvsError> {
-        if is_success(status) { super::read_list(request_id, body) } else { Err(http_error(status, request_id, body)) }
+        if is_success(status) {
+            super::read_list(request_id, body)
+        } else {
+            Err(http_error(status, request_id, body))
+        }
     }
 
     fn show(body: &str) -> J {
@@ -269,13 +275,33 @@ mod tests {
         let v = show(r#"{"snapshot": {"id": "s", "size": 1, "created_at": "last tuesday"}}"#);
         assert_eq!(v["createdAt"], "last tuesday");
         // Sizes.
-        for (wire, want) in [("0", json!(0)), ("\"007\"", json!(7)), ("1.0", json!(1)), ("1e3", json!(1000)), ("\" 12 \"", json!(12)), ("999999999999999", json!(999_999_999_999_999u64))] {
+        for (wire, want) in [
+            ("0", json!(0)),
+            ("\"007\"", json!(7)),
+            ("1.0", json!(1)),
+            ("1e3", json!(1000)),
+            ("\" 12 \"", json!(12)),
+            ("999999999999999", json!(999_999_999_999_999u64)),
+        ] {
             let v = show(&format!(r#"{{"snapshot": {{"id": "s", "size": {wire}}}}}"#));
             assert_eq!(v["size"], want, "{wire}");
         }
         // Progress forms, and the unreadable ones left out.
-        for (wire, want) in [("\"100%\"", Some(json!(100.0))), ("\"0%\"", Some(json!(0.0))), ("\"12.5%\"", Some(json!(12.5))), ("55", Some(json!(55.0))), ("\"100.0%\"", Some(json!(100.0))),
-                             ("\"101%\"", None), ("\"-1%\"", None), ("\"n/a\"", None), ("\"\"", None), ("null", None), ("true", None), ("\"1000%\"", None), ("\"100.5%\"", None)] {
+        for (wire, want) in [
+            ("\"100%\"", Some(json!(100.0))),
+            ("\"0%\"", Some(json!(0.0))),
+            ("\"12.5%\"", Some(json!(12.5))),
+            ("55", Some(json!(55.0))),
+            ("\"100.0%\"", Some(json!(100.0))),
+            ("\"101%\"", None),
+            ("\"-1%\"", None),
+            ("\"n/a\"", None),
+            ("\"\"", None),
+            ("null", None),
+            ("true", None),
+            ("\"1000%\"", None),
+            ("\"100.5%\"", None),
+        ] {
             let v = show(&format!(r#"{{"snapshot": {{"id": "s", "size": 1, "os-extended-snapshot-attributes:progress": {wire}}}}}"#));
             assert_eq!(v.get("progress").cloned(), want, "{wire}");
         }
@@ -407,8 +433,12 @@ mod tests {
         let e = http_error(400, None, br#"{"badRequest": {"message": "Invalid input", "code": 400}}"#);
         assert_eq!((e.code.as_deref(), e.error_type.as_deref()), (Some("400"), Some("badRequest")));
         // API gateway, with its request_id used when the header is missing.
-        let e = http_error(401, None, br#"{"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information", "request_id": "gw-1"}"#);
-        assert_eq!((e.code.as_deref(), e.message.as_str(), e.request_id.as_deref(), e.error_type), (Some("APIGW.0301"), "Incorrect IAM authentication information", Some("gw-1"), None));
+        let e =
+            http_error(401, None, br#"{"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information", "request_id": "gw-1"}"#);
+        assert_eq!(
+            (e.code.as_deref(), e.message.as_str(), e.request_id.as_deref(), e.error_type),
+            (Some("APIGW.0301"), "Incorrect IAM authentication information", Some("gw-1"), None)
+        );
         let e = http_error(429, Some("hdr"), br#"{"error_code": "APIGW.0308", "error_msg": "throttled", "request_id": "gw-1"}"#);
         assert_eq!(e.request_id.as_deref(), Some("hdr"));
         assert!(e.retryable());
@@ -417,7 +447,10 @@ mod tests {
         let e = http_error(502, Some("r"), b"<html><head><title>502 Bad\n Gateway</title></head><body>nginx</body></html>");
         assert_eq!(e.message, "EVS answered HTTP 502 Bad Gateway with an HTML page: \"502 Bad Gateway\"");
         assert_eq!((e.code, e.error_type), (None, None));
-        assert_eq!(http_error(500, None, br#"{"itemNotFound": {"mess"#).message, "EVS answered HTTP 500 Internal Server Error with an unreadable body (truncated or not JSON)");
+        assert_eq!(
+            http_error(500, None, br#"{"itemNotFound": {"mess"#).message,
+            "EVS answered HTTP 500 Internal Server Error with an unreadable body (truncated or not JSON)"
+        );
         assert_eq!(http_error(500, None, b"\xff\x00").message, "EVS answered HTTP 500 Internal Server Error with a body that is not UTF-8 text");
         assert_eq!(http_error(418, None, b"[1,2]").message, "EVS answered HTTP 418 with a JSON body in no known error shape");
         // Found by fuzzing: an empty message must not become an empty error message.
@@ -466,5 +499,4 @@ mod tests {
         // A snapshot that is not an object is still refused.
         assert_eq!(read_show(200, None, br#"{"snapshot": [1, 2]}"#).unwrap_err().kind, ErrorKind::InvalidResponse);
     }
-
 }

@@ -41,14 +41,7 @@ pub fn is_retryable_status(status: u16) -> bool {
 /// `attempt` is the 1-based number of the attempt that just failed;
 /// `retry_after` the header's value if the response had one; `now_ms` the
 /// clock (epoch ms) for HTTP-date values; `random` a number in `[0, 1)`.
-pub fn next_delay(
-    attempt: u32,
-    max_attempts: u32,
-    failure: Failure,
-    retry_after: Option<&str>,
-    now_ms: f64,
-    random: f64,
-) -> Option<u64> {
+pub fn next_delay(attempt: u32, max_attempts: u32, failure: Failure, retry_after: Option<&str>, now_ms: f64, random: f64) -> Option<u64> {
     let retryable = match failure {
         Failure::Status(s) => is_retryable_status(s),
         Failure::Network | Failure::Timeout => true,

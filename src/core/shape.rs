@@ -100,9 +100,7 @@ fn hint(what: &str, key: &str, fields: &[Field]) -> Option<String> {
         (_, "ak") => Some("did you mean \"accessKey\"?".into()),
         (_, "sk") => Some("did you mean \"secretKey\"?".into()),
         ("config", k) if in_auth(k) => Some("credentials go in auth: { token } or { accessKey, secretKey }".into()),
-        ("config", k) if LIST_OPTIONS.iter().any(|(o, _)| folded(o) == k) => {
-            Some("it is a list option: pass it in listSnapshots's options".into())
-        }
+        ("config", k) if LIST_OPTIONS.iter().any(|(o, _)| folded(o) == k) => Some("it is a list option: pass it in listSnapshots's options".into()),
         ("credentials", "token") => Some("signRequest signs with a key pair: accessKey and secretKey".into()),
         ("options", k) if CONFIG.iter().any(|(c, _)| folded(c) == k) => Some("it belongs in the config, not the options".into()),
         _ => None,
@@ -149,8 +147,14 @@ mod tests {
     fn unknown_keys_name_the_key_meant() {
         // The cases CONTRACT.md "Keys" names.
         assert_eq!(message("options", "volume_id", LIST_OPTIONS), "options has an unknown key \"volume_id\": did you mean \"volumeId\"?");
-        assert_eq!(message("config", "token", CONFIG), "config has an unknown key \"token\": credentials go in auth: { token } or { accessKey, secretKey }");
-        assert_eq!(message("config", "accessKey", CONFIG), "config has an unknown key \"accessKey\": credentials go in auth: { token } or { accessKey, secretKey }");
+        assert_eq!(
+            message("config", "token", CONFIG),
+            "config has an unknown key \"token\": credentials go in auth: { token } or { accessKey, secretKey }"
+        );
+        assert_eq!(
+            message("config", "accessKey", CONFIG),
+            "config has an unknown key \"accessKey\": credentials go in auth: { token } or { accessKey, secretKey }"
+        );
         assert_eq!(message("config.auth", "ak", AUTH), "config.auth has an unknown key \"ak\": did you mean \"accessKey\"?");
         assert_eq!(message("config.auth", "sk", AUTH), "config.auth has an unknown key \"sk\": did you mean \"secretKey\"?");
         // Other spellings of a known key.
@@ -158,9 +162,18 @@ mod tests {
         assert_eq!(message("config", "timeout", CONFIG), "config has an unknown key \"timeout\" (it takes projectId, iamEndpoint, endpoint, region, auth, headers, timeoutMs, maxAttempts, signal, fetch, onAttempt)");
         assert_eq!(message("config.auth", "secret_key", AUTH), "config.auth has an unknown key \"secret_key\": did you mean \"secretKey\"?");
         // Arguments swapped between config and options.
-        assert_eq!(message("config", "limit", CONFIG), "config has an unknown key \"limit\": it is a list option: pass it in listSnapshots's options");
-        assert_eq!(message("options", "projectId", LIST_OPTIONS), "options has an unknown key \"projectId\": it belongs in the config, not the options");
-        assert_eq!(message("credentials", "token", CREDENTIALS), "credentials has an unknown key \"token\": signRequest signs with a key pair: accessKey and secretKey");
+        assert_eq!(
+            message("config", "limit", CONFIG),
+            "config has an unknown key \"limit\": it is a list option: pass it in listSnapshots's options"
+        );
+        assert_eq!(
+            message("options", "projectId", LIST_OPTIONS),
+            "options has an unknown key \"projectId\": it belongs in the config, not the options"
+        );
+        assert_eq!(
+            message("credentials", "token", CREDENTIALS),
+            "credentials has an unknown key \"token\": signRequest signs with a key pair: accessKey and secretKey"
+        );
         // A long or odd key is shown short and on one line.
         let m = message("options", &format!("x\n{}", "y".repeat(100)), LIST_OPTIONS);
         assert!(m.starts_with("options has an unknown key \"x\u{fffd}yyy") && m.contains("y…\""), "{m}");

@@ -23,8 +23,7 @@ use super::encode::{decode, encode_into, hex_lower};
 /// The algorithm name, first word of the `Authorization` header.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
 /// Lower-case hex SHA-256 of the empty string.
-pub const EMPTY_BODY_SHA256: &str =
-    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+pub const EMPTY_BODY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 /// Value of `X-Sdk-Content-Sha256` added for non-JSON content types.
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 
@@ -108,10 +107,7 @@ struct HeaderValue<'v> {
 
 impl<'v> HeaderValue<'v> {
     fn new(raw: &'v str) -> Self {
-        HeaderValue {
-            raw,
-            trimmed: trim_value(raw),
-        }
+        HeaderValue { raw, trimmed: trim_value(raw) }
     }
 }
 
@@ -134,7 +130,6 @@ impl<'v> HeaderMap<'v> {
             None => self.0.push((name, value)),
         }
     }
-
 }
 
 /// Canonical URI (SIGNING.md step 5): decode, split on `/`, encode each
@@ -233,22 +228,12 @@ pub fn sign_sdk_hmac(input: &SignInput<'_>, creds: &Credentials<'_>, sdk_date: &
     // Step 3: a non-empty Content-Type that starts with neither
     // application/json nor application/bson adds UNSIGNED-PAYLOAD.
     let unsigned = match headers.get("content-type") {
-        Some(ct) => {
-            !ct.raw.is_empty()
-                && !ct.raw.starts_with("application/json")
-                && !ct.raw.starts_with("application/bson")
-        }
+        Some(ct) => !ct.raw.is_empty() && !ct.raw.starts_with("application/json") && !ct.raw.starts_with("application/bson"),
         None => false,
     };
     if unsigned && !headers.contains_key("x-sdk-content-sha256") {
-        headers.insert(
-            "x-sdk-content-sha256".to_owned(),
-            HeaderValue::new(UNSIGNED_PAYLOAD),
-        );
-        added.push((
-            "X-Sdk-Content-Sha256".to_owned(),
-            UNSIGNED_PAYLOAD.to_owned(),
-        ));
+        headers.insert("x-sdk-content-sha256".to_owned(), HeaderValue::new(UNSIGNED_PAYLOAD));
+        added.push(("X-Sdk-Content-Sha256".to_owned(), UNSIGNED_PAYLOAD.to_owned()));
     }
 
     // Step 2 (after step 3 here, so that the headers returned keep their
@@ -293,15 +278,8 @@ pub fn sign_sdk_hmac(input: &SignInput<'_>, creds: &Credentials<'_>, sdk_date: &
 
     // Step 8.
     let method = input.method.to_ascii_uppercase();
-    let canonical_request = [
-        method.as_str(),
-        uri.as_str(),
-        query.as_str(),
-        canonical_headers.as_str(),
-        signed_headers.as_str(),
-        payload_hash.as_str(),
-    ]
-    .join("\n");
+    let canonical_request =
+        [method.as_str(), uri.as_str(), query.as_str(), canonical_headers.as_str(), signed_headers.as_str(), payload_hash.as_str()].join("\n");
 
     // Step 9.
     let string_to_sign = [ALGORITHM, date, &sha256_hex(canonical_request.as_bytes())].join("\n");
@@ -313,62 +291,25 @@ pub fn sign_sdk_hmac(input: &SignInput<'_>, creds: &Credentials<'_>, sdk_date: &
     let authorization = format!("{ALGORITHM} Access={}, SignedHeaders={signed_headers}, Signature={signature}", creds.access_key);
     added.push(("Authorization".to_owned(), authorization.clone()));
 
-    Signed {
-        canonical_request,
-        string_to_sign,
-        signed_headers,
-        signature,
-        authorization,
-        canonical_query: query,
-        added_headers: added,
-    }
+    Signed { canonical_request, string_to_sign, signed_headers, signature, authorization, canonical_query: query, added_headers: added }
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
     use super::*;
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
+        list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     }
 
-    const CREDS: Credentials<'static> = Credentials {
-        access_key: "AK",
-        secret_key: "SK",
-        security_token: None,
-    };
+    const CREDS: Credentials<'static> = Credentials { access_key: "AK", secret_key: "SK", security_token: None };
     const DATE: &str = "20261122T101500Z";
 
-    fn sign_with(
-        method: &str,
-        path: &str,
-        query: &[(&str, &str)],
-        headers: &[(&str, &str)],
-        body: &[u8],
-        creds: &Credentials<'_>,
-    ) -> Signed {
+    fn sign_with(method: &str, path: &str, query: &[(&str, &str)], headers: &[(&str, &str)], body: &[u8], creds: &Credentials<'_>) -> Signed {
         let q = pairs(query);
         let h = pairs(headers);
-        sign_sdk_hmac(
-            &SignInput {
-                method,
-                host: "evs.example.com",
-                path,
-                query: &q,
-                headers: &h,
-                body,
-            },
-            creds,
-            DATE,
-        )
+        sign_sdk_hmac(&SignInput { method, host: "evs.example.com", path, query: &q, headers: &h, body }, creds, DATE)
     }
 
     fn get(path: &str, query: &[(&str, &str)], headers: &[(&str, &str)]) -> Signed {
@@ -383,10 +324,7 @@ mod tests {
         assert_eq!(canonical_uri(""), "/");
         // Decoded, then each segment encoded once: %20 stays %20, '~' stays,
         // '*' becomes %2A, and an encoded '/' becomes a segment separator.
-        assert_eq!(
-            canonical_uri("/v2/p/cloudsnapshots/snap%20s~*"),
-            "/v2/p/cloudsnapshots/snap%20s~%2A/"
-        );
+        assert_eq!(canonical_uri("/v2/p/cloudsnapshots/snap%20s~*"), "/v2/p/cloudsnapshots/snap%20s~%2A/");
         assert_eq!(canonical_uri("/c/a%2Fb%20c"), "/c/a/b%20c/");
         assert_eq!(canonical_uri("/c/%E4%B8%AD"), "/c/%E4%B8%AD/");
         assert_eq!(canonical_uri("/c/中"), "/c/%E4%B8%AD/");
@@ -410,55 +348,20 @@ mod tests {
             "SDK-HMAC-SHA256\n20261122T101500Z\n\
              9c0c7d52831d64bf8c60247b1a753bc7d19f3f0e11e4ca0e43b359620ff6fc3a"
         );
-        assert_eq!(
-            s.signature,
-            "7ecc32633240d386e182ab038f360c3430d481796667fb12ce957b0f608911fd"
-        );
-        assert_eq!(
-            s.authorization,
-            format!(
-                "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, Signature={}",
-                s.signature
-            )
-        );
-        assert_eq!(
-            s.added_headers,
-            pairs(&[("X-Sdk-Date", DATE), ("Authorization", &s.authorization)])
-        );
+        assert_eq!(s.signature, "7ecc32633240d386e182ab038f360c3430d481796667fb12ce957b0f608911fd");
+        assert_eq!(s.authorization, format!("SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, Signature={}", s.signature));
+        assert_eq!(s.added_headers, pairs(&[("X-Sdk-Date", DATE), ("Authorization", &s.authorization)]));
     }
 
     #[test]
     fn query_sorted_on_raw_strings_then_encoded() {
         // Raw order: "a-b" < "a/b" ('-' 0x2D < '/' 0x2F) < "z" < "中";
         // encoded order would put "%E4..." before "a-b" and "a%2Fb" before "a-b".
-        let s = get(
-            "/v2/p/snapshots",
-            &[
-                ("name", "z"),
-                ("name", "a/b"),
-                ("name", "中"),
-                ("name", "a-b"),
-            ],
-            &[],
-        );
-        assert_eq!(
-            s.canonical_query,
-            "name=a-b&name=a%2Fb&name=z&name=%E4%B8%AD"
-        );
-        assert!(s
-            .canonical_request
-            .starts_with("GET\n/v2/p/snapshots/\nname=a-b&name=a%2Fb&name=z&name=%E4%B8%AD\n"));
+        let s = get("/v2/p/snapshots", &[("name", "z"), ("name", "a/b"), ("name", "中"), ("name", "a-b")], &[]);
+        assert_eq!(s.canonical_query, "name=a-b&name=a%2Fb&name=z&name=%E4%B8%AD");
+        assert!(s.canonical_request.starts_with("GET\n/v2/p/snapshots/\nname=a-b&name=a%2Fb&name=z&name=%E4%B8%AD\n"));
         // Key first, then value; empty value gives "k=".
-        let s = get(
-            "/x",
-            &[
-                ("name", ""),
-                ("limit", "10"),
-                ("b key", "1"),
-                ("a:key", "+"),
-            ],
-            &[],
-        );
+        let s = get("/x", &[("name", ""), ("limit", "10"), ("b key", "1"), ("a:key", "+")], &[]);
         assert_eq!(s.canonical_query, "a%3Akey=%2B&b%20key=1&limit=10&name=");
         // Same key, values compared raw.
         let s = get("/x", &[("k", "b"), ("k", "a"), ("j", "z")], &[]);
@@ -467,19 +370,8 @@ mod tests {
 
     #[test]
     fn underscore_headers_not_signed_values_trimmed() {
-        let s = get(
-            "/x",
-            &[],
-            &[
-                ("X_Custom_Flag", "1"),
-                ("X-Client-Tag", "  tag  value \t"),
-                ("X-Project-Id", "p"),
-            ],
-        );
-        assert_eq!(
-            s.signed_headers,
-            "host;x-client-tag;x-project-id;x-sdk-date"
-        );
+        let s = get("/x", &[], &[("X_Custom_Flag", "1"), ("X-Client-Tag", "  tag  value \t"), ("X-Project-Id", "p")]);
+        assert_eq!(s.signed_headers, "host;x-client-tag;x-project-id;x-sdk-date");
         assert!(s.canonical_request.contains("\nx-client-tag:tag  value\n"));
         assert!(!s.canonical_request.contains("custom"));
     }
@@ -489,72 +381,30 @@ mod tests {
         // Non-JSON Content-Type, empty body: header added and signed, payload
         // hash stays the empty-body hash.
         let s = get("/x", &[], &[("Content-Type", "text/plain")]);
-        assert_eq!(
-            s.signed_headers,
-            "content-type;host;x-sdk-content-sha256;x-sdk-date"
-        );
-        assert!(s
-            .canonical_request
-            .contains("\nx-sdk-content-sha256:UNSIGNED-PAYLOAD\n"));
-        assert!(s
-            .canonical_request
-            .ends_with(&format!("\n{EMPTY_BODY_SHA256}")));
-        assert_eq!(
-            s.added_headers.get(1),
-            Some(&(
-                "X-Sdk-Content-Sha256".to_owned(),
-                "UNSIGNED-PAYLOAD".to_owned()
-            ))
-        );
+        assert_eq!(s.signed_headers, "content-type;host;x-sdk-content-sha256;x-sdk-date");
+        assert!(s.canonical_request.contains("\nx-sdk-content-sha256:UNSIGNED-PAYLOAD\n"));
+        assert!(s.canonical_request.ends_with(&format!("\n{EMPTY_BODY_SHA256}")));
+        assert_eq!(s.added_headers.get(1), Some(&("X-Sdk-Content-Sha256".to_owned(), "UNSIGNED-PAYLOAD".to_owned())));
         // Non-JSON with a body: the payload hash is the header's value.
-        let s = sign_with(
-            "PUT",
-            "/x",
-            &[],
-            &[("Content-Type", "application/octet-stream")],
-            b"abc",
-            &CREDS,
-        );
+        let s = sign_with("PUT", "/x", &[], &[("Content-Type", "application/octet-stream")], b"abc", &CREDS);
         assert!(s.canonical_request.starts_with("PUT\n"));
         assert!(s.canonical_request.ends_with("\nUNSIGNED-PAYLOAD"));
         // JSON (with parameters) and BSON: no header, body hashed.
         // sha256("abc") = ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad (FIPS 180-2 example).
-        for ct in [
-            "application/json",
-            "application/json;charset=UTF-8",
-            "application/bson",
-        ] {
+        for ct in ["application/json", "application/json;charset=UTF-8", "application/bson"] {
             let s = sign_with("post", "/x", &[], &[("content-type", ct)], b"abc", &CREDS);
             assert_eq!(s.signed_headers, "content-type;host;x-sdk-date", "{ct}");
             assert!(s.canonical_request.starts_with("POST\n"));
-            assert!(s
-                .canonical_request
-                .ends_with("\nba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+            assert!(s.canonical_request.ends_with("\nba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
             assert_eq!(s.added_headers.len(), 2);
         }
         // No Content-Type at all: nothing added.
         let s = get("/x", &[], &[]);
         assert!(!s.signed_headers.contains("x-sdk-content-sha256"));
         // A caller-given X-Sdk-Content-Sha256 is kept, not duplicated.
-        let s = sign_with(
-            "PUT",
-            "/x",
-            &[],
-            &[
-                ("Content-Type", "text/plain"),
-                ("x-sdk-content-sha256", "UNSIGNED-PAYLOAD"),
-            ],
-            b"abc",
-            &CREDS,
-        );
-        assert_eq!(
-            s.signed_headers,
-            "content-type;host;x-sdk-content-sha256;x-sdk-date"
-        );
-        assert!(!s
-            .added_headers
-            .iter()
-            .any(|(k, _)| k == "X-Sdk-Content-Sha256"));
+        let s = sign_with("PUT", "/x", &[], &[("Content-Type", "text/plain"), ("x-sdk-content-sha256", "UNSIGNED-PAYLOAD")], b"abc", &CREDS);
+        assert_eq!(s.signed_headers, "content-type;host;x-sdk-content-sha256;x-sdk-date");
+        assert!(!s.added_headers.iter().any(|(k, _)| k == "X-Sdk-Content-Sha256"));
         assert!(s.canonical_request.ends_with("\nUNSIGNED-PAYLOAD"));
     }
 
@@ -562,51 +412,25 @@ mod tests {
     fn host_not_duplicated() {
         let s = get("/x", &[], &[("HOST", " other.example.com:8443 ")]);
         assert_eq!(s.signed_headers, "host;x-sdk-date");
-        assert!(s
-            .canonical_request
-            .contains("\nhost:other.example.com:8443\n"));
+        assert!(s.canonical_request.contains("\nhost:other.example.com:8443\n"));
         assert!(!s.canonical_request.contains("evs.example.com"));
-        assert!(!s
-            .added_headers
-            .iter()
-            .any(|(k, _)| k.eq_ignore_ascii_case("host")));
+        assert!(!s.added_headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")));
         // Added from the input otherwise, port included, never returned.
         let q = Vec::new();
         let h = Vec::new();
-        let s = sign_sdk_hmac(
-            &SignInput {
-                method: "GET",
-                host: "127.0.0.1:8080",
-                path: "/x",
-                query: &q,
-                headers: &h,
-                body: b"",
-            },
-            &CREDS,
-            DATE,
-        );
+        let s = sign_sdk_hmac(&SignInput { method: "GET", host: "127.0.0.1:8080", path: "/x", query: &q, headers: &h, body: b"" }, &CREDS, DATE);
         assert!(s.canonical_request.contains("\nhost:127.0.0.1:8080\n"));
-        assert!(!s
-            .added_headers
-            .iter()
-            .any(|(k, _)| k.eq_ignore_ascii_case("host")));
+        assert!(!s.added_headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")));
     }
 
     #[test]
     fn given_sdk_date_wins() {
         let s = get("/x", &[], &[("x-sdk-date", "20200101T000000Z")]);
-        assert!(s
-            .canonical_request
-            .contains("\nx-sdk-date:20200101T000000Z\n"));
+        assert!(s.canonical_request.contains("\nx-sdk-date:20200101T000000Z\n"));
         assert!(!s.canonical_request.contains(DATE));
-        assert!(s
-            .string_to_sign
-            .starts_with("SDK-HMAC-SHA256\n20200101T000000Z\n"));
+        assert!(s.string_to_sign.starts_with("SDK-HMAC-SHA256\n20200101T000000Z\n"));
         assert_eq!(s.added_headers.len(), 1);
-        assert_eq!(
-            s.added_headers.first().map(|(k, _)| k.as_str()),
-            Some("Authorization")
-        );
+        assert_eq!(s.added_headers.first().map(|(k, _)| k.as_str()), Some("Authorization"));
     }
 
     #[test]
@@ -625,58 +449,23 @@ mod tests {
 
     #[test]
     fn security_token_header_added() {
-        let creds = Credentials {
-            access_key: "AK",
-            secret_key: "SK",
-            security_token: Some("tok+/="),
-        };
+        let creds = Credentials { access_key: "AK", secret_key: "SK", security_token: Some("tok+/=") };
         let s = sign_with("GET", "/x", &[], &[("X-Project-Id", "p")], b"", &creds);
-        assert_eq!(
-            s.signed_headers,
-            "host;x-project-id;x-sdk-date;x-security-token"
-        );
+        assert_eq!(s.signed_headers, "host;x-project-id;x-sdk-date;x-security-token");
         assert!(s.canonical_request.contains("\nx-security-token:tok+/=\n"));
         let names: Vec<&str> = s.added_headers.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(names, ["X-Sdk-Date", "X-Security-Token", "Authorization"]);
-        assert_eq!(
-            s.added_headers.get(1),
-            Some(&("X-Security-Token".to_owned(), "tok+/=".to_owned()))
-        );
+        assert_eq!(s.added_headers.get(1), Some(&("X-Security-Token".to_owned(), "tok+/=".to_owned())));
         // All three additions at once, in the documented order.
-        let s = sign_with(
-            "GET",
-            "/x",
-            &[],
-            &[("Content-Type", "text/plain")],
-            b"",
-            &creds,
-        );
+        let s = sign_with("GET", "/x", &[], &[("Content-Type", "text/plain")], b"", &creds);
         let names: Vec<&str> = s.added_headers.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "X-Sdk-Date",
-                "X-Security-Token",
-                "X-Sdk-Content-Sha256",
-                "Authorization"
-            ]
-        );
+        assert_eq!(names, ["X-Sdk-Date", "X-Security-Token", "X-Sdk-Content-Sha256", "Authorization"]);
         // The caller's own token header is kept and not added again.
-        let s = sign_with(
-            "GET",
-            "/x",
-            &[],
-            &[("x-security-token", "mine")],
-            b"",
-            &creds,
-        );
+        let s = sign_with("GET", "/x", &[], &[("x-security-token", "mine")], b"", &creds);
         assert!(s.canonical_request.contains("\nx-security-token:mine\n"));
         assert!(!s.added_headers.iter().any(|(k, _)| k == "X-Security-Token"));
         // An empty token adds nothing.
-        let empty = Credentials {
-            security_token: Some(""),
-            ..creds
-        };
+        let empty = Credentials { security_token: Some(""), ..creds };
         let s = sign_with("GET", "/x", &[], &[], b"", &empty);
         assert_eq!(s.signed_headers, "host;x-sdk-date");
     }
@@ -684,37 +473,18 @@ mod tests {
     #[test]
     fn signature_is_the_rfc_4231_hmac_of_the_string_to_sign() {
         // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
-        assert_eq!(
-            hmac_sha256_hex(b"Jefe", b"what do ya want for nothing?"),
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-        );
+        assert_eq!(hmac_sha256_hex(b"Jefe", b"what do ya want for nothing?"), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
         // FIPS 180-2 example: SHA-256("abc").
         assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         // And sign_sdk_hmac() keys the HMAC with the SK bytes over the string to sign.
-        let creds = Credentials {
-            access_key: "AK",
-            secret_key: "Jefe",
-            security_token: None,
-        };
+        let creds = Credentials { access_key: "AK", secret_key: "Jefe", security_token: None };
         let s = sign_with("GET", "/x", &[], &[], b"", &creds);
         assert_eq!(s.signature, hmac_sha256_hex(b"Jefe", s.string_to_sign.as_bytes()));
     }
 
     #[test]
     fn never_panics_on_odd_input() {
-        let odd_paths = [
-            "",
-            "%",
-            "/a/%",
-            "/a/%4",
-            "/%FF%FE/x",
-            "/%C3",
-            "/%E4%B8",
-            "//",
-            "/a//b/",
-            "%zz",
-            "中/%",
-        ];
+        let odd_paths = ["", "%", "/a/%", "/a/%4", "/%FF%FE/x", "/%C3", "/%E4%B8", "//", "/a//b/", "%zz", "中/%"];
         let odd_headers = [
             ("", ""),
             ("X-Ü", "ünïcödé 中文"),
@@ -729,32 +499,14 @@ mod tests {
         let keys = ["", "k", "中文ü\u{0}"];
         for path in odd_paths {
             for key in keys {
-                let creds = Credentials {
-                    access_key: key,
-                    secret_key: key,
-                    security_token: Some(key),
-                };
+                let creds = Credentials { access_key: key, secret_key: key, security_token: Some(key) };
                 for (method, body) in [("", &b""[..]), ("get", &b"\xff\x00"[..])] {
                     let q = pairs(&odd_query);
                     let h = pairs(&odd_headers);
-                    let s = sign_sdk_hmac(
-                        &SignInput {
-                            method,
-                            host: "",
-                            path,
-                            query: &q,
-                            headers: &h,
-                            body,
-                        },
-                        &creds,
-                        "",
-                    );
+                    let s = sign_sdk_hmac(&SignInput { method, host: "", path, query: &q, headers: &h, body }, &creds, "");
                     assert!(s.authorization.starts_with("SDK-HMAC-SHA256 Access="));
                     assert_eq!(s.signature.len(), 64);
-                    assert_eq!(
-                        s.added_headers.last().map(|(k, _)| k.as_str()),
-                        Some("Authorization")
-                    );
+                    assert_eq!(s.added_headers.last().map(|(k, _)| k.as_str()), Some("Authorization"));
                 }
             }
         }

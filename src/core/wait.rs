@@ -178,7 +178,10 @@ mod tests {
 
     #[test]
     fn options_default_and_are_checked() {
-        assert_eq!(options("{}").unwrap(), WaitOptions { status: "available".into(), fail_on: vec!["error".into()], interval_ms: 2000, timeout_ms: 600_000 });
+        assert_eq!(
+            options("{}").unwrap(),
+            WaitOptions { status: "available".into(), fail_on: vec!["error".into()], interval_ms: 2000, timeout_ms: 600_000 }
+        );
         let o = options(r#"{"status": "deleting", "failOn": ["error_deleting", "error"], "intervalMs": 500, "timeoutMs": 5000}"#).unwrap();
         assert_eq!((o.status.as_str(), o.fail_on.len(), o.interval_ms, o.timeout_ms), ("deleting", 2, 500, 5000));
         assert_eq!(options(r#"{"failOn": []}"#).unwrap().fail_on, Vec::<String>::new());
@@ -217,7 +220,13 @@ mod tests {
         let mut t = Waiter::new("s1", o, 0.0);
         let _ = t.polled(&snap("creating", Some(40.0)), 5000.0);
         let (_, WaitStep::TimedOut(e)) = t.polled(&snap("creating", Some(45.0)), 10_000.0) else { panic!() };
-        assert_eq!((e.kind, e.message.as_str()), (ErrorKind::Timeout, "snapshot s1 did not reach status \"available\" within 10000 ms (last seen: status \"creating\", progress 45 %)"));
-        assert_eq!(Waiter::new("s1", options("{}").unwrap(), 0.0).timed_out().message, "snapshot s1 did not reach status \"available\" within 600000 ms (no poll answered)");
+        assert_eq!(
+            (e.kind, e.message.as_str()),
+            (ErrorKind::Timeout, "snapshot s1 did not reach status \"available\" within 10000 ms (last seen: status \"creating\", progress 45 %)")
+        );
+        assert_eq!(
+            Waiter::new("s1", options("{}").unwrap(), 0.0).timed_out().message,
+            "snapshot s1 did not reach status \"available\" within 600000 ms (no poll answered)"
+        );
     }
 }

@@ -274,7 +274,14 @@ pub fn js_number(n: f64) -> String {
         return "0".into();
     }
     if !n.is_finite() {
-        return if n.is_nan() { "NaN" } else if n > 0.0 { "Infinity" } else { "-Infinity" }.into();
+        return if n.is_nan() {
+            "NaN"
+        } else if n > 0.0 {
+            "Infinity"
+        } else {
+            "-Infinity"
+        }
+        .into();
     }
     let shortest = format!("{:e}", n.abs());
     // "d.ddde±x": take the digits and the position of the decimal point
@@ -332,9 +339,7 @@ pub(crate) fn js_string(v: &Value) -> String {
             _ => String::new(),
         },
         // Array.prototype.join: null (and undefined) become "".
-        Value::Array(items) => {
-            items.iter().map(|i| if i.is_null() { String::new() } else { js_string(i) }).collect::<Vec<_>>().join(",")
-        }
+        Value::Array(items) => items.iter().map(|i| if i.is_null() { String::new() } else { js_string(i) }).collect::<Vec<_>>().join(","),
         Value::Object(_) => "[object Object]".into(),
     }
 }
@@ -347,9 +352,22 @@ mod tests {
     fn js_number_is_ecmascript_number_to_string() {
         // Each expected value is what String(n) gives in Node 20.
         for (n, want) in [
-            (1.5, "1.5"), (100.0, "100"), (-2.0, "-2"), (0.1, "0.1"), (1e21, "1e+21"), (1e20, "100000000000000000000"),
-            (1e-7, "1e-7"), (1.5e-7, "1.5e-7"), (0.000001, "0.000001"), (123.456, "123.456"), (-1.25e300, "-1.25e+300"),
-            (5e-324, "5e-324"), (f64::MAX, "1.7976931348623157e+308"), (0.0, "0"), (-0.0, "0"), (2.5e21, "2.5e+21"),
+            (1.5, "1.5"),
+            (100.0, "100"),
+            (-2.0, "-2"),
+            (0.1, "0.1"),
+            (1e21, "1e+21"),
+            (1e20, "100000000000000000000"),
+            (1e-7, "1e-7"),
+            (1.5e-7, "1.5e-7"),
+            (0.000001, "0.000001"),
+            (123.456, "123.456"),
+            (-1.25e300, "-1.25e+300"),
+            (5e-324, "5e-324"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (0.0, "0"),
+            (-0.0, "0"),
+            (2.5e21, "2.5e+21"),
         ] {
             assert_eq!(js_number(n), want, "{n}");
         }

@@ -258,11 +258,7 @@ pub fn context(config: &JsValue) -> Result<Context, EvsError> {
     let fetch = match member(&copy, "fetch") {
         f if f.is_null() || f.is_undefined() => match member(&js_sys::global(), "fetch") {
             g if g.is_function() => Fetch::Global(g.unchecked_into()),
-            _ => {
-                return Err(EvsError::invalid_input(
-                    "there is no global fetch here: pass one as config.fetch (Node 20 or later has one)",
-                ))
-            }
+            _ => return Err(EvsError::invalid_input("there is no global fetch here: pass one as config.fetch (Node 20 or later has one)")),
         },
         f if f.is_function() => Fetch::Custom(f.unchecked_into()),
         f => return Err(EvsError::wrong_type("fetch", "a function", type_name(&f))),

@@ -28,12 +28,12 @@ use wasm_bindgen::prelude::*;
 
 use crate::core::call::{aborted, check_and_sign, AttemptReport, Attempts, Call, Reply, Step, Target};
 use crate::core::error::ErrorKind;
-use crate::core::raw::{RawListOptions, RawWaitOptions};
-use crate::core::wait::{check_wait_options, WaitStep, Waiter};
-use crate::core::shape::{LIST_OPTIONS, WAIT_OPTIONS};
 use crate::core::error::EvsError;
 use crate::core::paginate::Paginator;
+use crate::core::raw::{RawListOptions, RawWaitOptions};
 use crate::core::request::SignedRequest;
+use crate::core::shape::{LIST_OPTIONS, WAIT_OPTIONS};
+use crate::core::wait::{check_wait_options, WaitStep, Waiter};
 use args::{context, error, input, member, object, output, sign_arguments, Context};
 
 thread_local! {
@@ -254,7 +254,10 @@ pub struct SnapshotWalk {
 
 enum Walk {
     /// Not started: the arguments, checked on the first `next()`.
-    New { config: JsValue, options: JsValue },
+    New {
+        config: JsValue,
+        options: JsValue,
+    },
     Walking(Box<(Context, Call, Paginator)>),
     Over,
 }

@@ -169,8 +169,8 @@ fn watch(signal: &JsValue, resolve: &Function) -> u32 {
 
 /// The listener's work: every stop waiting on `signal` resolves as aborted.
 fn wake_waiters(signal: &JsValue) {
-    let waiters: Vec<Function> =
-        WATCHED.with_borrow(|all| all.iter().find(|w| w.signal == *signal).map(|w| w.waiters.iter().map(|(_, f)| f.clone()).collect()).unwrap_or_default());
+    let waiters: Vec<Function> = WATCHED
+        .with_borrow(|all| all.iter().find(|w| w.signal == *signal).map(|w| w.waiters.iter().map(|(_, f)| f.clone()).collect()).unwrap_or_default());
     REASONS.with(|r| {
         for f in waiters {
             let _ = f.call1(&JsValue::UNDEFINED, &r.aborted);
@@ -456,7 +456,9 @@ thread_local! {
 /// Proxy) is read structurally.
 fn is_genuine(response: &JsValue) -> bool {
     RESPONSE_PROTOTYPE.with(|proto| {
-        proto.is_object() && Reflect::get_prototype_of(response).is_ok_and(|p| JsValue::from(p) == *proto) && response.is_instance_of::<web_sys::Response>()
+        proto.is_object()
+            && Reflect::get_prototype_of(response).is_ok_and(|p| JsValue::from(p) == *proto)
+            && response.is_instance_of::<web_sys::Response>()
     })
 }
 
@@ -475,8 +477,10 @@ impl Head {
             let r = gloo_net::http::Response::from(response.clone().unchecked_into::<web_sys::Response>());
             (f64::from(r.status()), Headers::Gloo(r.headers()))
         } else {
-            let status = Reflect::get(response, &JsValue::from_str("status")).map_err(|_| not_a_response("an object whose status could not be read"))?;
-            let headers = Reflect::get(response, &JsValue::from_str("headers")).map_err(|_| not_a_response("an object whose headers could not be read"))?;
+            let status =
+                Reflect::get(response, &JsValue::from_str("status")).map_err(|_| not_a_response("an object whose status could not be read"))?;
+            let headers =
+                Reflect::get(response, &JsValue::from_str("headers")).map_err(|_| not_a_response("an object whose headers could not be read"))?;
             (status.as_f64().unwrap_or(f64::NAN), Headers::Structural(headers))
         };
         // `redirect: "manual"` in a browser: an opaque answer that hides
