@@ -3,7 +3,7 @@
 //! request of each attempt, and what any outcome means. Never a panic; a
 //! wait is never over the 20 s cap; an error always has a message.
 #![no_main]
-use evs_snapshots::core::call::{server_time, settle, check_and_sign, Attempts, Call, Ended, Step};
+use evs_snapshots::core::call::{check_and_sign, server_time, settle, Attempts, Call, Ended, Step};
 use evs_snapshots::core::input::Input;
 use evs_snapshots::core::raw::{RawAuth, RawConfig, RawListOptions, RawSignRequest};
 use libfuzzer_sys::fuzz_target;
@@ -32,8 +32,30 @@ fuzz_target!(|data: &[u8]| {
         let r = call.request(1_795_342_500_000.0);
         assert!(r.url.starts_with("http://") || r.url.starts_with("https://"));
         for (attempt, ended) in [
-            (1, Ended::Response { status, request_id: Some("r"), retry_after: retry_after.as_deref(), date: retry_after.as_deref(), location: retry_after.as_deref(), body, truncated: false }),
-            (3, Ended::Response { status: 200, request_id: None, retry_after: None, date: None, location: None, body, truncated: body.len() % 2 == 0 }),
+            (
+                1,
+                Ended::Response {
+                    status,
+                    request_id: Some("r"),
+                    retry_after: retry_after.as_deref(),
+                    date: retry_after.as_deref(),
+                    location: retry_after.as_deref(),
+                    body,
+                    truncated: false,
+                },
+            ),
+            (
+                3,
+                Ended::Response {
+                    status: 200,
+                    request_id: None,
+                    retry_after: None,
+                    date: None,
+                    location: None,
+                    body,
+                    truncated: body.len() % 2 == 0,
+                },
+            ),
             (2, Ended::Network("x")),
             (2, Ended::HiddenRedirect),
             (9, Ended::Timeout),

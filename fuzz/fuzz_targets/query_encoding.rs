@@ -3,9 +3,9 @@
 //! either builds a request or is refused, never a panic.
 #![no_main]
 use evs_snapshots::core::call::Call;
+use evs_snapshots::core::encode::{decode, encode};
 use evs_snapshots::core::input::Input;
 use evs_snapshots::core::raw::{RawConfig, RawListOptions};
-use evs_snapshots::core::encode::{decode, encode};
 use libfuzzer_sys::fuzz_target;
 
 fn unreserved(b: u8) -> bool {

@@ -9,10 +9,13 @@ fuzz_target!(|data: &[u8]| {
     let Ok(s) = std::str::from_utf8(data) else { return };
     let f: Vec<&str> = s.split('\u{1}').collect();
     let at = |i: usize| f.get(i).copied().unwrap_or("");
-    let query: Vec<(String, String)> = at(3).split('&').map(|p| {
-        let (k, v) = p.split_once('=').unwrap_or((p, ""));
-        (k.to_string(), v.to_string())
-    }).collect();
+    let query: Vec<(String, String)> = at(3)
+        .split('&')
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (k.to_string(), v.to_string())
+        })
+        .collect();
     let headers: Vec<(String, String)> = at(4).split('\n').filter_map(|l| l.split_once(':')).map(|(k, v)| (k.to_string(), v.to_string())).collect();
     let creds = Credentials { access_key: at(5), secret_key: at(6), security_token: f.get(7).copied() };
     let input = SignInput { method: at(0), host: at(1), path: at(2), query: &query, headers: &headers, body: at(8).as_bytes() };
