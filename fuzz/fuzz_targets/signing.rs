@@ -1,7 +1,7 @@
 //! The signer and signRequest's URL handling: never a panic; the same input
 //! signs the same way; the Authorization header has its documented form.
 #![no_main]
-use evs_snapshots::core::request::sign_any;
+use evs_snapshots::core::request::sign_url;
 use evs_snapshots::core::sign::{sign_sdk_hmac, Credentials, SignInput};
 use libfuzzer_sys::fuzz_target;
 
@@ -24,9 +24,9 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(a.authorization, b.authorization);
     assert_eq!(a.signature.len(), 64);
     assert!(a.authorization.starts_with("SDK-HMAC-SHA256 Access="));
-    // With a real method (sign_any checks it), line 2 is the canonical URI.
+    // With a real method (sign_url checks it), line 2 is the canonical URI.
     if at(0).bytes().all(|b| b.is_ascii_alphabetic()) {
         assert!(a.canonical_request.split('\n').nth(1).is_some_and(|uri| uri.ends_with('/')));
     }
-    let _ = sign_any(at(0), at(1), &headers, at(8).as_bytes(), &creds, 0.0);
+    let _ = sign_url(at(0), at(1), &headers, at(8).as_bytes(), &creds, 0.0);
 });
