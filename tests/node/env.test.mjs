@@ -143,10 +143,22 @@ test('the config signs: a list against the AK/SK-checking mock with temporary cr
   const [req] = mock.requests().filter((r) => r.kind === 'api');
   assert.match(req.headers.authorization, new RegExp(`^SDK-HMAC-SHA256 Access=${AK}, `));
   assert.equal(req.headers['x-security-token'], ST);
-  // And a missing project ID is the call's invalid_input, before any request.
+  // An unset project ID, with the key pair and a region, is asked of IAM
+  // (CONTRACT.md "Project ID from IAM"): HUAWEICLOUD_SDK_IAM_ENDPOINT points
+  // at the mock, which serves IAM too, so nothing leaves this machine.
   mock.clearRequests();
-  const err = await listSnapshots({ ...configFromEnv({ ...FULL, HUAWEICLOUD_SDK_PROJECT_ID: '' }), endpoint: mock.url }).catch((e) => e);
+  const fromIam = configFromEnv({ ...FULL, HUAWEICLOUD_SDK_PROJECT_ID: '', HUAWEICLOUD_SDK_IAM_ENDPOINT: mock.url });
+  assert.equal(fromIam.iamEndpoint, mock.url);
+  const viaIam = await listSnapshots({ ...fromIam, endpoint: mock.url }, { limit: 3 });
+  assert.equal(viaIam.snapshots.length, 3);
+  assert.deepEqual(mock.requests().map((r) => r.kind), ['iam', 'api']);
+  assert.equal(mock.requests()[0].headers['x-security-token'], ST);
+  // Without a region there is nothing to ask: the call's invalid_input,
+  // before any request.
+  mock.clearRequests();
+  const err = await listSnapshots({ ...configFromEnv({ ...FULL, HUAWEICLOUD_SDK_PROJECT_ID: '', HUAWEICLOUD_SDK_REGION: '' }), endpoint: mock.url }).catch((e) => e);
   assert.equal(err.kind, 'invalid_input');
+  assert.match(err.message, /projectId is required/);
   assert.equal(mock.requests().length, 0);
 });
 
