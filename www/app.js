@@ -6,7 +6,8 @@
 // filters. What the page shows is drawn by the parts it mounts, each given
 // what it needs as functions: table.js (rows, summary, pager), details.js
 // (the details panel), settings-dialog.js (the connection dialog),
-// banner.js (errors and notices), overview.js (overview and export).
+// banner.js (errors and notices), overview.js (overview and export),
+// requests.js (the last attempts, from each config's `onAttempt`).
 //
 // Everything the service sends reaches the DOM through dom.js's `h()`/`fill()`
 // (text nodes and attribute values), never as markup, and with its control
@@ -42,6 +43,7 @@ import { mountBanner } from './banner.js';
 import { mountSettings } from './settings-dialog.js';
 import { mountDetails } from './details.js';
 import { mountTable } from './table.js';
+import { mountRequests } from './requests.js';
 
 const LIVE_MS = 3000;
 const LIVE_KEY = 'evs-dashboard:live';
@@ -83,6 +85,7 @@ let toastTimer = null;
 
 // ------------------------------------------------------- the parts, mounted
 
+const requests = mountRequests({ toast });
 const connection = mountSettings({ settings: () => settings, save: saveConnection });
 const banner = mountBanner({ retry: () => load(), openSettings: connection.open, toast });
 const table = mountTable({
@@ -106,7 +109,7 @@ const details = mountDetails({
   toast,
 });
 const walks = mountWalks({
-  config: clientConfig,
+  config: (signal) => clientConfig(signal, 'overview'),
   filters: () => view,
   projectId: () => settings.projectId.trim(),
   missing: () => missingSecret(settings),
@@ -133,8 +136,13 @@ function writeLive(on) {
   }
 }
 
-function clientConfig(signal) {
-  return { ...toClientConfig(settings), signal };
+/**
+ * The package's config for the settings in use, `signal`, and an
+ * `onAttempt` that shows each attempt in the Requests panel as made by
+ * `source` (the table, the details, the overview).
+ */
+function clientConfig(signal, source) {
+  return { ...toClientConfig(settings), signal, onAttempt: (info) => requests.record(info, source) };
 }
 
 function isAbort(e, ctrl) {
@@ -246,7 +254,7 @@ async function load({ silent = false } = {}) {
   let result = null;
   let error = null;
   try {
-    result = await listSnapshots(clientConfig(ctrl.signal), listOptions(view));
+    result = await listSnapshots(clientConfig(ctrl.signal, 'table'), listOptions(view));
   } catch (e) {
     error = e;
   }
@@ -380,7 +388,7 @@ async function fetchDetails({ silent = false } = {}) {
   const missing = missingSecret(settings);
   try {
     if (missing) throw new Error(missing);
-    snap = await getSnapshot(clientConfig(ctrl.signal), d.id);
+    snap = await getSnapshot(clientConfig(ctrl.signal, 'details'), d.id);
   } catch (e) {
     error = e;
   }
