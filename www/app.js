@@ -28,6 +28,7 @@ import {
   missingSecret,
   toClientConfig,
   describeConnection,
+  projectFromIam,
 } from './settings.js';
 import {
   PAGE_SIZES,
@@ -82,6 +83,8 @@ let live = readLive();
 let detail = null;
 let detailSeq = 0;
 let toastTimer = null;
+/** With the project ID left to IAM: the one the package found, read from the URL of an EVS call. */
+let iamProject = null;
 
 // ------------------------------------------------------- the parts, mounted
 
@@ -111,7 +114,7 @@ const details = mountDetails({
 const walks = mountWalks({
   config: (signal) => clientConfig(signal, 'overview'),
   filters: () => view,
-  projectId: () => settings.projectId.trim(),
+  projectId: () => settings.projectId.trim() || iamProject || '',
   missing: () => missingSecret(settings),
   errorBanner: banner.fillError,
   toast,
@@ -142,7 +145,36 @@ function writeLive(on) {
  * `source` (the table, the details, the overview).
  */
 function clientConfig(signal, source) {
-  return { ...toClientConfig(settings), signal, onAttempt: (info) => requests.record(info, source) };
+  return {
+    ...toClientConfig(settings),
+    signal,
+    onAttempt: (info) => {
+      requests.record(info, source);
+      if (projectFromIam(settings)) learnProject(info);
+    },
+  };
+}
+
+/** The project ID IAM gave, from the path of an EVS call that was answered (`…/v2/{project}/snapshots…`). */
+function learnProject(info) {
+  if (info.operation === 'projectId' || info.status === undefined) return;
+  let path;
+  try {
+    path = new URL(info.url, location.href).pathname;
+  } catch {
+    return;
+  }
+  const m = /\/v2\/([^/]+)\/(?:cloud)?snapshots(?:\/|$)/.exec(path);
+  if (!m) return;
+  let id = m[1];
+  try {
+    id = decodeURIComponent(id);
+  } catch {
+    // kept as sent
+  }
+  if (id === iamProject) return;
+  iamProject = id;
+  renderConnection();
 }
 
 function isAbort(e, ctrl) {
@@ -414,7 +446,11 @@ function saveConnection(next) {
     next.target !== settings.target ||
     next.endpoint !== settings.endpoint ||
     next.region !== settings.region ||
-    next.projectId !== settings.projectId;
+    next.projectId !== settings.projectId ||
+    next.iamEndpoint !== settings.iamEndpoint ||
+    projectFromIam(next) !== projectFromIam(settings) ||
+    (projectFromIam(next) && next.accessKey !== settings.accessKey);
+  if (changedTarget) iamProject = null;
   settings = saveSettings(next);
   renderConnection();
   toast(
@@ -433,7 +469,7 @@ function saveConnection(next) {
 function renderConnection() {
   const c = describeConnection(settings);
   fill($('[data-testid="connection-where"]'), c.where);
-  fill($('[data-testid="connection-project"]'), c.project || '(none)');
+  fill($('[data-testid="connection-project"]'), projectFromIam(settings) && iamProject ? `${iamProject} (from IAM)` : c.project || '(none)');
   fill($('[data-testid="connection-auth"]'), c.auth);
 }
 
