@@ -125,7 +125,11 @@ export function mountSettings(deps) {
   el.form.addEventListener('change', (e) => {
     if (e.target.name === 'target' || e.target.name === 'auth') syncVisibility();
   });
-  el.form.addEventListener('input', (e) => e.target.setCustomValidity?.(''));
+  // Any edit clears every custom message (one field's can depend on another: no
+  // project ID is fine once a region is given); Save checks them all again.
+  el.form.addEventListener('input', () => {
+    for (const f of el.form.elements) f.setCustomValidity?.('');
+  });
   el.form.addEventListener('submit', (e) => {
     e.preventDefault();
     save();
