@@ -6,7 +6,8 @@
 // filters. What the page shows is drawn by the parts it mounts, each given
 // what it needs as functions: table.js (rows, summary, pager), details.js
 // (the details panel), settings-dialog.js (the connection dialog),
-// banner.js (errors and notices), overview.js (overview and export).
+// banner.js (errors and notices), overview.js (overview and export),
+// requests.js (the last attempts, from each config's `onAttempt`).
 //
 // Everything the service sends reaches the DOM through dom.js's `h()`/`fill()`
 // (text nodes and attribute values), never as markup, and with its control
@@ -27,6 +28,7 @@ import {
   missingSecret,
   toClientConfig,
   describeConnection,
+  projectFromIam,
 } from './settings.js';
 import {
   PAGE_SIZES,
@@ -42,6 +44,7 @@ import { mountBanner } from './banner.js';
 import { mountSettings } from './settings-dialog.js';
 import { mountDetails } from './details.js';
 import { mountTable } from './table.js';
+import { mountRequests } from './requests.js';
 
 const LIVE_MS = 3000;
 const LIVE_KEY = 'evs-dashboard:live';
@@ -80,9 +83,12 @@ let live = readLive();
 let detail = null;
 let detailSeq = 0;
 let toastTimer = null;
+/** With the project ID left to IAM: the one the package found, read from the URL of an EVS call. */
+let iamProject = null;
 
 // ------------------------------------------------------- the parts, mounted
 
+const requests = mountRequests({ toast });
 const connection = mountSettings({ settings: () => settings, save: saveConnection });
 const banner = mountBanner({ retry: () => load(), openSettings: connection.open, toast });
 const table = mountTable({
@@ -106,9 +112,9 @@ const details = mountDetails({
   toast,
 });
 const walks = mountWalks({
-  config: clientConfig,
+  config: (signal) => clientConfig(signal, 'overview'),
   filters: () => view,
-  projectId: () => settings.projectId.trim(),
+  projectId: () => settings.projectId.trim() || iamProject || '',
   missing: () => missingSecret(settings),
   errorBanner: banner.fillError,
   toast,
@@ -133,8 +139,42 @@ function writeLive(on) {
   }
 }
 
-function clientConfig(signal) {
-  return { ...toClientConfig(settings), signal };
+/**
+ * The package's config for the settings in use, `signal`, and an
+ * `onAttempt` that shows each attempt in the Requests panel as made by
+ * `source` (the table, the details, the overview).
+ */
+function clientConfig(signal, source) {
+  return {
+    ...toClientConfig(settings),
+    signal,
+    onAttempt: (info) => {
+      requests.record(info, source);
+      if (projectFromIam(settings)) learnProject(info);
+    },
+  };
+}
+
+/** The project ID IAM gave, from the path of an EVS call that was answered (`…/v2/{project}/snapshots…`). */
+function learnProject(info) {
+  if (info.operation === 'projectId' || info.status === undefined) return;
+  let path;
+  try {
+    path = new URL(info.url, location.href).pathname;
+  } catch {
+    return;
+  }
+  const m = /\/v2\/([^/]+)\/(?:cloud)?snapshots(?:\/|$)/.exec(path);
+  if (!m) return;
+  let id = m[1];
+  try {
+    id = decodeURIComponent(id);
+  } catch {
+    // kept as sent
+  }
+  if (id === iamProject) return;
+  iamProject = id;
+  renderConnection();
 }
 
 function isAbort(e, ctrl) {
@@ -246,7 +286,7 @@ async function load({ silent = false } = {}) {
   let result = null;
   let error = null;
   try {
-    result = await listSnapshots(clientConfig(ctrl.signal), listOptions(view));
+    result = await listSnapshots(clientConfig(ctrl.signal, 'table'), listOptions(view));
   } catch (e) {
     error = e;
   }
@@ -380,7 +420,7 @@ async function fetchDetails({ silent = false } = {}) {
   const missing = missingSecret(settings);
   try {
     if (missing) throw new Error(missing);
-    snap = await getSnapshot(clientConfig(ctrl.signal), d.id);
+    snap = await getSnapshot(clientConfig(ctrl.signal, 'details'), d.id);
   } catch (e) {
     error = e;
   }
@@ -406,7 +446,11 @@ function saveConnection(next) {
     next.target !== settings.target ||
     next.endpoint !== settings.endpoint ||
     next.region !== settings.region ||
-    next.projectId !== settings.projectId;
+    next.projectId !== settings.projectId ||
+    next.iamEndpoint !== settings.iamEndpoint ||
+    projectFromIam(next) !== projectFromIam(settings) ||
+    (projectFromIam(next) && next.accessKey !== settings.accessKey);
+  if (changedTarget) iamProject = null;
   settings = saveSettings(next);
   renderConnection();
   toast(
@@ -425,7 +469,7 @@ function saveConnection(next) {
 function renderConnection() {
   const c = describeConnection(settings);
   fill($('[data-testid="connection-where"]'), c.where);
-  fill($('[data-testid="connection-project"]'), c.project || '(none)');
+  fill($('[data-testid="connection-project"]'), projectFromIam(settings) && iamProject ? `${iamProject} (from IAM)` : c.project || '(none)');
   fill($('[data-testid="connection-auth"]'), c.auth);
 }
 

@@ -2,6 +2,11 @@
 // the fields the chosen service and authentication use, the endpoint and
 // region checked before saving. What is saved goes to the app, which
 // remembers it (settings.js) and reconnects.
+//
+// With AK/SK the project ID may be left empty when a region is given: the
+// package asks IAM for it. The region field then shows with an endpoint
+// too, and an IAM endpoint field says where IAM is (a same-origin proxy in
+// a browser: IAM sends no CORS headers).
 
 import { $, $$ } from './dom.js';
 import { DEFAULTS } from './settings.js';
@@ -32,6 +37,7 @@ export function mountSettings(deps) {
       endpoint: f.endpoint.value.trim(),
       region: f.region.value.trim(),
       projectId: f.projectId.value.trim(),
+      iamEndpoint: f.iamEndpoint.value.trim(),
       auth: radioValue('auth') ?? 'none',
       token: f.token.value,
       accessKey: f.accessKey.value.trim(),
@@ -48,6 +54,7 @@ export function mountSettings(deps) {
     f.endpoint.value = s.endpoint;
     f.region.value = s.region;
     f.projectId.value = s.projectId;
+    f.iamEndpoint.value = s.iamEndpoint;
     f.token.value = s.token;
     f.accessKey.value = s.accessKey;
     f.secretKey.value = s.secretKey;
@@ -61,9 +68,12 @@ export function mountSettings(deps) {
     const auth = radioValue('auth');
     for (const node of $$('[data-when-target]', el.form)) node.hidden = node.dataset.whenTarget !== target;
     for (const node of $$('[data-when-auth]', el.form)) node.hidden = !node.dataset.whenAuth.split(' ').includes(auth);
+    // The region: what is called, or with AK/SK the project IAM is asked for.
+    for (const node of $$('[data-when-region]', el.form)) node.hidden = !(target === 'region' || auth === 'aksk');
     const f = el.form.elements;
     f.endpoint.required = target === 'endpoint';
     f.region.required = target === 'region';
+    f.projectId.required = auth !== 'aksk';
     f.token.required = auth === 'token';
     f.accessKey.required = auth === 'aksk';
     f.secretKey.required = auth === 'aksk';
@@ -71,13 +81,23 @@ export function mountSettings(deps) {
 
   function validate(s) {
     const f = el.form.elements;
+    const url = (v) => /^(https?:\/\/[^\s?#]+|\/[^\s?#]*)$/i.test(v);
+    const fromIam = s.auth === 'aksk' && !s.projectId;
     f.endpoint.setCustomValidity(
-      s.target === 'endpoint' && s.endpoint && !/^(https?:\/\/[^\s?#]+|\/[^\s?#]*)$/i.test(s.endpoint)
-        ? 'An http(s) URL or a path beginning with /, without a query or fragment.'
-        : '',
+      s.target === 'endpoint' && s.endpoint && !url(s.endpoint) ? 'An http(s) URL or a path beginning with /, without a query or fragment.' : '',
     );
     f.region.setCustomValidity(
-      s.target === 'region' && s.region && !/^[a-z0-9-]+$/.test(s.region) ? 'Lower-case letters, digits and "-", such as ap-southeast-1.' : '',
+      (s.target === 'region' || fromIam) && s.region && !/^[a-z0-9-]+$/.test(s.region)
+        ? 'Lower-case letters, digits and "-", such as ap-southeast-1.'
+        : '',
+    );
+    f.projectId.setCustomValidity(
+      fromIam && !s.region ? 'Enter the project ID, or a region so that IAM can be asked for its project.' : '',
+    );
+    f.iamEndpoint.setCustomValidity(
+      s.auth === 'aksk' && s.iamEndpoint && !url(s.iamEndpoint)
+        ? 'An http(s) URL or a path beginning with /, without a query or fragment.'
+        : '',
     );
     return el.form.reportValidity();
   }
@@ -105,7 +125,11 @@ export function mountSettings(deps) {
   el.form.addEventListener('change', (e) => {
     if (e.target.name === 'target' || e.target.name === 'auth') syncVisibility();
   });
-  el.form.addEventListener('input', (e) => e.target.setCustomValidity?.(''));
+  // Any edit clears every custom message (one field's can depend on another: no
+  // project ID is fine once a region is given); Save checks them all again.
+  el.form.addEventListener('input', () => {
+    for (const f of el.form.elements) f.setCustomValidity?.('');
+  });
   el.form.addEventListener('submit', (e) => {
     e.preventDefault();
     save();

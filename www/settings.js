@@ -4,6 +4,11 @@
 // the security token are written there ONLY when the user ticks "remember
 // secrets on this device"; otherwise they live in this tab's memory and are
 // gone on reload. (The access key ID is an identifier, not a secret.)
+//
+// With AK/SK and a region the project ID may be left empty: the package then
+// asks IAM for the project named after the region (`iamEndpoint`, else
+// Huawei's IAM for the region). IAM sends no CORS headers, so in a browser
+// the IAM endpoint is a same-origin proxy, such as the demo's `/evs`.
 
 export const STORAGE_KEY = 'evs-dashboard:connection';
 
@@ -13,6 +18,7 @@ export const DEFAULTS = Object.freeze({
   endpoint: '/evs',
   region: 'ap-southeast-1',
   projectId: '0c2eba2c5af04d3f9e9d0d410b371fde',
+  iamEndpoint: '', // with AK/SK and no project ID: where IAM is asked ('' → Huawei's)
   auth: 'none', // 'none' | 'token' | 'aksk'
   token: '',
   accessKey: '',
@@ -84,11 +90,26 @@ export function missingSecret(s) {
   return null;
 }
 
-/** The package's ClientConfig for these settings. */
+/** Whether the project ID is left to IAM: AK/SK and no project ID. */
+export function projectFromIam(s) {
+  return s.auth === 'aksk' && !s.projectId.trim();
+}
+
+/**
+ * The package's ClientConfig for these settings. With the project ID left
+ * to IAM, the region goes along with an endpoint too (the project is the
+ * one named after it), and the IAM endpoint when one is given.
+ */
 export function toClientConfig(s) {
-  const config = { projectId: s.projectId.trim() };
+  const config = {};
+  const fromIam = projectFromIam(s);
+  if (!fromIam) config.projectId = s.projectId.trim();
   if (s.target === 'region') config.region = s.region.trim();
-  else config.endpoint = s.endpoint.trim();
+  else {
+    config.endpoint = s.endpoint.trim();
+    if (fromIam) config.region = s.region.trim();
+  }
+  if (fromIam && s.iamEndpoint.trim()) config.iamEndpoint = s.iamEndpoint.trim();
   if (s.auth === 'token') config.auth = { token: s.token };
   else if (s.auth === 'aksk') {
     config.auth = { accessKey: s.accessKey.trim(), secretKey: s.secretKey };
@@ -106,5 +127,5 @@ export function describeConnection(s) {
         ? `${s.endpoint} (same origin)`
         : s.endpoint;
   const auth = s.auth === 'token' ? 'IAM token' : s.auth === 'aksk' ? 'AK/SK' : 'no auth';
-  return { where, project: s.projectId, auth };
+  return { where, project: projectFromIam(s) ? `from IAM (${s.region.trim()})` : s.projectId, auth };
 }

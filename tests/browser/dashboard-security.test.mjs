@@ -1,7 +1,8 @@
 // The dashboard under the mock's Content-Security-Policy, with hostile text
 // from the service, in headless Chromium: no policy violation in any of its
-// flows, control characters and bidirectional overrides shown escaped, and
-// no long token echoed by the service on the page.
+// flows (the Requests panel open through all of them), control characters
+// and bidirectional overrides shown escaped, and no long token echoed by the
+// service on the page, in the banner or in the Requests panel.
 //
 //   node --test tests/browser/dashboard-security.test.mjs
 import { test, before, after, beforeEach } from 'node:test';
@@ -102,8 +103,16 @@ const escaped = (s) =>
 
 // ------------------------------------------------------------------- tests
 
+/** Opens the Requests panel. */
+async function openRequests(page) {
+  await page.click('[data-testid="requests-toggle"]');
+  await page.waitForFunction(() => document.querySelector('#requests').open);
+}
+
 test('the dashboard runs under its Content-Security-Policy: no violation in load, list, details, overview, export, settings', async () => {
   const page = await open();
+  // The Requests panel open through every flow: each attempt drawn as it comes.
+  await openRequests(page);
   // The policy is sent, as the issue asks, and the page is not framed or given inline code.
   const head = await fetch(`${mock.url}/`);
   const csp = head.headers.get('content-security-policy');
@@ -165,6 +174,20 @@ test('the dashboard runs under its Content-Security-Policy: no violation in load
   await page.click('[data-testid="open-settings"]');
   await page.click('[data-testid="settings-reset"]');
   await act(page, () => page.click('[data-testid="settings-save"]'));
+  // The panel drew them all (a retried 500 among them), collapses and opens again.
+  const panel = await page.evaluate(() => ({
+    rows: document.querySelectorAll('[data-testid="request-row"]').length,
+    failed: document.querySelectorAll('[data-testid="request-row"].req-failed').length,
+    styled: document.querySelectorAll('#requests [style]').length,
+    summary: document.querySelector('[data-testid="requests-summary"]').textContent,
+  }));
+  assert.ok(panel.rows >= 10, `a row per attempt: ${JSON.stringify(panel)}`);
+  assert.match(panel.summary, new RegExp(`^${panel.rows} attempts · 3 failed$`));
+  assert.equal(panel.failed, 3, 'the three attempts of the 500');
+  assert.equal(panel.styled, 0, 'no style attribute in the panel');
+  await page.click('[data-testid="requests-toggle"]');
+  await page.click('[data-testid="requests-toggle"]');
+  await page.click('[data-testid="requests-clear"]');
   await page.screenshot({ path: join(OUT, 'dashboard-csp.png'), animations: 'disabled' });
 
   assert.deepEqual(await violations(page), [], 'no CSP violation in any flow');
@@ -274,6 +297,13 @@ test('control characters and bidirectional overrides from the service are shown 
   assert.ok(shown.startsWith(escaped(message)), shown);
   assert.equal(await page.textContent('[data-testid="error-code"]'), 'EVS.\\u202e9');
   assert.doesNotMatch(await page.evaluate(() => document.querySelector('#banner').textContent), HIDDEN);
+  // The Requests panel: the same message and code, escaped, in the 500's rows.
+  await openRequests(page);
+  const failed = page.locator('[data-testid="request-row"].req-failed');
+  assert.equal(await failed.count(), 3);
+  assert.ok((await failed.first().locator('[data-testid="request-error-message"]').textContent()).startsWith(escaped(message)));
+  assert.equal(await failed.first().locator('.req-code').textContent(), 'EVS.\\u202e9');
+  assert.doesNotMatch(await page.evaluate(() => document.querySelector('#requests-rows').textContent), HIDDEN);
   await page.screenshot({ path: join(OUT, 'dashboard-escaped.png'), animations: 'disabled' });
   mock.clearFaults();
   assert.deepEqual(await violations(page), []);
@@ -284,10 +314,11 @@ test('control characters and bidirectional overrides from the service are shown 
 // Waits on the library's redaction of long tokens (being fixed in parallel):
 // until then the library cuts service text to 512 bytes before redacting,
 // so the start of a 3,000-character token echoed by the service is shown.
-test('a 3,000-character token echoed by the service (401, then 403) appears nowhere on the page', async () => {
+test('a 3,000-character token echoed by the service (401, then 403) appears nowhere on the page, the Requests panel included', async () => {
   const TOKEN = randomBytes(2250).toString('base64url'); // 3,000 characters
   assert.equal(TOKEN.length, 3000);
   const page = await open();
+  await openRequests(page);
   await page.click('[data-testid="open-settings"]');
   await page.check('[data-testid="settings-auth-token"]');
   await page.fill('[data-testid="settings-token"]', TOKEN);
@@ -301,9 +332,20 @@ test('a 3,000-character token echoed by the service (401, then 403) appears nowh
     assert.ok(sent.length >= 1 && sent.every((r) => r.headers['x-auth-token'] === TOKEN), 'the token was sent');
     assert.equal(await page.evaluate(() => document.body.dataset.state), 'error');
     assert.equal(await page.textContent('[data-testid="error-status"]'), String(status));
-    const { text, banner } = await page.evaluate(() => ({ text: document.body.innerText, banner: document.querySelector('#banner').innerHTML }));
+    const { text, banner, panel, panelText } = await page.evaluate(() => ({
+      text: document.body.innerText,
+      banner: document.querySelector('#banner').innerHTML,
+      panel: document.querySelector('#requests').outerHTML,
+      panelText: document.querySelector('#requests').innerText,
+    }));
     assert.match(text, /APIGW\.0301/, 'the banner is on the page');
-    for (const [where, s] of [['document.body.innerText', text], ['the banner HTML', banner]]) {
+    // The panel shows the refused attempt, its message redacted, and no credential in its URL.
+    const row = page.locator('[data-testid="request-row"]').first();
+    assert.equal(await row.locator('[data-testid="request-status"]').textContent(), String(status));
+    assert.match(await row.locator('[data-testid="request-error-message"]').textContent(), /APIGW\.0301|is invalid/);
+    assert.match(panelText, /APIGW\.0301|is invalid/, 'the panel is open and shows the message');
+    assert.doesNotMatch(await row.locator('[data-testid="request-url"]').textContent(), /token|auth/i);
+    for (const [where, s] of [['document.body.innerText', text], ['the banner HTML', banner], ['the Requests panel HTML', panel]]) {
       let runs = 0;
       for (let i = 0; i + 16 <= TOKEN.length; i++) if (s.includes(TOKEN.slice(i, i + 16))) runs++;
       if (runs) leaks.push(`${status}: ${runs} of the token's 16-character runs in ${where}`);

@@ -649,7 +649,7 @@ test('readable at 390 px and at 1280 px: no sideways scrolling; copy an ID with 
   const narrow = await open('', { width: 390, height: 844 });
   const overflow = await narrow.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `${overflow}px wider than the screen`);
-  assert.equal(await narrow.locator('thead').evaluate((t) => t.getBoundingClientRect().height <= 1), true);
+  assert.equal(await narrow.locator('[data-testid="snapshot-table"] thead').evaluate((t) => t.getBoundingClientRect().height <= 1), true);
   const card = await narrow.locator('[data-testid="snapshot-row"]').first().boundingBox();
   assert.ok(card.width <= 390 && card.width > 300, `row as a card: ${card.width}px`);
   await narrow.screenshot({ path: join(OUT, 'dashboard-390.png'), fullPage: true, animations: 'disabled' });
