@@ -21,7 +21,23 @@ import * as util from 'node:util';
 import { readFileSync } from 'node:fs';
 import { getSnapshot, listSnapshots, paginateSnapshots, signRequest, configFromEnv, EvsError, STATUSES } from '../index.mjs';
 // The pure helpers: sanitising, JSON, widths, tables, CSV, option values.
-import { UsageError, safeLine, json, FIELDS, rowWriter, fieldTable, FORMATS, columnsOf, integer, headersOf, markerArg, curlCommand, requestText, fill, orList } from './format.mjs';
+import {
+  UsageError,
+  safeLine,
+  json,
+  FIELDS,
+  rowWriter,
+  fieldTable,
+  FORMATS,
+  columnsOf,
+  integer,
+  headersOf,
+  markerArg,
+  curlCommand,
+  requestText,
+  fill,
+  orList,
+} from './format.mjs';
 
 const PROG = 'evs-snapshots';
 const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 };
@@ -84,47 +100,77 @@ const style = (stream, format, text) => (useColor(stream) ? util.styleText(forma
 /** A table's header, a field table's labels. */
 const bold = (text) => style(stdout, 'bold', text);
 
-// --- progress (stderr, only on a terminal) -----------------------------------
+// --- live lines (stderr, only on a terminal) ---------------------------------
 
+/**
+ * A line on stderr redrawn in place (`text()` gives it), at most 10 times a
+ * second: `update()` draws at once when the last drawing is 100 ms old or
+ * more, else once at the end of those 100 ms. `clear()` takes it away (for
+ * another line on stderr, or a write to stdout on the same terminal) and
+ * says whether it was shown; `update()` brings it back. `done(always)` draws
+ * it a last time (`text(true)`) and ends it with a newline, when it was drawn
+ * before (or `always`). Disabled: nothing.
+ */
+function liveLine(enabled, text) {
+  let last = 0; // when it was last drawn
+  let visible = false;
+  let timer = null;
+  const draw = (final = false) => {
+    timer = null;
+    err(`\r\x1b[K${text(final)}`);
+    visible = true;
+    last = Date.now();
+  };
+  return {
+    update() {
+      if (!enabled || timer !== null) return;
+      const wait = 100 - (Date.now() - last);
+      if (last === 0 || wait <= 0) draw();
+      else timer = setTimeout(() => draw(), wait);
+    },
+    clear() {
+      if (!enabled || !visible) return false;
+      err('\r\x1b[K');
+      visible = false;
+      return true;
+    },
+    done(always = false) {
+      if (!enabled) return;
+      clearTimeout(timer);
+      timer = null;
+      if (always || last !== 0) {
+        draw(true);
+        err('\n');
+      }
+      enabled = false;
+    },
+  };
+}
+
+/** list --all's progress: pages, snapshots, snapshots per second. */
 function progressLine(enabled) {
   const t0 = Date.now();
   let pages = 0;
   let rows = 0;
-  let last = 0; // when it was last drawn
-  let visible = false;
-  const draw = () => {
+  const line = liveLine(enabled, () => {
     const secs = (Date.now() - t0) / 1000;
     const rate = secs > 0 ? Math.round(rows / secs) : 0;
-    err(`\r\x1b[K${PROG}: ${pages} page${pages === 1 ? '' : 's'}, ${rows} snapshot${rows === 1 ? '' : 's'}, ${rate}/s`);
-    visible = true;
-    last = Date.now();
-  };
-  /** Redrawn at most 10 times a second (the first time at once). */
-  const tick = () => {
-    if (enabled && (last === 0 || Date.now() - last >= 100)) draw();
-  };
+    return `${PROG}: ${pages} page${pages === 1 ? '' : 's'}, ${rows} snapshot${rows === 1 ? '' : 's'}, ${rate}/s`;
+  });
   return {
+    ...line,
     page() {
       pages++;
     },
     row() {
       rows++;
-      tick();
+      line.update();
     },
-    /** Before a write to stdout when it is the same terminal: take the line away; `show` puts it back. */
+    /** Before a write to stdout when it is the same terminal: take the line away; `update` puts it back. */
     hide() {
-      if (enabled && visible && stdout.isTTY) {
-        err('\r\x1b[K');
-        visible = false;
-      }
+      if (stdout.isTTY) line.clear();
     },
-    show: tick,
-    done() {
-      if (enabled) {
-        draw();
-        err('\n');
-      }
-    },
+    done: () => line.done(true),
   };
 }
 
@@ -134,6 +180,7 @@ const CONNECTION_OPTIONS = {
   endpoint: { type: 'string' },
   region: { type: 'string' },
   'project-id': { type: 'string' },
+  'iam-endpoint': { type: 'string' },
   'token-file': { type: 'string' },
 };
 
@@ -141,20 +188,31 @@ const nonEmpty = (v) => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /**
  * The ClientConfig of a call. Each setting: its flag, else its environment
- * variable (configFromEnv reads Huawei's five), else nothing. An IAM token
- * (from a file or EVS_SNAPSHOTS_TOKEN, never a flag value) wins over AK/SK.
+ * variable (configFromEnv reads Huawei's, HUAWEICLOUD_SDK_IAM_ENDPOINT
+ * included), else nothing. An IAM token (from a file or EVS_SNAPSHOTS_TOKEN,
+ * never a flag value) wins over AK/SK. The project ID may be left out with
+ * an AK/SK pair and a region: the library asks IAM for it.
  */
 function connection(values, env) {
   const overlay = { ...env };
   if (values.region !== undefined) overlay.HUAWEICLOUD_SDK_REGION = values.region;
   if (values['project-id'] !== undefined) overlay.HUAWEICLOUD_SDK_PROJECT_ID = values['project-id'];
+  if (values['iam-endpoint'] !== undefined) overlay.HUAWEICLOUD_SDK_IAM_ENDPOINT = values['iam-endpoint'];
   const config = configFromEnv(overlay);
   // --region given: an endpoint from the environment must not override it.
   const endpoint = values.endpoint ?? (values.region === undefined ? nonEmpty(env.EVS_SNAPSHOTS_ENDPOINT) : undefined);
   if (endpoint !== undefined) config.endpoint = endpoint;
   const token = readToken(values['token-file'] ?? nonEmpty(env.EVS_SNAPSHOTS_TOKEN_FILE), env.EVS_SNAPSHOTS_TOKEN);
   if (token !== undefined) config.auth = { token };
-  if (!config.projectId) throw new UsageError('no project ID: give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID');
+  if (!config.projectId) {
+    // IAM finds it for a key pair and a region (a token cannot ask: the library signs the lookup).
+    const pair = config.auth !== undefined && config.auth.accessKey !== undefined;
+    if (!pair || config.region === undefined) {
+      const how = pair ? 'with AK/SK, a region (--region or HUAWEICLOUD_SDK_REGION) lets IAM find it' : 'IAM finds it only with AK/SK and a region';
+      throw new UsageError(`no project ID: give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID (${how})`);
+    }
+    delete config.projectId;
+  }
   if (config.endpoint === undefined && config.region === undefined) {
     throw new UsageError('no endpoint: give --endpoint or --region, or set EVS_SNAPSHOTS_ENDPOINT or HUAWEICLOUD_SDK_REGION');
   }
@@ -199,9 +257,7 @@ async function list(values, env) {
   }
   // The service may add statuses, so an unknown one is sent, with a warning:
   // a typo would otherwise look like "no snapshots". STATUSES: the package's list.
-  if (options.status !== undefined && !STATUSES.includes(options.status)) {
-    say(`${PROG}: warning: --status ${JSON.stringify(options.status)} is none of ${STATUSES.join(', ')}; sent as given`);
-  }
+  if (options.status !== undefined) warnUnknown('--status', [options.status]);
   const limit = integer('limit', values.limit);
   const offset = integer('offset', values.offset);
   if (limit !== undefined) options.limit = limit;
@@ -224,7 +280,7 @@ async function list(values, env) {
     if (output.closed) return;
     progress.hide();
     out(s);
-    progress.show();
+    progress.update();
   };
   const rows = rowWriter(format, columns, emit, { csvRaw: Boolean(values['csv-raw']), terminal: Boolean(stdout.isTTY), bold });
   let next = null;
@@ -277,6 +333,13 @@ async function get(values, positionals, env) {
   return EXIT.ok;
 }
 
+/** A status none of STATUSES is sent as given, with a warning: a typo would otherwise look like "no snapshots". */
+function warnUnknown(flag, statuses) {
+  for (const s of statuses) {
+    if (!STATUSES.includes(s)) say(`${PROG}: warning: ${flag} ${JSON.stringify(s)} is none of ${STATUSES.join(', ')}; sent as given`);
+  }
+}
+
 async function sign(values, positionals, env) {
   if (positionals.length !== 2) throw new UsageError('sign needs a METHOD and a URL');
   const [rawMethod, url] = positionals;
@@ -317,7 +380,10 @@ const CONNECTION_HELP = `Connection (a flag wins over its environment variable):
   --endpoint URL       EVS endpoint, e.g. https://evs.ap-southeast-1.myhuaweicloud.com
                        (env EVS_SNAPSHOTS_ENDPOINT; default from the region)
   --region R           https://evs.R.myhuaweicloud.com (env HUAWEICLOUD_SDK_REGION)
-  --project-id ID      project ID (env HUAWEICLOUD_SDK_PROJECT_ID)
+  --project-id ID      project ID (env HUAWEICLOUD_SDK_PROJECT_ID); with AK/SK and a
+                       region it may be left out: IAM is asked for the region's
+  --iam-endpoint URL   IAM for that lookup (env HUAWEICLOUD_SDK_IAM_ENDPOINT;
+                       default from the region)
   --token-file FILE    IAM token read from FILE (env EVS_SNAPSHOTS_TOKEN_FILE, or the
                        token itself in EVS_SNAPSHOTS_TOKEN); wins over AK/SK
   AK/SK signing: env HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK and, for temporary
