@@ -10,7 +10,8 @@
 //
 // Exit codes: 0 ok (also when stdout's reader went away: `| head`, `| true`),
 // 1 the service or the network failed, 2 usage or invalid input, 130
-// interrupted (Ctrl-C). No secret is ever written to stderr.
+// interrupted (Ctrl-C). No secret is ever written to stderr, --debug's lines
+// included (the library's onAttempt info holds none).
 //
 // Text from the service reaches a terminal only made harmless: controls
 // (terminal escapes) and bidirectional overrides are shown escaped in tables
@@ -20,7 +21,7 @@
 import * as util from 'node:util';
 import { readFileSync } from 'node:fs';
 import { getSnapshot, listSnapshots, paginateSnapshots, signRequest, configFromEnv, EvsError, STATUSES } from '../index.mjs';
-// The pure helpers: sanitising, JSON, widths, tables, CSV, option values.
+// The pure helpers: sanitising, JSON, widths, tables, CSV, option values, --debug's lines.
 import {
   UsageError,
   safeLine,
@@ -31,6 +32,8 @@ import {
   FORMATS,
   columnsOf,
   integer,
+  debugOn,
+  attemptLine,
   headersOf,
   markerArg,
   curlCommand,
@@ -102,6 +105,9 @@ const bold = (text) => style(stdout, 'bold', text);
 
 // --- live lines (stderr, only on a terminal) ---------------------------------
 
+/** The live line being shown (list --all's), if any: `note` takes it away for a line of its own. */
+let live = null;
+
 /**
  * A line on stderr redrawn in place (`text()` gives it), at most 10 times a
  * second: `update()` draws at once when the last drawing is 100 ms old or
@@ -147,6 +153,14 @@ function liveLine(enabled, text) {
   };
 }
 
+/** A line on stderr while a live line may be shown (--debug's): the live line goes, the note is written, the live line comes back (within the 10 a second). */
+function note(s) {
+  const line = live;
+  const shown = line ? line.clear() : false;
+  say(s);
+  if (shown) line.update();
+}
+
 /** list --all's progress: pages, snapshots, snapshots per second. */
 function progressLine(enabled) {
   const t0 = Date.now();
@@ -182,6 +196,7 @@ const CONNECTION_OPTIONS = {
   'project-id': { type: 'string' },
   'iam-endpoint': { type: 'string' },
   'token-file': { type: 'string' },
+  debug: { type: 'boolean' },
 };
 
 const nonEmpty = (v) => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -191,7 +206,8 @@ const nonEmpty = (v) => (typeof v === 'string' && v !== '' ? v : undefined);
  * variable (configFromEnv reads Huawei's, HUAWEICLOUD_SDK_IAM_ENDPOINT
  * included), else nothing. An IAM token (from a file or EVS_SNAPSHOTS_TOKEN,
  * never a flag value) wins over AK/SK. The project ID may be left out with
- * an AK/SK pair and a region: the library asks IAM for it.
+ * an AK/SK pair and a region: the library asks IAM for it. --debug (or
+ * EVS_SNAPSHOTS_DEBUG) adds the onAttempt hook that writes its lines.
  */
 function connection(values, env) {
   const overlay = { ...env };
@@ -216,6 +232,7 @@ function connection(values, env) {
   if (config.endpoint === undefined && config.region === undefined) {
     throw new UsageError('no endpoint: give --endpoint or --region, or set EVS_SNAPSHOTS_ENDPOINT or HUAWEICLOUD_SDK_REGION');
   }
+  if (debugOn(values.debug, env.EVS_SNAPSHOTS_DEBUG)) config.onAttempt = (info) => note(`${PROG}: debug: ${attemptLine(info)}`);
   return config;
 }
 
@@ -267,6 +284,7 @@ async function list(values, env) {
   config.signal = stop.signal;
 
   const progress = progressLine(Boolean(values.all) && Boolean(stderr.isTTY));
+  live = progress;
   if (values.all && stderr.isTTY) {
     // Pages are counted as the answers arrive.
     const baseFetch = globalThis.fetch;
@@ -303,6 +321,7 @@ async function list(values, env) {
   // shown, a JSON array closed); the exit code says whether it is all.
   rows.end();
   progress.done();
+  live = null;
   if (failure) throw failure;
   if (output.closed) return EXIT.ok;
   if (stop.interrupted) {
@@ -387,7 +406,10 @@ const CONNECTION_HELP = `Connection (a flag wins over its environment variable):
   --token-file FILE    IAM token read from FILE (env EVS_SNAPSHOTS_TOKEN_FILE, or the
                        token itself in EVS_SNAPSHOTS_TOKEN); wins over AK/SK
   AK/SK signing: env HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK and, for temporary
-  credentials, HUAWEICLOUD_SDK_SECURITY_TOKEN (never flags: they show in ps and history)`;
+  credentials, HUAWEICLOUD_SDK_SECURITY_TOKEN (never flags: they show in ps and history)
+  --debug              one line per HTTP attempt on stderr: method, URL, status,
+                       request ID, ms, attempt n of m, the wait before the next,
+                       a clock correction; never a secret (env EVS_SNAPSHOTS_DEBUG=1)`;
 
 const HELP = {
   main: `Usage: ${PROG} <command> [options]

@@ -54,13 +54,16 @@ test('no project ID with AK/SK and a region: IAM is asked (--iam-endpoint or HUA
     assert.equal(api.path, `/api/v2/${PROJECT_ID}/snapshots`, `${how}: the project IAM gave`);
   }
 
-  // get too.
+  // get, with --debug: the IAM lookup's own line comes first.
   const env = { ...keys, EVS_SNAPSHOTS_ENDPOINT: mock.apiUrl, HUAWEICLOUD_SDK_REGION: REGION, HUAWEICLOUD_SDK_IAM_ENDPOINT: mock.apiUrl };
-  mock.clearRequests();
-  const g = await run(['get', ID], env);
-  assert.equal(g.code, 0, g.stderr);
-  assert.equal(JSON.parse(g.stdout).id, ID);
-  assert.deepEqual(kinds(), ['iam', 'api']);
+  for (const command of ['get']) {
+    const r = await run([command, ID, '--debug'], env);
+    assert.equal(r.code, 0, `${command}: ${r.stderr}`);
+    assert.equal(JSON.parse(r.stdout).id, ID);
+    const [first, second] = r.stderr.trimEnd().split('\n');
+    assert.match(first, new RegExp(`^evs-snapshots: debug: projectId: GET ${mock.apiUrl}/v3/projects\\?name=${REGION}, status 200, `));
+    assert.match(second, new RegExp(`^evs-snapshots: debug: (getSnapshot|waitForSnapshot): GET ${mock.apiUrl}/v2/${PROJECT_ID}/cloudsnapshots/${ID}, status 200, `));
+  }
   // An explicit project ID: IAM is not asked.
   mock.clearRequests();
   const r = await run(['list', '--limit', '1', '--project-id', PROJECT_ID], env);
