@@ -6,10 +6,12 @@
 //
 //   evs-snapshots list [--all] [--output table|json|ndjson|csv] [--csv-raw] [--columns a,b] [filters]
 //   evs-snapshots get <snapshot-id> [--output table|json]
+//   evs-snapshots wait <snapshot-id> [--status S] [--fail-on S,S] [--timeout 10m] [--interval 2s] [--output table|json]
 //   evs-snapshots sign <METHOD> <URL> [-H 'Name: value']... [--data @file] [--curl]
 //
 // Exit codes: 0 ok (also when stdout's reader went away: `| head`, `| true`),
-// 1 the service or the network failed, 2 usage or invalid input, 130
+// 1 the service or the network failed (for `wait`: also a --fail-on status),
+// 2 usage or invalid input, 124 `wait` timed out (as timeout(1) does), 130
 // interrupted (Ctrl-C). No secret is ever written to stderr, --debug's lines
 // included (the library's onAttempt info holds none).
 //
@@ -20,8 +22,8 @@
 // Those rules, the formats and the reading of option values are format.mjs.
 import * as util from 'node:util';
 import { readFileSync } from 'node:fs';
-import { getSnapshot, listSnapshots, paginateSnapshots, signRequest, configFromEnv, EvsError, STATUSES } from '../index.mjs';
-// The pure helpers: sanitising, JSON, widths, tables, CSV, option values, --debug's lines.
+import { getSnapshot, listSnapshots, paginateSnapshots, waitForSnapshot, signRequest, configFromEnv, EvsError, STATUSES } from '../index.mjs';
+// The pure helpers: sanitising, JSON, widths, tables, CSV, option values, the lines of --debug and wait.
 import {
   UsageError,
   safeLine,
@@ -32,8 +34,11 @@ import {
   FORMATS,
   columnsOf,
   integer,
+  duration,
+  statusesOf,
   debugOn,
   attemptLine,
+  waitLine,
   headersOf,
   markerArg,
   curlCommand,
@@ -43,7 +48,7 @@ import {
 } from './format.mjs';
 
 const PROG = 'evs-snapshots';
-const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 };
+const EXIT = { ok: 0, failed: 1, usage: 2, timeout: 124, interrupted: 130 };
 const { stdout, stderr } = process;
 
 // --- output: a reader that goes away is no failure ---------------------------
@@ -105,7 +110,7 @@ const bold = (text) => style(stdout, 'bold', text);
 
 // --- live lines (stderr, only on a terminal) ---------------------------------
 
-/** The live line being shown (list --all's), if any: `note` takes it away for a line of its own. */
+/** The live line being shown (list --all's, wait's), if any: `note` takes it away for a line of its own. */
 let live = null;
 
 /**
@@ -352,11 +357,86 @@ async function get(values, positionals, env) {
   return EXIT.ok;
 }
 
-/** A status none of STATUSES is sent as given, with a warning: a typo would otherwise look like "no snapshots". */
+/** The status options of `wait` and `list`: a status none of STATUSES is sent as given, with a warning (a typo would wait for ever). */
 function warnUnknown(flag, statuses) {
   for (const s of statuses) {
     if (!STATUSES.includes(s)) say(`${PROG}: warning: ${flag} ${JSON.stringify(s)} is none of ${STATUSES.join(', ')}; sent as given`);
   }
+}
+
+async function wait(values, positionals, env) {
+  if (positionals.length !== 1) throw new UsageError('wait needs exactly one snapshot ID');
+  const [id] = positionals;
+  const format = values.output ?? (stdout.isTTY ? 'table' : 'json');
+  if (format !== 'table' && format !== 'json') throw new UsageError('--output must be table or json');
+  const timeoutMs = duration('timeout', values.timeout);
+  const intervalMs = duration('interval', values.interval);
+  const status = values.status ?? 'available';
+  if (status.trim() === '') throw new UsageError('--status must not be empty');
+  let failOn = statusesOf('fail-on', values['fail-on']);
+  if (failOn?.includes(status)) throw new UsageError(`--fail-on must not hold the status waited for (${JSON.stringify(status)})`);
+  // The library's default failOn is ["error"]: waiting for "error" itself takes it away.
+  if (failOn === undefined && status === 'error') failOn = [];
+  warnUnknown('--status', [status]);
+  warnUnknown('--fail-on', failOn ?? []);
+  const config = connection(values, env);
+  const stop = interruption();
+  config.signal = stop.signal;
+
+  // On a terminal: a live line with the status and percent of the last poll, and the time so far.
+  const t0 = Date.now();
+  let last = null;
+  const onTerminal = Boolean(stderr.isTTY);
+  const line = liveLine(onTerminal, (done) => {
+    const columns = (stderr.columns || 80) - PROG.length - 2;
+    return `${PROG}: ${waitLine(id, last, { target: status, elapsedMs: Date.now() - t0, columns, done })}`;
+  });
+  live = line;
+  const ticker = onTerminal ? setInterval(line.update, 1000) : null;
+  let snapshot;
+  let failure = null;
+  try {
+    snapshot = await waitForSnapshot(config, id, {
+      status,
+      failOn,
+      intervalMs,
+      timeoutMs,
+      onProgress: (s) => {
+        last = s;
+        line.update();
+      },
+    });
+  } catch (e) {
+    failure = e;
+  }
+  clearInterval(ticker);
+  if (snapshot) last = snapshot;
+  line.done();
+  live = null;
+
+  const print = (s) => out(format === 'json' ? `${json(s, 2)}\n` : fieldTable(s, { bold }));
+  if (failure === null) {
+    print(snapshot);
+    return EXIT.ok;
+  }
+  if (!(failure instanceof EvsError)) throw failure;
+  if (failure.kind === 'aborted' && stop.interrupted) {
+    say(`${PROG}: interrupted`);
+    return EXIT.interrupted;
+  }
+  if (failure.kind === 'failed' && failure.snapshot) {
+    // The snapshot as the wait left it goes to stdout too: a script sees why.
+    print(failure.snapshot);
+    const ends = failOn ?? ['error'];
+    say(`${PROG}: snapshot ${id} reached status ${JSON.stringify(failure.snapshot.status)}, which ends the wait (--fail-on ${ends.join(',')})`);
+    return EXIT.failed;
+  }
+  // The wait's own time limit (a poll's attempt that timed out earlier is a failure like any other).
+  if (failure.kind === 'timeout' && Date.now() - t0 >= (timeoutMs ?? 600_000) - 20) {
+    report(failure, 'wait');
+    return EXIT.timeout;
+  }
+  throw failure;
 }
 
 async function sign(values, positionals, env) {
@@ -419,6 +499,7 @@ Read Huawei Cloud EVS snapshots and sign Huawei Cloud API requests.
 Commands:
   list                 list snapshots (one page, or --all)
   get <snapshot-id>    show one snapshot
+  wait <snapshot-id>   wait until a snapshot is available (or another status)
   sign <METHOD> <URL>  print the SDK-HMAC-SHA256 signed headers of a request
 
 Options:
@@ -428,7 +509,8 @@ Options:
 ${CONNECTION_HELP}
 
 Exit codes: 0 ok (also when the reader of stdout went away, as with | head),
-1 the service or the network failed, 2 usage or invalid input, 130 interrupted.
+1 the service or the network failed (wait: also a --fail-on status), 2 usage or
+invalid input, 124 wait timed out, 130 interrupted.
 
 Text from the service is shown with control characters as \\xNN and
 bidirectional controls as \\uNNNN in tables and on stderr, and with \\u
@@ -469,6 +551,27 @@ Options:
 
 ${CONNECTION_HELP}
 `,
+  wait: `Usage: ${PROG} wait <snapshot-id> [options]
+
+Polls the snapshot until it has the status waited for, then shows it as get
+does. On a terminal stderr shows a live line: the status and percent of the
+last poll and the time so far. A status of --fail-on ends the wait: the
+snapshot is shown all the same, with exit code 1.
+
+Options:
+  --status S           the status to wait for (default available)
+  --fail-on S[,S]      statuses that end the wait as a failure (default error)
+  --timeout D          give up after D (default 10m): exit code 124, as timeout(1)
+  --interval D         between polls (default 2s)
+                       D: 500ms, 5s, 10m, 1h, or a number of milliseconds
+  -o, --output F       table or json (default: table on a terminal, json otherwise)
+  -h, --help           this help
+
+${CONNECTION_HELP}
+
+Exit codes: 0 the status was reached, 1 a --fail-on status or a failure (a
+snapshot that does not exist: 404), 2 usage, 124 timed out, 130 Ctrl-C.
+`,
   sign: `Usage: ${PROG} sign <METHOD> <URL> [-H 'Name: value']... [--data @file] [--curl]
 
 Signs any Huawei Cloud API request with SDK-HMAC-SHA256, as the official SDK
@@ -501,6 +604,14 @@ const OPTIONS = {
     'csv-raw': { type: 'boolean' },
   },
   get: { ...CONNECTION_OPTIONS, output: { type: 'string', short: 'o' } },
+  wait: {
+    ...CONNECTION_OPTIONS,
+    status: { type: 'string' },
+    'fail-on': { type: 'string' },
+    timeout: { type: 'string' },
+    interval: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+  },
   sign: {
     header: { type: 'string', short: 'H', multiple: true },
     data: { type: 'string' },
@@ -567,6 +678,7 @@ async function main(argv, env) {
     }
     if (command === 'list') return await list(values, env);
     if (command === 'get') return await get(values, positionals, env);
+    if (command === 'wait') return await wait(values, positionals, env);
     return await sign(values, positionals, env);
   } catch (e) {
     return report(e, command);

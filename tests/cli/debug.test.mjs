@@ -123,6 +123,13 @@ test('--debug with AK/SK, a security token and a clock 20 minutes off: the corre
   assertNoRun(SECURITY_TOKEN, 'the security token', r.stderr, r.stdout);
   assertNoRun(SK, 'the secret key', r.stderr, r.stdout);
   assert.equal(akMock.requests().at(-1).headers['x-security-token'], SECURITY_TOKEN, 'signed with the temporary credentials');
+
+  // wait too: its polls are "waitForSnapshot".
+  const w = await run(['wait', ID, '--debug'], env);
+  assert.equal(w.code, 0, w.stderr);
+  assert.match(lines(w.stderr).at(-1), new RegExp(`^evs-snapshots: debug: waitForSnapshot: GET ${esc(showUrl(akMock))}, status 200, `));
+  assertNoRun(SECURITY_TOKEN, 'the security token', w.stderr, w.stdout);
+  assertNoRun(SK, 'the secret key', w.stderr, w.stdout);
 });
 
 test('--debug on a refused connection: "no answer (network error)", attempt n of 3, the wait before each retry', async () => {

@@ -54,9 +54,9 @@ test('no project ID with AK/SK and a region: IAM is asked (--iam-endpoint or HUA
     assert.equal(api.path, `/api/v2/${PROJECT_ID}/snapshots`, `${how}: the project IAM gave`);
   }
 
-  // get, with --debug: the IAM lookup's own line comes first.
+  // get and wait, with --debug: the IAM lookup's own line comes first.
   const env = { ...keys, EVS_SNAPSHOTS_ENDPOINT: mock.apiUrl, HUAWEICLOUD_SDK_REGION: REGION, HUAWEICLOUD_SDK_IAM_ENDPOINT: mock.apiUrl };
-  for (const command of ['get']) {
+  for (const command of ['get', 'wait']) {
     const r = await run([command, ID, '--debug'], env);
     assert.equal(r.code, 0, `${command}: ${r.stderr}`);
     assert.equal(JSON.parse(r.stdout).id, ID);
@@ -94,7 +94,7 @@ test('still a usage mistake (exit 2, nothing sent): a token, AK/SK without a reg
   for (const [what, args, env, re] of [
     ['a token and a region', ['list'], { ...base, HUAWEICLOUD_SDK_REGION: REGION, EVS_SNAPSHOTS_TOKEN: TOKEN }, tokenHint],
     ['a token and --region', ['get', ID, '--region', REGION, '--endpoint', mock.apiUrl], { ...base, EVS_SNAPSHOTS_TOKEN: TOKEN }, tokenHint],
-    ['a token wins over AK/SK, so no lookup', ['get', ID], { ...base, ...keys, HUAWEICLOUD_SDK_REGION: REGION, EVS_SNAPSHOTS_TOKEN: TOKEN }, tokenHint],
+    ['a token wins over AK/SK, so no lookup', ['wait', ID], { ...base, ...keys, HUAWEICLOUD_SDK_REGION: REGION, EVS_SNAPSHOTS_TOKEN: TOKEN }, tokenHint],
     ['no credentials', ['list'], { ...base, HUAWEICLOUD_SDK_REGION: REGION }, tokenHint],
     ['AK/SK without a region', ['list'], { ...base, ...keys }, regionHint],
   ]) {

@@ -2,7 +2,7 @@
 // echoes a long one back: the mock answers 401 and 403 with a message that
 // quotes a 3,000-character IAM token (or security token, or secret key), and
 // no 16-character run of it may appear anywhere in stderr or stdout (list,
-// get, and get with --debug's lines).
+// get, wait, and get with --debug's lines).
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -63,6 +63,7 @@ const COMMANDS = [
   ['list', ['list']],
   ['list', ['list', '--all', '-o', 'csv']],
   ['show', ['get', 'some-snapshot-id']],
+  ['show', ['wait', 'some-snapshot-id']],
   ['show', ['get', 'some-snapshot-id', '--debug']],
 ];
 
