@@ -403,7 +403,8 @@ async function wait(values, positionals, env) {
       timeoutMs,
       onProgress: (s) => {
         last = s;
-        line.update();
+        // The last poll's line is the final one (done), not one more "waiting for".
+        if (s.status !== status && !(failOn ?? ['error']).includes(s.status)) line.update();
       },
     });
   } catch (e) {
@@ -479,17 +480,18 @@ const CONNECTION_HELP = `Connection (a flag wins over its environment variable):
   --endpoint URL       EVS endpoint, e.g. https://evs.ap-southeast-1.myhuaweicloud.com
                        (env EVS_SNAPSHOTS_ENDPOINT; default from the region)
   --region R           https://evs.R.myhuaweicloud.com (env HUAWEICLOUD_SDK_REGION)
-  --project-id ID      project ID (env HUAWEICLOUD_SDK_PROJECT_ID); with AK/SK and a
-                       region it may be left out: IAM is asked for the region's
-  --iam-endpoint URL   IAM for that lookup (env HUAWEICLOUD_SDK_IAM_ENDPOINT;
-                       default from the region)
+  --project-id ID      project ID (env HUAWEICLOUD_SDK_PROJECT_ID); may be left
+                       out with AK/SK and a region: IAM is then asked for it
+  --iam-endpoint URL   IAM, for that question (env HUAWEICLOUD_SDK_IAM_ENDPOINT;
+                       default: from the region, as the official SDKs do)
   --token-file FILE    IAM token read from FILE (env EVS_SNAPSHOTS_TOKEN_FILE, or the
                        token itself in EVS_SNAPSHOTS_TOKEN); wins over AK/SK
   AK/SK signing: env HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK and, for temporary
   credentials, HUAWEICLOUD_SDK_SECURITY_TOKEN (never flags: they show in ps and history)
   --debug              one line per HTTP attempt on stderr: method, URL, status,
                        request ID, ms, attempt n of m, the wait before the next,
-                       a clock correction; never a secret (env EVS_SNAPSHOTS_DEBUG=1)`;
+                       a clock correction, never a secret (also with the
+                       environment variable EVS_SNAPSHOTS_DEBUG=1)`;
 
 const HELP = {
   main: `Usage: ${PROG} <command> [options]
@@ -554,18 +556,20 @@ ${CONNECTION_HELP}
   wait: `Usage: ${PROG} wait <snapshot-id> [options]
 
 Polls the snapshot until it has the status waited for, then shows it as get
-does. On a terminal stderr shows a live line: the status and percent of the
-last poll and the time so far. A status of --fail-on ends the wait: the
-snapshot is shown all the same, with exit code 1.
+does. When stderr is a terminal, a live line there shows the status and
+percent of the last poll and the time so far; otherwise nothing is written
+to stderr unless something fails. A status of --fail-on ends the wait: the
+snapshot is shown all the same, and the exit code is 1.
 
 Options:
   --status S           the status to wait for (default available)
   --fail-on S[,S]      statuses that end the wait as a failure (default error)
-  --timeout D          give up after D (default 10m): exit code 124, as timeout(1)
+  --timeout D          give up after D (default 10m): exit 124, as timeout(1) does
   --interval D         between polls (default 2s)
-                       D: 500ms, 5s, 10m, 1h, or a number of milliseconds
   -o, --output F       table or json (default: table on a terminal, json otherwise)
   -h, --help           this help
+
+D, a duration: 500ms, 5s, 10m, 1h, or a number of milliseconds (1.5s works too).
 
 ${CONNECTION_HELP}
 

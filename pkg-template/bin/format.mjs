@@ -283,9 +283,9 @@ function attemptLine(info) {
 }
 
 /**
- * `wait`'s progress line on a terminal: the snapshot, its status and percent
- * (as the last poll gave them; `snapshot` null before the first), the status
- * waited for and the time so far (`done`: the time it took), made safe
+ * `wait`'s progress line on a terminal: the snapshot's status and percent
+ * (as the last poll gave them; `snapshot` null before the first), the time
+ * so far, the status waited for (not once `done`) and the ID, made safe
  * (`safeLine`: the ID and status may be service text) and cut to `columns`
  * so that it never wraps (a wrapped line could not be redrawn in place).
  */
@@ -295,8 +295,9 @@ function waitLine(id, snapshot, { target, elapsedMs, columns = 80, done = false 
     now = snapshot.status === '' ? 'no status' : snapshot.status;
     if (typeof snapshot.progress === 'number') now += ` ${snapshot.progress} %`;
   }
-  const when = done ? `after ${elapsed(elapsedMs)}` : `(waiting for ${target}, ${elapsed(elapsedMs)})`;
-  return clip(safeLine(`${id}: ${now} ${when}`), Math.max(10, columns - 1));
+  const waiting = done ? '' : `, waiting for ${target}`;
+  // The ID last: on a narrow terminal it is what is cut.
+  return clip(safeLine(`${now} after ${elapsed(elapsedMs)}${waiting}: ${id}`), Math.max(10, columns - 1));
 }
 
 // --- help --------------------------------------------------------------------

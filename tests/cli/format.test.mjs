@@ -249,21 +249,22 @@ test('attemptLine (--debug): method, URL, status, request ID, ms, attempt n of m
   assert.ok(hostile.includes('code C\\x9b2J'), hostile);
 });
 
-test('waitLine: the ID, status and percent, the status waited for and the time; escaped and cut to the terminal', () => {
+test('waitLine: status and percent, the time, the status waited for and the ID; escaped and cut to the terminal, the ID cut first', () => {
   const opts = { target: 'available', elapsedMs: 12_400 };
-  assert.equal(f.waitLine('s1', null, opts), 's1: no answer yet (waiting for available, 12 s)');
-  assert.equal(f.waitLine('s1', { status: 'creating', progress: 60 }, opts), 's1: creating 60 % (waiting for available, 12 s)');
-  assert.equal(f.waitLine('s1', { status: 'creating' }, { ...opts, target: 'deleted' }), 's1: creating (waiting for deleted, 12 s)');
-  assert.equal(f.waitLine('s1', { status: '', progress: 0 }, opts), 's1: no status 0 % (waiting for available, 12 s)');
-  assert.equal(f.waitLine('s1', { status: 'available', progress: 100 }, { ...opts, done: true }), 's1: available 100 % after 12 s');
+  assert.equal(f.waitLine('s1', null, opts), 'no answer yet after 12 s, waiting for available: s1');
+  assert.equal(f.waitLine('s1', { status: 'creating', progress: 60 }, opts), 'creating 60 % after 12 s, waiting for available: s1');
+  assert.equal(f.waitLine('s1', { status: 'creating' }, { ...opts, target: 'deleted' }), 'creating after 12 s, waiting for deleted: s1');
+  assert.equal(f.waitLine('s1', { status: '', progress: 0 }, opts), 'no status 0 % after 12 s, waiting for available: s1');
+  assert.equal(f.waitLine('s1', { status: 'available', progress: 100 }, { ...opts, done: true }), 'available 100 % after 12 s: s1');
   // The status is the service's text: escaped.
   const hostile = f.waitLine('s\u001b[2J', { status: 'creating\u001b]0;pwned\u0007\u202e', progress: 5 }, opts);
   assert.doesNotMatch(hostile, DANGEROUS);
-  assert.equal(hostile, 's\\x1b[2J: creating\\x1b]0;pwned\\x07\\u202e 5 % (waiting for available, 12 s)');
+  assert.equal(hostile, 'creating\\x1b]0;pwned\\x07\\u202e 5 % after 12 s, waiting for available: s\\x1b[2J');
   // Never wider than the terminal less one column, so that \r redraws it in place.
   const long = f.waitLine('x'.repeat(200), { status: '快照'.repeat(20), progress: 1 }, { ...opts, columns: 60 });
   assert.ok(f.width(long) <= 59, `${f.width(long)} columns`);
   assert.ok(long.endsWith('…'));
+  assert.ok(f.waitLine('0dec35b4-97ec-49bd-b376-801e2e1bebdf', { status: 'creating', progress: 46 }, { ...opts, columns: 60 }).startsWith('creating 46 % after 12 s, waiting for available: 0dec'), 'the ID is what is cut');
   assert.ok(f.width(f.waitLine('s1', null, { ...opts, columns: 3 })) <= 10, 'a tiny terminal: ten columns at most');
 });
 
