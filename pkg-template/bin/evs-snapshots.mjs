@@ -373,12 +373,11 @@ async function wait(values, positionals, env) {
   const intervalMs = duration('interval', values.interval);
   const status = values.status ?? 'available';
   if (status.trim() === '') throw new UsageError('--status must not be empty');
-  let failOn = statusesOf('fail-on', values['fail-on']);
-  if (failOn?.includes(status)) throw new UsageError(`--fail-on must not hold the status waited for (${JSON.stringify(status)})`);
-  // The library's default failOn is ["error"]: waiting for "error" itself takes it away.
-  if (failOn === undefined && status === 'error') failOn = [];
+  // The default is the library's, ["error"], unless "error" is what is waited for.
+  const failOn = statusesOf('fail-on', values['fail-on']) ?? (status === 'error' ? [] : ['error']);
+  if (failOn.includes(status)) throw new UsageError(`--fail-on must not hold the status waited for (${JSON.stringify(status)})`);
   warnUnknown('--status', [status]);
-  warnUnknown('--fail-on', failOn ?? []);
+  warnUnknown('--fail-on', failOn);
   const config = connection(values, env);
   const stop = interruption();
   config.signal = stop.signal;
@@ -404,7 +403,7 @@ async function wait(values, positionals, env) {
       onProgress: (s) => {
         last = s;
         // The last poll's line is the final one (done), not one more "waiting for".
-        if (s.status !== status && !(failOn ?? ['error']).includes(s.status)) line.update();
+        if (s.status !== status && !failOn.includes(s.status)) line.update();
       },
     });
   } catch (e) {
@@ -428,8 +427,7 @@ async function wait(values, positionals, env) {
   if (failure.kind === 'failed' && failure.snapshot) {
     // The snapshot as the wait left it goes to stdout too: a script sees why.
     print(failure.snapshot);
-    const ends = failOn ?? ['error'];
-    say(`${PROG}: snapshot ${id} reached status ${JSON.stringify(failure.snapshot.status)}, which ends the wait (--fail-on ${ends.join(',')})`);
+    say(`${PROG}: snapshot ${id} reached status ${JSON.stringify(failure.snapshot.status)}, which ends the wait (--fail-on ${failOn.join(',')})`);
     return EXIT.failed;
   }
   // The wait's own time limit (a poll's attempt that timed out earlier is a failure like any other).
