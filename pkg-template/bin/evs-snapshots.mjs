@@ -6,11 +6,14 @@
 //
 //   evs-snapshots list [--all] [--output table|json|ndjson|csv] [--csv-raw] [--columns a,b] [filters]
 //   evs-snapshots get <snapshot-id> [--output table|json]
+//   evs-snapshots wait <snapshot-id> [--status S] [--fail-on S,S] [--timeout 10m] [--interval 2s] [--output table|json]
 //   evs-snapshots sign <METHOD> <URL> [-H 'Name: value']... [--data @file] [--curl]
 //
 // Exit codes: 0 ok (also when stdout's reader went away: `| head`, `| true`),
-// 1 the service or the network failed, 2 usage or invalid input, 130
-// interrupted (Ctrl-C). No secret is ever written to stderr.
+// 1 the service or the network failed (for `wait`: also a --fail-on status),
+// 2 usage or invalid input, 124 `wait` timed out (as timeout(1) does), 130
+// interrupted (Ctrl-C). No secret is ever written to stderr, --debug's lines
+// included (the library's onAttempt info holds none).
 //
 // Text from the service reaches a terminal only made harmless: controls
 // (terminal escapes) and bidirectional overrides are shown escaped in tables
@@ -19,12 +22,33 @@
 // Those rules, the formats and the reading of option values are format.mjs.
 import * as util from 'node:util';
 import { readFileSync } from 'node:fs';
-import { getSnapshot, listSnapshots, paginateSnapshots, signRequest, configFromEnv, EvsError, STATUSES } from '../index.mjs';
-// The pure helpers: sanitising, JSON, widths, tables, CSV, option values.
-import { UsageError, safeLine, json, FIELDS, rowWriter, fieldTable, FORMATS, columnsOf, integer, headersOf, markerArg, curlCommand, requestText, fill, orList } from './format.mjs';
+import { getSnapshot, listSnapshots, paginateSnapshots, waitForSnapshot, signRequest, configFromEnv, EvsError, STATUSES } from '../index.mjs';
+// The pure helpers: sanitising, JSON, widths, tables, CSV, option values, the lines of --debug and wait.
+import {
+  UsageError,
+  safeLine,
+  json,
+  FIELDS,
+  rowWriter,
+  fieldTable,
+  FORMATS,
+  columnsOf,
+  integer,
+  duration,
+  statusesOf,
+  debugOn,
+  attemptLine,
+  waitLine,
+  headersOf,
+  markerArg,
+  curlCommand,
+  requestText,
+  fill,
+  orList,
+} from './format.mjs';
 
 const PROG = 'evs-snapshots';
-const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 };
+const EXIT = { ok: 0, failed: 1, usage: 2, timeout: 124, interrupted: 130 };
 const { stdout, stderr } = process;
 
 // --- output: a reader that goes away is no failure ---------------------------
@@ -84,47 +108,88 @@ const style = (stream, format, text) => (useColor(stream) ? util.styleText(forma
 /** A table's header, a field table's labels. */
 const bold = (text) => style(stdout, 'bold', text);
 
-// --- progress (stderr, only on a terminal) -----------------------------------
+// --- live lines (stderr, only on a terminal) ---------------------------------
 
+/** The live line being shown (list --all's, wait's), if any: `note` takes it away for a line of its own. */
+let live = null;
+
+/**
+ * A line on stderr redrawn in place (`text()` gives it), at most 10 times a
+ * second: `update()` draws at once when the last drawing is 100 ms old or
+ * more, else once at the end of those 100 ms. `clear()` takes it away (for
+ * another line on stderr, or a write to stdout on the same terminal) and
+ * says whether it was shown; `update()` brings it back. `done(always)` draws
+ * it a last time (`text(true)`) and ends it with a newline, when it was drawn
+ * before (or `always`). Disabled: nothing.
+ */
+function liveLine(enabled, text) {
+  let last = 0; // when it was last drawn
+  let visible = false;
+  let timer = null;
+  const draw = (final = false) => {
+    timer = null;
+    err(`\r\x1b[K${text(final)}`);
+    visible = true;
+    last = Date.now();
+  };
+  return {
+    update() {
+      if (!enabled || timer !== null) return;
+      const wait = 100 - (Date.now() - last);
+      if (last === 0 || wait <= 0) draw();
+      else timer = setTimeout(() => draw(), wait);
+    },
+    clear() {
+      if (!enabled || !visible) return false;
+      err('\r\x1b[K');
+      visible = false;
+      return true;
+    },
+    done(always = false) {
+      if (!enabled) return;
+      clearTimeout(timer);
+      timer = null;
+      if (always || last !== 0) {
+        draw(true);
+        err('\n');
+      }
+      enabled = false;
+    },
+  };
+}
+
+/** A line on stderr while a live line may be shown (--debug's): the live line goes, the note is written, the live line comes back (within the 10 a second). */
+function note(s) {
+  const line = live;
+  const shown = line ? line.clear() : false;
+  say(s);
+  if (shown) line.update();
+}
+
+/** list --all's progress: pages, snapshots, snapshots per second. */
 function progressLine(enabled) {
   const t0 = Date.now();
   let pages = 0;
   let rows = 0;
-  let last = 0; // when it was last drawn
-  let visible = false;
-  const draw = () => {
+  const line = liveLine(enabled, () => {
     const secs = (Date.now() - t0) / 1000;
     const rate = secs > 0 ? Math.round(rows / secs) : 0;
-    err(`\r\x1b[K${PROG}: ${pages} page${pages === 1 ? '' : 's'}, ${rows} snapshot${rows === 1 ? '' : 's'}, ${rate}/s`);
-    visible = true;
-    last = Date.now();
-  };
-  /** Redrawn at most 10 times a second (the first time at once). */
-  const tick = () => {
-    if (enabled && (last === 0 || Date.now() - last >= 100)) draw();
-  };
+    return `${PROG}: ${pages} page${pages === 1 ? '' : 's'}, ${rows} snapshot${rows === 1 ? '' : 's'}, ${rate}/s`;
+  });
   return {
+    ...line,
     page() {
       pages++;
     },
     row() {
       rows++;
-      tick();
+      line.update();
     },
-    /** Before a write to stdout when it is the same terminal: take the line away; `show` puts it back. */
+    /** Before a write to stdout when it is the same terminal: take the line away; `update` puts it back. */
     hide() {
-      if (enabled && visible && stdout.isTTY) {
-        err('\r\x1b[K');
-        visible = false;
-      }
+      if (stdout.isTTY) line.clear();
     },
-    show: tick,
-    done() {
-      if (enabled) {
-        draw();
-        err('\n');
-      }
-    },
+    done: () => line.done(true),
   };
 }
 
@@ -134,30 +199,45 @@ const CONNECTION_OPTIONS = {
   endpoint: { type: 'string' },
   region: { type: 'string' },
   'project-id': { type: 'string' },
+  'iam-endpoint': { type: 'string' },
   'token-file': { type: 'string' },
+  debug: { type: 'boolean' },
 };
 
 const nonEmpty = (v) => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /**
  * The ClientConfig of a call. Each setting: its flag, else its environment
- * variable (configFromEnv reads Huawei's five), else nothing. An IAM token
- * (from a file or EVS_SNAPSHOTS_TOKEN, never a flag value) wins over AK/SK.
+ * variable (configFromEnv reads Huawei's, HUAWEICLOUD_SDK_IAM_ENDPOINT
+ * included), else nothing. An IAM token (from a file or EVS_SNAPSHOTS_TOKEN,
+ * never a flag value) wins over AK/SK. The project ID may be left out with
+ * an AK/SK pair and a region: the library asks IAM for it. --debug (or
+ * EVS_SNAPSHOTS_DEBUG) adds the onAttempt hook that writes its lines.
  */
 function connection(values, env) {
   const overlay = { ...env };
   if (values.region !== undefined) overlay.HUAWEICLOUD_SDK_REGION = values.region;
   if (values['project-id'] !== undefined) overlay.HUAWEICLOUD_SDK_PROJECT_ID = values['project-id'];
+  if (values['iam-endpoint'] !== undefined) overlay.HUAWEICLOUD_SDK_IAM_ENDPOINT = values['iam-endpoint'];
   const config = configFromEnv(overlay);
   // --region given: an endpoint from the environment must not override it.
   const endpoint = values.endpoint ?? (values.region === undefined ? nonEmpty(env.EVS_SNAPSHOTS_ENDPOINT) : undefined);
   if (endpoint !== undefined) config.endpoint = endpoint;
   const token = readToken(values['token-file'] ?? nonEmpty(env.EVS_SNAPSHOTS_TOKEN_FILE), env.EVS_SNAPSHOTS_TOKEN);
   if (token !== undefined) config.auth = { token };
-  if (!config.projectId) throw new UsageError('no project ID: give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID');
+  if (!config.projectId) {
+    // IAM finds it for a key pair and a region (a token cannot ask: the library signs the lookup).
+    const pair = config.auth !== undefined && config.auth.accessKey !== undefined;
+    if (!pair || config.region === undefined) {
+      const how = pair ? 'with AK/SK, a region (--region or HUAWEICLOUD_SDK_REGION) lets IAM find it' : 'IAM finds it only with AK/SK and a region';
+      throw new UsageError(`no project ID: give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID (${how})`);
+    }
+    delete config.projectId;
+  }
   if (config.endpoint === undefined && config.region === undefined) {
     throw new UsageError('no endpoint: give --endpoint or --region, or set EVS_SNAPSHOTS_ENDPOINT or HUAWEICLOUD_SDK_REGION');
   }
+  if (debugOn(values.debug, env.EVS_SNAPSHOTS_DEBUG)) config.onAttempt = (info) => note(`${PROG}: debug: ${attemptLine(info)}`);
   return config;
 }
 
@@ -199,9 +279,7 @@ async function list(values, env) {
   }
   // The service may add statuses, so an unknown one is sent, with a warning:
   // a typo would otherwise look like "no snapshots". STATUSES: the package's list.
-  if (options.status !== undefined && !STATUSES.includes(options.status)) {
-    say(`${PROG}: warning: --status ${JSON.stringify(options.status)} is none of ${STATUSES.join(', ')}; sent as given`);
-  }
+  if (options.status !== undefined) warnUnknown('--status', [options.status]);
   const limit = integer('limit', values.limit);
   const offset = integer('offset', values.offset);
   if (limit !== undefined) options.limit = limit;
@@ -211,6 +289,7 @@ async function list(values, env) {
   config.signal = stop.signal;
 
   const progress = progressLine(Boolean(values.all) && Boolean(stderr.isTTY));
+  live = progress;
   if (values.all && stderr.isTTY) {
     // Pages are counted as the answers arrive.
     const baseFetch = globalThis.fetch;
@@ -224,7 +303,7 @@ async function list(values, env) {
     if (output.closed) return;
     progress.hide();
     out(s);
-    progress.show();
+    progress.update();
   };
   const rows = rowWriter(format, columns, emit, { csvRaw: Boolean(values['csv-raw']), terminal: Boolean(stdout.isTTY), bold });
   let next = null;
@@ -247,6 +326,7 @@ async function list(values, env) {
   // shown, a JSON array closed); the exit code says whether it is all.
   rows.end();
   progress.done();
+  live = null;
   if (failure) throw failure;
   if (output.closed) return EXIT.ok;
   if (stop.interrupted) {
@@ -275,6 +355,87 @@ async function get(values, positionals, env) {
   }
   out(format === 'json' ? `${json(s, 2)}\n` : fieldTable(s, { bold }));
   return EXIT.ok;
+}
+
+/** The status options of `wait` and `list`: a status none of STATUSES is sent as given, with a warning (a typo would wait for ever). */
+function warnUnknown(flag, statuses) {
+  for (const s of statuses) {
+    if (!STATUSES.includes(s)) say(`${PROG}: warning: ${flag} ${JSON.stringify(s)} is none of ${STATUSES.join(', ')}; sent as given`);
+  }
+}
+
+async function wait(values, positionals, env) {
+  if (positionals.length !== 1) throw new UsageError('wait needs exactly one snapshot ID');
+  const [id] = positionals;
+  const format = values.output ?? (stdout.isTTY ? 'table' : 'json');
+  if (format !== 'table' && format !== 'json') throw new UsageError('--output must be table or json');
+  const timeoutMs = duration('timeout', values.timeout);
+  const intervalMs = duration('interval', values.interval);
+  const status = values.status ?? 'available';
+  if (status.trim() === '') throw new UsageError('--status must not be empty');
+  // The default is the library's, ["error"], unless "error" is what is waited for.
+  const failOn = statusesOf('fail-on', values['fail-on']) ?? (status === 'error' ? [] : ['error']);
+  if (failOn.includes(status)) throw new UsageError(`--fail-on must not hold the status waited for (${JSON.stringify(status)})`);
+  warnUnknown('--status', [status]);
+  warnUnknown('--fail-on', failOn);
+  const config = connection(values, env);
+  const stop = interruption();
+  config.signal = stop.signal;
+
+  // On a terminal: a live line with the status and percent of the last poll, and the time so far.
+  const t0 = Date.now();
+  let last = null;
+  const onTerminal = Boolean(stderr.isTTY);
+  const line = liveLine(onTerminal, (done) => {
+    const columns = (stderr.columns || 80) - PROG.length - 2;
+    return `${PROG}: ${waitLine(id, last, { target: status, elapsedMs: Date.now() - t0, columns, done })}`;
+  });
+  live = line;
+  const ticker = onTerminal ? setInterval(line.update, 1000) : null;
+  let snapshot;
+  let failure = null;
+  try {
+    snapshot = await waitForSnapshot(config, id, {
+      status,
+      failOn,
+      intervalMs,
+      timeoutMs,
+      onProgress: (s) => {
+        last = s;
+        // The last poll's line is the final one (done), not one more "waiting for".
+        if (s.status !== status && !failOn.includes(s.status)) line.update();
+      },
+    });
+  } catch (e) {
+    failure = e;
+  }
+  clearInterval(ticker);
+  if (snapshot) last = snapshot;
+  line.done();
+  live = null;
+
+  const print = (s) => out(format === 'json' ? `${json(s, 2)}\n` : fieldTable(s, { bold }));
+  if (failure === null) {
+    print(snapshot);
+    return EXIT.ok;
+  }
+  if (!(failure instanceof EvsError)) throw failure;
+  if (failure.kind === 'aborted' && stop.interrupted) {
+    say(`${PROG}: interrupted`);
+    return EXIT.interrupted;
+  }
+  if (failure.kind === 'failed' && failure.snapshot) {
+    // The snapshot as the wait left it goes to stdout too: a script sees why.
+    print(failure.snapshot);
+    say(`${PROG}: snapshot ${id} reached status ${JSON.stringify(failure.snapshot.status)}, which ends the wait (--fail-on ${failOn.join(',')})`);
+    return EXIT.failed;
+  }
+  // The wait's own time limit (a poll's attempt that timed out earlier is a failure like any other).
+  if (failure.kind === 'timeout' && Date.now() - t0 >= (timeoutMs ?? 600_000) - 20) {
+    report(failure, 'wait');
+    return EXIT.timeout;
+  }
+  throw failure;
 }
 
 async function sign(values, positionals, env) {
@@ -317,11 +478,18 @@ const CONNECTION_HELP = `Connection (a flag wins over its environment variable):
   --endpoint URL       EVS endpoint, e.g. https://evs.ap-southeast-1.myhuaweicloud.com
                        (env EVS_SNAPSHOTS_ENDPOINT; default from the region)
   --region R           https://evs.R.myhuaweicloud.com (env HUAWEICLOUD_SDK_REGION)
-  --project-id ID      project ID (env HUAWEICLOUD_SDK_PROJECT_ID)
+  --project-id ID      project ID (env HUAWEICLOUD_SDK_PROJECT_ID); may be left
+                       out with AK/SK and a region: IAM is then asked for it
+  --iam-endpoint URL   IAM, for that question (env HUAWEICLOUD_SDK_IAM_ENDPOINT;
+                       default: from the region, as the official SDKs do)
   --token-file FILE    IAM token read from FILE (env EVS_SNAPSHOTS_TOKEN_FILE, or the
                        token itself in EVS_SNAPSHOTS_TOKEN); wins over AK/SK
   AK/SK signing: env HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK and, for temporary
-  credentials, HUAWEICLOUD_SDK_SECURITY_TOKEN (never flags: they show in ps and history)`;
+  credentials, HUAWEICLOUD_SDK_SECURITY_TOKEN (never flags: they show in ps and history)
+  --debug              one line per HTTP attempt on stderr: method, URL, status,
+                       request ID, ms, attempt n of m, the wait before the next,
+                       a clock correction, never a secret (also with the
+                       environment variable EVS_SNAPSHOTS_DEBUG=1)`;
 
 const HELP = {
   main: `Usage: ${PROG} <command> [options]
@@ -331,6 +499,7 @@ Read Huawei Cloud EVS snapshots and sign Huawei Cloud API requests.
 Commands:
   list                 list snapshots (one page, or --all)
   get <snapshot-id>    show one snapshot
+  wait <snapshot-id>   wait until a snapshot is available (or another status)
   sign <METHOD> <URL>  print the SDK-HMAC-SHA256 signed headers of a request
 
 Options:
@@ -340,7 +509,8 @@ Options:
 ${CONNECTION_HELP}
 
 Exit codes: 0 ok (also when the reader of stdout went away, as with | head),
-1 the service or the network failed, 2 usage or invalid input, 130 interrupted.
+1 the service or the network failed (wait: also a --fail-on status), 2 usage or
+invalid input, 124 wait timed out, 130 interrupted.
 
 Text from the service is shown with control characters as \\xNN and
 bidirectional controls as \\uNNNN in tables and on stderr, and with \\u
@@ -381,6 +551,29 @@ Options:
 
 ${CONNECTION_HELP}
 `,
+  wait: `Usage: ${PROG} wait <snapshot-id> [options]
+
+Polls the snapshot until it has the status waited for, then shows it as get
+does. When stderr is a terminal, a live line there shows the status and
+percent of the last poll and the time so far; otherwise nothing is written
+to stderr unless something fails. A status of --fail-on ends the wait: the
+snapshot is shown all the same, and the exit code is 1.
+
+Options:
+  --status S           the status to wait for (default available)
+  --fail-on S[,S]      statuses that end the wait as a failure (default error)
+  --timeout D          give up after D (default 10m): exit 124, as timeout(1) does
+  --interval D         between polls (default 2s)
+  -o, --output F       table or json (default: table on a terminal, json otherwise)
+  -h, --help           this help
+
+D, a duration: 500ms, 5s, 10m, 1h, or a number of milliseconds (1.5s works too).
+
+${CONNECTION_HELP}
+
+Exit codes: 0 the status was reached, 1 a --fail-on status or a failure (a
+snapshot that does not exist: 404), 2 usage, 124 timed out, 130 Ctrl-C.
+`,
   sign: `Usage: ${PROG} sign <METHOD> <URL> [-H 'Name: value']... [--data @file] [--curl]
 
 Signs any Huawei Cloud API request with SDK-HMAC-SHA256, as the official SDK
@@ -413,6 +606,14 @@ const OPTIONS = {
     'csv-raw': { type: 'boolean' },
   },
   get: { ...CONNECTION_OPTIONS, output: { type: 'string', short: 'o' } },
+  wait: {
+    ...CONNECTION_OPTIONS,
+    status: { type: 'string' },
+    'fail-on': { type: 'string' },
+    timeout: { type: 'string' },
+    interval: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+  },
   sign: {
     header: { type: 'string', short: 'H', multiple: true },
     data: { type: 'string' },
@@ -479,6 +680,7 @@ async function main(argv, env) {
     }
     if (command === 'list') return await list(values, env);
     if (command === 'get') return await get(values, positionals, env);
+    if (command === 'wait') return await wait(values, positionals, env);
     return await sign(values, positionals, env);
   } catch (e) {
     return report(e, command);

@@ -217,6 +217,89 @@ function headersOf(values = []) {
   return headers;
 }
 
+/**
+ * A duration option (--timeout, --interval) in milliseconds: `500ms`, `5s`,
+ * `10m`, `1h`, or a plain number of milliseconds; a decimal is allowed
+ * (`1.5s`) and rounded to the millisecond. Anything else, or less than 1 ms,
+ * is a UsageError.
+ */
+function duration(name, v) {
+  if (v === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v);
+  const ms = m ? Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 'ms']) : NaN;
+  if (!(ms >= 1 && ms <= Number.MAX_SAFE_INTEGER)) {
+    throw new UsageError(`--${name} must be a duration such as 500ms, 5s, 10m, 1h or a number of milliseconds`);
+  }
+  return ms;
+}
+
+/** --fail-on's value: statuses, comma-separated (spaces around them allowed); none at all is a UsageError. */
+function statusesOf(name, value) {
+  if (value === undefined) return undefined;
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (list.length === 0) throw new UsageError(`--${name} needs at least one status`);
+  return list;
+}
+
+/**
+ * Whether --debug is on: the flag, else EVS_SNAPSHOTS_DEBUG set to anything
+ * but empty, `0`, `false`, `no` or `off`.
+ */
+const debugOn = (flag, envValue) => Boolean(flag) || (typeof envValue === 'string' && !/^\s*(0|false|no|off)?\s*$/i.test(envValue));
+
+// --- lines on stderr: --debug and wait's progress ----------------------------
+
+/** `ms` as a person reads it: `850 ms`, `12 s`, `3 m 05 s`, `1 h 02 m`. */
+function elapsed(ms) {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const two = (n) => String(n).padStart(2, '0');
+  if (s < 3600) return `${Math.floor(s / 60)} m ${two(s % 60)} s`;
+  return `${Math.floor(s / 3600)} h ${two(Math.floor(s / 60) % 60)} m`;
+}
+
+/**
+ * --debug's line for one attempt (the library's `onAttempt` info): method,
+ * URL, status (or the kind of failure when nothing answered), error code,
+ * request ID, milliseconds, attempt n of m, the wait before the next, a
+ * clock correction. Made one safe line (`safeLine`): the URL, request ID and
+ * code may hold service text. The info carries no credential, and no error
+ * message is shown (a service can echo a token in one).
+ */
+function attemptLine(info) {
+  const parts = [`${info.operation}: ${info.method} ${info.url}`];
+  const e = info.error;
+  let outcome = info.status !== undefined ? `status ${info.status}` : 'no answer';
+  if (e) outcome += ` (${e.kind} error${e.code !== undefined ? `, code ${e.code}` : ''})`;
+  parts.push(outcome);
+  if (info.requestId !== undefined) parts.push(`request ID ${info.requestId}`);
+  parts.push(`${info.durationMs} ms`, `attempt ${info.attempt} of ${info.maxAttempts}`);
+  if (info.retryInMs !== undefined) parts.push(`next in ${info.retryInMs} ms`);
+  if (info.clockCorrectedMs !== undefined) {
+    parts.push(`clock corrected by ${info.clockCorrectedMs >= 0 ? '+' : ''}${info.clockCorrectedMs} ms`);
+  }
+  return safeLine(parts.join(', '));
+}
+
+/**
+ * `wait`'s progress line on a terminal: the snapshot's status and percent
+ * (as the last poll gave them; `snapshot` null before the first), the time
+ * so far, the status waited for (not once `done`) and the ID, made safe
+ * (`safeLine`: the ID and status may be service text) and cut to `columns`
+ * so that it never wraps (a wrapped line could not be redrawn in place).
+ */
+function waitLine(id, snapshot, { target, elapsedMs, columns = 80, done = false }) {
+  let now = 'no answer yet';
+  if (snapshot) {
+    now = snapshot.status === '' ? 'no status' : snapshot.status;
+    if (typeof snapshot.progress === 'number') now += ` ${snapshot.progress} %`;
+  }
+  const waiting = done ? '' : `, waiting for ${target}`;
+  // The ID last: on a narrow terminal it is what is cut.
+  return clip(safeLine(`${now} after ${elapsed(elapsedMs)}${waiting}: ${id}`), Math.max(10, columns - 1));
+}
+
 // --- help --------------------------------------------------------------------
 
 /** `a, b or c`. */
@@ -287,6 +370,12 @@ export {
   FORMATS,
   columnsOf,
   integer,
+  duration,
+  statusesOf,
+  debugOn,
+  elapsed,
+  attemptLine,
+  waitLine,
   headersOf,
   shq,
   markerArg,

@@ -138,8 +138,13 @@ test('--version, --help for the command and for each subcommand', async () => {
   }
   const main = await run(['--help']);
   assert.equal(main.code, 0);
-  for (const w of ['list', 'get', 'sign', 'HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_PROJECT_ID', '--token-file', 'Exit codes']) assert.ok(main.stdout.includes(w), w);
-  const want = { list: ['--all', '--output', '--csv-raw', '--columns', '--status', '--volume-id', '--marker', '--offset', '--limit', '--name'], get: ['<snapshot-id>', '--output'], sign: ['--curl', '-H', '--data'] };
+  for (const w of ['list', 'get', 'wait', 'sign', 'HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_PROJECT_ID', '--token-file', '--iam-endpoint', 'HUAWEICLOUD_SDK_IAM_ENDPOINT', '--debug', 'EVS_SNAPSHOTS_DEBUG', 'Exit codes', '124']) assert.ok(main.stdout.includes(w), w);
+  const want = {
+    list: ['--all', '--output', '--csv-raw', '--columns', '--status', '--volume-id', '--marker', '--offset', '--limit', '--name', '--debug', '--iam-endpoint'],
+    get: ['<snapshot-id>', '--output', '--debug', '--iam-endpoint'],
+    wait: ['<snapshot-id>', '--status', '--fail-on', '--timeout', '--interval', '500ms, 5s, 10m, 1h', '--output', '124', '130', '--debug', '--iam-endpoint'],
+    sign: ['--curl', '-H', '--data'],
+  };
   for (const [cmd, words] of Object.entries(want)) {
     for (const args of [[cmd, '--help'], [cmd, '-h'], ['help', cmd]]) {
       const r = await run(args);

@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 const AK = 'AKCLITEST00000000001';
 const SK = 'sk-cli-Secret-5e81d0';
 const ID = sortWire(SNAPSHOTS)[0].id;
+const AVAILABLE = sortWire(SNAPSHOTS).find((s) => s.status === 'available').id;
 
 let mock;
 before(async () => {
@@ -33,7 +34,7 @@ const PATHS = () => [
   ['help', 'list'],
   ['--version'],
   ['-V'],
-  ...['list', 'get', 'sign'].flatMap((c) => [[c, '--help'], [c, '-h']]),
+  ...['list', 'get', 'wait', 'sign'].flatMap((c) => [[c, '--help'], [c, '-h']]),
   ['sign', 'GET', signUrl()],
   ['sign', 'GET', signUrl(), '--curl'],
   ['sign', 'GET', signUrl(), '--output', 'json'],
@@ -46,6 +47,9 @@ const PATHS = () => [
   ['get', ID],
   ['get', ID, '--output', 'table'],
   ['get', ID, '--output', 'json'],
+  ['wait', AVAILABLE],
+  ['wait', AVAILABLE, '--output', 'table'],
+  ['wait', AVAILABLE, '--output', 'json'],
 ];
 
 test('the harness: a plain Node write to this closed stdout fails with EPIPE (what the command must survive)', async () => {
@@ -75,7 +79,7 @@ test('list --all with a closed stdout stops the walk at once', async () => {
 });
 
 test('through a shell: `| true` and `| head -c0`, the pipeline\'s status is the command\'s (pipefail)', async () => {
-  for (const args of [['--help'], ['list', '--help'], ['-V'], ['sign', 'GET', signUrl()], ['sign', 'GET', signUrl(), '--curl'], ['list'], ['list', '-o', 'csv'], ['get', ID]]) {
+  for (const args of [['--help'], ['list', '--help'], ['-V'], ['sign', 'GET', signUrl()], ['sign', 'GET', signUrl(), '--curl'], ['list'], ['list', '-o', 'csv'], ['get', ID], ['wait', AVAILABLE]]) {
     for (const reader of ['true', 'head -c0']) {
       // The reader exits before the command starts: the write meets no reader.
       const line = `set -o pipefail; { sleep 0.2; ${cli(args)}; } | ${reader}`;
@@ -90,6 +94,21 @@ test('a failure with a closed stdout still says so: exit 1, one line on stderr',
   const r = await runClosed([process.execPath, BIN, 'get', 'no-such-snapshot'], env());
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^evs-snapshots: http error, status 404, code EVS\.0004, [^\n]*\n$/);
+});
+
+test('wait with a closed stdout: reached is exit 0, a --fail-on status still exit 1 with its line, time up 124', async () => {
+  const answer = (status, times = 1) => ({ match: { op: 'show' }, times, status: 200, json: { snapshot: { id: 'w1', status, size: 1, volume_id: 'v' } } });
+  mock.setFaults([answer('creating'), answer('available')]);
+  let r = await runClosed([process.execPath, BIN, 'wait', 'w1', '--interval', '10ms'], env());
+  assert.deepEqual([r.code, r.stderr], [0, '']);
+  mock.setFaults([answer('creating'), answer('error')]);
+  r = await runClosed([process.execPath, BIN, 'wait', 'w1', '--interval', '10ms'], env());
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, 'evs-snapshots: snapshot w1 reached status "error", which ends the wait (--fail-on error)\n');
+  mock.setFaults([answer('creating', 0)]);
+  r = await runClosed([process.execPath, BIN, 'wait', 'w1', '--interval', '50ms', '--timeout', '200ms'], env());
+  assert.equal(r.code, 124);
+  assert.match(r.stderr, /^evs-snapshots: timeout error: [^\n]*\n$/);
 });
 
 test('stdout and stderr both closed: no crash, the exit code is the command\'s', async () => {

@@ -180,6 +180,94 @@ test('option values: --columns, integers and -H headers; mistakes are UsageError
   assert.deepEqual(f.FORMATS, ['table', 'json', 'ndjson', 'csv']);
 });
 
+test('duration: 500ms, 5s, 10m, 1h and plain milliseconds; anything else is a UsageError', () => {
+  assert.equal(f.duration('timeout', undefined), undefined);
+  const cases = { '500ms': 500, '5s': 5000, '10m': 600_000, '1h': 3_600_000, '250': 250, '1': 1, '1.5s': 1500, '0.5m': 30_000, '2.4ms': 2, '90s': 90_000, '007s': 7000 };
+  for (const [v, ms] of Object.entries(cases)) assert.equal(f.duration('timeout', v), ms, v);
+  const usage = (v, name = 'interval') =>
+    assert.throws(
+      () => f.duration(name, v),
+      (e) => e instanceof f.UsageError && e.message === `--${name} must be a duration such as 500ms, 5s, 10m, 1h or a number of milliseconds`,
+      JSON.stringify(v),
+    );
+  for (const v of ['', '0', '0s', '0.4', '-5s', '5 s', ' 5s', '5S', '5sec', '1d', 's', '1e3', '0x10', '1.s', '.5s', '5m5s', 'Infinity', 'NaN', '99999999999999999999']) usage(v);
+  usage('ten', 'timeout');
+});
+
+test('statusesOf (--fail-on): comma-separated statuses, spaces around them trimmed; none is a UsageError', () => {
+  assert.equal(f.statusesOf('fail-on', undefined), undefined);
+  assert.deepEqual(f.statusesOf('fail-on', 'error'), ['error']);
+  assert.deepEqual(f.statusesOf('fail-on', 'error, error_deleting,,'), ['error', 'error_deleting']);
+  for (const v of ['', ' , ', ',']) assert.throws(() => f.statusesOf('fail-on', v), (e) => e instanceof f.UsageError && e.message === '--fail-on needs at least one status');
+});
+
+test('debugOn: the flag, or EVS_SNAPSHOTS_DEBUG set to anything but empty, 0, false, no or off', () => {
+  assert.equal(f.debugOn(true, undefined), true);
+  assert.equal(f.debugOn(undefined, undefined), false);
+  for (const v of ['1', 'true', 'yes', 'on', 'all']) assert.equal(f.debugOn(undefined, v), true, v);
+  for (const v of ['', ' ', '0', 'false', 'FALSE', 'no', 'off']) assert.equal(f.debugOn(undefined, v), false, JSON.stringify(v));
+  assert.equal(f.debugOn(true, '0'), true, 'the flag wins');
+});
+
+test('elapsed: ms below a second, then s, m and h', () => {
+  assert.equal(f.elapsed(0), '0 ms');
+  assert.equal(f.elapsed(-3), '0 ms');
+  assert.equal(f.elapsed(999.6), '1000 ms');
+  assert.equal(f.elapsed(1000), '1 s');
+  assert.equal(f.elapsed(59_999), '59 s');
+  assert.equal(f.elapsed(60_000), '1 m 00 s');
+  assert.equal(f.elapsed(185_000), '3 m 05 s');
+  assert.equal(f.elapsed(3_600_000), '1 h 00 m');
+  assert.equal(f.elapsed(3_725_000), '1 h 02 m');
+  assert.equal(f.elapsed(100 * 3_600_000), '100 h 00 m');
+});
+
+test('attemptLine (--debug): method, URL, status, request ID, ms, attempt n of m, the wait before the next, a clock correction', () => {
+  const base = { operation: 'getSnapshot', method: 'GET', url: 'https://evs.example/v2/p/cloudsnapshots/s1', attempt: 1, maxAttempts: 3, durationMs: 12 };
+  assert.equal(f.attemptLine({ ...base, status: 200, requestId: 'r-1' }), 'getSnapshot: GET https://evs.example/v2/p/cloudsnapshots/s1, status 200, request ID r-1, 12 ms, attempt 1 of 3');
+  const busy = { kind: 'http', code: 'EVS.5003', message: 'busy, token MIIsecret' };
+  assert.equal(
+    f.attemptLine({ ...base, status: 503, requestId: 'r-2', error: busy, retryInMs: 87 }),
+    'getSnapshot: GET https://evs.example/v2/p/cloudsnapshots/s1, status 503 (http error, code EVS.5003), request ID r-2, 12 ms, attempt 1 of 3, next in 87 ms',
+  );
+  // The error's message is never shown: a service may echo a credential in it.
+  assert.ok(!f.attemptLine({ ...base, status: 503, error: busy }).includes('MIIsecret'));
+  assert.equal(
+    f.attemptLine({ ...base, operation: 'listSnapshots', attempt: 2, durationMs: 3001, error: { kind: 'network', message: 'refused' }, retryInMs: 190 }),
+    'listSnapshots: GET https://evs.example/v2/p/cloudsnapshots/s1, no answer (network error), 3001 ms, attempt 2 of 3, next in 190 ms',
+  );
+  assert.equal(
+    f.attemptLine({ ...base, operation: 'projectId', url: 'https://iam.example/v3/projects?name=r', status: 401, error: { kind: 'http', code: 'APIGW.0301' }, clockCorrectedMs: 1_200_000 }),
+    'projectId: GET https://iam.example/v3/projects?name=r, status 401 (http error, code APIGW.0301), 12 ms, attempt 1 of 3, clock corrected by +1200000 ms',
+  );
+  assert.match(f.attemptLine({ ...base, status: 401, clockCorrectedMs: -5000 }), /, clock corrected by -5000 ms$/);
+  assert.match(f.attemptLine({ ...base, status: 200, retryInMs: 0 }), /, next in 0 ms$/);
+  // Service text (a request ID, a code) cannot act on the terminal, nor break the line.
+  const hostile = f.attemptLine({ ...base, status: 500, requestId: 'r\u001b]0;t\u0007\nx\u202e', error: { kind: 'http', code: 'C\u009b2J' } });
+  assert.doesNotMatch(hostile, DANGEROUS);
+  assert.ok(hostile.includes('request ID r\\x1b]0;t\\x07 x\\u202e'), hostile);
+  assert.ok(hostile.includes('code C\\x9b2J'), hostile);
+});
+
+test('waitLine: status and percent, the time, the status waited for and the ID; escaped and cut to the terminal, the ID cut first', () => {
+  const opts = { target: 'available', elapsedMs: 12_400 };
+  assert.equal(f.waitLine('s1', null, opts), 'no answer yet after 12 s, waiting for available: s1');
+  assert.equal(f.waitLine('s1', { status: 'creating', progress: 60 }, opts), 'creating 60 % after 12 s, waiting for available: s1');
+  assert.equal(f.waitLine('s1', { status: 'creating' }, { ...opts, target: 'deleted' }), 'creating after 12 s, waiting for deleted: s1');
+  assert.equal(f.waitLine('s1', { status: '', progress: 0 }, opts), 'no status 0 % after 12 s, waiting for available: s1');
+  assert.equal(f.waitLine('s1', { status: 'available', progress: 100 }, { ...opts, done: true }), 'available 100 % after 12 s: s1');
+  // The status is the service's text: escaped.
+  const hostile = f.waitLine('s\u001b[2J', { status: 'creating\u001b]0;pwned\u0007\u202e', progress: 5 }, opts);
+  assert.doesNotMatch(hostile, DANGEROUS);
+  assert.equal(hostile, 'creating\\x1b]0;pwned\\x07\\u202e 5 % after 12 s, waiting for available: s\\x1b[2J');
+  // Never wider than the terminal less one column, so that \r redraws it in place.
+  const long = f.waitLine('x'.repeat(200), { status: '快照'.repeat(20), progress: 1 }, { ...opts, columns: 60 });
+  assert.ok(f.width(long) <= 59, `${f.width(long)} columns`);
+  assert.ok(long.endsWith('…'));
+  assert.ok(f.waitLine('0dec35b4-97ec-49bd-b376-801e2e1bebdf', { status: 'creating', progress: 46 }, { ...opts, columns: 60 }).startsWith('creating 46 % after 12 s, waiting for available: 0dec'), 'the ID is what is cut');
+  assert.ok(f.width(f.waitLine('s1', null, { ...opts, columns: 3 })) <= 10, 'a tiny terminal: ten columns at most');
+});
+
 test('shell text: quoting, the --marker hint, sign --curl and the request text', () => {
   assert.equal(f.shq("it's"), `'it'\\''s'`);
   assert.equal(f.shq(''), "''");

@@ -1,7 +1,8 @@
 // The command's output never carries a credential, even when the service
 // echoes a long one back: the mock answers 401 and 403 with a message that
 // quotes a 3,000-character IAM token (or security token, or secret key), and
-// no 16-character run of it may appear anywhere in stderr or stdout.
+// no 16-character run of it may appear anywhere in stderr or stdout (list,
+// get, wait, and get with --debug's lines).
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -62,6 +63,8 @@ const COMMANDS = [
   ['list', ['list']],
   ['list', ['list', '--all', '-o', 'csv']],
   ['show', ['get', 'some-snapshot-id']],
+  ['show', ['wait', 'some-snapshot-id']],
+  ['show', ['get', 'some-snapshot-id', '--debug']],
 ];
 
 test('the test data: the secrets are long and of letters and digits', () => {
@@ -87,7 +90,7 @@ test('an IAM token echoed back by a 401 and a 403 (3,000 characters): no run of 
         const r = await run([...args, ...extra], { ...at(), ...env });
         const what = `${args.join(' ')} (${how}), ${status}`;
         assert.equal(r.code, 1, `${what}: ${r.stderr.slice(0, 300)}`);
-        assert.match(r.stderr, new RegExp(`^evs-snapshots: http error, status ${status}, code APIGW\\.0301, `), what);
+        assert.match(r.stderr, new RegExp(`^(evs-snapshots: debug: [^\\n]*\\n)*evs-snapshots: http error, status ${status}, code APIGW\\.0301, `), what);
         assert.equal(mock.requests().at(-1).headers['x-auth-token'], TOKEN, `${what}: the token was sent`);
         assertNoRun(TOKEN, `${what}: the token`, r.stderr, r.stdout);
       }
@@ -108,7 +111,7 @@ for (const [name, echo] of [
         const r = await run(args, AKSK_ENV());
         const what = `${args.join(' ')}, ${status}`;
         assert.equal(r.code, 1, `${what}: ${r.stderr.slice(0, 300)}`);
-        assert.match(r.stderr, new RegExp(`^evs-snapshots: http error, status ${status}, code APIGW\\.0301, `), what);
+        assert.match(r.stderr, new RegExp(`^(evs-snapshots: debug: [^\\n]*\\n)*evs-snapshots: http error, status ${status}, code APIGW\\.0301, `), what);
         assert.equal(mock.requests().at(-1).headers['x-security-token'], SECURITY_TOKEN, `${what}: signed with temporary credentials`);
         assertNoRun(SECURITY_TOKEN, `${what}: the security token`, r.stderr, r.stdout);
         assertNoRun(SK, `${what}: the secret key`, r.stderr, r.stdout);
