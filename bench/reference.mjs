@@ -1,6 +1,6 @@
 // The hand-written JavaScript client the package is measured against:
 // fetch + JSON.parse + a small mapping function into the CONTRACT's objects,
-// written from CONTRACT.md and API.md independently of the Rust core. Honest:
+// written from docs/contract.md and docs/evs-api.md independently of the Rust core. Honest:
 // it does the same normalisation (camelCase, timestamps, size, progress,
 // metadata) and nothing slower than it needs. The tests compare the package's
 // output with it on the mock's data and on the benchmark's bodies.
@@ -124,7 +124,7 @@ export function sortWire(list) {
 
 /**
  * A minimal hand-written client: what a user would write instead of the
- * package. Like the package (CONTRACT.md: every attempt has a timeout,
+ * package. Like the package (docs/contract.md: every attempt has a timeout,
  * 30 s by default), it bounds each request, with an AbortController and a
  * timer (the cheapest way in Node 20); it does not retry, check input or
  * read error bodies.

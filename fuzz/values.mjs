@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// A property test of the exported functions (CONTRACT.md "Every call
+// A property test of the exported functions (docs/contract.md "Every call
 // settles"): random JavaScript values for every argument, getters and
 // Proxies that throw included, and a random hostile fetch behind every
 // call. The properties: every call settles, within its bound, as a result

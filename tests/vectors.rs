@@ -5,7 +5,7 @@
     clippy::indexing_slicing,
     clippy::panic
 )]
-//! Runs every case of `shared/vectors/sdk-hmac-sha256.jsonl` (produced by
+//! Runs every case of `tests/fixtures/sdk-hmac-sha256.jsonl` (produced by
 //! Huawei's official Python SDK signer) through `core::sign::sign_sdk_hmac` and
 //! compares with the SDK's output. No expected value lives here: all come
 //! from the file.
@@ -17,7 +17,7 @@ use serde_json::Value;
 
 const VECTORS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/vectors/sdk-hmac-sha256.jsonl"
+    "/tests/fixtures/sdk-hmac-sha256.jsonl"
 );
 const EXPECTED_CASES: usize = 33;
 

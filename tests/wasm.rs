@@ -28,7 +28,7 @@ use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 /// The official vectors, compiled in (the build fails if the file is gone).
-const VECTORS: &str = include_str!("../../shared/vectors/sdk-hmac-sha256.jsonl");
+const VECTORS: &str = include_str!("fixtures/sdk-hmac-sha256.jsonl");
 
 #[wasm_bindgen_test]
 fn all_signing_vectors() {

@@ -15,7 +15,7 @@ import { launchChromium } from '../helpers/browser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ALL = sortWire(SNAPSHOTS).map(normalizeSnapshot);
-const VECTORS = readFileSync(join(root, '..', 'shared', 'vectors', 'sdk-hmac-sha256.jsonl'), 'utf8')
+const VECTORS = readFileSync(join(root, 'tests', 'fixtures', 'sdk-hmac-sha256.jsonl'), 'utf8')
   .split('\n')
   .filter((l) => l.trim())
   .map((l) => JSON.parse(l));

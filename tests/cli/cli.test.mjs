@@ -604,7 +604,7 @@ test('sign: the request line and headers, JSON, and bodies from --data checked b
     assert.deepEqual(v, { ok: true }, data);
     const tampered = verifySignature({ method: 'POST', path: u.pathname, query: '', headers: lower, body: `${body} ` }, { ak: AK, sk: SK, securityToken: ST });
     // A JSON body is signed; another type is sent UNSIGNED-PAYLOAD, as the official SDK does.
-    assert.equal(tampered.ok, type === 'text/plain', 'the body is signed exactly when SIGNING.md says so');
+    assert.equal(tampered.ok, type === 'text/plain', 'the body is signed exactly when docs/signing.md says so');
   }
   r = await run(['sign', 'POST', post, '--data', `@${file}`, '--curl'], { env: signEnv() });
   assert.ok(r.stdout.includes(`--data-binary '@${file}'`));

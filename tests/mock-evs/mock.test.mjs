@@ -13,7 +13,7 @@ import { SNAPSHOTS, PROJECT_ID, VOLUMES } from './data.mjs';
 import { canonicalRequest, signature, stringToSign } from './signature.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const VECTORS = readFileSync(join(here, '..', '..', '..', 'shared', 'vectors', 'sdk-hmac-sha256.jsonl'), 'utf8')
+const VECTORS = readFileSync(join(here, '..', 'fixtures', 'sdk-hmac-sha256.jsonl'), 'utf8')
   .split('\n')
   .filter((l) => l.trim())
   .map((l) => JSON.parse(l));

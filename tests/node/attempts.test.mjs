@@ -1,4 +1,4 @@
-// Seeing each request (CONTRACT.md): onAttempt(info) after every attempt,
+// Seeing each request (docs/contract.md): onAttempt(info) after every attempt,
 // over retries, a clock correction and a walk; nothing in info holds a
 // credential; a hook that throws or rejects changes nothing; Node's
 // requests carry the package's User-Agent.

@@ -12,7 +12,7 @@ import { startMockEvs } from '../mock-evs/server.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const VECTOR_FILE = join(here, '..', '..', '..', 'shared', 'vectors', 'sdk-hmac-sha256.jsonl');
+const VECTOR_FILE = join(here, '..', 'fixtures', 'sdk-hmac-sha256.jsonl');
 const VECTORS = readFileSync(VECTOR_FILE, 'utf8')
   .split('\n')
   .filter((l) => l.trim())

@@ -247,7 +247,7 @@ test('a custom fetch is used instead of the global one', async () => {
   assert.ok(calls[0].endsWith(`/cloudsnapshots/${SNAPSHOTS[1].id}`));
 });
 
-// CONTRACT.md "Invalid input": each rejects with invalid_input and sends nothing.
+// docs/contract.md "Invalid input": each rejects with invalid_input and sends nothing.
 const GOOD = () => ({ projectId: PROJECT_ID, endpoint: mock.apiUrl });
 const INVALID = [
   ['config missing', () => getSnapshot(undefined, 'x')],

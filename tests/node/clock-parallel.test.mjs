@@ -1,4 +1,4 @@
-// A wrong clock with calls in flight together (CONTRACT.md "Retries,
+// A wrong clock with calls in flight together (docs/contract.md "Retries,
 // timeouts and cancellation"): the offset kept is the server's, set, never
 // summed, so calls that correct at the same time all succeed and agree.
 // (Summed, 8 parallel corrections of 20 minutes made 160, and 7 calls ended

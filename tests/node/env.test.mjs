@@ -144,7 +144,7 @@ test('the config signs: a list against the AK/SK-checking mock with temporary cr
   assert.match(req.headers.authorization, new RegExp(`^SDK-HMAC-SHA256 Access=${AK}, `));
   assert.equal(req.headers['x-security-token'], ST);
   // An unset project ID, with the key pair and a region, is asked of IAM
-  // (CONTRACT.md "Project ID from IAM"): HUAWEICLOUD_SDK_IAM_ENDPOINT points
+  // (docs/contract.md "Project ID from IAM"): HUAWEICLOUD_SDK_IAM_ENDPOINT points
   // at the mock, which serves IAM too, so nothing leaves this machine.
   mock.clearRequests();
   const fromIam = configFromEnv({ ...FULL, HUAWEICLOUD_SDK_PROJECT_ID: '', HUAWEICLOUD_SDK_IAM_ENDPOINT: mock.url });

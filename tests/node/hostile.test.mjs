@@ -1,4 +1,4 @@
-// Every call settles, whatever JavaScript hands it (CONTRACT.md "Every call
+// Every call settles, whatever JavaScript hands it (docs/contract.md "Every call
 // settles"): getters and Proxies that throw, Response-likes and streams
 // that throw, lie or never settle, a fetch that ignores Request.signal, many
 // calls on one signal. Each case runs in a child process of its own, so a

@@ -1,4 +1,4 @@
-// The project ID from IAM (CONTRACT.md "Project ID from IAM"): with a key
+// The project ID from IAM (docs/contract.md "Project ID from IAM"): with a key
 // pair and a region but no projectId, the first call asks IAM (the mock's
 // GET /v3/projects?name=) signed with the same pair, keeps the answer per
 // key and region, shares one request among concurrent first calls, and

@@ -1,4 +1,4 @@
-// Credentials never reach another origin (CONTRACT.md "Errors"): a redirect
+// Credentials never reach another origin (docs/contract.md "Secrets and redirects"): a redirect
 // is not followed, so X-Auth-Token, X-Security-Token and a signature stay
 // with the endpoint, for a call and for a walk's second page. (fetch drops
 // only Authorization on a cross-origin redirect; another port is another

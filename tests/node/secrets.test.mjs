@@ -1,5 +1,5 @@
 // No view of an error carries a credential, nor 16 consecutive characters
-// of one (CONTRACT.md "Errors"): the service's text is redacted before it is
+// of one (docs/contract.md "Secrets and redirects"): the service's text is redacted before it is
 // cut, so a long IAM token echoed in a 401 or 403 message (a cut first
 // showed its first ~460 characters) or a part of it is gone from message,
 // String(e), JSON.stringify(e), util.inspect(e) and the stack.

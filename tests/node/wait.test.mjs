@@ -1,4 +1,4 @@
-// waitForSnapshot (CONTRACT.md "Functions"): polls getSnapshot until the
+// waitForSnapshot (docs/contract.md "waitForSnapshot"): polls getSnapshot until the
 // status is reached, fails on a status of failOn, times out naming the last
 // status and progress, passes a poll's own error on, and aborts at once.
 // The mock's fault list scripts the statuses poll by poll.
