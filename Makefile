@@ -33,7 +33,10 @@ test: build
 	$(MAKE) --no-print-directory test-rust test-wasm test-node test-cli test-browser test-consumers test-fuzz
 
 test-rust:
-	@echo "== native Rust tests (core, signing vectors)"
+	@echo "== native Rust tests (core, signing vectors), formatting, docs"
+	cargo fmt --check
+	cd fuzz && cargo fmt --check
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 	cargo test
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --release --target wasm32-unknown-unknown --all-targets -- -D warnings

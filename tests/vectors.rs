@@ -1,10 +1,5 @@
 #![cfg(not(target_arch = "wasm32"))]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 //! Runs every case of `tests/fixtures/sdk-hmac-sha256.jsonl` (produced by
 //! Huawei's official Python SDK signer) through `core::sign::sign_sdk_hmac` and
 //! compares with the SDK's output. No expected value lives here: all come
@@ -15,16 +10,11 @@ use std::collections::BTreeMap;
 use evs_snapshots::core::sign::{sign_sdk_hmac, Credentials, SignInput};
 use serde_json::Value;
 
-const VECTORS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/fixtures/sdk-hmac-sha256.jsonl"
-);
+const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sdk-hmac-sha256.jsonl");
 const EXPECTED_CASES: usize = 33;
 
 fn str_field<'v>(case: &'v Value, id: &str, field: &str) -> &'v str {
-    case.get(field)
-        .and_then(Value::as_str)
-        .unwrap_or_else(|| panic!("case {id}: field {field:?} missing or not a string"))
+    case.get(field).and_then(Value::as_str).unwrap_or_else(|| panic!("case {id}: field {field:?} missing or not a string"))
 }
 
 /// A JSON scalar as the SDK's `str()` would render it for a query value
@@ -41,13 +31,8 @@ fn scalar(v: &Value, id: &str) -> String {
 
 /// Splits `scheme://authority/path?query` into (authority, path, query).
 fn split_url<'u>(url: &'u str, id: &str) -> (&'u str, &'u str, Option<&'u str>) {
-    let rest = url
-        .split_once("://")
-        .unwrap_or_else(|| panic!("case {id}: sent_url {url:?} has no scheme"))
-        .1;
-    let slash = rest
-        .find('/')
-        .unwrap_or_else(|| panic!("case {id}: sent_url {url:?} has no path"));
+    let rest = url.split_once("://").unwrap_or_else(|| panic!("case {id}: sent_url {url:?} has no scheme")).1;
+    let slash = rest.find('/').unwrap_or_else(|| panic!("case {id}: sent_url {url:?} has no path"));
     let (authority, path_query) = rest.split_at(slash);
     match path_query.split_once('?') {
         Some((p, q)) => (authority, p, Some(q)),
@@ -71,22 +56,14 @@ struct Case {
 }
 
 fn parse(line: &str, lineno: usize) -> (Case, Value) {
-    let v: Value =
-        serde_json::from_str(line).unwrap_or_else(|e| panic!("line {lineno}: not JSON: {e}"));
+    let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("line {lineno}: not JSON: {e}"));
     let id = str_field(&v, &format!("line {lineno}"), "id").to_owned();
     let host = str_field(&v, &id, "host").to_owned();
     let (authority, path, sent_query) = split_url(str_field(&v, &id, "sent_url"), &id);
-    assert_eq!(
-        authority, host,
-        "case {id}: sent_url authority differs from host"
-    );
+    assert_eq!(authority, host, "case {id}: sent_url authority differs from host");
     // The path on the wire is the SDK's resource_path (already encoded, e.g.
     // show-path-encoding and show-path-slash); check that, then sign it.
-    assert_eq!(
-        path,
-        str_field(&v, &id, "resource_path"),
-        "case {id}: sent_url path differs from resource_path"
-    );
+    assert_eq!(path, str_field(&v, &id, "resource_path"), "case {id}: sent_url path differs from resource_path");
     let query = v
         .get("query_params")
         .and_then(Value::as_array)
@@ -105,9 +82,7 @@ fn parse(line: &str, lineno: usize) -> (Case, Value) {
         .unwrap_or_else(|| panic!("case {id}: signer_input_headers missing"))
         .iter()
         .map(|(k, val)| {
-            let val = val
-                .as_str()
-                .unwrap_or_else(|| panic!("case {id}: header {k} is not a string"));
+            let val = val.as_str().unwrap_or_else(|| panic!("case {id}: header {k} is not a string"));
             (k.clone(), val.to_owned())
         })
         .collect();
@@ -135,8 +110,7 @@ fn parse(line: &str, lineno: usize) -> (Case, Value) {
 
 #[test]
 fn sdk_hmac_sha256_vectors() {
-    let text =
-        std::fs::read_to_string(VECTORS).unwrap_or_else(|e| panic!("cannot read {VECTORS}: {e}"));
+    let text = std::fs::read_to_string(VECTORS).unwrap_or_else(|e| panic!("cannot read {VECTORS}: {e}"));
     assert!(!text.trim().is_empty(), "{VECTORS} is empty");
 
     let mut checked = 0usize;
@@ -146,28 +120,12 @@ fn sdk_hmac_sha256_vectors() {
         }
         let (c, v) = parse(line, i + 1);
         let id = c.id.as_str();
-        let creds = Credentials {
-            access_key: &c.ak,
-            secret_key: &c.sk,
-            security_token: c.token.as_deref(),
-        };
-        let input = SignInput {
-            method: &c.method,
-            host: &c.host,
-            path: &c.path,
-            query: &c.query,
-            headers: &c.headers,
-            body: &c.body,
-        };
+        let creds = Credentials { access_key: &c.ak, secret_key: &c.sk, security_token: c.token.as_deref() };
+        let input = SignInput { method: &c.method, host: &c.host, path: &c.path, query: &c.query, headers: &c.headers, body: &c.body };
 
         // Every case gives X-Sdk-Date in its headers, which must win: sign
         // with a different fallback date to prove it.
-        assert!(
-            c.headers
-                .iter()
-                .any(|(k, _)| k.eq_ignore_ascii_case("x-sdk-date")),
-            "case {id}: signer_input_headers carry no X-Sdk-Date"
-        );
+        assert!(c.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("x-sdk-date")), "case {id}: signer_input_headers carry no X-Sdk-Date");
         let s = sign_sdk_hmac(&input, &creds, "19700101T000000Z");
 
         for (field, got) in [
@@ -194,72 +152,36 @@ fn sdk_hmac_sha256_vectors() {
             .and_then(Value::as_object)
             .unwrap_or_else(|| panic!("case {id}: output_headers missing"))
             .iter()
-            .filter(|(k, _)| {
-                !k.eq_ignore_ascii_case("host") && !input_names.contains(&k.to_lowercase())
-            })
+            .filter(|(k, _)| !k.eq_ignore_ascii_case("host") && !input_names.contains(&k.to_lowercase()))
             .map(|(k, val)| (k.clone(), val.as_str().unwrap_or_default().to_owned()))
             .collect();
         let ours: BTreeMap<String, String> = s.added_headers.iter().cloned().collect();
         assert_eq!(ours, sdk_added, "case {id}: added headers differ");
+        assert_eq!(ours.len(), s.added_headers.len(), "case {id}: added header twice");
         assert_eq!(
-            ours.len(),
-            s.added_headers.len(),
-            "case {id}: added header twice"
-        );
-        assert_eq!(
-            s.added_headers
-                .last()
-                .map(|(k, val)| (k.as_str(), val.as_str())),
+            s.added_headers.last().map(|(k, val)| (k.as_str(), val.as_str())),
             Some(("Authorization", s.authorization.as_str())),
             "case {id}: Authorization is not the last added header"
         );
 
         // Second pass: leave X-Sdk-Date and X-Security-Token to the signer
         // (from sdk_date and the credentials); the result must not change.
-        let fewer: Vec<(String, String)> = c
-            .headers
-            .iter()
-            .filter(|(k, _)| {
-                !k.eq_ignore_ascii_case("x-sdk-date") && !k.eq_ignore_ascii_case("x-security-token")
-            })
-            .cloned()
-            .collect();
-        let s2 = sign_sdk_hmac(
-            &SignInput {
-                headers: &fewer,
-                ..input
-            },
-            &creds,
-            &c.sdk_date,
-        );
+        let fewer: Vec<(String, String)> =
+            c.headers.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("x-sdk-date") && !k.eq_ignore_ascii_case("x-security-token")).cloned().collect();
+        let s2 = sign_sdk_hmac(&SignInput { headers: &fewer, ..input }, &creds, &c.sdk_date);
         assert_eq!(
             s2.canonical_request,
             str_field(&v, id, "canonical_request"),
             "case {id}: canonical_request differs when the signer adds the date/token"
         );
-        assert_eq!(
-            s2.authorization,
-            str_field(&v, id, "authorization"),
-            "case {id}: authorization differs when the signer adds the date/token"
-        );
+        assert_eq!(s2.authorization, str_field(&v, id, "authorization"), "case {id}: authorization differs when the signer adds the date/token");
         let names: Vec<&str> = s2.added_headers.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(
-            names.first(),
-            Some(&"X-Sdk-Date"),
-            "case {id}: X-Sdk-Date not added first"
-        );
-        assert_eq!(
-            names.contains(&"X-Security-Token"),
-            c.token.is_some(),
-            "case {id}: X-Security-Token added iff a token is given"
-        );
+        assert_eq!(names.first(), Some(&"X-Sdk-Date"), "case {id}: X-Sdk-Date not added first");
+        assert_eq!(names.contains(&"X-Security-Token"), c.token.is_some(), "case {id}: X-Security-Token added iff a token is given");
 
         checked += 1;
     }
 
-    assert!(
-        checked >= EXPECTED_CASES,
-        "{VECTORS}: only {checked} cases, expected at least {EXPECTED_CASES}"
-    );
+    assert!(checked >= EXPECTED_CASES, "{VECTORS}: only {checked} cases, expected at least {EXPECTED_CASES}");
     println!("{checked} SDK-HMAC-SHA256 vectors reproduced");
 }

@@ -12,10 +12,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use evs_snapshots::core::call::{Call, Reply, Step};
-use evs_snapshots::core::input::Input;
-use evs_snapshots::core::raw::{RawConfig, RawListOptions};
 use evs_snapshots::core::error::ErrorKind;
 use evs_snapshots::core::error_body::http_error;
+use evs_snapshots::core::input::Input;
+use evs_snapshots::core::raw::{RawConfig, RawListOptions};
 use evs_snapshots::core::response::{read_list, read_show};
 use evs_snapshots::core::retry::{next_delay, Failure};
 use evs_snapshots::core::sign::{sign_sdk_hmac, Credentials, SignInput};
@@ -36,18 +36,10 @@ fn all_signing_vectors() {
     for line in VECTORS.lines().filter(|l| !l.trim().is_empty()) {
         let v: Value = serde_json::from_str(line).unwrap();
         let id = v["id"].as_str().unwrap();
-        let query: Vec<(String, String)> = v["query_params"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| (p[0].as_str().unwrap().to_string(), p[1].as_str().unwrap().to_string()))
-            .collect();
-        let headers: Vec<(String, String)> = v["signer_input_headers"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
-            .collect();
+        let query: Vec<(String, String)> =
+            v["query_params"].as_array().unwrap().iter().map(|p| (p[0].as_str().unwrap().to_string(), p[1].as_str().unwrap().to_string())).collect();
+        let headers: Vec<(String, String)> =
+            v["signer_input_headers"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())).collect();
         let signed = sign_sdk_hmac(
             &SignInput {
                 method: v["method"].as_str().unwrap(),
@@ -89,12 +81,7 @@ fn timestamps_and_dates() {
 
 #[wasm_bindgen_test]
 fn calls_and_responses() {
-    let raw = RawConfig {
-        project_id: "p1".into(),
-        endpoint: "/evs".into(),
-        page_origin: Some("http://127.0.0.1:9".into()),
-        ..Default::default()
-    };
+    let raw = RawConfig { project_id: "p1".into(), endpoint: "/evs".into(), page_origin: Some("http://127.0.0.1:9".into()), ..Default::default() };
     let c = Call::show(&raw, &Input::from("a b")).unwrap();
     assert_eq!(c.request(0.0).url, "http://127.0.0.1:9/evs/v2/p1/cloudsnapshots/a%20b");
     let opts = RawListOptions { limit: Input::Num(50.0), name: "快照 1".into(), ..Default::default() };

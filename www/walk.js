@@ -10,7 +10,7 @@
 // snapshot of the page before has been taken, so when it fails, the last
 // snapshot received is the last of the last page that succeeded, and its ID is
 // the marker of the page that failed (OpenStack's marker is the last ID of the
-// previous page; CONTRACT.md uses it too when a `next` link has none).
+// previous page; docs/contract.md uses it too when a `next` link has none).
 
 import { paginateSnapshots } from 'evs-snapshots';
 

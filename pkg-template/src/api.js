@@ -11,7 +11,7 @@
 const BRAND = Symbol.for('evs-snapshots.EvsError');
 const FIELDS = ['kind', 'status', 'code', 'errorType', 'requestId', 'retryable', 'snapshot'];
 
-/** Every failure of this package: see CONTRACT.md "Errors". */
+/** Every failure of this package: see docs/contract.md "Errors". */
 class EvsError extends Error {
   constructor(fields) {
     super(fields.message);
@@ -65,7 +65,7 @@ function createApi(load) {
         })
         .catch((err) => {
           loaded = null;
-          // `load` (CONTRACT.md "Errors"); the loader (load.js) tells whether
+          // `load` (docs/contract.md "Errors"); the loader (load.js) tells whether
           // it is retryable: only when fetching the .wasm over the network
           // failed.
           throw new EvsError({

@@ -77,7 +77,7 @@ async function loadWasm(glue, { url, path, requireFs, inline }) {
     tried.push(`its inline copy (${reason(e)})`);
   }
   const err = new Error(`looked for ${tried.join(', then ')}`);
-  // CONTRACT.md "Errors": `load`, retryable only when the network failed
+  // docs/contract.md "Errors": `load`, retryable only when the network failed
   // to bring the module.
   err.kind = 'load';
   err.retryable = network;

@@ -2,7 +2,7 @@
 //! asks the core on every attempt.
 //!
 //! - [`Call::show`] / [`Call::list`]: the caller's arguments checked (every
-//!   rule of CONTRACT.md "Invalid input"), or an `invalid_input` error and
+//!   rule of docs/contract.md "Invalid input"), or an `invalid_input` error and
 //!   nothing is sent;
 //! - [`Call::request`]: what attempt `n` sends (URL, headers; signed at the
 //!   time given);
@@ -58,7 +58,7 @@ impl Call {
     /// `getSnapshot(config, snapshotId)`: the config first, then the ID.
     ///
     /// # Errors
-    /// `invalid_input` for the first rule of CONTRACT.md "Invalid input"
+    /// `invalid_input` for the first rule of docs/contract.md "Invalid input"
     /// the config or the ID breaks.
     pub fn show(config: &RawConfig, snapshot_id: &Input) -> Result<Call, EvsError> {
         let config = check_config(config)?;
@@ -166,7 +166,7 @@ pub enum Step {
     Resend,
 }
 
-/// What one attempt did, for `onAttempt` (CONTRACT.md "Seeing each
+/// What one attempt did, for `onAttempt` (docs/contract.md "Seeing each
 /// request"): the shell adds the operation and the duration. It holds no
 /// credential: the URL carries none, and the error is redacted.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -199,7 +199,7 @@ pub struct AttemptReport {
     pub error: Option<EvsError>,
 }
 
-/// One call's attempts as a state machine (CONTRACT.md "Retries, timeouts
+/// One call's attempts as a state machine (docs/contract.md "Retries, timeouts
 /// and cancellation"), in the style of quinn-proto: no I/O and no clock of
 /// its own. The shell asks [`Attempts::request`] what to send at `now`,
 /// sends it, hands what ended to [`Attempts::ended`], and does what the
@@ -416,7 +416,7 @@ fn settle_reporting(call: &Call, attempt: u32, ended: &Ended<'_>, now_ms: f64, r
 /// refuses an `X-Sdk-Date` 15 minutes off).
 pub const CLOCK_SKEW_MS: f64 = 300_000.0;
 
-/// A wrong clock (CONTRACT.md "Retries, timeouts and cancellation"): with
+/// A wrong clock (docs/contract.md "Retries, timeouts and cancellation"): with
 /// AK/SK auth, a 401 whose server time is more than [`CLOCK_SKEW_MS`] from
 /// `signed_at` (the time the request was signed with) gives the server's
 /// time, in epoch milliseconds; the shell then sets its clock offset to
@@ -440,7 +440,7 @@ pub fn server_time(call: &Call, ended: &Ended<'_>, signed_at: f64) -> Option<f64
     ((server - signed_at).abs() > CLOCK_SKEW_MS).then_some(server)
 }
 
-/// `signRequest(request, credentials, date)` (CONTRACT.md "Signing other
+/// `signRequest(request, credentials, date)` (docs/contract.md "Signing other
 /// calls"): checked, then signed at `now_ms`.
 ///
 /// # Errors

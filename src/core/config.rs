@@ -1,6 +1,6 @@
 //! Validation: what a caller passed (as loosely typed [`Input`] values) into
 //! a checked [`Config`] and [`ListQuery`], or an `invalid_input` error that
-//! names the field. CONTRACT.md "Invalid input" is the list this follows.
+//! names the field. docs/contract.md "Invalid input" is the list this follows.
 //! Nothing here can send a request: validation happens before any I/O.
 
 use super::endpoint::{check_endpoint, check_region, Endpoint};
@@ -54,7 +54,7 @@ pub struct Config {
     /// [`Config::lookup`] says where to ask.
     pub project_id: String,
     /// Where to ask IAM for the project ID, when `projectId` was left out
-    /// with a key pair and a region (CONTRACT.md "Project ID from IAM").
+    /// with a key pair and a region (docs/contract.md "Project ID from IAM").
     pub lookup: Option<ProjectLookup>,
     /// How requests are authenticated.
     pub auth: Auth,

@@ -1,6 +1,6 @@
 //! Where requests go: the `endpoint` (an `http:`/`https:` URL, or in a
 //! browser a path on the page's origin) or the `region`, checked into an
-//! [`Endpoint`] (CONTRACT.md "Invalid input").
+//! [`Endpoint`] (docs/contract.md "Invalid input").
 
 use percent_encoding::utf8_percent_encode;
 

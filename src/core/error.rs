@@ -1,10 +1,10 @@
-//! The one error type, as CONTRACT.md "Errors" describes it.
+//! The one error type, as docs/contract.md "Errors" describes it.
 
 use serde::Serialize;
 
 use super::model::Snapshot;
 
-/// What failed (CONTRACT.md "Errors", `kind`).
+/// What failed (docs/contract.md "Errors", `kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     /// Rejected before any request was sent.
@@ -24,7 +24,7 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    /// The kind CONTRACT.md names `name`, if it is one.
+    /// The kind docs/contract.md names `name`, if it is one.
     pub fn from_name(name: &str) -> Option<ErrorKind> {
         [
             ErrorKind::InvalidInput,
@@ -39,7 +39,7 @@ impl ErrorKind {
         .find(|k| k.as_str() == name)
     }
 
-    /// The kind as CONTRACT.md names it (`"invalid_input"`, …).
+    /// The kind as docs/contract.md names it (`"invalid_input"`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::InvalidInput => "invalid_input",
@@ -54,7 +54,7 @@ impl ErrorKind {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-/// Every failure of a call, as CONTRACT.md "Errors" describes it.
+/// Every failure of a call, as docs/contract.md "Errors" describes it.
 pub struct EvsError {
     /// What failed.
     pub kind: ErrorKind,
@@ -123,7 +123,7 @@ impl EvsError {
     /// fields ([`redact`]), then each field cut to length (the message to
     /// [`MAX_MESSAGE`] bytes, the code, type and request ID to
     /// [`MAX_FIELD`]). Redaction comes first, on the whole text, so that a
-    /// cut never leaves part of a secret behind it (CONTRACT.md "Errors").
+    /// cut never leaves part of a secret behind it (docs/contract.md "Errors").
     pub fn redact(&mut self, secrets: &[&str]) {
         for (field, max) in [
             (Some(&mut self.message), MAX_MESSAGE),
@@ -140,7 +140,7 @@ impl EvsError {
         }
     }
 
-    /// The error as JavaScript receives it: CONTRACT.md's field names,
+    /// The error as JavaScript receives it: docs/contract.md's field names,
     /// absent fields left out; the JS entry makes an `EvsError` of it.
     pub fn view(&self) -> ErrorView<'_> {
         ErrorView {
@@ -197,7 +197,7 @@ pub const MAX_MESSAGE: usize = 512;
 /// Longest `code`, `errorType` or `requestId`, in bytes.
 pub const MAX_FIELD: usize = 128;
 /// A run of this many bytes of a secret is redacted wherever it stands:
-/// CONTRACT.md promises that no 16 consecutive characters of a token or key
+/// docs/contract.md promises that no 16 consecutive characters of a token or key
 /// appear in any view of an error (16 characters are at least 16 bytes).
 pub const SECRET_RUN: usize = 16;
 /// Secrets shorter than this are not looked for: they would redact

@@ -1,4 +1,4 @@
-//! An error answer's body, in every documented shape (API.md §5): the
+//! An error answer's body, in every documented shape (docs/evs-api.md "Errors"): the
 //! service's message, code and error type, or a sentence that says what
 //! came instead (an HTML page, an empty or unreadable body).
 
@@ -48,7 +48,7 @@ fn scalar_text(v: Option<&Value>) -> Option<String> {
     }
 }
 
-/// Reads every documented error shape (API.md §5): `{"<kind>": {"message",
+/// Reads every documented error shape (docs/evs-api.md "Errors"): `{"<kind>": {"message",
 /// "code"}}` with any key, the API gateway's `{"error_code", "error_msg"}`,
 /// a numeric `code`, and a flat `{"message", "code"}`.
 pub fn service_error(doc: &Value) -> Option<ServiceError> {

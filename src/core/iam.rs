@@ -1,5 +1,5 @@
-//! The project ID of a region, from IAM (CONTRACT.md "Project ID from IAM";
-//! API.md §8), as Huawei's SDKs find it (`huaweicloudsdkcore`,
+//! The project ID of a region, from IAM (docs/contract.md "Project ID from IAM";
+//! docs/evs-api.md "IAM: finding a region's project ID"), as Huawei's SDKs find it (`huaweicloudsdkcore`,
 //! `BasicCredentials.process_auth_params`): with a key pair and a region but
 //! no `projectId`, `GET {iam}/v3/projects?name={region}`, signed with the
 //! same pair; exactly one project must come back.

@@ -105,7 +105,7 @@ fn authorized(cfg: &Config, path: String, query: Vec<(String, String)>, now_ms: 
     authorize(&cfg.endpoint, Some(&cfg.project_id), headers, &cfg.auth, path, query, now_ms)
 }
 
-/// `GET {iam}/v3/projects?name={region}`: IAM's project lookup (API.md §8),
+/// `GET {iam}/v3/projects?name={region}`: IAM's project lookup (docs/evs-api.md "IAM: finding a region's project ID"),
 /// signed with the config's key pair as the official SDK signs it (no
 /// `X-Project-Id`: the project is what is asked for).
 pub fn projects_request(iam: &Endpoint, region: &str, auth: &Auth, now_ms: f64) -> Request {
@@ -168,7 +168,7 @@ pub struct SignedRequest {
     pub headers: Vec<(String, String)>,
 }
 
-/// Signs any Huawei Cloud API request (CONTRACT.md "Signing other calls"):
+/// Signs any Huawei Cloud API request (docs/contract.md "Signing other calls"):
 /// an absolute http(s) `url` whose query is percent-decoded (`+` stays `+`),
 /// the caller's headers (an `X-Sdk-Date` among them wins over `now_ms`), and
 /// the body.

@@ -3,7 +3,7 @@
 //! makes an `http` error of any other status, through `error_body`).
 //!
 //! Bodies are parsed by `serde_json` into the wire types of `wire`, which
-//! tolerate every quirk of API.md §1–3 (CONTRACT.md "Other wire data"); the
+//! tolerate every quirk of docs/evs-api.md ("Show one snapshot", "List snapshots", "Snapshot fields") (docs/contract.md "Other wire data"); the
 //! models JavaScript receives are in `model`.
 
 use serde_json::Value;
@@ -72,7 +72,7 @@ fn json_type(v: &Value) -> &'static str {
     }
 }
 
-/// The 2xx body of `GET .../cloudsnapshots/{id}` (API.md §1): the
+/// The 2xx body of `GET .../cloudsnapshots/{id}` (docs/evs-api.md "Show one snapshot"): the
 /// [`Snapshot`].
 ///
 /// # Errors
@@ -86,7 +86,7 @@ pub fn read_show(request_id: Option<&str>, body: &[u8]) -> Result<Snapshot, EvsE
     snapshot(wire).map_err(|m| EvsError::invalid_response(m).with_request_id(request_id))
 }
 
-/// The 2xx body of `GET .../snapshots` (API.md §2): the [`SnapshotPage`].
+/// The 2xx body of `GET .../snapshots` (docs/evs-api.md "List snapshots"): the [`SnapshotPage`].
 ///
 /// # Errors
 /// `invalid_response` when the body, or one of its snapshots, is not what
@@ -309,7 +309,7 @@ mod tests {
 
     #[test]
     fn fields_of_an_unexpected_type_do_not_sink_the_page() {
-        // CONTRACT.md "Other wire data": only id and size can fail a snapshot.
+        // docs/contract.md "Other wire data": only id and size can fail a snapshot.
         let v = show(
             r#"{"snapshot": {"id": "s", "size": 1, "name": 7, "status": true, "volume_id": {"x": [1]},
                "description": 5, "created_at": 1700000000, "updated_at": ["2020-01-01"], "metadata": [1, 2],
@@ -490,7 +490,7 @@ mod tests {
 
     #[test]
     fn a_field_named_twice_counts_once_with_its_last_value() {
-        // As JSON.parse reads it (CONTRACT.md "Other wire data").
+        // As JSON.parse reads it (docs/contract.md "Other wire data").
         let v = show(r#"{"snapshot": {"id": "s", "size": 1, "name": "a", "name": "b", "size": 3, "metadata": {"x": "1"}, "metadata": {"y": "2"}}}"#);
         assert_eq!((v["name"].as_str(), v["size"].as_u64(), &v["metadata"]), (Some("b"), Some(3), &json!({"y": "2"})));
         // The id too: the last one is the snapshot's.

@@ -1,7 +1,7 @@
 //! Where retries are decided. Pure: the caller supplies the clock and the
 //! random number, so every decision is testable.
 //!
-//! CONTRACT.md "Retries, timeouts and cancellation": 429, 500, 502, 503, 504,
+//! docs/contract.md "Retries, timeouts and cancellation": 429, 500, 502, 503, 504,
 //! network failures and per-attempt timeouts are retried, up to
 //! `max_attempts` attempts in all; the wait is exponential backoff with full
 //! jitter (base 100 ms, doubling, capped at 20 s), replaced on a 429 or 503

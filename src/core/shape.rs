@@ -1,4 +1,4 @@
-//! What each argument may hold (CONTRACT.md "Keys"): the keys of
+//! What each argument may hold (docs/contract.md "Keys"): the keys of
 //! `ClientConfig`, `ListOptions`, `auth`, `signRequest`'s `request` and
 //! `credentials`, and the error for any other key, with the key that was
 //! probably meant (`volume_id` → `volumeId`, a top-level `token` → `auth`).
@@ -145,7 +145,7 @@ mod tests {
 
     #[test]
     fn unknown_keys_name_the_key_meant() {
-        // The cases CONTRACT.md "Keys" names.
+        // The cases docs/contract.md "Keys" names.
         assert_eq!(message("options", "volume_id", LIST_OPTIONS), "options has an unknown key \"volume_id\": did you mean \"volumeId\"?");
         assert_eq!(
             message("config", "token", CONFIG),

@@ -1,5 +1,5 @@
 //! SDK-HMAC-SHA256 request signing, exactly as Huawei's official Python SDK
-//! (`huaweicloudsdkcore.signer.Signer`) does it — see `shared/SIGNING.md`.
+//! (`huaweicloudsdkcore.signer.Signer`) does it — see `docs/signing.md`.
 //!
 //! Pure: the caller supplies the time (`sdk_date`) and sends the request.
 //!
@@ -70,7 +70,7 @@ pub struct SignInput<'a> {
 /// tests), the query to send and the headers to add.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signed {
-    /// The canonical request (SIGNING.md step 8), for tests and vectors.
+    /// The canonical request (docs/signing.md step 8), for tests and vectors.
     pub canonical_request: String,
     /// The string to sign (step 9).
     pub string_to_sign: String,
@@ -85,7 +85,7 @@ pub struct Signed {
     /// Headers to send in addition to the caller's, in this order:
     /// `X-Sdk-Date` (only if the caller gave none), `X-Security-Token` (a
     /// non-empty token and the caller gave none), `X-Sdk-Content-Sha256`
-    /// (SIGNING.md step 3, unless the caller gave one), `Authorization`
+    /// (docs/signing.md step 3, unless the caller gave one), `Authorization`
     /// last. Never `Host`.
     pub added_headers: Vec<(String, String)>,
 }
@@ -132,7 +132,7 @@ impl<'v> HeaderMap<'v> {
     }
 }
 
-/// Canonical URI (SIGNING.md step 5): decode, split on `/`, encode each
+/// Canonical URI (docs/signing.md step 5): decode, split on `/`, encode each
 /// segment, join, always end with `/`. Invalid UTF-8 after decoding becomes
 /// U+FFFD, as Python's `unquote` does.
 fn canonical_uri(path: &str) -> String {
@@ -151,7 +151,7 @@ fn canonical_uri(path: &str) -> String {
     out
 }
 
-/// Canonical query (SIGNING.md step 6): sort on the raw key, then the raw
+/// Canonical query (docs/signing.md step 6): sort on the raw key, then the raw
 /// value (byte order of UTF-8, which is code-point order as in Python), then
 /// encode each as `k=v`, joined with `&`.
 fn canonical_query(query: &[(String, String)]) -> String {
@@ -191,7 +191,7 @@ fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> String {
 #[must_use]
 pub fn sign_sdk_hmac(input: &SignInput<'_>, creds: &Credentials<'_>, sdk_date: &str) -> Signed {
     // Lower-cased name -> value, for every header that will be sent and
-    // whose name has no '_' (SIGNING.md step 4: neither signed nor listed).
+    // whose name has no '_' (docs/signing.md step 4: neither signed nor listed).
     // A later duplicate (same name in any case) replaces the earlier one.
     let mut headers = HeaderMap(Vec::with_capacity(input.headers.len() + 3));
     for (name, value) in input.headers {
@@ -216,7 +216,7 @@ pub fn sign_sdk_hmac(input: &SignInput<'_>, creds: &Credentials<'_>, sdk_date: &
         }
     };
 
-    // Not a step of its own in SIGNING.md: temporary credentials add
+    // Not a step of its own in docs/signing.md: temporary credentials add
     // X-Security-Token, signed like any given header.
     if let Some(token) = creds.security_token {
         if !token.is_empty() && !headers.contains_key("x-security-token") {

@@ -267,7 +267,7 @@ mod tests {
         // Leap day and year boundary crossing through a zone.
         assert_eq!(normalize_timestamp("2024-02-29T23:59:59.999999").as_deref(), Some("2024-02-29T23:59:59.999Z"));
         assert_eq!(normalize_timestamp("2025-01-01T07:00:00+08:00").as_deref(), Some("2024-12-31T23:00:00.000Z"));
-        // Minutes only (CONTRACT.md "Timestamps"): UTC like the others, not
+        // Minutes only (docs/contract.md "Timestamps"): UTC like the others, not
         // passed through for `new Date` to read as local time.
         assert_eq!(normalize_timestamp("2016-02-16T16:54").as_deref(), Some("2016-02-16T16:54:00.000Z"));
         assert_eq!(normalize_timestamp("2016-02-17T00:54+08:00").as_deref(), Some("2016-02-16T16:54:00.000Z"));

@@ -1,5 +1,5 @@
-//! The wire: a snapshot as EVS sends it (API.md §1–3), in serde types that
-//! tolerate every quirk (CONTRACT.md "Other wire data"): only a snapshot
+//! The wire: a snapshot as EVS sends it (docs/evs-api.md ("Show one snapshot", "List snapshots", "Snapshot fields")), in serde types that
+//! tolerate every quirk (docs/contract.md "Other wire data"): only a snapshot
 //! without a string `id` or a readable `size` fails; any other field of an
 //! unexpected JSON type is coerced (`name: 7` → `"7"`, an object there →
 //! `""`, a non-string `description` or timestamp → `null`, metadata values
@@ -64,7 +64,7 @@ fn metadata<'de, D: Deserializer<'de>>(d: D) -> Result<Metadata, D::Error> {
     })
 }
 
-/// A snapshot as the wire carries it (API.md §1–3). A field named twice
+/// A snapshot as the wire carries it (docs/evs-api.md ("Show one snapshot", "List snapshots", "Snapshot fields")). A field named twice
 /// counts once, with its last value, as `JSON.parse` reads it (serde's
 /// derived reader would refuse the object), so it is read by hand below.
 #[derive(Default)]

@@ -50,7 +50,7 @@ fn signing_time() -> f64 {
     send::now() + CLOCK_OFFSET_MS.with(std::cell::Cell::get)
 }
 
-/// The call's attempts, as the core's [`Attempts`] says (CONTRACT.md
+/// The call's attempts, as the core's [`Attempts`] says (docs/contract.md
 /// "Retries, timeouts and cancellation"): the shell sends, sleeps, keeps
 /// the clock offset and tells `onAttempt`; every decision is the core's.
 /// `operation` names the call in `onAttempt`'s `info`.
@@ -87,7 +87,7 @@ async fn run(ctx: &Context, call: &Call, operation: &str, deadline: Option<f64>)
     }
 }
 
-/// Calls `onAttempt(info)` (CONTRACT.md "Seeing each request"): `info` is
+/// Calls `onAttempt(info)` (docs/contract.md "Seeing each request"): `info` is
 /// the core's report with the operation, the duration and the error as an
 /// `EvsError`. A hook that throws, or returns a promise that rejects,
 /// changes nothing.
@@ -123,7 +123,7 @@ enum Project {
 }
 
 thread_local! {
-    /// Project IDs from IAM (CONTRACT.md "Project ID from IAM"), kept in the
+    /// Project IDs from IAM (docs/contract.md "Project ID from IAM"), kept in the
     /// module instance per key pair, region and IAM endpoint. A failed
     /// lookup is not kept: the next call asks again.
     static PROJECTS: RefCell<Vec<(String, Project)>> = const { RefCell::new(Vec::new()) };
@@ -170,7 +170,7 @@ async fn with_project(ctx: &Context, call: Call) -> Result<Call, EvsError> {
 }
 
 /// `getSnapshot(config, snapshotId)`: `GET {endpoint}/v2/{projectId}/cloudsnapshots/{snapshotId}`
-/// (API.md §1). Resolves to a `Snapshot`; rejects with an error object.
+/// (docs/evs-api.md "Show one snapshot"). Resolves to a `Snapshot`; rejects with an error object.
 #[wasm_bindgen(js_name = getSnapshot)]
 pub async fn get_snapshot(config: JsValue, snapshot_id: JsValue) -> Result<JsValue, JsValue> {
     let ctx = context(&config).map_err(|e| error(&e))?;
@@ -181,7 +181,7 @@ pub async fn get_snapshot(config: JsValue, snapshot_id: JsValue) -> Result<JsVal
 }
 
 /// `listSnapshots(config, options)`: `GET {endpoint}/v2/{projectId}/snapshots?...`
-/// (API.md §2). Resolves to a `SnapshotPage`; rejects with an error object.
+/// (docs/evs-api.md "List snapshots"). Resolves to a `SnapshotPage`; rejects with an error object.
 #[wasm_bindgen(js_name = listSnapshots)]
 pub async fn list_snapshots(config: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let ctx = context(&config).map_err(|e| error(&e))?;
@@ -192,7 +192,7 @@ pub async fn list_snapshots(config: JsValue, options: JsValue) -> Result<JsValue
     reply_output(&reply)
 }
 
-/// `waitForSnapshot(config, snapshotId, options)` (CONTRACT.md "Functions"):
+/// `waitForSnapshot(config, snapshotId, options)` (docs/contract.md "Functions"):
 /// polls `getSnapshot` (with the config's retries) until the snapshot's
 /// status is `options.status`; the core's [`Waiter`] decides after each
 /// poll. Rejects with `failed` (the error's `snapshot` holds it), `timeout`
@@ -244,7 +244,7 @@ async fn wait(config: &JsValue, snapshot_id: &JsValue, options: &JsValue) -> Res
     }
 }
 
-/// A `paginateSnapshots` walk (CONTRACT.md "Functions"): the JS entry's
+/// A `paginateSnapshots` walk (docs/contract.md "Functions"): the JS entry's
 /// async iterator calls [`SnapshotWalk::next`] page after page. The paging
 /// decisions and the loop guard are the core's `Paginator`.
 #[wasm_bindgen]
@@ -323,7 +323,7 @@ fn pairs_as_object<S: serde::Serializer>(pairs: &&[(String, String)], s: S) -> R
     s.collect_map(pairs.iter().map(|(k, v)| (k, v)))
 }
 
-/// `signRequest(request, credentials, date?)` (CONTRACT.md "Signing other
+/// `signRequest(request, credentials, date?)` (docs/contract.md "Signing other
 /// calls"): `{ url, headers }` signed with SDK-HMAC-SHA256 at `date`
 /// (default: now). Throws an error object on invalid input.
 #[wasm_bindgen(js_name = signRequest)]

@@ -334,7 +334,7 @@ pub async fn attempt(fetch: &Fetch, signals: &[JsValue], req: &Request, timeout_
 
 thread_local! {
     /// `evs-snapshots/<version> <runtime>/<version>` in Node, Deno and Bun,
-    /// as the official SDKs name themselves (CONTRACT.md "Seeing each
+    /// as the official SDKs name themselves (docs/contract.md "Seeing each
     /// request"); `None` in browsers, which keep their own.
     static USER_AGENT: Option<String> = user_agent();
 }

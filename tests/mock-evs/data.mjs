@@ -1,5 +1,5 @@
 // The mock's seed data: deterministic (a seeded PRNG), in the service's
-// wire format, with the quirks API.md documents. Tests compute expected
+// wire format, with the quirks docs/evs-api.md documents. Tests compute expected
 // results from it.
 
 export const PROJECT_ID = '0c2eba2c5af04d3f9e9d0d410b371fde';

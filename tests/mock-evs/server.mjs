@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// A mock of Huawei Cloud EVS's snapshot API (API.md §1–7) and of the one IAM
-// call a client needs, the project ID of a region (API.md §8), Node built-ins
+// A mock of Huawei Cloud EVS's snapshot API (docs/evs-api.md) and of the one IAM
+// call a client needs, the project ID of a region (docs/evs-api.md "IAM: finding a region's project ID"), Node built-ins
 // only, for the demo, the tests and the benchmarks. It speaks the documented
 // shapes and quirks, pages like OpenStack, checks tokens and AK/SK
 // signatures like the API gateway, sends CORS headers to the origins it is
@@ -333,7 +333,7 @@ export async function startMockEvs(options = {}) {
     send(res, 200, { snapshot: wire(s, projectId, true) });
   }
 
-  /** The projects IAM knows now, in Keystone's shape (API.md §8). */
+  /** The projects IAM knows now, in Keystone's shape (docs/evs-api.md "IAM: finding a region's project ID"). */
   function iamProjectList() {
     const project = (id, parentId) => ({
       id,

@@ -1,4 +1,4 @@
-// SDK-HMAC-SHA256 checking for the mock, written from shared/SIGNING.md with
+// SDK-HMAC-SHA256 checking for the mock, written from docs/signing.md with
 // node:crypto alone: a second implementation that cross-checks the Rust one.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
@@ -54,7 +54,7 @@ export function canonicalQuery(rawQuery) {
 const sha256 = (data) => createHash('sha256').update(data).digest('hex');
 
 /**
- * The canonical request of SIGNING.md step 8. `headers`: lower-case name →
+ * The canonical request of docs/signing.md step 8. `headers`: lower-case name →
  * value; `signedHeaders`: the names, already sorted.
  */
 export function canonicalRequest({ method, path, query, headers, signedHeaders, body = '' }) {
