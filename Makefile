@@ -76,7 +76,7 @@ fuzz: build
 	node fuzz/values.mjs --seconds $(or $(SECONDS_PER_TARGET),600)
 
 bench: build
-	scripts/deps.sh browser
+	scripts/deps.sh browser bench-python
 	node bench/run.mjs
 
 clean:

@@ -129,7 +129,7 @@ export function sortWire(list) {
  * timer (the cheapest way in Node 20); it does not retry, check input or
  * read error bodies.
  */
-async function bounded(f, url, init, timeoutMs) {
+export async function bounded(f, url, init, timeoutMs) {
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), timeoutMs);
   try {

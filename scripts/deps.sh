@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, each only if missing, so every
-# call after the first is quick. Usage: scripts/deps.sh rust|wasm-bindgen|npm|browser|cli ...
+# call after the first is quick. Usage: scripts/deps.sh rust|wasm-bindgen|npm|browser|cli|bench-python ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,6 +53,23 @@ for what in "$@"; do
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq
         apt-get install -y -qq bsdutils curl python3 >/dev/null
+      fi
+      ;;
+    bench-python)
+      # The bench's Python peers (python-cinderclient, Huawei's Python SDK) in
+      # a virtual environment of their own, rebuilt when the pins change.
+      want=$(sha256sum bench/requirements.txt | cut -d' ' -f1)
+      if [ "$(cat bench/.venv/.requirements-sha256 2>/dev/null || true)" != "$want" ]; then
+        echo "== creating bench/.venv (bench/requirements.txt)"
+        if ! python3 -m venv --help >/dev/null 2>&1; then
+          export DEBIAN_FRONTEND=noninteractive
+          apt-get update -qq
+          apt-get install -y -qq python3 python3-venv >/dev/null
+        fi
+        rm -rf bench/.venv
+        python3 -m venv bench/.venv
+        bench/.venv/bin/pip install -q --disable-pip-version-check -r bench/requirements.txt
+        echo "$want" > bench/.venv/.requirements-sha256
       fi
       ;;
     *) echo "unknown dependency group: $what" >&2; exit 2 ;;
