@@ -549,7 +549,7 @@ async fn read_body(res: &JsValue, head: &Head, max: usize, stop: &Stop) -> Resul
     let mut bytes = Vec::new();
     loop {
         if let Some(why) = stop.due() {
-            cancel_reader(&reader);
+            cancel(&reader);
             return Err(stopped(why));
         }
         let pending = call_method(&reader, "read", &Array::new()).map_err(|e| body_failed(describe(&e)))?;
@@ -557,7 +557,7 @@ async fn read_body(res: &JsValue, head: &Head, max: usize, stop: &Stop) -> Resul
             Raced::Value(s) => s,
             Raced::Rejected(e) => return Err(body_failed(describe(&e))),
             Raced::Stopped(why) => {
-                cancel_reader(&reader);
+                cancel(&reader);
                 return Err(stopped(why));
             }
         };
@@ -572,7 +572,7 @@ async fn read_body(res: &JsValue, head: &Head, max: usize, stop: &Stop) -> Resul
         // A genuine Uint8Array only: its length and contents are the
         // platform's to read (a Proxy or an array of numbers is not).
         if !ArrayBuffer::is_view(&value) || !value.is_instance_of::<Uint8Array>() {
-            cancel_reader(&reader);
+            cancel(&reader);
             return Err(body_failed("the stream gave a chunk that is not a Uint8Array".into()));
         }
         let chunk: Uint8Array = value.unchecked_into();
@@ -580,13 +580,13 @@ async fn read_body(res: &JsValue, head: &Head, max: usize, stop: &Stop) -> Resul
         if n == 0 {
             // No progress: let timers and the signal's listeners run.
             if let Raced::Stopped(why) = stop.race(&tick()).await {
-                cancel_reader(&reader);
+                cancel(&reader);
                 return Err(stopped(why));
             }
             continue;
         }
         if bytes.len() + n > max {
-            cancel_reader(&reader);
+            cancel(&reader);
             let keep = max.saturating_sub(bytes.len());
             bytes.extend(chunk.subarray(0, u32::try_from(keep).unwrap_or(0)).to_vec());
             return Ok((bytes, true));
@@ -610,16 +610,11 @@ pub fn bytes(source: &JsValue) -> Option<Vec<u8>> {
     Bytes::new(source).ok().map(|b| b.unchecked_into::<Uint8Array>().to_vec())
 }
 
-/// `stream.cancel()`, its result ignored.
+/// `stream.cancel()` or `reader.cancel()`, its result ignored.
 fn cancel(stream: &JsValue) {
     if let Ok(p) = call_method(stream, "cancel", &Array::new()) {
         ignore_rejection(&p);
     }
-}
-
-/// `reader.cancel()`, its result ignored.
-fn cancel_reader(reader: &JsValue) {
-    cancel(reader);
 }
 
 /// `value` awaited until it settles, or one of the caller's signals

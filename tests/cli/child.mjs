@@ -63,3 +63,15 @@ export function pythonCsv(text) {
   const py = "import csv, io, json, sys\nrows = list(csv.reader(io.TextIOWrapper(sys.stdin.buffer, encoding='utf-8', newline=''), strict=True))\nprint(json.dumps(rows))";
   return JSON.parse(execFileSync('python3', ['-c', py], { input: text, encoding: 'utf8', timeout: 10000 }));
 }
+
+/** A credential for the secrets tests: letters and digits from a seeded generator, the same on every run. */
+export function secret(length, seed) {
+  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let x = seed >>> 0;
+  let s = '';
+  for (let i = 0; i < length; i++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    s += abc[(x >>> 16) % abc.length];
+  }
+  return s;
+}

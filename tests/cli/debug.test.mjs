@@ -11,19 +11,8 @@ import assert from 'node:assert/strict';
 import { startMockEvs } from '../mock-evs/server.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 import { sortWire } from '../helpers/reference.mjs';
-import { run, inTerminal, cli, ndjson } from './child.mjs';
+import { run, inTerminal, cli, ndjson, secret } from './child.mjs';
 
-/** Letters and digits from a seeded generator: the same on every run. */
-function secret(length, seed) {
-  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  let x = seed >>> 0;
-  let s = '';
-  for (let i = 0; i < length; i++) {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    s += abc[(x >>> 16) % abc.length];
-  }
-  return s;
-}
 const TOKEN = `MIIT${secret(2996, 71)}`;
 const SECURITY_TOKEN = `gQ5${secret(2997, 83)}`;
 const SK = secret(40, 97);

@@ -10,19 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMockEvs } from '../mock-evs/server.mjs';
 import { PROJECT_ID } from '../mock-evs/data.mjs';
-import { run, inTerminal, cli } from './child.mjs';
+import { run, inTerminal, cli, secret } from './child.mjs';
 
-/** Printable ASCII letters and digits from a seeded generator: the same on every run. */
-function secret(length, seed) {
-  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  let x = seed >>> 0;
-  let s = '';
-  for (let i = 0; i < length; i++) {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    s += abc[(x >>> 16) % abc.length];
-  }
-  return s;
-}
 const TOKEN = `MIIT${secret(2996, 17)}`;
 const SECURITY_TOKEN = `gQ5${secret(2997, 29)}`;
 const SK = secret(40, 43);
