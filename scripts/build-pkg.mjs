@@ -4,13 +4,15 @@
 //
 //   pkg/index.js     browser, worker, bundlers, and Node bundles resolved
 //                    without the `node` condition (pkg-template/index.js
-//                    bundled: one minified ES module with api and load
-//                    inside; imports the `web` glue)
+//                    bundled: one minified ES module with api, env and
+//                    statuses inside; imports lib/wasm.js on first use)
+//   pkg/slim.js      evs-snapshots/slim: index.js without the inline copy
 //   pkg/index.cjs    Node require (the same glue as CommonJS, given the
 //                    .wasm's bytes from beside it with initSync)
 //   pkg/index.mjs    Node import (re-exports index.cjs: one module instance, one EvsError)
-//   pkg/lib/         api.cjs, load.cjs, env.cjs, statuses.cjs (pkg-template/src/, in both
-//                    module formats), the glue (.js and .cjs),
+//   pkg/lib/         api.cjs, load.cjs, env.cjs, statuses.cjs (pkg-template/src/
+//                    as CommonJS), wasm.js (the `web` glue and load.js, for
+//                    the browser entries), the glue as CommonJS,
 //                    evs_snapshots_bg.wasm and its inline base64 copies
 //                    (.inline.js, .inline.cjs) for bundles without the file
 //   pkg/bin/         the `evs-snapshots` command and its helpers (format.mjs)
@@ -82,30 +84,53 @@ buildSync({
 });
 
 // The entries, pkg-template/index.{js,cjs,mjs}, as written (index.js is
-// bundled below). Each names the same exports; checked once they are built.
+// bundled below), and slim.js (evs-snapshots/slim): index.js with its inline
+// copy left out, the one line that names it changed. Each names the same
+// exports; checked once they are built.
 for (const f of ['index.js', 'index.cjs', 'index.mjs']) copyFileSync(join(tpl, f), join(pkg, f));
+{
+  const src = readFileSync(join(tpl, 'index.js'), 'utf8');
+  const inlineLine = "const inline = () => import('./lib/evs_snapshots_bg.inline.js');";
+  if (src.split(inlineLine).length !== 2) throw new Error(`pkg-template/index.js must hold "${inlineLine}" once`);
+  const head = [
+    '// evs-snapshots/slim, written by scripts/build-pkg.mjs from index.js: the',
+    '// browser entry without the inline copy, for builds that emit and serve',
+    '// the .wasm file. Where the file is missing a call is a `load` error.',
+  ].join('\n');
+  writeFileSync(join(pkg, 'slim.js'), `${head}\n${src.replace(inlineLine, 'const inline = undefined;')}`);
+}
+
+// The browser's module, lib/wasm.js (pkg-template/src/wasm.js): the glue
+// and load.js inside it, imported by the entries with import() on first use.
+// Its `new URL('./evs_snapshots_bg.wasm', import.meta.url)`, which bundlers
+// follow, points at the .wasm beside it.
+copyFileSync(join(tpl, 'src', 'wasm.js'), join(lib, 'wasm.js'));
+{
+  const out = buildSync({ entryPoints: [join(lib, 'wasm.js')], bundle: true, format: 'esm', minify: true, legalComments: 'none', write: false });
+  writeFileSync(join(lib, 'wasm.js'), out.outputFiles[0].text);
+}
 
 // What a browser downloads is minified with esbuild (a devDependency):
-// index.js becomes one module with api.js and load.js inside it, importing
-// only the wasm-bindgen glue and the inline copy, which stay in lib/.
-// index.js's `new URL('./lib/evs_snapshots_bg.wasm', import.meta.url)`,
-// which bundlers follow, points at the .wasm from where index.js is. Node's .cjs files stay as written. The readable
-// sources are pkg-template/src/ and the glue wasm-bindgen writes.
-{
+// index.js and slim.js each become one module with api.js, env.js and
+// statuses.js inside, importing lib/wasm.js and (index.js) the inline copy
+// with import(). Node's .cjs files stay as written. The readable sources are
+// pkg-template/ and the glue wasm-bindgen writes.
+for (const f of ['index.js', 'slim.js']) {
   const out = buildSync({
-    entryPoints: [join(pkg, 'index.js')],
+    entryPoints: [join(pkg, f)],
     bundle: true,
     format: 'esm',
     minify: true,
     legalComments: 'none',
-    external: ['./lib/evs_snapshots.js', './lib/evs_snapshots_bg.inline.js'],
+    external: ['./lib/wasm.js', './lib/evs_snapshots_bg.inline.js'],
     write: false,
   });
-  writeFileSync(join(pkg, 'index.js'), out.outputFiles[0].text);
-  for (const f of ['api.js', 'load.js', 'env.js', 'statuses.js']) rmSync(join(lib, f));
+  writeFileSync(join(pkg, f), out.outputFiles[0].text);
 }
-for (const f of ['lib/evs_snapshots.js', 'lib/evs_snapshots_bg.inline.js']) {
-  const file = join(pkg, f);
+// Inside the bundles now; the glue as CommonJS stays for require.
+for (const f of ['api.js', 'load.js', 'env.js', 'statuses.js', 'evs_snapshots.js']) rmSync(join(lib, f));
+{
+  const file = join(lib, 'evs_snapshots_bg.inline.js');
   const { code } = transformSync(readFileSync(file, 'utf8'), { minify: true, format: 'esm', legalComments: 'none' });
   writeFileSync(file, code);
 }
@@ -135,7 +160,7 @@ for (const f of readdirSync(join(tpl, 'bin'))) {
 {
   const names = (m) => Object.keys(m).filter((k) => k !== 'default').sort().join(', ');
   const want = names(createRequire(import.meta.url)(join(pkg, 'index.cjs')));
-  for (const f of ['index.mjs', 'index.js']) {
+  for (const f of ['index.mjs', 'index.js', 'slim.js']) {
     const got = names(await import(pathToFileURL(join(pkg, f)).href));
     if (got !== want) throw new Error(`pkg/${f} exports ${got}; index.cjs exports ${want}`);
   }

@@ -19,15 +19,15 @@ const gz = (b) => gzipSync(b, { level: 9 }).length;
 const br = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const wasm = read('lib/evs_snapshots_bg.wasm');
-const glue = read('lib/evs_snapshots.js');
-const webFiles = ['index.js', 'lib/evs_snapshots.js', 'lib/evs_snapshots_bg.wasm'];
+const glue = read('lib/wasm.js');
+const webFiles = ['index.js', 'lib/wasm.js', 'lib/evs_snapshots_bg.wasm'];
 const webGz = webFiles.reduce((sum, f) => sum + gz(read(f)), 0);
 const rows = [
   ['wasm (raw)', kb(wasm.length)],
   ['wasm (gzip -9)', kb(gz(wasm))],
   ['wasm (brotli)', kb(br(wasm))],
-  ['JS glue, web (gzip -9)', kb(gz(glue))],
-  ['JS entry (api, load inside), web (gzip -9)', kb(gz(read('index.js')))],
+  ['JS glue and loader, lib/wasm.js (gzip -9)', kb(gz(glue))],
+  ['JS entry, index.js (gzip -9)', kb(gz(read('index.js')))],
   ['browser download, all files (gzip -9)', kb(webGz)],
   ['inline copy, bundles without the file (gzip -9)', kb(gz(read('lib/evs_snapshots_bg.inline.js')))],
 ];

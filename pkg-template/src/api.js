@@ -21,6 +21,15 @@ class EvsError extends Error {
     if (this.retryable === undefined) this.retryable = false;
   }
 
+  /**
+   * The class keeps its name in the minified browser build too; a getter,
+   * not a statement after the class, so that a build which does not use the
+   * class drops it.
+   */
+  static get name() {
+    return 'EvsError';
+  }
+
   /** Also true for an EvsError from another copy of this package. */
   static [Symbol.hasInstance](value) {
     return value != null && value[BRAND] === true;
@@ -33,8 +42,6 @@ class EvsError extends Error {
   }
 }
 
-// The class keeps its name in the minified browser build too.
-Object.defineProperty(EvsError, 'name', { value: 'EvsError' });
 
 /**
  * What the module rejected with, as an EvsError: its error objects

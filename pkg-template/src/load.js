@@ -3,13 +3,14 @@
 // each through a function, since a bundle may lack what it uses (then the
 // inline copy serves):
 //
-//   url    index.js: `new URL('./lib/evs_snapshots_bg.wasm', import.meta.url)`,
+//   url    lib/wasm.js: `new URL('./evs_snapshots_bg.wasm', import.meta.url)`,
 //          the form bundlers (webpack, Vite, Rollup plugins) rewrite to the
 //          file they emit; fetched, or read from disk when a `file:` URL
 //   path   index.cjs: the file beside it, from `__dirname`
 //   inline the module's bytes as base64 (lib/evs_snapshots_bg.inline.*),
 //          for a bundle that did not take the file along (esbuild, a Node
-//          bundle of any tool): loaded only when the file is not found
+//          bundle of any tool): loaded only when the file is not found;
+//          none in evs-snapshots/slim
 //
 // On disk (Node, Deno, Bun) the bytes are instantiated with `initSync`: no
 // fetch, and no touching of `Response`, which costs Node ~50 ms of loading.
@@ -70,11 +71,16 @@ async function loadWasm(glue, { url, path, requireFs, inline }) {
   } catch (e) {
     tried.push(`${where} (${reason(e)})`);
   }
-  try {
-    glue.initSync({ module: (await inline()).wasmBytes() });
-    return glue;
-  } catch (e) {
-    tried.push(`its inline copy (${reason(e)})`);
+  if (inline) {
+    try {
+      glue.initSync({ module: (await inline()).wasmBytes() });
+      return glue;
+    } catch (e) {
+      tried.push(`its inline copy (${reason(e)})`);
+    }
+  } else {
+    // evs-snapshots/slim: the build must emit and serve the file.
+    tried.push('no inline copy (evs-snapshots/slim; use evs-snapshots where the build does not emit the .wasm)');
   }
   const err = new Error(`looked for ${tried.join(', then ')}`);
   // docs/contract.md "Errors": `load`, retryable only when the network failed

@@ -98,7 +98,7 @@ test('the tarball holds what package.json promises and nothing else', () => {
   assert.equal(pkg.engines.node, '>=20');
   assert.ok(pkg.license);
   assert.deepEqual(pkg.bin, { 'evs-snapshots': 'bin/evs-snapshots.mjs' });
-  for (const f of ['index.js', 'index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'README.md', 'lib/evs_snapshots_bg.wasm', 'lib/evs_snapshots.js', 'lib/evs_snapshots.cjs', 'lib/load.cjs', 'lib/evs_snapshots_bg.inline.js', 'lib/evs_snapshots_bg.inline.cjs', 'lib/env.cjs', 'lib/statuses.cjs', 'bin/evs-snapshots.mjs', 'bin/format.mjs']) {
+  for (const f of ['index.js', 'index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'README.md', 'slim.js', 'lib/evs_snapshots_bg.wasm', 'lib/wasm.js', 'lib/evs_snapshots.cjs', 'lib/load.cjs', 'lib/evs_snapshots_bg.inline.js', 'lib/evs_snapshots_bg.inline.cjs', 'lib/env.cjs', 'lib/statuses.cjs', 'bin/evs-snapshots.mjs', 'bin/format.mjs']) {
     assert.ok(existsSync(join(work, 'node_modules', 'evs-snapshots', f)), f);
   }
   assert.ok(!existsSync(join(work, 'node_modules', 'evs-snapshots', 'sizes.json')));
@@ -344,6 +344,96 @@ test('a Vite production build', async () =>
     });
     await build(bin('vite'), ['build', '--logLevel', 'error', '--base', '/vite-app/dist/'], dir);
     await checkPage('vite build', '/vite-app/dist/', FILE);
+  }));
+
+// Issue 20 §3: a build that uses only the plain-JS exports takes nothing of
+// the module. The page runs configFromEnv, EvsError and STATUSES and must
+// fetch no .wasm, no glue and no inline copy.
+const plainOnlyMain = `
+import { configFromEnv, EvsError, STATUSES } from 'evs-snapshots';
+const e = (() => { try { configFromEnv({ HUAWEICLOUD_SDK_AK: 'ak' }); } catch (e) { return e; } })();
+const c = configFromEnv({ HUAWEICLOUD_SDK_PROJECT_ID: 'p1', HUAWEICLOUD_SDK_AK: 'ak', HUAWEICLOUD_SDK_SK: 'sk' });
+document.querySelector('#out').textContent = JSON.stringify({ projectId: c.projectId, auth: Object.keys(c.auth), err: e instanceof EvsError && e.kind, statuses: STATUSES.length });
+`;
+
+/** The plain-JS page's result, and that it loaded no part of the module. */
+async function checkPlainOnly(path) {
+  const r = await renderIn(path);
+  assert.deepEqual(r.out, { projectId: 'p1', auth: ['accessKey', 'secretKey'], err: 'invalid_input', statuses: 7 });
+  assert.deepEqual(r.errors, []);
+  const module = r.fetched.filter((f) => f.name.endsWith('.wasm') || f.body.includes('AGFzbQEAAAA') || f.body.includes('__wbindgen'));
+  assert.deepEqual(module.map((f) => f.name), [], 'the page fetched part of the module');
+  return r;
+}
+
+/** JavaScript files a build wrote (its chunks), with their sizes. */
+const scripts = (dir) => filesUnder(dir).filter((f) => f.endsWith('.js')).map((f) => ({ f, bytes: readFileSync(f).length }));
+
+test('a Vite build importing only configFromEnv, EvsError and STATUSES: one small chunk, no glue, no inline copy, nothing of the module fetched', () =>
+  timed('vite plain-only', async () => {
+    const dir = project('vite-plain', {
+      'main.js': plainOnlyMain,
+      'index.html': `<!doctype html><pre id="out"></pre><script type="module" src="./main.js"></script>`,
+    });
+    await build(bin('vite'), ['build', '--logLevel', 'error', '--base', '/vite-plain/dist/'], dir);
+    const js = scripts(join(dir, 'dist'));
+    assert.equal(js.length, 1, `chunks: ${js.map((x) => x.f).join(', ')}`);
+    assert.ok(js[0].bytes < 3072, `${js[0].bytes} bytes of JavaScript`);
+    assert.ok(!readFileSync(js[0].f, 'utf8').includes('__wbindgen'), 'the glue is in the chunk');
+    // Vite writes every file a `new URL(..., import.meta.url)` names as it
+    // reads the modules, before it drops unused code: the .wasm may be in
+    // dist/, but the page never asks for it (README "Bundle size").
+    await checkPlainOnly('/vite-plain/dist/');
+    loads['vite plain-only'] = { ...weigh(js.map((x) => x.f)), from: 'no module (plain-JS exports only)' };
+  }));
+
+test('a Rollup 4 build importing only configFromEnv, EvsError and STATUSES: one small file and nothing else', () =>
+  timed('rollup plain-only', async () => {
+    const dir = project('rollup-plain', {
+      'main.js': plainOnlyMain,
+      'index.html': `<!doctype html><pre id="out"></pre><script type="module" src="./dist/main.js"></script>`,
+      'rollup.config.mjs': rollupConfig('main.js', { browser: true }),
+    });
+    await build(bin('rollup'), ['-c', 'rollup.config.mjs', '--no-stdin'], dir, { quietWhen: rollupProgress });
+    const out = filesUnder(join(dir, 'dist'));
+    assert.deepEqual(out.map((f) => f.slice(dir.length + 1)), ['dist/main.js']);
+    assert.ok(readFileSync(out[0]).length < 3072, `${readFileSync(out[0]).length} bytes`);
+    await checkPlainOnly('/rollup-plain/');
+    loads['rollup plain-only'] = { ...weigh(out), from: 'no module (plain-JS exports only)' };
+  }));
+
+// evs-snapshots/slim (issue 20 §3): no inline copy, for builds that emit the file.
+const slimMain = browserMain.replace("from 'evs-snapshots'", "from 'evs-snapshots/slim'");
+
+test('evs-snapshots/slim in a Vite build: the .wasm file serves, and the build holds no inline copy', () =>
+  timed('vite slim', async () => {
+    const dir = project('vite-slim', {
+      'main.js': slimMain,
+      'index.html': `<!doctype html><pre id="out"></pre><script type="module" src="./main.js"></script>`,
+    });
+    await build(bin('vite'), ['build', '--logLevel', 'error', '--base', '/vite-slim/dist/'], dir);
+    const out = filesUnder(join(dir, 'dist'));
+    assert.ok(out.some((f) => f.endsWith('.wasm')), 'no .wasm emitted');
+    const inline = out.filter((f) => readFileSync(f).includes('AGFzbQEAAAA'));
+    assert.deepEqual(inline, [], 'an inline copy in the build');
+    await checkPage('vite slim', '/vite-slim/dist/', FILE);
+  }));
+
+test('evs-snapshots/slim where the build does not take the file (esbuild): a load error naming slim, not retryable', () =>
+  timed('esbuild slim', async () => {
+    const dir = project('esbuild-slim', {
+      'main.js': `import { getSnapshot, EvsError } from 'evs-snapshots/slim';
+const e = await getSnapshot({ projectId: ${JSON.stringify(PROJECT_ID)}, endpoint: '/evs' }, ${JSON.stringify(FIRST.id)}).catch((e) => e);
+document.querySelector('#out').textContent = JSON.stringify({ evs: e instanceof EvsError, kind: e.kind, retryable: e.retryable, message: e.message });`,
+      'index.html': `<!doctype html><pre id="out"></pre><script type="module" src="./dist/main.js"></script>`,
+    });
+    await build(bin('esbuild'), ['main.js', '--bundle', '--format=esm', '--platform=browser', '--outdir=dist', '--log-level=warning'], dir);
+    assert.ok(!readFileSync(join(dir, 'dist', 'main.js')).includes('AGFzbQEAAAA'), 'an inline copy in the bundle');
+    const r = await renderIn('/esbuild-slim/');
+    assert.equal(r.out.evs, true, JSON.stringify(r.out));
+    assert.equal(r.out.kind, 'load');
+    assert.equal(r.out.retryable, false);
+    assert.match(r.out.message, /evs_snapshots_bg\.wasm \(HTTP 404\).*no inline copy \(evs-snapshots\/slim/);
   }));
 
 test('an esbuild browser bundle', async () =>
