@@ -7,14 +7,17 @@
 //                    bundled: one minified ES module with api, env and
 //                    statuses inside; imports lib/wasm.js on first use)
 //   pkg/slim.js      evs-snapshots/slim: index.js without the inline copy
-//   pkg/index.cjs    Node require (the same glue as CommonJS, given the
-//                    .wasm's bytes from beside it with initSync)
+//   pkg/index.cjs    Node require (the Node build's glue as CommonJS, given
+//                    lib/evs_snapshots_node.wasm's bytes with initSync)
 //   pkg/index.mjs    Node import (re-exports index.cjs: one module instance, one EvsError)
 //   pkg/lib/         api.cjs, load.cjs, env.cjs, statuses.cjs (pkg-template/src/
 //                    as CommonJS), wasm.js (the `web` glue and load.js, for
 //                    the browser entries), the glue as CommonJS,
-//                    evs_snapshots_bg.wasm and its inline base64 copies
-//                    (.inline.js, .inline.cjs) for bundles without the file
+//                    evs_snapshots_bg.wasm (the browser's build, -Oz) and
+//                    evs_snapshots_node.wasm (the Node build, the crate at
+//                    opt-level 3: Cargo.toml's `node` profile), and their
+//                    inline base64 copies (evs_snapshots_bg.inline.js,
+//                    evs_snapshots_node.inline.cjs) for bundles without the file
 //   pkg/bin/         the `evs-snapshots` command and its helpers (format.mjs)
 //                    (Node only: imports index.mjs; not in the browser entry)
 //
@@ -37,8 +40,7 @@ const need = (p) => {
   if (!existsSync(p)) throw new Error(`missing ${p}: run 'make build'`);
   return p;
 };
-need(join(lib, 'evs_snapshots_bg.wasm'));
-need(join(lib, 'evs_snapshots.js'));
+for (const f of ['evs_snapshots_bg.wasm', 'evs_snapshots.js', 'evs_snapshots_node.wasm', 'evs_snapshots_node.js']) need(join(lib, f));
 mkdirSync(lib, { recursive: true });
 
 /** One source, two module formats: the file's single `export { a, b };` line becomes module.exports. */
@@ -61,20 +63,27 @@ esmAndCjs('statuses');
 
 // The wasm as base64, for bundles that did not take the .wasm file along
 // (esbuild, and every Node bundle): loaded only when the file is not found.
-// pkg-template/src/evs_snapshots_bg.inline.js with the module's bytes put in.
+// pkg-template/src/evs_snapshots_bg.inline.js with the module's bytes put
+// in: the browser's build as ESM (index.js), the Node build as CommonJS
+// (index.cjs), each beside the glue of its own build.
 {
   const name = 'evs_snapshots_bg.inline';
   const src = readFileSync(join(tpl, 'src', `${name}.js`), 'utf8');
   const [before, after, ...more] = src.split("'@WASM_BASE64@'");
   if (after === undefined || more.length) throw new Error(`${name}.js must hold '@WASM_BASE64@' once`);
-  esmAndCjs(name, `${before}'${readFileSync(join(lib, 'evs_snapshots_bg.wasm')).toString('base64')}'${after}`);
+  const withBytes = (wasm) => `${before}'${readFileSync(join(lib, wasm)).toString('base64')}'${after}`;
+  esmAndCjs(name, withBytes('evs_snapshots_bg.wasm'));
+  rmSync(join(lib, `${name}.cjs`));
+  esmAndCjs('evs_snapshots_node.inline', withBytes('evs_snapshots_node.wasm'));
+  rmSync(join(lib, 'evs_snapshots_node.inline.js'));
 }
 
-// The glue for require: wasm-bindgen's web glue as CommonJS, bundled so that
-// any snippet files it imports come along (its default export, the async
-// init, is never called there without a module, so import.meta is not needed).
+// The glue for require: wasm-bindgen's web glue of the Node build as
+// CommonJS, bundled so that any snippet files it imports come along (its
+// default export, the async init, is never called there without a module,
+// so import.meta is not needed).
 buildSync({
-  entryPoints: [join(lib, 'evs_snapshots.js')],
+  entryPoints: [join(lib, 'evs_snapshots_node.js')],
   outfile: join(lib, 'evs_snapshots.cjs'),
   bundle: true,
   format: 'cjs',
@@ -82,6 +91,7 @@ buildSync({
   define: { 'import.meta.url': 'undefined' },
   logLevel: 'error',
 });
+rmSync(join(lib, 'evs_snapshots_node.js'));
 
 // The entries, pkg-template/index.{js,cjs,mjs}, as written (index.js is
 // bundled below), and slim.js (evs-snapshots/slim): index.js with its inline

@@ -1,25 +1,34 @@
 #!/usr/bin/env bash
-# Builds pkg/: the crate in release mode for wasm32, wasm-bindgen's `web`
-# target (the one glue every entry uses; build-pkg.mjs makes its CommonJS
-# copy), wasm-opt -Oz, then the entries, then the size report (sizes.mjs,
-# also pkg/sizes.json for `make bench`).
+# Builds pkg/: the crate for wasm32 twice (below), wasm-bindgen's `web`
+# target for each (build-pkg.mjs makes the Node build's glue CommonJS),
+# wasm-opt, then the entries, then the size report (sizes.mjs, also
+# pkg/sizes.json for `make bench`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Two builds of one crate (Cargo.toml's profiles): `release` for browsers
+# (opt-level "z", wasm-opt -Oz: the bytes every page load downloads) and
+# `node` for index.cjs (Node, Deno, Bun, Node bundles: read from disk; the
+# crate's own code at opt-level 3, wasm-opt -O3: faster calls).
 cargo build --release --target wasm32-unknown-unknown
-wasm=target/wasm32-unknown-unknown/release/evs_snapshots.wasm
+cargo build --profile node --target wasm32-unknown-unknown
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-wasm-bindgen --target web --no-typescript --out-dir "$out/web" "$wasm"
+for build in release node; do
+  wasm-bindgen --target web --no-typescript --out-dir "$out/$build" \
+    "target/wasm32-unknown-unknown/$build/evs_snapshots.wasm"
+done
 
 rm -rf pkg
 mkdir -p pkg/lib
-cp "$out/web/evs_snapshots.js" pkg/lib/evs_snapshots.js
+cp "$out/release/evs_snapshots.js" pkg/lib/evs_snapshots.js
+cp "$out/node/evs_snapshots.js" pkg/lib/evs_snapshots_node.js
 # npm's binaryen (Debian's 108 breaks current wasm-bindgen output).
-node_modules/.bin/wasm-opt -Oz --strip-producers --strip-target-features \
-  --enable-bulk-memory --enable-reference-types --enable-multivalue \
-  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-  "$out/web/evs_snapshots_bg.wasm" -o pkg/lib/evs_snapshots_bg.wasm
+features=(--strip-producers --strip-target-features
+  --enable-bulk-memory --enable-reference-types --enable-multivalue
+  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
+node_modules/.bin/wasm-opt -Oz "${features[@]}" "$out/release/evs_snapshots_bg.wasm" -o pkg/lib/evs_snapshots_bg.wasm
+node_modules/.bin/wasm-opt -O3 "${features[@]}" "$out/node/evs_snapshots_bg.wasm" -o pkg/lib/evs_snapshots_node.wasm
 node scripts/build-pkg.mjs
 node scripts/sizes.mjs
 

@@ -30,9 +30,11 @@ const rows = [
   ['JS entry, index.js (gzip -9)', kb(gz(read('index.js')))],
   ['browser download, all files (gzip -9)', kb(webGz)],
   ['inline copy, bundles without the file (gzip -9)', kb(gz(read('lib/evs_snapshots_bg.inline.js')))],
+  ['Node build, lib/evs_snapshots_node.wasm (raw)', kb(read('lib/evs_snapshots_node.wasm').length)],
+  ['Node build (gzip -9)', kb(gz(read('lib/evs_snapshots_node.wasm')))],
 ];
 console.log('\npkg/ (evs-snapshots %s) sizes:', meta.version);
-for (const [k, v] of rows) console.log(`  ${k.padEnd(40)} ${v.padStart(10)}`);
+for (const [k, v] of rows) console.log(`  ${k.padEnd(48)} ${v.padStart(10)}`);
 writeFileSync(
   join(pkg, 'sizes.json'),
   `${JSON.stringify({ wasmRaw: wasm.length, wasmGzip: gz(wasm), wasmBrotli: br(wasm), glueGzip: gz(glue), browserTotalGzip: webGz, files: webFiles.map((f) => ({ file: f, bytes: statSync(join(pkg, f)).size })) }, null, 2)}\n`,

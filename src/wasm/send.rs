@@ -585,13 +585,25 @@ async fn read_body(res: &JsValue, head: &Head, max: usize, stop: &Stop) -> Resul
             }
             continue;
         }
-        if bytes.len() + n > max {
+        let over = bytes.len() + n > max;
+        let keep = if over { max.saturating_sub(bytes.len()) } else { n };
+        append(&mut bytes, &chunk, keep);
+        if over {
             cancel(&reader);
-            let keep = max.saturating_sub(bytes.len());
-            bytes.extend(chunk.subarray(0, u32::try_from(keep).unwrap_or(0)).to_vec());
             return Ok((bytes, true));
         }
-        bytes.extend(chunk.to_vec());
+    }
+}
+
+/// The first `keep` bytes of `chunk` (at most its length) added to `bytes`,
+/// copied once, straight into wasm memory.
+fn append(bytes: &mut Vec<u8>, chunk: &Uint8Array, keep: usize) {
+    let keep = keep.min(chunk.length() as usize);
+    let start = bytes.len();
+    bytes.resize(start + keep, 0);
+    if let (Some(dst), Ok(end)) = (bytes.get_mut(start..), u32::try_from(keep)) {
+        // The same length on both sides, as copy_to needs.
+        chunk.subarray(0, end).copy_to(dst);
     }
 }
 

@@ -98,7 +98,7 @@ test('the tarball holds what package.json promises and nothing else', () => {
   assert.equal(pkg.engines.node, '>=20');
   assert.ok(pkg.license);
   assert.deepEqual(pkg.bin, { 'evs-snapshots': 'bin/evs-snapshots.mjs' });
-  for (const f of ['index.js', 'index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'README.md', 'slim.js', 'lib/evs_snapshots_bg.wasm', 'lib/wasm.js', 'lib/evs_snapshots.cjs', 'lib/load.cjs', 'lib/evs_snapshots_bg.inline.js', 'lib/evs_snapshots_bg.inline.cjs', 'lib/env.cjs', 'lib/statuses.cjs', 'bin/evs-snapshots.mjs', 'bin/format.mjs']) {
+  for (const f of ['index.js', 'index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'README.md', 'slim.js', 'lib/evs_snapshots_bg.wasm', 'lib/wasm.js', 'lib/evs_snapshots.cjs', 'lib/load.cjs', 'lib/evs_snapshots_bg.inline.js', 'lib/evs_snapshots_node.wasm', 'lib/evs_snapshots_node.inline.cjs', 'lib/env.cjs', 'lib/statuses.cjs', 'bin/evs-snapshots.mjs', 'bin/format.mjs']) {
     assert.ok(existsSync(join(work, 'node_modules', 'evs-snapshots', f)), f);
   }
   assert.ok(!existsSync(join(work, 'node_modules', 'evs-snapshots', 'sizes.json')));
@@ -121,8 +121,8 @@ function checkNodeOutput(out, kind) {
 /** What Node, Deno and Bun load from the installed package (index.mjs only for import). */
 function installedNodeFiles(withMjs) {
   const dir = join(work, 'node_modules', 'evs-snapshots');
-  const files = ['index.cjs', 'lib/api.cjs', 'lib/load.cjs', 'lib/env.cjs', 'lib/statuses.cjs', 'lib/evs_snapshots.cjs', 'lib/evs_snapshots_bg.wasm'];
-  return { ...weigh((withMjs ? ['index.mjs', ...files] : files).map((f) => join(dir, f))), from: 'lib/evs_snapshots_bg.wasm beside index.cjs (__dirname), initSync' };
+  const files = ['index.cjs', 'lib/api.cjs', 'lib/load.cjs', 'lib/env.cjs', 'lib/statuses.cjs', 'lib/evs_snapshots.cjs', 'lib/evs_snapshots_node.wasm'];
+  return { ...weigh((withMjs ? ['index.mjs', ...files] : files).map((f) => join(dir, f))), from: 'lib/evs_snapshots_node.wasm beside index.cjs (__dirname), initSync' };
 }
 
 test('Node ESM script', () =>
@@ -566,7 +566,7 @@ test('Deno 2 running a script that imports the package from node_modules', () =>
     checkNodeOutput(await runAsync(bin('deno'), ['run', '--allow-net=127.0.0.1', '--allow-read', 'runtime.mjs', mock.apiUrl], { env }), 'runtime');
     // Without read permission the file cannot be read: the inline copy serves.
     checkNodeOutput(await runAsync(bin('deno'), ['run', '--allow-net=127.0.0.1', 'runtime.mjs', mock.apiUrl], { env }), 'runtime');
-    loads.deno = { ...installedNodeFiles(true), from: 'lib/evs_snapshots_bg.wasm beside index.cjs with --allow-read; the inline copy without it' };
+    loads.deno = { ...installedNodeFiles(true), from: 'lib/evs_snapshots_node.wasm beside index.cjs with --allow-read; the inline copy without it' };
   }));
 
 test('Bun running the same script', () =>
@@ -596,16 +596,16 @@ console.log(JSON.stringify(r));
 
 test('Node: without the .wasm file the inline copy serves; without both, a clear load error, not retryable', () =>
   timed('load failure node', async () => {
-    const noFile = brokenInstall('no-wasm', ['evs_snapshots_bg.wasm']);
+    const noFile = brokenInstall('no-wasm', ['evs_snapshots_node.wasm']);
     assert.deepEqual(JSON.parse(await runAsync(process.execPath, ['main.mjs', mock.apiUrl], { cwd: noFile })), { id: FIRST.id });
 
-    const nothing = brokenInstall('no-module', ['evs_snapshots_bg.wasm', 'evs_snapshots_bg.inline.cjs']);
+    const nothing = brokenInstall('no-module', ['evs_snapshots_node.wasm', 'evs_snapshots_node.inline.cjs']);
     const r = JSON.parse(await runAsync(process.execPath, ['main.mjs', mock.apiUrl], { cwd: nothing }));
     assert.equal(r.evs, true);
     assert.equal(r.kind, 'load');
     assert.equal(r.retryable, false);
     assert.match(r.message, /^could not load the evs-snapshots WebAssembly module: looked for /);
-    assert.ok(r.message.includes(join(nothing, 'node_modules', 'evs-snapshots', 'lib', 'evs_snapshots_bg.wasm')), r.message);
+    assert.ok(r.message.includes(join(nothing, 'node_modules', 'evs-snapshots', 'lib', 'evs_snapshots_node.wasm')), r.message);
     assert.match(r.message, /ENOENT/);
     assert.match(r.message, /inline copy/);
   }));

@@ -6,6 +6,7 @@ import { readFileSync, mkdtempSync, mkdirSync, writeFileSync, rmSync, symlinkSyn
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
+import { gunzipSync } from 'node:zlib';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMockEvs, DEFAULT_CSP, CONTROL_BODY_LIMIT, LOG_LIMIT } from './server.mjs';
@@ -348,6 +349,37 @@ test('static files: types, index, nosniff and the dashboard CSP', async () => {
   } finally {
     await none.close();
   }
+});
+
+test('static files: gzip for a client that accepts it, as hosting does; as they are for one that does not', async () => {
+  /** A raw GET (fetch would decode): status, headers, the bytes as sent. */
+  const raw = (path, acceptEncoding) =>
+    new Promise((resolve, reject) => {
+      const headers = acceptEncoding === undefined ? {} : { 'Accept-Encoding': acceptEncoding };
+      request(`${mock.url}${path}`, { headers }, (res) => {
+        const parts = [];
+        res.on('data', (d) => parts.push(d));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(parts) }));
+      })
+        .on('error', reject)
+        .end();
+    });
+  for (const path of ['/m.wasm', '/index.html', '/map.html']) {
+    const want = readFileSync(join(dir, path));
+    const gz = await raw(path, 'br, gzip, deflate');
+    assert.equal(gz.status, 200);
+    assert.equal(gz.headers['content-encoding'], 'gzip', path);
+    assert.equal(gz.headers.vary, 'Accept-Encoding');
+    assert.equal(Number(gz.headers['content-length']), gz.body.length);
+    assert.deepEqual(gunzipSync(gz.body), want, path);
+    for (const ae of [undefined, 'identity', 'gzip;q=0', 'br']) {
+      const plain = await raw(path, ae);
+      assert.equal(plain.headers['content-encoding'], undefined, `${path} with ${ae}`);
+      assert.deepEqual(plain.body, want);
+    }
+  }
+  // The CSP goes with the compressed page too.
+  assert.ok((await raw('/map.html', 'gzip')).headers['content-security-policy'].includes('sha256-'));
 });
 
 test('static files: no file outside the folder (traversal, symlinks that leave it)', async () => {

@@ -12,6 +12,7 @@
 //        [--clock-offset-ms N] [--allow-origin URL]... [--csp POLICY | --no-csp] [--log-limit N]
 //        [--region R] [--iam-projects none|one|two]
 import { createServer } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { randomBytes, createHash } from 'node:crypto';
 import { createReadStream, readFileSync, realpathSync, statSync } from 'node:fs';
 import { resolve, join, extname, sep } from 'node:path';
@@ -34,6 +35,11 @@ const TYPES = {
 };
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
+
+/** Static types sent gzip-compressed to a client that accepts it (not PNG). */
+const COMPRESSIBLE = /^(text\/|application\/(wasm|json)|image\/svg)/;
+/** Accept-Encoding names gzip with a q above 0. */
+const acceptsGzip = (req) => /(^|,)\s*gzip\s*(;\s*q=(?!0(\.0*)?\s*(,|$))[\d.]+)?\s*(,|$)/i.test(String(req.headers['accept-encoding'] ?? ''));
 
 /**
  * The Content-Security-Policy of every static answer unless `csp` says
@@ -575,6 +581,30 @@ export async function startMockEvs(options = {}) {
     }
   }
 
+  /**
+   * A static file's bytes, gzip-compressed when the client accepts it, as
+   * hosting does (the dashboard, the package's .js and .wasm): the browser
+   * tests and `make bench` see the bytes a console's users would. The last
+   * few compressed files are kept, by content.
+   */
+  function sendFile(req, res, headers, body) {
+    const out = { ...headers, Vary: 'Accept-Encoding' };
+    if (acceptsGzip(req)) {
+      const key = createHash('sha256').update(body).digest('hex');
+      let gz = gzipped.get(key);
+      if (!gz) {
+        gz = gzipSync(body);
+        if (gzipped.size >= 32) gzipped.delete(gzipped.keys().next().value);
+        gzipped.set(key, gz);
+      }
+      out['Content-Encoding'] = 'gzip';
+      body = gz;
+    }
+    res.writeHead(200, { ...out, 'Content-Length': body.length });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+  const gzipped = new Map();
+
   function serveStatic(req, res, pathname) {
     for (const { urlPrefix, dir } of statics) {
       const p = urlPrefix.endsWith('/') ? urlPrefix : `${urlPrefix}/`;
@@ -599,10 +629,10 @@ export async function startMockEvs(options = {}) {
       if (type.startsWith('text/html')) {
         const html = readFileSync(file);
         if (csp) headers['Content-Security-Policy'] = withImportMapHashes(csp, html.toString('utf8'));
-        res.writeHead(200, { ...headers, 'Content-Length': html.length });
-        return res.end(req.method === 'HEAD' ? undefined : html), true;
+        return sendFile(req, res, headers, html), true;
       }
       if (csp) headers['Content-Security-Policy'] = csp;
+      if (COMPRESSIBLE.test(type) && acceptsGzip(req)) return sendFile(req, res, headers, readFileSync(file)), true;
       res.writeHead(200, { ...headers, 'Content-Length': statSync(file).size });
       if (req.method === 'HEAD') return res.end(), true;
       createReadStream(file).pipe(res);
