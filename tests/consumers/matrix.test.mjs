@@ -336,13 +336,19 @@ w.postMessage('go');
     await checkPage('worker', '/worker/');
   }));
 
+/** A Vite production build of a page running `main`, served at /NAME/dist/. */
+async function viteBuild(name, main) {
+  const dir = project(name, {
+    'main.js': main,
+    'index.html': `<!doctype html><pre id="out"></pre><script type="module" src="./main.js"></script>`,
+  });
+  await build(bin('vite'), ['build', '--logLevel', 'error', '--base', `/${name}/dist/`], dir);
+  return dir;
+}
+
 test('a Vite production build', async () =>
   timed('vite build', async () => {
-    const dir = project('vite-app', {
-      'main.js': browserMain,
-      'index.html': `<!doctype html><pre id="out"></pre><script type="module" src="./main.js"></script>`,
-    });
-    await build(bin('vite'), ['build', '--logLevel', 'error', '--base', '/vite-app/dist/'], dir);
+    await viteBuild('vite-app', browserMain);
     await checkPage('vite build', '/vite-app/dist/', FILE);
   }));
 
@@ -371,18 +377,14 @@ const scripts = (dir) => filesUnder(dir).filter((f) => f.endsWith('.js')).map((f
 
 test('a Vite build importing only configFromEnv, EvsError and STATUSES: one small chunk, no glue, no inline copy, nothing of the module fetched', () =>
   timed('vite plain-only', async () => {
-    const dir = project('vite-plain', {
-      'main.js': plainOnlyMain,
-      'index.html': `<!doctype html><pre id="out"></pre><script type="module" src="./main.js"></script>`,
-    });
-    await build(bin('vite'), ['build', '--logLevel', 'error', '--base', '/vite-plain/dist/'], dir);
+    const dir = await viteBuild('vite-plain', plainOnlyMain);
     const js = scripts(join(dir, 'dist'));
     assert.equal(js.length, 1, `chunks: ${js.map((x) => x.f).join(', ')}`);
     assert.ok(js[0].bytes < 3072, `${js[0].bytes} bytes of JavaScript`);
     assert.ok(!readFileSync(js[0].f, 'utf8').includes('__wbindgen'), 'the glue is in the chunk');
     // Vite writes every file a `new URL(..., import.meta.url)` names as it
     // reads the modules, before it drops unused code: the .wasm may be in
-    // dist/, but the page never asks for it (README "Bundle size").
+    // dist/, but the page never asks for it (README "How the module is found").
     await checkPlainOnly('/vite-plain/dist/');
     loads['vite plain-only'] = { ...weigh(js.map((x) => x.f)), from: 'no module (plain-JS exports only)' };
   }));
@@ -407,11 +409,7 @@ const slimMain = browserMain.replace("from 'evs-snapshots'", "from 'evs-snapshot
 
 test('evs-snapshots/slim in a Vite build: the .wasm file serves, and the build holds no inline copy', () =>
   timed('vite slim', async () => {
-    const dir = project('vite-slim', {
-      'main.js': slimMain,
-      'index.html': `<!doctype html><pre id="out"></pre><script type="module" src="./main.js"></script>`,
-    });
-    await build(bin('vite'), ['build', '--logLevel', 'error', '--base', '/vite-slim/dist/'], dir);
+    const dir = await viteBuild('vite-slim', slimMain);
     const out = filesUnder(join(dir, 'dist'));
     assert.ok(out.some((f) => f.endsWith('.wasm')), 'no .wasm emitted');
     const inline = out.filter((f) => readFileSync(f).includes('AGFzbQEAAAA'));
