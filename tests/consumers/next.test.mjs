@@ -104,7 +104,7 @@ test('next build (Turbopack, cacheComponents, serverExternalPackages): no warnin
   costs.disk.static = diskUsage(staticDir).bytes;
 });
 
-test('next start: the server component and the client component each render the snapshot IDs; the browser fetched the .wasm, not the inline copy; no console error', { timeout: 180_000 }, async () => {
+test('next start: the server component and the client component each render the snapshot IDs; the browser fetched the .wasm, not the inline copy; no console error; the proxy refuses other paths', { timeout: 180_000 }, async () => {
   assert.ok(existsSync(join(app, '.next', 'BUILD_ID')), 'no build to start');
   const t0 = performance.now();
   const port = await freePort();
@@ -142,6 +142,12 @@ test('next start: the server component and the client component each render the 
       assert.match(q.headers.authorization ?? '', new RegExp(`^SDK-HMAC-SHA256 Access=${AK}, `));
       assert.equal(q.status, 200);
     }
+    // The proxy signs reads of this project's snapshots and nothing else.
+    const logged = mock.requests().length;
+    for (const other of [`v2/${PROJECT_ID}/volumes`, 'v2/another-project/snapshots', 'v3/auth/projects']) {
+      assert.equal((await fetch(`${url}evs/${other}`)).status, 403, other);
+    }
+    assert.equal(mock.requests().length, logged, 'the proxy forwarded a request it should refuse');
     costs.start = since(t0);
     const js = r.fetched.filter((f) => f.status === 200 && f.path.endsWith('.js'));
     costs.browser = {
