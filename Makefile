@@ -63,7 +63,7 @@ test-browser:
 	node --test --test-concurrency=1 tests/browser/
 
 test-consumers:
-	@echo "== consumer matrix: the packed tarball in Node ESM/CJS, TypeScript, Vite, esbuild (browser, Node ESM/CJS), webpack (browser, Node), Rollup (browser, Node), Deno, Bun, a worker, a plain page"
+	@echo "== consumer matrix: the packed tarball in Node ESM/CJS, TypeScript, Vite, esbuild (browser, Node ESM/CJS), webpack (browser, Node), Rollup (browser, Node), Deno, Bun, a worker, a plain page; then apps from their own lock files: React + Vite, Vue + Vite, Next.js (next build, next start), Angular (ng build, ng serve)"
 	node --test --test-concurrency=1 tests/consumers/
 
 test-fuzz:
