@@ -43,18 +43,20 @@ const need = (p) => {
 for (const f of ['evs_snapshots_bg.wasm', 'evs_snapshots.js', 'evs_snapshots_node.wasm', 'evs_snapshots_node.js']) need(join(lib, f));
 mkdirSync(lib, { recursive: true });
 
-/** One source, two module formats: the file's single `export { a, b };` line becomes module.exports. */
-function esmAndCjs(name, src = readFileSync(join(tpl, 'src', `${name}.js`), 'utf8')) {
+/**
+ * One source, two module formats (or the one of `formats` asked for): the
+ * file's single `export { a, b };` line becomes module.exports in the .cjs.
+ */
+function esmAndCjs(name, src = readFileSync(join(tpl, 'src', `${name}.js`), 'utf8'), formats = ['js', 'cjs']) {
   const exportLine = /^export \{([^}]*)\};\s*$/m;
   const m = src.match(exportLine);
   if (!m || /^\s*(import|export)\b/m.test(src.replace(exportLine, ''))) {
     throw new Error(`${name}.js must import nothing and end with one 'export { ... };' line`);
   }
-  writeFileSync(join(lib, `${name}.js`), src);
-  writeFileSync(
-    join(lib, `${name}.cjs`),
-    `'use strict';\n${src.replace(exportLine, `module.exports = {${m[1]}};\n`)}`,
-  );
+  if (formats.includes('js')) writeFileSync(join(lib, `${name}.js`), src);
+  if (formats.includes('cjs')) {
+    writeFileSync(join(lib, `${name}.cjs`), `'use strict';\n${src.replace(exportLine, `module.exports = {${m[1]}};\n`)}`);
+  }
 }
 esmAndCjs('api');
 esmAndCjs('load');
@@ -72,10 +74,8 @@ esmAndCjs('statuses');
   const [before, after, ...more] = src.split("'@WASM_BASE64@'");
   if (after === undefined || more.length) throw new Error(`${name}.js must hold '@WASM_BASE64@' once`);
   const withBytes = (wasm) => `${before}'${readFileSync(join(lib, wasm)).toString('base64')}'${after}`;
-  esmAndCjs(name, withBytes('evs_snapshots_bg.wasm'));
-  rmSync(join(lib, `${name}.cjs`));
-  esmAndCjs('evs_snapshots_node.inline', withBytes('evs_snapshots_node.wasm'));
-  rmSync(join(lib, 'evs_snapshots_node.inline.js'));
+  esmAndCjs(name, withBytes('evs_snapshots_bg.wasm'), ['js']);
+  esmAndCjs('evs_snapshots_node.inline', withBytes('evs_snapshots_node.wasm'), ['cjs']);
 }
 
 // The glue for require: wasm-bindgen's web glue of the Node build as

@@ -42,7 +42,6 @@ class EvsError extends Error {
   }
 }
 
-
 /**
  * What the module rejected with, as an EvsError: its error objects
  * (`{ kind, message, ... }`, plain objects) become one; anything else (not

@@ -7,7 +7,8 @@
 //          the form bundlers (webpack, Vite, Rollup plugins) rewrite to the
 //          file they emit; fetched, or read from disk when a `file:` URL
 //   path   index.cjs: the file beside it, from `__dirname`
-//   inline the module's bytes as base64 (lib/evs_snapshots_bg.inline.*),
+//   inline the module's bytes as base64 (lib/evs_snapshots_bg.inline.js for
+//          the browser entries, lib/evs_snapshots_node.inline.cjs for index.cjs),
 //          for a bundle that did not take the file along (esbuild, a Node
 //          bundle of any tool): loaded only when the file is not found;
 //          none in evs-snapshots/slim
