@@ -133,7 +133,7 @@ export function mountWalks(deps) {
   function renderError(j) {
     const n = num(j.walk.received);
     deps.errorBanner(el.banner, j.error, {
-      title: t('overview.error.title', { doing: t(WHAT[j.kind].doing), n }),
+      title: t('overview.error.title', { doing: t(WHAT[j.kind].doing), kind: j.kind, n }),
       prefix: 'walk-error',
       retryTestId: 'walk-retry',
       retry: () => run(j),

@@ -71,7 +71,7 @@ export default {
     'overview.doing.json': '正在导出 JSON',
     'overview.progress': '{doing}：{scope}',
     'overview.count': '已读取 {n} 个快照',
-    'overview.error.title': '{doing}已在读取 {n} 个快照后中断',
+    'overview.error.title': (p) => `${{ overview: '生成概览', csv: '导出 CSV ', json: '导出 JSON ' }[p.kind] ?? p.doing}已中断（已读取 ${p.n} 个快照）`,
     'overview.error.hint': '重试将从最后读取的一页之后继续（目前已读取 {n} 个快照），不会重复读取。',
     'overview.discard': '放弃',
     'overview.discarded': '已放弃。',
