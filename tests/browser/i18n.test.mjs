@@ -135,6 +135,8 @@ async function everything(page) {
   await page.waitForSelector('[data-testid="details-panel"]:not([hidden])');
   await page.waitForFunction(() => document.querySelector('[data-testid="details-panel"]').dataset.state === 'ready');
   texts.push(...(await pageTexts(page)));
+  await page.click('[data-testid="details-close"]');
+  await page.waitForSelector('[data-testid="details-panel"]', { state: 'hidden' });
   await page.click('[data-testid="open-settings"]');
   await page.waitForSelector('[data-testid="settings-dialog"][open]');
   for (const auth of ['none', 'token', 'aksk']) {
