@@ -98,13 +98,15 @@ function englishStrings() {
   return [...out];
 }
 
-/** The page's text and its aria-label, title, placeholder and alt attributes (the switch's language names aside). */
+/** The page's text and its aria-label, title, placeholder and alt attributes (the switch's language names, code and data aside). */
 function pageTexts(page) {
   return page.evaluate((names) => {
     const out = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      if (n.parentElement.closest('script, style, [data-testid="lang-switch"]')) continue;
+      // <code> and <pre> hold code and data (the package's name, IDs, URLs,
+      // the snapshot's JSON as it came), the same in either language.
+      if (n.parentElement.closest('script, style, code, pre, [data-testid="lang-switch"]')) continue;
       if (n.nodeValue.trim()) out.push(n.nodeValue);
     }
     for (const el of document.querySelectorAll('[aria-label], [title], [placeholder], [alt]')) {
