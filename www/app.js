@@ -275,8 +275,9 @@ async function load({ silent = false } = {}) {
     page = null;
     pageError = null;
     setLoading(false);
-    banner.showNotice(missing);
-    table.notConnected(missing);
+    // Functions, so that a change of language draws them again in it.
+    banner.showNotice(() => missingSecret(settings));
+    table.notConnected(() => missingSecret(settings));
     walks.renderScope();
     el.body.dataset.state = 'needs-settings';
     el.body.dataset.loads = String(++loads);
