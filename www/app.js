@@ -9,6 +9,11 @@
 // banner.js (errors and notices), overview.js (overview and export),
 // requests.js (the last attempts, from each config's `onAttempt`).
 //
+// The language (i18n.js) is picked before any part is mounted. The top bar's
+// switch changes it in place: this file redraws the static markup
+// (`data-i18n`), the filter options, the connection line, the live note and
+// the title; every part redraws its own texts from its own listener.
+//
 // Everything the service sends reaches the DOM through dom.js's `h()`/`fill()`
 // (text nodes and attribute values), never as markup, and with its control
 // characters and bidirectional overrides shown escaped (format.js's
@@ -16,12 +21,8 @@
 
 import { getSnapshot, listSnapshots } from 'evs-snapshots';
 import { h, fill, $, $$, icon } from './dom.js';
-import {
-  STATUSES,
-  statusInfo,
-  localZoneName,
-  plural,
-} from './format.js';
+import { STATUSES, localZoneName } from './format.js';
+import { t, initLocale, applyStatic, onLocaleChange, setLocale, locale, keepLang, LOCALES, LOCALE_NAMES } from './i18n.js';
 import {
   loadSettings,
   saveSettings,
@@ -85,6 +86,14 @@ let detailSeq = 0;
 let toastTimer = null;
 /** With the project ID left to IAM: the one the package found, read from the URL of an EVS call. */
 let iamProject = null;
+
+// ------------------------------------------------------------ the language
+
+// Before any part is mounted (a part may draw at once), and the static
+// markup's listener first, so the parts redraw on top of it.
+initLocale();
+applyStatic(document);
+onLocaleChange(redrawTexts);
 
 // ------------------------------------------------------- the parts, mounted
 
@@ -194,7 +203,7 @@ function toast(text) {
 
 function navigate(next, { push = true } = {}) {
   view = next;
-  const url = `${location.pathname}${writeState(view)}${location.hash}`;
+  const url = `${location.pathname}${keepLang(writeState(view))}${location.hash}`;
   if (url === `${location.pathname}${location.search}${location.hash}`) return;
   if (push) history.pushState(null, '', url);
   else history.replaceState(null, '', url);
@@ -266,8 +275,9 @@ async function load({ silent = false } = {}) {
     page = null;
     pageError = null;
     setLoading(false);
-    banner.showNotice(missing);
-    table.notConnected(missing);
+    // Functions, so that a change of language draws them again in it.
+    banner.showNotice(() => missingSecret(settings));
+    table.notConnected(() => missingSecret(settings));
     walks.renderScope();
     el.body.dataset.state = 'needs-settings';
     el.body.dataset.loads = String(++loads);
@@ -348,9 +358,7 @@ function renderLiveNote() {
   }
   el.liveNote.hidden = false;
   el.liveNote.classList.toggle('paused', !live);
-  el.liveNoteText.textContent = live
-    ? `${plural(n, 'snapshot')} creating · refreshing every ${LIVE_MS / 1000} s`
-    : `${plural(n, 'snapshot')} creating · live progress is off`;
+  el.liveNoteText.textContent = live ? t('page.live.refreshing', { n, s: LIVE_MS / 1000 }) : t('page.live.paused', { n });
   el.body.dataset.liveActive = live ? 'yes' : 'no';
 }
 
@@ -454,9 +462,7 @@ function saveConnection(next) {
   settings = saveSettings(next);
   renderConnection();
   toast(
-    settings.auth !== 'none' && !settings.rememberSecrets
-      ? 'Connection saved. Secrets are kept in this tab only.'
-      : 'Connection saved.',
+    settings.auth !== 'none' && !settings.rememberSecrets ? t('page.saved.tabOnly') : t('page.saved'),
   );
   if (changedTarget && (view.marker || view.snapshot)) {
     if (detail) closeDetails({ restoreFocus: false, updateUrl: false });
@@ -469,31 +475,71 @@ function saveConnection(next) {
 function renderConnection() {
   const c = describeConnection(settings);
   fill($('[data-testid="connection-where"]'), c.where);
-  fill($('[data-testid="connection-project"]'), projectFromIam(settings) && iamProject ? `${iamProject} (from IAM)` : c.project || '(none)');
+  fill($('[data-testid="connection-project"]'), projectFromIam(settings) && iamProject ? t('page.fromIam', { id: iamProject }) : c.project || t('page.none'));
   fill($('[data-testid="connection-auth"]'), c.auth);
 }
 
 // ------------------------------------------------------------------ wiring
 
+/** The filters' status and page-size options in the language in use, the chosen values kept. */
+function fillFilterOptions() {
+  const status = el.fStatus.value;
+  const limit = el.fLimit.value;
+  fill(
+    el.fStatus,
+    h('option', { value: '' }, t('page.f.allStatuses')),
+    STATUSES.map((s) => h('option', { value: s }, t(`status.${s}`))),
+  );
+  fill(el.fLimit, PAGE_SIZES.map((n) => h('option', { value: n }, t('page.f.perPage', { n }))));
+  el.fStatus.value = status;
+  if (limit) el.fLimit.value = limit;
+}
+
+/** The time zone in the footer and the table's Created header (its short name as the language writes it). */
+function renderZone() {
+  const zone = localZoneName();
+  $('#tz-footer').textContent = zone;
+  let short;
+  try {
+    short = new Intl.DateTimeFormat(locale(), { timeZoneName: 'short' })
+      .formatToParts(new Date())
+      .find((p) => p.type === 'timeZoneName')?.value;
+  } catch {
+    short = undefined;
+  }
+  const tz = $('[data-testid="tz-name"]');
+  tz.textContent = short ? `(${short})` : '';
+  tz.title = t('page.tz.title', { zone });
+}
+
+/** The language switch in the top bar: each language by its own name. */
+function mountLangSwitch() {
+  const sel = $('#lang-switch');
+  fill(sel, LOCALES.map((l) => h('option', { value: l, lang: l }, LOCALE_NAMES[l])));
+  sel.value = locale();
+  sel.addEventListener('change', () => setLocale(sel.value));
+}
+
+/** After a change of language: what this file drew (the parts redraw theirs). */
+function redrawTexts() {
+  applyStatic(document);
+  document.title = t('page.title');
+  const sel = $('#lang-switch');
+  if (sel) sel.value = locale();
+  fillFilterOptions();
+  renderZone();
+  renderConnection();
+  renderLiveNote();
+}
+
 function init() {
   for (const span of $$('[data-icon]')) span.replaceWith(icon(span.dataset.icon));
 
-  fill(
-    el.fStatus,
-    h('option', { value: '' }, 'All statuses'),
-    STATUSES.map((s) => h('option', { value: s }, statusInfo(s).label)),
-  );
-  fill(el.fLimit, PAGE_SIZES.map((n) => h('option', { value: n }, `${n} per page`)));
+  document.title = t('page.title');
+  mountLangSwitch();
+  fillFilterOptions();
   syncFilterForm();
-
-  const zone = localZoneName();
-  $('#tz-footer').textContent = zone;
-  const short = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' })
-    .formatToParts(new Date())
-    .find((p) => p.type === 'timeZoneName')?.value;
-  const tz = $('[data-testid="tz-name"]');
-  tz.textContent = short ? `(${short})` : '';
-  tz.title = `Times in ${zone}; hover a time for UTC`;
+  renderZone();
 
   renderConnection();
   el.live.checked = live;
@@ -512,7 +558,7 @@ function init() {
   el.live.addEventListener('change', () => {
     live = el.live.checked;
     writeLive(live);
-    toast(live ? 'Live progress on' : 'Live progress off');
+    toast(live ? t('page.live.on') : t('page.live.off'));
     scheduleLive();
     if (detail) details.render(detail);
   });

@@ -6,44 +6,55 @@
 import { EvsError } from 'evs-snapshots';
 import { h, fill, $, icon } from './dom.js';
 import { fact, copyButton } from './parts.js';
+import { t, locale, onLocaleChange } from './i18n.js';
 
 function errorHint(e) {
   if (!e || typeof e !== 'object') return null;
   switch (e.kind) {
     case 'invalid_input':
-      return 'The request was not sent: check the connection settings and filters.';
     case 'network':
-      return 'The service could not be reached. Check the endpoint; another origin must allow this page (CORS).';
     case 'timeout':
-      return 'The service did not answer in time.';
     case 'invalid_response':
-      return 'The service answered with something that is not an EVS snapshot response.';
+    case 'load':
+      return t(`hint.${e.kind}`);
     case 'http':
-      if (e.status === 401 || e.status === 403) return 'The service refused the credentials: check them in Connection.';
-      if (e.status === 404) return 'Not found: check the project ID and the endpoint.';
-      if (e.status === 429) return 'Too many requests: wait a moment, then retry.';
-      return e.retryable ? 'This may be temporary: the client already retried it.' : null;
+      if (e.status === 401 || e.status === 403) return t('hint.auth');
+      if (e.status === 404) return t('hint.notFound');
+      if (e.status === 429) return t('hint.tooMany');
+      return e.retryable ? t('hint.retryable') : null;
     default:
       return null;
   }
 }
 
-/** An EvsError's facts: kind, status, code, error type, request ID (test IDs `${prefix}-…`). */
+/**
+ * An EvsError's facts: kind, status, code, error type, request ID (test IDs
+ * `${prefix}-…`). The kind is its name in the language in use with the
+ * kind itself beside it in Chinese (`服务返回错误 (http)`); in English the
+ * kind as the package gives it. The service's code and request ID as they came.
+ */
+function kindText(kind) {
+  if (!kind || locale() === 'en') return kind;
+  const name = t(`kind.${kind}`);
+  return name === `kind.${kind}` ? kind : `${name} (${kind})`;
+}
+
+/** An EvsError's facts (see kindText). */
 export function errorFacts(e, prefix, toast) {
   const requestId = e && e.requestId;
   return h(
     'dl',
     { class: 'facts' },
-    fact('Kind', e && e.kind, `${prefix}-kind`),
-    fact('HTTP status', e && e.status, `${prefix}-status`),
-    fact('Code', e && e.code, `${prefix}-code`),
-    e && e.errorType ? fact('Error type', e.errorType, `${prefix}-error-type`) : null,
-    h('dt', null, 'Request ID'),
+    fact(t('banner.kind'), e && kindText(e.kind), `${prefix}-kind`),
+    fact(t('banner.httpStatus'), e && e.status, `${prefix}-status`),
+    fact(t('banner.code'), e && e.code, `${prefix}-code`),
+    e && e.errorType ? fact(t('banner.errorType'), e.errorType, `${prefix}-error-type`) : null,
+    h('dt', null, t('banner.requestId')),
     h(
       'dd',
       { class: requestId ? 'with-copy' : 'muted' },
       h('code', { 'data-testid': `${prefix}-request-id` }, requestId || '—'),
-      requestId ? copyButton(requestId, 'request ID', `${prefix}-copy-request-id`, toast) : null,
+      requestId ? copyButton(requestId, t('what.requestId'), `${prefix}-copy-request-id`, toast) : null,
     ),
   );
 }
@@ -55,12 +66,19 @@ export function errorFacts(e, prefix, toast) {
  */
 export function mountBanner(deps) {
   const banner = $('#banner');
+  /** What the page's banner shows, to draw it again in a new language: { error } or { notice }. */
+  let shown = null;
+  onLocaleChange(() => {
+    if (shown?.error !== undefined) showError(shown.error);
+    else if (shown?.notice !== undefined) showNotice(shown.notice);
+  });
 
   /**
    * Fills `target` with an error banner: the message, the EvsError's facts
    * (request ID included, test IDs `${prefix}-…`), a hint, Retry and `actions`.
    */
   function fillError(target, e, { title, retry, prefix = 'error', retryTestId = 'retry', hint = errorHint(e), actions = [] }) {
+    if (target === banner) shown = { error: e };
     const message = e && e.message ? e.message : String(e);
     target.classList.remove('banner-info');
     target.classList.add('banner', 'banner-error');
@@ -78,7 +96,7 @@ export function mountBanner(deps) {
       h(
         'div',
         { class: 'banner-actions' },
-        h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': retryTestId, onclick: retry }, icon('refresh'), 'Retry'),
+        h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': retryTestId, onclick: retry }, icon('refresh'), t('banner.retry')),
         actions,
       ),
     );
@@ -87,16 +105,17 @@ export function mountBanner(deps) {
 
   function showError(e) {
     fillError(banner, e, {
-      title: e instanceof EvsError ? 'Could not load snapshots' : 'Something went wrong',
+      title: e instanceof EvsError ? t('banner.loadFailed') : t('banner.wentWrong'),
       retry: () => deps.retry(),
       actions:
         e && (e.kind === 'invalid_input' || e.kind === 'network' || e.status === 401 || e.status === 403)
-          ? h('button', { type: 'button', class: 'btn', onclick: deps.openSettings }, 'Connection settings')
+          ? h('button', { type: 'button', class: 'btn', onclick: deps.openSettings }, t('banner.settings'))
           : null,
     });
   }
 
   function showNotice(text) {
+    shown = { notice: text };
     banner.className = 'banner banner-info';
     fill(
       banner,
@@ -104,19 +123,20 @@ export function mountBanner(deps) {
       h(
         'div',
         { class: 'banner-body' },
-        h('p', { class: 'banner-title' }, 'Credentials needed'),
-        h('p', { class: 'banner-message', 'data-testid': 'notice-message' }, text, ' Secrets are not remembered on this device unless you ask for it.'),
+        h('p', { class: 'banner-title' }, t('banner.credentials')),
+        h('p', { class: 'banner-message', 'data-testid': 'notice-message' }, typeof text === 'function' ? text() : text, t('banner.notRemembered')),
       ),
       h(
         'div',
         { class: 'banner-actions' },
-        h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'notice-settings', onclick: deps.openSettings }, 'Connection settings'),
+        h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'notice-settings', onclick: deps.openSettings }, t('banner.settings')),
       ),
     );
     banner.hidden = false;
   }
 
   function hide() {
+    shown = null;
     banner.hidden = true;
     banner.replaceChildren();
   }

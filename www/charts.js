@@ -4,6 +4,11 @@
 // well as colour, so no chart depends on colour alone. Each SVG is an image
 // with a spoken summary; overview.js adds a table of the same figures.
 //
+// Every text (labels, legends, the spoken summary, each bar's <title>) is a
+// message of www/messages/overview.js (`charts.…`) and every number goes
+// through formatNumber, both in the language in use: overview.js draws the
+// charts again when the language changes.
+//
 // Plain SVG rather than a charting library: three bar charts are about as
 // much code as configuring one would be, and the page stays free of a
 // dependency it would have to serve from node_modules.
@@ -11,15 +16,30 @@
 import { s } from './dom.js';
 import { statusInfo, shortId } from './format.js';
 import { isoDay } from './summary.js';
+import { t, formatNumber } from './i18n.js';
 
-const nf = new Intl.NumberFormat('en-US');
-export const num = (n) => nf.format(n);
+/** A number as the language in use writes it ("1,234" in both). */
+export const num = (n) => formatNumber(n);
 
 const CHAR_W = 7; // average width of a 12 px label character, for fitting text
+const WIDE_W = 12; // a 12 px CJK (full-width) character
+
+/** The width of a character at 12 px: CJK ideographs, kana, hangul and full-width forms are about twice as wide. */
+const charWidth = (c) => (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(c) ? WIDE_W : CHAR_W);
 
 function fit(text, width) {
-  const max = Math.max(3, Math.floor(width / CHAR_W));
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  const chars = [...text];
+  let used = 0;
+  for (let i = 0; i < chars.length; i++) {
+    used += charWidth(chars[i]);
+    if (used > width && chars.length > 3) {
+      // keep room for the ellipsis (one narrow character)
+      let keep = i;
+      while (keep > 2 && chars.slice(0, keep).reduce((a, c) => a + charWidth(c), 0) + CHAR_W > width) keep--;
+      return `${chars.slice(0, keep).join('')}…`;
+    }
+  }
+  return text;
 }
 
 function frame(width, height, label, cls, ...children) {
@@ -58,18 +78,20 @@ export function statusChart(rows, width) {
   const top = 28;
   const rowH = 44;
   const height = top + rows.length * rowH;
-  const spoken = rows.map((r) => `${statusInfo(r.status).label}: ${num(r.count)} snapshots, ${num(r.gb)} GB`).join('; ');
+  const spoken = rows
+    .map((r) => t('charts.status.item', { status: statusInfo(r.status).label, count: num(r.count), gb: num(r.gb) }))
+    .join(t('charts.sep'));
   return frame(
     width,
     height,
-    `Bar chart of snapshots and GB per status. ${spoken}.`,
+    t('charts.status.label', { spoken }),
     'chart-status',
     hatch('chart-hatch'),
     s(
       'g',
       { class: 'legend', 'aria-hidden': 'true' },
       s('rect', { x: 0, y: 4, width: 14, height: 12, class: 'bar-count' }),
-      s('text', { x: 20, y: 14 }, 'Snapshots'),
+      s('text', { x: 20, y: 14 }, t('charts.legend.snapshots')),
       s('rect', { x: 100, y: 4, width: 14, height: 12, class: 'bar-gb', fill: 'url(#chart-hatch)' }),
       s('text', { x: 120, y: 14 }, 'GB'),
     ),
@@ -97,21 +119,23 @@ export function volumeChart(rows, width) {
   const room = Math.max(30, width - labelW - valueW);
   const max = Math.max(1, ...rows.map((r) => r.gb));
   const rowH = 26;
-  const spoken = rows.map((r) => `volume ${r.volumeId || '(none)'}: ${num(r.gb)} GB in ${num(r.count)} snapshots`).join('; ');
+  const spoken = rows
+    .map((r) => t('charts.volumes.item', { id: r.volumeId || t('charts.none'), gb: num(r.gb), count: num(r.count) }))
+    .join(t('charts.sep'));
   return frame(
     width,
     rows.length * rowH + 4,
-    `Bar chart of the ${rows.length} volumes with the most snapshot GB. ${spoken}.`,
+    t('charts.volumes.label', { n: rows.length, spoken }),
     'chart-volumes',
     rows.map((r, i) => {
       const w = barWidth(r.gb, max, room);
       return s(
         'g',
         { transform: `translate(0 ${i * rowH})`, 'aria-hidden': 'true' },
-        s('title', null, `${r.volumeId}: ${num(r.gb)} GB in ${num(r.count)} snapshots`),
-        s('text', { x: 0, y: 17, class: 'label mono' }, r.volumeId ? shortId(r.volumeId) : '(none)'),
+        s('title', null, t('charts.volumes.title', { id: r.volumeId, gb: num(r.gb), count: num(r.count) })),
+        s('text', { x: 0, y: 17, class: 'label mono' }, r.volumeId ? shortId(r.volumeId) : t('charts.none')),
         s('rect', { x: labelW, y: 5, width: w, height: 16, class: 'bar-volume' }),
-        s('text', { x: labelW + w + 6, y: 17, class: 'value' }, `${num(r.gb)} GB · ${num(r.count)} snapshots`),
+        s('text', { x: labelW + w + 6, y: 17, class: 'value' }, t('charts.volumes.value', { gb: num(r.gb), count: num(r.count) })),
       );
     }),
   );
@@ -141,8 +165,15 @@ export function weekChart(rows, width) {
   const busiest = rows.reduce((b, r) => (r.count > b.count ? r : b), rows[0] ?? { count: 0, week: 0 });
   const total = rows.reduce((a, r) => a + r.count, 0);
   const spoken = rows.length
-    ? `Column chart of snapshots created per week, ${rows.length} weeks from the week of ${isoDay(rows[0].week)} to the week of ${isoDay(rows.at(-1).week)}: ${num(total)} snapshots; the busiest week, of ${isoDay(busiest.week)}, has ${num(busiest.count)}.`
-    : 'No snapshot has a creation time.';
+    ? t('charts.weeks.label', {
+        n: rows.length,
+        first: isoDay(rows[0].week),
+        last: isoDay(rows.at(-1).week),
+        total: num(total),
+        busiest: isoDay(busiest.week),
+        max: num(busiest.count),
+      })
+    : t('charts.weeks.empty');
   const every = Math.max(1, Math.ceil(rows.length / Math.max(1, Math.floor(plotW / 90))));
   return frame(
     width,
@@ -172,7 +203,7 @@ export function weekChart(rows, width) {
           ? s(
               'rect',
               { x: padL + i * colW, y: y(r.count), width: Math.max(1, colW - gap), height: padT + plotH - y(r.count), class: 'bar-week' },
-              s('title', null, `Week of ${isoDay(r.week)}: ${num(r.count)} snapshots`),
+              s('title', null, t('charts.weeks.title', { week: isoDay(r.week), count: num(r.count) })),
             )
           : null,
       ),

@@ -8,6 +8,7 @@ import { h, fill, $, icon } from './dom.js';
 import { BACKUP_KEY, statusInfo, isBackupSnapshot, shortId, formatSize, visibleText, visibleJson } from './format.js';
 import { badge, backupMarker, timeEl, fact, copyButton } from './parts.js';
 import { errorFacts } from './banner.js';
+import { t, onLocaleChange } from './i18n.js';
 
 const KNOWN_FIELDS = new Set([
   'id', 'name', 'description', 'status', 'size', 'volumeId', 'createdAt', 'updatedAt', 'metadata', 'projectId', 'progress',
@@ -42,7 +43,7 @@ export function mountDetails(deps) {
         {
           class: `progress${known ? '' : ' indeterminate'}`,
           role: 'progressbar',
-          'aria-label': 'Creation progress',
+          'aria-label': t('details.progressLabel'),
           'aria-valuemin': 0,
           'aria-valuemax': 100,
           'aria-valuenow': known ? pct : null,
@@ -54,8 +55,8 @@ export function mountDetails(deps) {
       h(
         'p',
         { class: 'progress-label' },
-        known ? `${Math.round(pct)}% created` : 'Creating…',
-        deps.live() ? ' · updates live' : ' · live progress is off',
+        known ? t('details.created', { pct: Math.round(pct) }) : t('details.creating'),
+        deps.live() ? t('details.live') : t('details.liveOff'),
       ),
     );
   }
@@ -66,7 +67,8 @@ export function mountDetails(deps) {
     const s = d.snapshot;
     el.panel.dataset.state = d.error ? 'error' : d.loading || !d.full ? 'loading' : 'ready';
     el.panel.dataset.id = d.id;
-    fill(el.title, s ? s.name || '(no name)' : shortId(d.id));
+    current = d;
+    fill(el.title, s ? s.name || t('details.noName') : shortId(d.id));
     el.title.title = visibleText(s ? s.name : d.id);
 
     const parts = [];
@@ -76,20 +78,20 @@ export function mountDetails(deps) {
         h(
           'div',
           { class: 'inline-error', role: 'alert', 'data-testid': 'details-error' },
-          h('p', { class: 'banner-title' }, icon('alert'), 'Could not load this snapshot'),
+          h('p', { class: 'banner-title' }, icon('alert'), t('details.loadFailed')),
           h('p', { class: 'banner-message', 'data-testid': 'details-error-message' }, e && e.message ? e.message : String(e)),
           e instanceof EvsError ? errorFacts(e, 'details-error', deps.toast) : null,
-          h('button', { type: 'button', class: 'btn', 'data-testid': 'details-retry', onclick: () => deps.retry() }, icon('refresh'), 'Retry'),
+          h('button', { type: 'button', class: 'btn', 'data-testid': 'details-retry', onclick: () => deps.retry() }, icon('refresh'), t('details.retry')),
         ),
       );
     }
     if (!s) {
-      if (!d.error) parts.push(h('div', { class: 'details-skeleton', 'aria-label': 'Loading' }, Array.from({ length: 8 }, () => h('span', { class: 'bone' }))));
+      if (!d.error) parts.push(h('div', { class: 'details-skeleton', 'aria-label': t('details.loadingLabel') }, Array.from({ length: 8 }, () => h('span', { class: 'bone' }))));
       fill(el.content, parts);
       return;
     }
     if (d.loading && !d.error) {
-      parts.push(h('p', { class: 'loading-note', 'data-testid': 'details-loading' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Loading the full record…'));
+      parts.push(h('p', { class: 'loading-note', 'data-testid': 'details-loading' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), t('details.loadingFull')));
     }
 
     const head = h(
@@ -106,29 +108,29 @@ export function mountDetails(deps) {
       h(
         'dl',
         { class: 'kv', 'data-testid': 'details-fields' },
-        fact('Name', s.name, 'details-name'),
-        fact('ID', h('code', { class: 'wrap' }, s.id), 'details-id', copyButton(s.id, 'snapshot ID', 'details-copy-id', deps.toast)),
-        fact('Status', h('span', null, statusInfo(s.status).label, h('code', { class: 'raw' }, s.status || '""')), 'details-status'),
-        fact('Progress', typeof s.progress === 'number' ? `${s.progress}%` : null, 'details-progress-value'),
-        fact('Size', formatSize(s.size), 'details-size'),
+        fact(t('details.name'), s.name, 'details-name'),
+        fact(t('details.id'), h('code', { class: 'wrap' }, s.id), 'details-id', copyButton(s.id, t('what.snapshotId'), 'details-copy-id', deps.toast)),
+        fact(t('details.status'), h('span', null, statusInfo(s.status).label, h('code', { class: 'raw' }, s.status || '""')), 'details-status'),
+        fact(t('details.progress'), typeof s.progress === 'number' ? `${s.progress}%` : null, 'details-progress-value'),
+        fact(t('details.size'), formatSize(s.size), 'details-size'),
         fact(
-          'Volume ID',
+          t('details.volumeId'),
           s.volumeId ? h('code', { class: 'wrap' }, s.volumeId) : null,
           'details-volume',
-          s.volumeId ? copyButton(s.volumeId, 'volume ID', 'details-copy-volume', deps.toast) : null,
+          s.volumeId ? copyButton(s.volumeId, t('what.volumeId'), 'details-copy-volume', deps.toast) : null,
         ),
-        fact('Description', s.description, 'details-description'),
-        fact('Created', timeEl(s.createdAt, 'details-created', { utcLine: true }), 'details-created-row'),
-        fact('Updated', timeEl(s.updatedAt, 'details-updated', { utcLine: true }), 'details-updated-row'),
-        fact('Project ID', s.projectId ? h('code', { class: 'wrap' }, s.projectId) : null, 'details-project'),
-        fact('Made by a backup', isBackupSnapshot(s) ? `Yes (${BACKUP_KEY})` : 'No', 'details-backup'),
+        fact(t('details.description'), s.description, 'details-description'),
+        fact(t('details.createdAt'), timeEl(s.createdAt, 'details-created', { utcLine: true }), 'details-created-row'),
+        fact(t('details.updatedAt'), timeEl(s.updatedAt, 'details-updated', { utcLine: true }), 'details-updated-row'),
+        fact(t('details.projectId'), s.projectId ? h('code', { class: 'wrap' }, s.projectId) : null, 'details-project'),
+        fact(t('details.byBackup'), isBackupSnapshot(s) ? t('details.yes', { key: BACKUP_KEY }) : t('details.no'), 'details-backup'),
         extra.map((k) => fact(k, typeof s[k] === 'string' ? s[k] : JSON.stringify(s[k]), `details-extra-${k}`)),
       ),
     );
 
     const md = Object.entries(s.metadata ?? {});
     parts.push(
-      h('h3', { class: 'section-title' }, 'Metadata ', h('span', { class: 'count' }, String(md.length))),
+      h('h3', { class: 'section-title' }, t('details.metadata'), h('span', { class: 'count' }, String(md.length))),
       md.length
         ? h(
             'dl',
@@ -138,12 +140,12 @@ export function mountDetails(deps) {
               h('dd', { 'data-testid': 'metadata-value' }, h('code', { class: 'wrap' }, v)),
             ]),
           )
-        : h('p', { class: 'muted', 'data-testid': 'details-metadata-empty' }, 'No metadata.'),
+        : h('p', { class: 'muted', 'data-testid': 'details-metadata-empty' }, t('details.noMetadata')),
     );
 
     const json = h('pre', { class: 'json', 'data-testid': 'details-json' });
     json.textContent = visibleJson(JSON.stringify(s, null, 2));
-    parts.push(h('details', { class: 'raw-json' }, h('summary', null, 'As returned by getSnapshot (JSON)'), json));
+    parts.push(h('details', { class: 'raw-json' }, h('summary', null, t('details.rawJson')), json));
 
     if (s.volumeId && s.volumeId !== deps.view().volumeId) {
       parts.push(
@@ -155,7 +157,7 @@ export function mountDetails(deps) {
             class: 'btn',
             'data-testid': 'details-filter-volume',
             onclick: () => deps.filterByVolume(s.volumeId),
-          }, icon('filter'), 'All snapshots of this volume'),
+          }, icon('filter'), t('details.allOfVolume')),
         ),
       );
     }
@@ -171,12 +173,18 @@ export function mountDetails(deps) {
   }
 
   function hide() {
+    current = null;
     el.panel.hidden = true;
     el.panel.dataset.state = 'closed';
     el.body.classList.remove('details-open');
   }
 
   el.close.addEventListener('click', () => deps.close());
+  /** The state last drawn, to draw it again in a new language. */
+  let current = null;
+  onLocaleChange(() => {
+    if (current && !el.panel.hidden) render(current);
+  });
 
   return { show, render, hide };
 }

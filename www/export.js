@@ -13,6 +13,15 @@
 // Injection guidance says, such a cell is written with a `'` before it
 // (then quoted by the rules above when it must be), so it is shown as text;
 // the `'` is in the file, and a reader that is not a spreadsheet sees it.
+//
+// Languages: the files are data for scripts, so they are the same whatever
+// language the page speaks: the CSV's column names (CSV_COLUMNS), the JSON's
+// keys, every value (statuses as the service sends them, `available`, not
+// 可用; numbers and times unformatted) and the file name (`all`, `status-…`)
+// never go through t(). Only what the page tells the user about an export
+// (the status line: "Exported 264 snapshots to …", a cancelled export) is
+// translated; those messages are `export.…` in www/messages/overview.js,
+// shown by overview.js.
 
 export const CSV_COLUMNS = ['id', 'name', 'description', 'status', 'size_gb', 'volume_id', 'created_at', 'updated_at', 'metadata'];
 

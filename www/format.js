@@ -1,4 +1,7 @@
-// Pure formatting helpers for the dashboard: no DOM, no package.
+// Pure formatting helpers for the dashboard: no DOM, no package. Texts and
+// Intl formats follow the language in use (i18n.js).
+
+import { t, locale } from './i18n.js';
 
 /**
  * Characters of service text that would reorder or break what is around
@@ -39,22 +42,16 @@ export const STATUSES = [
   'error_deleting',
 ];
 
-const STATUS_LABELS = {
-  available: 'Available',
-  creating: 'Creating',
-  'backing-up': 'Backing up',
-  rollbacking: 'Rolling back',
-  deleting: 'Deleting',
-  error: 'Error',
-  error_deleting: 'Error deleting',
-};
-
-/** A status's label and its badge tone (`unknown` for anything not documented). */
+/**
+ * A status's label in the language in use (messages/common.js: the
+ * console's own terms in Chinese) and its badge tone (`unknown` for anything
+ * not documented, shown as the service sent it).
+ */
 export function statusInfo(status) {
-  if (Object.prototype.hasOwnProperty.call(STATUS_LABELS, status)) {
-    return { label: STATUS_LABELS[status], tone: status };
+  if (STATUSES.includes(status)) {
+    return { label: t(`status.${status}`), tone: status };
   }
-  return { label: status ? String(status) : 'unknown', tone: 'unknown' };
+  return { label: status ? String(status) : t('status.unknown'), tone: 'unknown' };
 }
 
 /** The metadata key EVS sets on snapshots made automatically by a cloud-server backup. */
@@ -81,17 +78,20 @@ const PARTS = {
   hourCycle: 'h23',
 };
 
-let localFormat = null;
+const localFormats = new Map();
 
 /**
- * The display rule for a timestamp: `YYYY-MM-DD HH:mm:ss` in the viewer's
- * time zone (or `timeZone`, when given). The tests compute the expected text
- * with the same rule and an explicit zone.
+ * The display rule for a timestamp, in the viewer's time zone (or
+ * `timeZone`, when given): in English `YYYY-MM-DD HH:mm:ss` (the tests
+ * compute the expected text with the same rule and an explicit zone); in
+ * Chinese Intl's zh-CN form of the same fields (`2026/04/12 09:30:00`).
  */
 export function formatLocal(date, timeZone) {
+  const lang = locale();
   const fmt = timeZone
-    ? new Intl.DateTimeFormat('en-US', { ...PARTS, timeZone })
-    : (localFormat ??= new Intl.DateTimeFormat('en-US', PARTS));
+    ? new Intl.DateTimeFormat(lang === 'en' ? 'en-US' : lang, { ...PARTS, timeZone })
+    : localFormats.get(lang) ?? localFormats.set(lang, new Intl.DateTimeFormat(lang === 'en' ? 'en-US' : lang, PARTS)).get(lang);
+  if (lang !== 'en') return fmt.format(date);
   const p = Object.fromEntries(fmt.formatToParts(date).map((x) => [x.type, x.value]));
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
 }
@@ -102,11 +102,11 @@ export function formatLocal(date, timeZone) {
  */
 export function describeTime(value) {
   if (value === null || value === undefined || value === '') {
-    return { text: '—', title: 'not set', iso: null };
+    return { text: '—', title: t('format.notSet'), iso: null };
   }
   const d = new Date(value);
   if (Number.isNaN(d.getTime())) {
-    return { text: String(value), title: 'The service sent a value that is not a timestamp', iso: null };
+    return { text: String(value), title: t('format.notTimestamp'), iso: null };
   }
   const iso = d.toISOString();
   return { text: formatLocal(d), title: `${iso.replace('T', ' ').replace('Z', ' UTC')}`, iso };
@@ -115,14 +115,19 @@ export function describeTime(value) {
 /** The viewer's time zone name, for the table caption. */
 export function localZoneName() {
   try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'local time';
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || t('format.localTime');
   } catch {
-    return 'local time';
+    return t('format.localTime');
   }
 }
 
+/**
+ * A size in GB (EVS sizes are whole GB, at most 32,768) through Intl for the
+ * language in use, without grouping as the console writes sizes (`1024 GB`);
+ * anything else as it came.
+ */
 export function formatSize(size) {
-  return typeof size === 'number' && Number.isFinite(size) ? `${size} GB` : String(size ?? '—');
+  return typeof size === 'number' && Number.isFinite(size) ? `${new Intl.NumberFormat(locale(), { useGrouping: false, maximumFractionDigits: 3 }).format(size)} GB` : String(size ?? '—');
 }
 
 /** `n` of something, pluralised. */

@@ -7,19 +7,26 @@
 // An export is kept as a Blob of one part per page of 1,000 snapshots, made
 // as each page arrives, and becomes one object URL at the end: no string
 // ever holds the whole file, and the page stays responsive in between.
+//
+// Languages: every text is a message of www/messages/overview.js. When the
+// language changes, the part redraws from what it already has (the scope,
+// the walk under way or its error banner, the last status line, and the
+// overview from the summary it was built from): nothing is read again.
 
 import { h, fill, $ } from './dom.js';
-import { statusInfo, plural } from './format.js';
+import { statusInfo } from './format.js';
 import { describeFilters } from './view-state.js';
-import { createWalk } from './walk.js';
+import { createWalk, WALK_LIMIT } from './walk.js';
 import { newSummary, addSnapshots, statusRows, topVolumes, weekRows, isoDay } from './summary.js';
 import { FORMATS, exportFileName } from './export.js';
 import { statusChart, volumeChart, weekChart, num } from './charts.js';
+import { t, locale, onLocaleChange } from './i18n.js';
 
+/** Per kind of walk: what it is doing, and the status line when it is cancelled. */
 const WHAT = {
-  overview: { doing: 'Building the overview', noun: 'overview' },
-  csv: { doing: 'Exporting CSV', noun: 'CSV file' },
-  json: { doing: 'Exporting JSON', noun: 'JSON file' },
+  overview: { doing: 'overview.doing.overview', cancelled: 'overview.cancelled.overview' },
+  csv: { doing: 'overview.doing.csv', cancelled: 'export.cancelled.csv' },
+  json: { doing: 'overview.doing.json', cancelled: 'export.cancelled.json' },
 };
 
 /**
@@ -46,14 +53,16 @@ export function mountWalks(deps) {
   /** The overview on screen: { sum, filters, at }. */
   let shown = null;
   let exportUrl = null;
+  /** The status line on screen, as a message: { key, params }, or null. */
+  let said = null;
 
   function scopeText(filters) {
     const f = describeFilters(filters);
-    return f ? `the snapshots with ${f}` : 'every snapshot of the project';
+    return f ? t('overview.scope.filtered', { filters: f }) : t('overview.scope.all');
   }
 
   function renderScope() {
-    fill(el.scope, `Reads ${scopeText(deps.filters())}, 1,000 a page.`);
+    fill(el.scope, t('overview.scope', { scope: scopeText(deps.filters()), size: num(WALK_LIMIT) }));
   }
 
   function setState(state, kind = job?.kind) {
@@ -62,8 +71,10 @@ export function mountWalks(deps) {
     for (const b of Object.values(el.buttons)) b.disabled = state === 'running';
   }
 
-  function say(text) {
-    fill(el.status, text);
+  /** Shows the status line: the message `key` with `params` (kept, to redraw it in another language). */
+  function say(key, params) {
+    said = { key, params };
+    fill(el.status, t(key, params));
     el.status.hidden = false;
   }
 
@@ -81,7 +92,7 @@ export function mountWalks(deps) {
   }
 
   function renderCount(j) {
-    const text = `${num(j.walk.received)} snapshots read so far`;
+    const text = t('overview.count', { n: num(j.walk.received) });
     el.count.textContent = text;
     el.section.dataset.received = String(j.walk.received);
     el.bar.setAttribute('aria-valuetext', text);
@@ -114,10 +125,29 @@ export function mountWalks(deps) {
     run(j);
   }
 
+  function renderProgressLabel(j) {
+    fill(el.progressLabel, t('overview.progress', { doing: t(WHAT[j.kind].doing), scope: scopeText(j.filters) }));
+  }
+
+  /** The banner of a failed walk (again, in the language in use, when it changes). */
+  function renderError(j) {
+    const n = num(j.walk.received);
+    deps.errorBanner(el.banner, j.error, {
+      title: t('overview.error.title', { doing: t(WHAT[j.kind].doing), kind: j.kind, n }),
+      prefix: 'walk-error',
+      retryTestId: 'walk-retry',
+      retry: () => run(j),
+      hint: t('overview.error.hint', { n }),
+      actions: h('button', { type: 'button', class: 'btn', 'data-testid': 'walk-discard', onclick: discard }, t('overview.discard')),
+    });
+  }
+
   async function run(j) {
     el.banner.hidden = true;
     el.status.hidden = true;
-    fill(el.progressLabel, `${WHAT[j.kind].doing}: ${scopeText(j.filters)}`);
+    said = null;
+    j.error = null;
+    renderProgressLabel(j);
     renderCount(j);
     el.progress.hidden = false;
     setState('running');
@@ -134,21 +164,15 @@ export function mountWalks(deps) {
     const n = num(j.walk.received);
     if (error) {
       setState('error');
-      deps.errorBanner(el.banner, error, {
-        title: `${WHAT[j.kind].doing} stopped after ${n} snapshots`,
-        prefix: 'walk-error',
-        retryTestId: 'walk-retry',
-        retry: () => run(j),
-        hint: `Retry goes on from the page after the last one read (${n} snapshots so far); nothing is read twice.`,
-        actions: h('button', { type: 'button', class: 'btn', 'data-testid': 'walk-discard', onclick: discard }, 'Discard'),
-      });
+      j.error = error;
+      renderError(j);
       $('[data-testid="walk-retry"]', el.banner).focus({ preventScroll: true });
       return;
     }
     job = null;
     if (outcome === 'cancelled') {
       setState('cancelled', j.kind);
-      say(`Cancelled after ${n} snapshots: no ${WHAT[j.kind].noun} was made.`);
+      say(WHAT[j.kind].cancelled, { n });
       el.buttons[j.kind].focus({ preventScroll: true });
       return;
     }
@@ -156,13 +180,13 @@ export function mountWalks(deps) {
       shown = { sum: j.sink.sum, filters: j.filters, at: new Date() };
       renderOverview();
       setState('done', j.kind);
-      say(`Overview of ${n} snapshots built.`);
+      say('overview.built', { n });
       el.overview.focus({ preventScroll: true });
       return;
     }
     const name = download(j);
     setState('done', j.kind);
-    say(`Exported ${n} snapshots to ${name}.`);
+    say('export.done', { n, file: name });
     el.section.dataset.file = name;
     el.buttons[j.kind].focus({ preventScroll: true });
   }
@@ -176,7 +200,7 @@ export function mountWalks(deps) {
     job = null;
     el.banner.hidden = true;
     setState('idle', kind);
-    say('Discarded.');
+    say('overview.discarded');
     if (kind) el.buttons[kind].focus({ preventScroll: true });
   }
 
@@ -215,7 +239,7 @@ export function mountWalks(deps) {
       h('figcaption', null, caption),
       note ? h('p', { class: 'chart-note' }, note) : null,
       h('div', { class: 'chart-box', 'data-chart': name }),
-      h('details', { class: 'chart-table' }, h('summary', null, 'The figures as a table'), dataTable),
+      h('details', { class: 'chart-table' }, h('summary', null, t('overview.asTable')), dataTable),
     );
   }
 
@@ -242,15 +266,20 @@ export function mountWalks(deps) {
     const head = h(
       'div',
       { class: 'overview-head' },
-      h('h3', { id: 'overview-title' }, 'Overview'),
+      h('h3', { id: 'overview-title' }, t('overview.title')),
       h(
         'p',
         { class: 'summary', 'data-testid': 'overview-summary' },
-        `${num(sum.count)} snapshots · ${num(sum.gb)} GB · ${f ? `filtered by ${f}` : 'no filters'} · read at ${at.toLocaleTimeString()}`,
+        t('overview.summary', {
+          count: num(sum.count),
+          gb: num(sum.gb),
+          filters: f ? t('overview.summary.filtered', { filters: f }) : t('overview.summary.none'),
+          time: at.toLocaleTimeString(locale()),
+        }),
       ),
     );
     if (sum.count === 0) {
-      fill(el.overview, head, h('p', { class: 'muted', 'data-testid': 'overview-empty' }, 'No snapshot matches these filters.'));
+      fill(el.overview, head, h('p', { class: 'muted', 'data-testid': 'overview-empty' }, t('overview.empty')));
       el.overview.hidden = false;
       return;
     }
@@ -265,38 +294,38 @@ export function mountWalks(deps) {
         { class: 'overview-grid' },
         figure(
           'status',
-          'Snapshots and GB per status',
+          t('overview.status.caption'),
           null,
           table(
-            'Snapshots and GB per status',
-            ['Status', 'Snapshots', 'GB'],
+            t('overview.status.caption'),
+            [t('overview.col.status'), t('overview.col.snapshots'), 'GB'],
             statuses.map((r) =>
               h('tr', { 'data-testid': 'overview-status-row', 'data-status': r.status, 'data-count': r.count, 'data-gb': r.gb },
                 cells(statusInfo(r.status).label, num(r.count), num(r.gb))),
             ),
-            h('tr', null, cells('All', num(sum.count), num(sum.gb))),
+            h('tr', null, cells(t('overview.all'), num(sum.count), num(sum.gb))),
           ),
         ),
         figure(
           'volumes',
-          `The ${volumes.length === 10 ? '10 volumes' : plural(volumes.length, 'volume')} with the most snapshot GB`,
-          'The table has the full volume IDs.',
+          t('overview.volumes.caption', { n: volumes.length }),
+          t('overview.volumes.note'),
           table(
-            'Volumes with the most snapshot GB',
-            ['Volume ID', 'GB', 'Snapshots'],
+            t('overview.volumes.tableCaption'),
+            [t('overview.col.volume'), 'GB', t('overview.col.snapshots')],
             volumes.map((r) =>
               h('tr', { 'data-testid': 'overview-volume-row', 'data-volume': r.volumeId, 'data-count': r.count, 'data-gb': r.gb },
-                cells(h('code', null, r.volumeId || '(none)'), num(r.gb), num(r.count))),
+                cells(h('code', null, r.volumeId || t('charts.none')), num(r.gb), num(r.count))),
             ),
           ),
         ),
         figure(
           'weeks',
-          'Snapshots created per week',
-          `Weeks start on Monday, UTC.${sum.undated ? ` ${plural(sum.undated, 'snapshot')} without a readable creation time ${sum.undated === 1 ? 'is' : 'are'} left out.` : ''}`,
+          t('overview.weeks.caption'),
+          t('overview.weeks.note', { n: sum.undated, count: num(sum.undated) }),
           table(
-            'Snapshots created per week; weeks not listed have none',
-            ['Week of', 'Snapshots'],
+            t('overview.weeks.tableCaption'),
+            [t('overview.col.week'), t('overview.col.snapshots')],
             weeks.map((r) =>
               h('tr', { 'data-testid': 'overview-week-row', 'data-week': isoDay(r.week), 'data-count': r.count }, cells(isoDay(r.week), num(r.count))),
             ),
@@ -318,6 +347,33 @@ export function mountWalks(deps) {
     frame = requestAnimationFrame(drawCharts);
   }).observe(el.overview);
   renderScope();
+  onLocaleChange(redraw);
+
+  /** Everything this part shows, again in the language in use, from what it has: no walk starts. */
+  function redraw() {
+    renderScope();
+    if (job && el.section.dataset.state === 'running') {
+      renderProgressLabel(job);
+      renderCount(job);
+    }
+    if (job && job.error && el.section.dataset.state === 'error') {
+      const hadFocus = el.banner.contains(document.activeElement);
+      renderError(job);
+      if (hadFocus) $('[data-testid="walk-retry"]', el.banner).focus({ preventScroll: true });
+    }
+    if (said && !el.status.hidden) fill(el.status, t(said.key, said.params));
+    if (shown && !el.overview.hidden) {
+      // the tables that were open stay open, and the focus stays on the overview
+      const open = [...el.overview.querySelectorAll('figure')].filter((f) => f.querySelector('details')?.open).map((f) => f.dataset.testid);
+      const hadFocus = el.overview.contains(document.activeElement);
+      renderOverview();
+      for (const id of open) {
+        const d = el.overview.querySelector(`figure[data-testid="${id}"] details`);
+        if (d) d.open = true;
+      }
+      if (hadFocus) el.overview.focus({ preventScroll: true });
+    }
+  }
 
   return { renderScope };
 }

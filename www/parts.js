@@ -5,6 +5,7 @@
 
 import { h, fill, icon } from './dom.js';
 import { BACKUP_KEY, statusInfo, describeTime } from './format.js';
+import { t } from './i18n.js';
 
 /** A snapshot's status as a badge, with its progress while creating. */
 export function badge(snapshot) {
@@ -19,7 +20,7 @@ export function badge(snapshot) {
       class: `badge badge-${tone}`,
       'data-testid': 'status-badge',
       'data-status': snapshot.status,
-      title: tone === 'unknown' ? `Status not documented by EVS: "${snapshot.status}"` : `status: ${snapshot.status}`,
+      title: tone === 'unknown' ? t('parts.undocumented', { status: snapshot.status }) : t('parts.statusTitle', { status: snapshot.status }),
     },
     h('span', { class: 'badge-dot', 'aria-hidden': 'true' }),
     label,
@@ -33,11 +34,11 @@ export function backupMarker() {
     'span',
     {
       class: 'tag tag-backup',
-      title: `Made by a backup (metadata has ${BACKUP_KEY})`,
+      title: t('parts.backupTitle', { key: BACKUP_KEY }),
       'data-testid': 'backup-marker',
     },
     icon('backup'),
-    'backup',
+    t('parts.backup'),
   );
 }
 
@@ -95,7 +96,7 @@ async function copyText(text, what, button, toast) {
   } catch {
     ok = legacyCopy(text);
   }
-  toast(ok ? `Copied ${what}: ${text}` : `Could not copy the ${what}: select it and copy by hand`);
+  toast(ok ? t('parts.copied', { what, text }) : t('parts.copyFailed', { what }));
   if (ok && button) {
     button.classList.add('copied');
     fill(button, icon('check'));
@@ -106,15 +107,15 @@ async function copyText(text, what, button, toast) {
   }
 }
 
-/** A button copying `text` (a `what`, such as "snapshot ID") and saying so through `toast(text)`. */
+/** A button copying `text` (a `what`, such as t('what.snapshotId'), in the language in use) and saying so through `toast(text)`. */
 export function copyButton(text, what, testid, toast) {
   const btn = h(
     'button',
     {
       type: 'button',
       class: 'icon-btn copy-btn',
-      title: `Copy ${what}`,
-      'aria-label': `Copy ${what} ${text}`,
+      title: t('parts.copyTitle', { what }),
+      'aria-label': t('parts.copyLabel', { what, text }),
       'data-testid': testid,
       'data-copy': text,
     },

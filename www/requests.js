@@ -15,7 +15,8 @@
 // package's, which has redacted any secret the service echoed.
 
 import { h, fill, $ } from './dom.js';
-import { formatLocal, plural } from './format.js';
+import { formatLocal } from './format.js';
+import { t, onLocaleChange } from './i18n.js';
 import { copyButton } from './parts.js';
 
 /** How many attempts the panel keeps. */
@@ -62,7 +63,7 @@ export function mountRequests(deps) {
       info.status === undefined ? 'none' : info.status < 300 ? 'ok' : info.retryInMs !== undefined ? 'retried' : 'failed';
     return h(
       'td',
-      { class: 'r-status', 'data-label': 'Status' },
+      { class: 'r-status', 'data-label': t('requests.status') },
       h(
         'span',
         { class: `req-status req-status-${tone}`, 'data-testid': 'request-status' },
@@ -79,7 +80,7 @@ export function mountRequests(deps) {
         h(
           'p',
           { class: 'req-error', 'data-testid': 'request-error' },
-          h('span', { class: 'req-kind', 'data-testid': 'request-error-kind' }, e.kind ?? 'error'),
+          h('span', { class: 'req-kind', 'data-testid': 'request-error-kind' }, e.kind ?? t('requests.error')),
           e.code ? h('code', { class: 'req-code' }, e.code) : null,
           ' ',
           h('span', { 'data-testid': 'request-error-message' }, e.message ?? String(e)),
@@ -87,15 +88,15 @@ export function mountRequests(deps) {
       );
     }
     if (info.retryInMs !== undefined) {
-      out.push(h('p', { class: 'req-note', 'data-testid': 'request-retry' }, `next attempt in ${formatMs(info.retryInMs)}`));
+      out.push(h('p', { class: 'req-note', 'data-testid': 'request-retry' }, t('requests.nextAttempt', { ms: formatMs(info.retryInMs) })));
     }
     if (info.clockCorrectedMs !== undefined) {
       const c = info.clockCorrectedMs;
       out.push(
         h(
           'p',
-          { class: 'req-note', 'data-testid': 'request-clock', title: `The clock offset moved by ${c} ms` },
-          `clock corrected by ${c > 0 ? '+' : ''}${formatMs(c)}`,
+          { class: 'req-note', 'data-testid': 'request-clock', title: t('requests.clockTitle', { ms: c }) },
+          t('requests.clock', { ms: `${c > 0 ? '+' : ''}${formatMs(c)}` }),
         ),
       );
     }
@@ -127,16 +128,16 @@ export function mountRequests(deps) {
         'td',
         { class: 'r-op' },
         h('code', { class: 'req-op', 'data-testid': 'request-operation' }, info.operation),
-        source ? h('span', { class: 'req-source', 'data-testid': 'request-source' }, SOURCES[source] ?? source) : null,
+        source ? h('span', { class: 'req-source', 'data-testid': 'request-source' }, SOURCES[source] ? t(`requests.source.${source}`) : source) : null,
         h('span', { class: 'req-url', 'data-testid': 'request-url', title: `${info.method} ${info.url}` }, h('span', { class: 'req-method' }, info.method), ' ', info.url),
       ),
-      h('td', { class: 'r-attempt', 'data-label': 'Attempt', 'data-testid': 'request-attempt' }, `${info.attempt}/${info.maxAttempts}`),
+      h('td', { class: 'r-attempt', 'data-label': t('requests.attempt'), 'data-testid': 'request-attempt' }, `${info.attempt}/${info.maxAttempts}`),
       statusCell(info),
       h(
         'td',
-        { class: requestId ? 'r-id with-copy' : 'r-id muted', 'data-label': 'Request ID' },
+        { class: requestId ? 'r-id with-copy' : 'r-id muted', 'data-label': t('requests.requestId') },
         h('code', { 'data-testid': 'request-id' }, requestId || '—'),
-        requestId ? copyButton(requestId, 'request ID', 'request-copy-id', deps.toast) : null,
+        requestId ? copyButton(requestId, t('what.requestId'), 'request-copy-id', deps.toast) : null,
       ),
       h('td', { class: 'r-ms', 'data-label': 'ms', 'data-testid': 'request-ms' }, String(Math.round(info.durationMs ?? 0))),
       h('td', { class: info.error || info.retryInMs !== undefined || info.clockCorrectedMs !== undefined ? 'r-notes' : 'r-notes r-none' }, notes(info)),
@@ -147,14 +148,14 @@ export function mountRequests(deps) {
     return h(
       'tr',
       { class: 'req-empty' },
-      h('td', { colspan: 7, class: 'muted', 'data-testid': 'requests-empty' }, 'No requests yet.'),
+      h('td', { colspan: 7, class: 'muted', 'data-testid': 'requests-empty' }, t('requests.empty')),
     );
   }
 
   function renderSummary() {
-    const parts = [total === 0 ? 'none yet' : plural(total, 'attempt')];
-    if (failed) parts.push(`${failed} failed`);
-    if (total > MAX_ROWS) parts.push(`the last ${MAX_ROWS} shown`);
+    const parts = [total === 0 ? t('requests.noneYet') : t('requests.attempts', { n: total })];
+    if (failed) parts.push(t('requests.failed', { n: failed }));
+    if (total > MAX_ROWS) parts.push(t('requests.lastShown', { n: MAX_ROWS }));
     el.summary.textContent = parts.join(' · ');
     el.panel.dataset.count = String(entries.length);
   }
@@ -195,6 +196,12 @@ export function mountRequests(deps) {
     if (el.panel.open && !drawn) renderRows();
   });
   el.clear.addEventListener('click', clear);
+  // A new language: the summary, and the rows when they are on screen.
+  onLocaleChange(() => {
+    renderSummary();
+    if (el.panel.open) renderRows();
+    else drawn = false;
+  });
   renderSummary();
 
   return { record, clear, entries: () => entries.slice() };

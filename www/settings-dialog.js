@@ -7,9 +7,13 @@
 // package asks IAM for it. The region field then shows with an endpoint
 // too, and an IAM endpoint field says where IAM is (a same-origin proxy in
 // a browser: IAM sends no CORS headers).
+//
+// Its labels and help are static markup (index.html's `data-i18n`, redrawn
+// by app.js on a change of language); the checks' messages come from t().
 
 import { $, $$ } from './dom.js';
 import { DEFAULTS } from './settings.js';
+import { t, onLocaleChange } from './i18n.js';
 
 /**
  * deps: `settings()` → the settings in use, `save(next)` → remembers `next`
@@ -84,19 +88,19 @@ export function mountSettings(deps) {
     const url = (v) => /^(https?:\/\/[^\s?#]+|\/[^\s?#]*)$/i.test(v);
     const fromIam = s.auth === 'aksk' && !s.projectId;
     f.endpoint.setCustomValidity(
-      s.target === 'endpoint' && s.endpoint && !url(s.endpoint) ? 'An http(s) URL or a path beginning with /, without a query or fragment.' : '',
+      s.target === 'endpoint' && s.endpoint && !url(s.endpoint) ? t('settings.invalid.url') : '',
     );
     f.region.setCustomValidity(
       (s.target === 'region' || fromIam) && s.region && !/^[a-z0-9-]+$/.test(s.region)
-        ? 'Lower-case letters, digits and "-", such as ap-southeast-1.'
+        ? t('settings.invalid.region')
         : '',
     );
     f.projectId.setCustomValidity(
-      fromIam && !s.region ? 'Enter the project ID, or a region so that IAM can be asked for its project.' : '',
+      fromIam && !s.region ? t('settings.invalid.project') : '',
     );
     f.iamEndpoint.setCustomValidity(
       s.auth === 'aksk' && s.iamEndpoint && !url(s.iamEndpoint)
-        ? 'An http(s) URL or a path beginning with /, without a query or fragment.'
+        ? t('settings.invalid.url')
         : '',
     );
     return el.form.reportValidity();
@@ -135,6 +139,10 @@ export function mountSettings(deps) {
     save();
   });
   el.dialog.addEventListener('close', () => el.button.focus({ preventScroll: true }));
+  // A check's message is in the language it was made in: a change of language drops them (Save checks again).
+  onLocaleChange(() => {
+    for (const f of el.form.elements) f.setCustomValidity?.('');
+  });
 
   return { open, isOpen: () => el.dialog.open };
 }

@@ -9,6 +9,11 @@
 // asks IAM for the project named after the region (`iamEndpoint`, else
 // Huawei's IAM for the region). IAM sends no CORS headers, so in a browser
 // the IAM endpoint is a same-origin proxy, such as the demo's `/evs`.
+//
+// The sentences and descriptions it returns are in the language in use
+// (i18n.js, which needs no DOM: this module still loads in Node).
+
+import { t } from './i18n.js';
 
 export const STORAGE_KEY = 'evs-dashboard:connection';
 
@@ -83,9 +88,9 @@ export function saveSettings(settings) {
 
 /** What is missing before a call can be made, as a sentence; null when nothing is. */
 export function missingSecret(s) {
-  if (s.auth === 'token' && !s.token) return 'Enter an IAM token in the connection settings.';
+  if (s.auth === 'token' && !s.token) return t('settings.missing.token');
   if (s.auth === 'aksk' && (!s.accessKey || !s.secretKey)) {
-    return 'Enter the access key and secret key in the connection settings.';
+    return t('settings.missing.aksk');
   }
   return null;
 }
@@ -124,8 +129,8 @@ export function describeConnection(s) {
     s.target === 'region'
       ? `evs.${s.region}.myhuaweicloud.com`
       : s.endpoint.startsWith('/')
-        ? `${s.endpoint} (same origin)`
+        ? t('settings.where.sameOrigin', { endpoint: s.endpoint })
         : s.endpoint;
-  const auth = s.auth === 'token' ? 'IAM token' : s.auth === 'aksk' ? 'AK/SK' : 'no auth';
-  return { where, project: projectFromIam(s) ? `from IAM (${s.region.trim()})` : s.projectId, auth };
+  const auth = t(s.auth === 'token' ? 'settings.desc.token' : s.auth === 'aksk' ? 'settings.desc.aksk' : 'settings.desc.none');
+  return { where, project: projectFromIam(s) ? t('settings.desc.fromIam', { region: s.region.trim() }) : s.projectId, auth };
 }

@@ -8,6 +8,7 @@ import { h, fill, $, $$, icon } from './dom.js';
 import { statusInfo, isBackupSnapshot, shortId, formatSize } from './format.js';
 import { pageNumber, hasFilters, describeFilters } from './view-state.js';
 import { badge, backupMarker, timeEl, copyButton } from './parts.js';
+import { t, onLocaleChange } from './i18n.js';
 
 const COLUMNS = 7;
 
@@ -66,7 +67,7 @@ export function mountTable(deps) {
         class: `row${selected ? ' selected' : ''}`,
         tabindex: 0,
         'aria-current': selected ? 'true' : null,
-        'aria-label': `${s.name || 'Unnamed snapshot'}, ${statusInfo(s.status).label}, ${formatSize(s.size)}`,
+        'aria-label': t('table.rowLabel', { name: s.name || t('table.unnamed'), status: statusInfo(s.status).label, size: formatSize(s.size) }),
         'data-testid': 'snapshot-row',
         'data-id': s.id,
         'data-status': s.status,
@@ -84,7 +85,7 @@ export function mountTable(deps) {
         { class: 'c-id', 'data-label': 'ID' },
         h('div', { class: 'id-cell' },
           h('code', { title: s.id, 'data-testid': 'cell-id', 'data-full': s.id }, shortId(s.id)),
-          copyButton(s.id, 'snapshot ID', 'copy-id', deps.toast),
+          copyButton(s.id, t('what.snapshotId'), 'copy-id', deps.toast),
         ),
       ),
       h('td', { class: 'c-status', 'data-label': 'Status' }, badge(s)),
@@ -117,8 +118,8 @@ export function mountTable(deps) {
       {
         type: 'button',
         class: 'icon-btn',
-        title: 'Show only this volume\u2019s snapshots',
-        'aria-label': `Show only the snapshots of volume ${volumeId}`,
+        title: t('table.volumeTitle'),
+        'aria-label': t('table.volumeLabel', { volumeId }),
         'data-testid': 'filter-by-volume',
       },
       icon('filter'),
@@ -167,9 +168,10 @@ export function mountTable(deps) {
     const pageError = deps.pageError();
     const focusedId = document.activeElement?.closest?.('tr.row[data-id]')?.dataset.id ?? null;
     const focusWasRow = document.activeElement?.matches?.('tr.row[data-id]') ?? false;
+    notice = null;
     let rows;
     if (pageError) {
-      rows = [messageRow('error', 'Snapshots could not be loaded.', 'See the message above; Retry tries again.')];
+      rows = [messageRow('error', t('table.loadFailed'), t('table.loadFailedHint'))];
     } else if (!page) {
       rows = skeletonRows();
     } else if (page.snapshots.length === 0) {
@@ -177,16 +179,16 @@ export function mountTable(deps) {
       rows = [
         messageRow(
           'empty',
-          'No snapshots match',
+          t('table.noMatch'),
           n > 1
-            ? 'This page is empty: there are no more snapshots.'
+            ? t('table.emptyPage')
             : hasFilters(view)
-              ? 'No snapshot has exactly these filters. Names match exactly, not by prefix.'
-              : 'This project has no snapshots yet.',
+              ? t('table.noFilterMatch')
+              : t('table.noSnapshots'),
           n > 1
-            ? h('button', { type: 'button', class: 'btn', onclick: () => deps.turnPage(false) }, 'Previous page')
+            ? h('button', { type: 'button', class: 'btn', onclick: () => deps.turnPage(false) }, t('table.previousPage'))
             : hasFilters(view)
-              ? h('button', { type: 'button', class: 'btn', 'data-testid': 'empty-clear-filters', onclick: () => deps.clearFilters() }, 'Clear filters')
+              ? h('button', { type: 'button', class: 'btn', 'data-testid': 'empty-clear-filters', onclick: () => deps.clearFilters() }, t('table.clearFilters'))
               : null,
         ),
       ];
@@ -210,14 +212,14 @@ export function mountTable(deps) {
     if (page && !pageError && page.snapshots.length > 0) {
       const from = (pageNumber(view) - 1) * view.limit + 1;
       const to = from + page.snapshots.length - 1;
-      parts.push(`Showing ${from}–${to}${page.nextMarker ? '' : ` (last page)`}`);
+      parts.push(`${t('table.showing', { from, to })}${page.nextMarker ? '' : t('table.lastPage')}`);
     } else if (page && !pageError) {
-      parts.push('Nothing to show');
+      parts.push(t('table.nothing'));
     } else if (!pageError) {
-      parts.push('Loading…');
+      parts.push(t('table.loading'));
     }
     const f = describeFilters(view);
-    if (f) parts.push(`filtered by ${f}`);
+    if (f) parts.push(t('table.filteredBy', { filters: f }));
     fill(el.summary, parts.join(' · '));
   }
 
@@ -227,12 +229,16 @@ export function mountTable(deps) {
     const loading = deps.loading();
     el.prev.disabled = loading || !view.marker;
     el.next.disabled = loading || !!deps.pageError() || !page || !page.nextMarker;
-    el.pageNo.textContent = `Page ${pageNumber(view)}`;
+    el.pageNo.textContent = t('table.page', { n: pageNumber(view) });
   }
 
-  /** Instead of rows: "Not connected." and what the settings lack. */
+  /** What the rows show instead of a page, to draw again in a new language: the notConnected text, or null. */
+  let notice = null;
+
+  /** Instead of rows: "Not connected." and what the settings lack (a text, or a function giving it in the language in use). */
   function notConnected(text) {
-    fill(el.rows, messageRow('notice', 'Not connected.', text));
+    notice = text;
+    fill(el.rows, messageRow('notice', t('table.notConnected'), typeof text === 'function' ? text() : text));
     renderSummary();
     renderPager();
   }
@@ -264,6 +270,8 @@ export function mountTable(deps) {
 
   el.prev.addEventListener('click', () => deps.turnPage(false));
   el.next.addEventListener('click', () => deps.turnPage(true));
+  // A new language: the same rows, summary and pager (or notice) drawn again.
+  onLocaleChange(() => (notice ? notConnected(notice) : render()));
 
   return {
     render,

@@ -5,8 +5,12 @@
 //    &marker=<id>            marker of the current page (absent on page 1)
 //    &back=<id>&back=<id>    markers of the pages before it (page 1 has none)
 //    &snapshot=<id>          the snapshot whose details are open
+//
+// The URL's `lang=` (i18n.js) is not part of the view: readState ignores it
+// and writeState leaves it out (app.js keeps it with i18n.js's keepLang).
 
-import { STATUSES, statusInfo, shortId } from './format.js';
+import { STATUSES, shortId } from './format.js';
+import { t } from './i18n.js';
 
 export const PAGE_SIZES = [10, 25, 50, 100];
 export const DEFAULT_PAGE_SIZE = 10;
@@ -72,13 +76,13 @@ export function hasFilters(s) {
   return !!(s.status || s.name || s.volumeId);
 }
 
-/** The filters in words (`status available, name “x”`), or '' when there are none. */
+/** The filters in words (`status available, name “x”`), or '' when there are none; in the language in use. */
 export function describeFilters(s) {
   const f = [];
-  if (s.status) f.push(`status ${statusInfo(s.status).label.toLowerCase()}`);
-  if (s.name) f.push(`name “${s.name}”`);
-  if (s.volumeId) f.push(`volume ${shortId(s.volumeId)}`);
-  return f.join(', ');
+  if (s.status) f.push(t('page.filter.status', { status: t(`status.${s.status}`).toLowerCase() }));
+  if (s.name) f.push(t('page.filter.name', { name: s.name }));
+  if (s.volumeId) f.push(t('page.filter.volume', { id: shortId(s.volumeId) }));
+  return f.join(t('page.filter.sep'));
 }
 
 export function nextPage(s, nextMarker) {

@@ -55,9 +55,10 @@ export async function launchChromium() {
 /**
  * Opens a page and records console errors and page errors in `page.errors`.
  * Options: `timezoneId` (emulated through the DevTools protocol),
- * `viewport` ({width, height}).
+ * `viewport` ({width, height}), `locale` (a BCP 47 tag: Intl's default,
+ * navigator.languages and Accept-Language, also through the protocol).
  */
-export async function newPageIn(context, { timezoneId, viewport } = {}) {
+export async function newPageIn(context, { timezoneId, viewport, locale } = {}) {
   const page = await context.newPage();
   page.errors = [];
   page.on('console', (msg) => {
@@ -68,6 +69,14 @@ export async function newPageIn(context, { timezoneId, viewport } = {}) {
   if (timezoneId) {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setTimezoneOverride', { timezoneId });
+  }
+  if (locale) {
+    // The browser's language as a user's Chromium set to it has it: Intl's
+    // default locale, navigator.language(s) and Accept-Language.
+    const cdp = await context.newCDPSession(page);
+    const { userAgent } = await cdp.send('Browser.getVersion');
+    await cdp.send('Emulation.setLocaleOverride', { locale });
+    await cdp.send('Emulation.setUserAgentOverride', { userAgent, acceptLanguage: `${locale},${locale.split('-')[0]}` });
   }
   return page;
 }
