@@ -232,6 +232,9 @@ test('collapses and expands by mouse and keyboard; a table with headers; no side
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelector('#requests').open);
   assert.ok(await table.isVisible());
+  // The rows are drawn on the <details> element's `toggle` event, a task
+  // queued after `open` is set: wait for it rather than race it.
+  await page.waitForSelector('[data-testid="request-row"]');
   assert.equal(await page.locator('[data-testid="request-row"]').count(), 1);
   await page.keyboard.press('Space');
   await page.waitForFunction(() => !document.querySelector('#requests').open);
