@@ -21,7 +21,7 @@
 
 import { getSnapshot, listSnapshots } from 'evs-snapshots';
 import { h, fill, $, $$, icon } from './dom.js';
-import { STATUSES, localZoneName } from './format.js';
+import { STATUSES, statusInfo, localZoneName } from './format.js';
 import { t, initLocale, applyStatic, onLocaleChange, setLocale, locale, keepLang, LOCALES, LOCALE_NAMES } from './i18n.js';
 import {
   loadSettings,
@@ -488,7 +488,7 @@ function fillFilterOptions() {
   fill(
     el.fStatus,
     h('option', { value: '' }, t('page.f.allStatuses')),
-    STATUSES.map((s) => h('option', { value: s }, t(`status.${s}`))),
+    STATUSES.map((s) => h('option', { value: s }, statusInfo(s).label)),
   );
   fill(el.fLimit, PAGE_SIZES.map((n) => h('option', { value: n }, t('page.f.perPage', { n }))));
   el.fStatus.value = status;

@@ -28,10 +28,9 @@ function errorHint(e) {
 }
 
 /**
- * An EvsError's facts: kind, status, code, error type, request ID (test IDs
- * `${prefix}-…`). The kind is its name in the language in use with the
- * kind itself beside it in Chinese (`服务返回错误 (http)`); in English the
- * kind as the package gives it. The service's code and request ID as they came.
+ * An EvsError's kind as the facts show it: in Chinese its name with the kind
+ * itself beside it (`服务返回错误 (http)`); in English the kind as the
+ * package gives it.
  */
 function kindText(kind) {
   if (!kind || locale() === 'en') return kind;
@@ -39,7 +38,10 @@ function kindText(kind) {
   return name === `kind.${kind}` ? kind : `${name} (${kind})`;
 }
 
-/** An EvsError's facts (see kindText). */
+/**
+ * An EvsError's facts: kind (kindText), status, code, error type, request ID
+ * (test IDs `${prefix}-…`); the service's code and request ID as they came.
+ */
 export function errorFacts(e, prefix, toast) {
   const requestId = e && e.requestId;
   return h(

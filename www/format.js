@@ -129,8 +129,3 @@ export function localZoneName() {
 export function formatSize(size) {
   return typeof size === 'number' && Number.isFinite(size) ? `${new Intl.NumberFormat(locale(), { useGrouping: false, maximumFractionDigits: 3 }).format(size)} GB` : String(size ?? '—');
 }
-
-/** `n` of something, pluralised. */
-export function plural(n, one, many = `${one}s`) {
-  return `${n} ${n === 1 ? one : many}`;
-}
