@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { startMockEvs, DEFAULT_CSP } from '../mock-evs/server.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 import { normalizeSnapshot, sortWire } from '../helpers/reference.mjs';
-import { launchChromium } from '../helpers/browser.mjs';
+import { launchChromium, openRequestsPanel } from '../helpers/browser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUT = join(root, 'test-output');
@@ -103,11 +103,7 @@ const escaped = (s) =>
 
 // ------------------------------------------------------------------- tests
 
-/** Opens the Requests panel. */
-async function openRequests(page) {
-  await page.click('[data-testid="requests-toggle"]');
-  await page.waitForFunction(() => document.querySelector('#requests').open);
-}
+const openRequests = openRequestsPanel;
 
 test('the dashboard runs under its Content-Security-Policy: no violation in load, list, details, overview, export, settings', async () => {
   const page = await open();

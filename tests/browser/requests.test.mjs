@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { startMockEvs } from '../mock-evs/server.mjs';
 import { PROJECT_ID, REGION } from '../mock-evs/data.mjs';
-import { launchChromium } from '../helpers/browser.mjs';
+import { launchChromium, openRequestsPanel } from '../helpers/browser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUT = join(root, 'test-output');
@@ -81,10 +81,7 @@ async function act(page, action) {
 
 const isOpen = (page) => page.evaluate(() => document.querySelector('#requests').open);
 
-async function expand(page) {
-  if (!(await isOpen(page))) await page.click('[data-testid="requests-toggle"]');
-  await page.waitForFunction(() => document.querySelector('#requests').open);
-}
+const expand = openRequestsPanel;
 
 /** The panel's rows as plain data, newest first. */
 function panelRows(page) {

@@ -80,3 +80,22 @@ export async function newPageIn(context, { timezoneId, viewport, locale } = {}) 
   }
   return page;
 }
+
+/**
+ * Opens the dashboard's Requests panel (a <details>) and waits until it has
+ * drawn what it holds. Its rows are drawn on the element's `toggle` event, a
+ * task queued after `open` is set, so `open` alone does not mean the rows
+ * are there; the panel's `data-count` (set as each attempt is recorded) says
+ * how many it holds, and none is the one "No requests yet." row.
+ */
+export async function openRequestsPanel(page) {
+  const open = await page.evaluate(() => document.querySelector('#requests').open);
+  if (!open) await page.click('[data-testid="requests-toggle"]');
+  await page.waitForFunction(() => {
+    const panel = document.querySelector('#requests');
+    const want = Number(panel.dataset.count);
+    const rows = panel.querySelectorAll('[data-testid="request-row"]').length;
+    const empty = panel.querySelectorAll('[data-testid="requests-empty"]').length;
+    return panel.open && (want === 0 ? empty === 1 && rows === 0 : rows === want);
+  });
+}
