@@ -99,6 +99,9 @@ fn calls_and_responses() {
     assert_eq!((e.kind, e.request_id.as_deref()), (ErrorKind::InvalidResponse, Some("r")));
     let e = http_error(401, None, br#"{"error_code": "APIGW.0301", "error_msg": "bad sig"}"#);
     assert_eq!((e.code.as_deref(), e.message.as_str()), (Some("APIGW.0301"), "bad sig"));
+    // Text in no documented shape is quoted, saying what it was.
+    let e = http_error(400, None, b"invalid json data");
+    assert_eq!(e.message, "EVS answered HTTP 400 Bad Request with a plain-text body: invalid json data");
     // Deep nesting is an error here too, not a stack overflow.
     let deep = format!(r#"{{"snapshots": [{{"id": "a", "size": 1, "metadata": {{"k": {}}}}}]}}"#, "[".repeat(200_000));
     assert!(read_list(None, deep.as_bytes()).is_err());
