@@ -93,7 +93,21 @@ export interface ClientConfigFields {
   region?: string | null | undefined;
   /** Token, AK/SK, or absent for no auth header. */
   auth?: Auth | null | undefined;
-  /** Extra request headers (names must be valid HTTP tokens; values as RFC 9110 allows: no control character but a tab, nothing above U+00FF). */
+  /**
+   * Extra request headers. Names must be valid HTTP tokens (RFC 9110);
+   * values as RFC 9110 allows: no control character but a tab, nothing
+   * above U+00FF. The client's own headers (`Accept`, `Authorization`,
+   * `Host`, `X-Auth-Token`, `X-Project-Id`, `X-Sdk-Date`,
+   * `X-Security-Token`) are dropped from it, in any case. `Connection`,
+   * `Content-Length`, `Expect`, `Keep-Alive`, `Proxy-Connection`, `TE`,
+   * `Trailer`, `Transfer-Encoding` and `Upgrade` are `invalid_input` naming
+   * the header, before any request, in every runtime: `fetch` manages them
+   * itself (each is a forbidden request-header of the Fetch standard, which
+   * a browser drops; Node's fetch, undici, refuses most of them with a
+   * `TypeError`). Other names the Fetch standard forbids (`Cookie`,
+   * `Origin`, `Referer`, `Sec-…`) are passed on: Node, Deno and Bun send
+   * them, a browser drops them.
+   */
   headers?: Record<string, string> | null | undefined;
   /** Time limit of each attempt, in milliseconds, from the call of `fetch` to the last byte of the body, whether or not a custom `fetch` honours the request's signal; a positive integer. Default 30000. */
   timeoutMs?: number | null | undefined;

@@ -166,6 +166,21 @@ async fn errors_are_plain_objects_of_the_contract() {
     assert_eq!(get(&e, "message").as_string().as_deref(), Some("config must be an object, not a string"));
 }
 
+/// A header the platform's fetch manages (Node's refuses `Keep-Alive`, a
+/// browser drops it) is `invalid_input` naming it, the same in Node and in
+/// Chromium, before any request (docs/contract.md "ClientConfig").
+#[wasm_bindgen_test]
+async fn a_header_fetch_manages_is_invalid_input_in_every_runtime() {
+    for name in ["Keep-Alive", "transfer-encoding", "Upgrade", "Expect", "Connection"] {
+        let cfg = mock_config();
+        Reflect::set(&cfg, &"headers".into(), &options(&[(name, "timeout=5".into())])).unwrap();
+        let e = get_snapshot(cfg, "no-such-snapshot".into()).await.unwrap_err();
+        assert_eq!(get(&e, "kind").as_string().as_deref(), Some("invalid_input"), "{name}");
+        let m = get(&e, "message").as_string().unwrap();
+        assert!(m.starts_with(&format!("headers: \"{name}\" cannot be set")), "{m}");
+    }
+}
+
 #[wasm_bindgen_test]
 async fn a_walk_pages_to_the_end() {
     let walk = SnapshotWalk::new(mock_config(), options(&[("limit", 100.into())]));
