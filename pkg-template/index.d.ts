@@ -93,7 +93,21 @@ export interface ClientConfigFields {
   region?: string | null | undefined;
   /** Token, AK/SK, or absent for no auth header. */
   auth?: Auth | null | undefined;
-  /** Extra request headers (names must be valid HTTP tokens; values as RFC 9110 allows: no control character but a tab, nothing above U+00FF). */
+  /**
+   * Extra request headers. Names must be valid HTTP tokens (RFC 9110);
+   * values as RFC 9110 allows: no control character but a tab, nothing
+   * above U+00FF. The client's own headers (`Accept`, `Authorization`,
+   * `Host`, `X-Auth-Token`, `X-Project-Id`, `X-Sdk-Date`,
+   * `X-Security-Token`) are dropped from it, in any case. `Connection`,
+   * `Content-Length`, `Expect`, `Keep-Alive`, `Proxy-Connection`, `TE`,
+   * `Trailer`, `Transfer-Encoding` and `Upgrade` are `invalid_input` naming
+   * the header, before any request, in every runtime: `fetch` manages them
+   * itself (each is a forbidden request-header of the Fetch standard, which
+   * a browser drops; Node's fetch, undici, refuses most of them with a
+   * `TypeError`). Other names the Fetch standard forbids (`Cookie`,
+   * `Origin`, `Referer`, `Sec-…`) are passed on: Node, Deno and Bun send
+   * them, a browser drops them.
+   */
   headers?: Record<string, string> | null | undefined;
   /** Time limit of each attempt, in milliseconds, from the call of `fetch` to the last byte of the body, whether or not a custom `fetch` honours the request's signal; a positive integer. Default 30000. */
   timeoutMs?: number | null | undefined;
@@ -140,7 +154,7 @@ export interface AttemptInfo {
   maxAttempts: number;
   /** The HTTP status, when the service answered. */
   status?: number;
-  /** The answer's `X-Request-Id`, when present. */
+  /** The answer's request ID: its `X-Request-Id` header, else `X-Openstack-Request-Id` (Cinder's), when present. */
   requestId?: string;
   /** From the call of `fetch` to the end of the body, in ms. */
   durationMs: number;
@@ -238,7 +252,18 @@ export declare class EvsError extends Error {
   readonly name: "EvsError";
   /** `invalid_input`: rejected before any request; `http`: a non-2xx answer; `network`: fetch failed (refused, DNS, CORS); `timeout`: the last attempt ran out of time; `aborted`: the signal aborted the call; `invalid_response`: 2xx but not what the API documents; `load`: the WebAssembly module could not be found or instantiated (the message names each place looked in); `failed`: `waitForSnapshot` saw a status of `failOn`. */
   readonly kind: EvsErrorKind;
-  /** One readable sentence; for `http`, the service's own message when it sent one. Never contains a secret. */
+  /**
+   * One readable sentence; for `http`, the service's own message when it
+   * sent one. A body in no documented shape is quoted after a colon, white
+   * space folded, with what it was: `EVS answered HTTP 400 Bad Request with
+   * a plain-text body: invalid json data`, `… with a JSON body in no known
+   * error shape: [1,2]`, `… with a JSON body cut short: {"itemNotFound":
+   * {"mess`, `… with a body that is not valid JSON: …`; an HTML page is
+   * named by its title (`… with an HTML page: "502 Bad Gateway"`), an empty
+   * body is said to be one. Never contains a secret (service text is
+   * redacted, then cut to 512 bytes). The service's text is data: escape
+   * it before putting it into a page or a terminal.
+   */
   readonly message: string;
   /** HTTP status, for `http`. */
   readonly status?: number;
@@ -246,7 +271,7 @@ export declare class EvsError extends Error {
   readonly code?: string;
   /** The key of the documented error body ("itemNotFound", "badRequest", ...), when present. */
   readonly errorType?: string;
-  /** The `X-Request-Id` of the answer, when present: quote it to support. */
+  /** The answer's request ID, when present: its `X-Request-Id` header, else `X-Openstack-Request-Id` (Cinder's), else a `request_id` in the error body. Quote it to support. */
   readonly requestId?: string;
   /** True exactly for what the client retries: 429, 500, 502, 503, 504, network, timeout; for `load`, true only when the network failed to bring the module. */
   readonly retryable: boolean;

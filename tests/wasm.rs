@@ -99,6 +99,9 @@ fn calls_and_responses() {
     assert_eq!((e.kind, e.request_id.as_deref()), (ErrorKind::InvalidResponse, Some("r")));
     let e = http_error(401, None, br#"{"error_code": "APIGW.0301", "error_msg": "bad sig"}"#);
     assert_eq!((e.code.as_deref(), e.message.as_str()), (Some("APIGW.0301"), "bad sig"));
+    // Text in no documented shape is quoted, saying what it was.
+    let e = http_error(400, None, b"invalid json data");
+    assert_eq!(e.message, "EVS answered HTTP 400 Bad Request with a plain-text body: invalid json data");
     // Deep nesting is an error here too, not a stack overflow.
     let deep = format!(r#"{{"snapshots": [{{"id": "a", "size": 1, "metadata": {{"k": {}}}}}]}}"#, "[".repeat(200_000));
     assert!(read_list(None, deep.as_bytes()).is_err());
@@ -161,6 +164,21 @@ async fn errors_are_plain_objects_of_the_contract() {
     assert!(get(&e, "message").as_string().unwrap().starts_with("snapshotId "));
     let e = list_snapshots(JsValue::from_str("cfg"), JsValue::UNDEFINED).await.unwrap_err();
     assert_eq!(get(&e, "message").as_string().as_deref(), Some("config must be an object, not a string"));
+}
+
+/// A header the platform's fetch manages (Node's refuses `Keep-Alive`, a
+/// browser drops it) is `invalid_input` naming it, the same in Node and in
+/// Chromium, before any request (docs/contract.md "ClientConfig").
+#[wasm_bindgen_test]
+async fn a_header_fetch_manages_is_invalid_input_in_every_runtime() {
+    for name in ["Keep-Alive", "transfer-encoding", "Upgrade", "Expect", "Connection"] {
+        let cfg = mock_config();
+        Reflect::set(&cfg, &"headers".into(), &options(&[(name, "timeout=5".into())])).unwrap();
+        let e = get_snapshot(cfg, "no-such-snapshot".into()).await.unwrap_err();
+        assert_eq!(get(&e, "kind").as_string().as_deref(), Some("invalid_input"), "{name}");
+        let m = get(&e, "message").as_string().unwrap();
+        assert!(m.starts_with(&format!("headers: \"{name}\" cannot be set")), "{m}");
+    }
 }
 
 #[wasm_bindgen_test]

@@ -1,6 +1,7 @@
 //! Any status and body into the response reader (bytes → serde wire types
 //! → models): never a panic, and whatever it returns is well-formed.
 #![no_main]
+use evs_snapshots::core::error::MAX_MESSAGE;
 use evs_snapshots::core::error_body::http_error;
 use evs_snapshots::core::response::{read_list, read_show};
 use libfuzzer_sys::fuzz_target;
@@ -29,7 +30,11 @@ fuzz_target!(|data: &[u8]| {
             Err(e) => assert!(!e.message.is_empty()),
         }
     }
-    let e = http_error(status, None, body);
+    let mut e = http_error(status, None, body);
     assert!(!e.message.is_empty());
     assert!(serde_json::to_string(&e.view()).is_ok());
+    // A quoted body is redacted and cut like any message.
+    e.redact(&["fuzz-secret-0123456789"]);
+    assert!(e.message.len() <= MAX_MESSAGE + '…'.len_utf8());
+    assert!(!e.message.contains("fuzz-secret-0123456789"));
 });

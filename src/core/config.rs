@@ -240,6 +240,27 @@ fn is_token(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
+/// Header names (lower case) that a caller's `headers` may not hold: they
+/// govern the connection or the message's framing, which the platform's
+/// `fetch` owns. Each is a forbidden request-header name of the Fetch
+/// standard (<https://fetch.spec.whatwg.org/#forbidden-request-header>),
+/// which a browser drops without a word; Node's `fetch` (undici 6, checked
+/// on Node 20) refuses `connection` (other than `close` or `keep-alive`),
+/// `content-length` (not a number), `expect`, `keep-alive`,
+/// `transfer-encoding` and `upgrade` with a `TypeError`, which would look
+/// like a network failure and be retried; `proxy-connection`, `te` and
+/// `trailer` are connection-specific too (RFC 9110 §7.6.1; RFC 9113
+/// §8.2.2 forbids such fields in HTTP/2), sent by Node and dropped by a
+/// browser. Refused in every runtime alike, so that a call does
+/// not behave one way in Node and another in a browser.
+///
+/// `host` is not here: it is one of the client's own headers, which are
+/// dropped instead (docs/contract.md "ClientConfig"). Other forbidden names
+/// (`cookie`, `origin`, `referer`, `sec-…`, `proxy-…`) are passed on:
+/// Node, Deno and Bun send them, a browser drops them.
+pub const FETCH_OWNS: [&str; 9] =
+    ["connection", "content-length", "expect", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"];
+
 fn check_headers(h: &RawHeaders) -> Result<Vec<(String, String)>, EvsError> {
     let list = match h {
         Ok(list) => list,
@@ -249,6 +270,11 @@ fn check_headers(h: &RawHeaders) -> Result<Vec<(String, String)>, EvsError> {
     for (name, value) in list {
         if !is_token(name) {
             return Err(EvsError::invalid_input(format!("headers: \"{name}\" is not a valid header name")));
+        }
+        if FETCH_OWNS.iter().any(|o| name.eq_ignore_ascii_case(o)) {
+            return Err(EvsError::invalid_input(format!(
+                "headers: \"{name}\" cannot be set: fetch manages it itself (the Fetch standard forbids it: a browser drops it, Node's fetch may refuse it)"
+            )));
         }
         match value {
             // Values are never echoed: they may be secrets.
@@ -491,6 +517,26 @@ mod tests {
             let mut c = cfg();
             c.headers = h;
             invalid(check_config(&c));
+        }
+    }
+
+    /// Issue 25 §5: `Keep-Alive` and the like, which Node's fetch refuses
+    /// (retried as a network failure before this check) and a browser
+    /// drops, are `invalid_input` naming the header, in any case.
+    #[test]
+    fn headers_fetch_owns_are_refused_by_name() {
+        for name in ["Keep-Alive", "Transfer-Encoding", "Upgrade", "Expect", "Connection", "content-length", "TE", "Trailer", "PROXY-CONNECTION"] {
+            let mut c = cfg();
+            c.headers = Ok(vec![("X-Trace".to_string(), Input::from("1")), (name.to_string(), Input::from("close"))]);
+            let m = invalid(check_config(&c));
+            assert!(m.starts_with(&format!("headers: \"{name}\" cannot be set")), "{m}");
+            assert!(!m.contains("close"), "the value is not echoed: {m}");
+        }
+        // Other names, forbidden in a browser or not, are passed on.
+        for name in ["Cookie", "Origin", "User-Agent", "X-Connection", "Keep-Alive-Hint", "Sec-Ch-Ua", "Host"] {
+            let mut c = cfg();
+            c.headers = Ok(vec![(name.to_string(), Input::from("v"))]);
+            assert_eq!(check_config(&c).unwrap().headers, vec![(name.to_string(), "v".to_string())]);
         }
     }
 

@@ -206,7 +206,7 @@ const MIN_SECRET: usize = 4;
 /// Text longer than this is cut to it before redaction, which bounds its
 /// cost; what is kept is then redacted in full, and cut again to the
 /// field's length.
-const MAX_SCANNED: usize = 8192;
+pub const MAX_SCANNED: usize = 8192;
 
 /// `text` with every secret taken out, or `None` when it holds none: each
 /// occurrence of a secret, and each run of [`SECRET_RUN`] or more bytes that

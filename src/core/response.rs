@@ -447,15 +447,16 @@ mod tests {
         let e = http_error(502, Some("r"), b"<html><head><title>502 Bad\n Gateway</title></head><body>nginx</body></html>");
         assert_eq!(e.message, "EVS answered HTTP 502 Bad Gateway with an HTML page: \"502 Bad Gateway\"");
         assert_eq!((e.code, e.error_type), (None, None));
+        // (Text in no documented shape is quoted: error_body's tests.)
         assert_eq!(
             http_error(500, None, br#"{"itemNotFound": {"mess"#).message,
-            "EVS answered HTTP 500 Internal Server Error with an unreadable body (truncated or not JSON)"
+            r#"EVS answered HTTP 500 Internal Server Error with a JSON body cut short: {"itemNotFound": {"mess"#
         );
         assert_eq!(http_error(500, None, b"\xff\x00").message, "EVS answered HTTP 500 Internal Server Error with a body that is not UTF-8 text");
-        assert_eq!(http_error(418, None, b"[1,2]").message, "EVS answered HTTP 418 with a JSON body in no known error shape");
+        assert_eq!(http_error(418, None, b"[1,2]").message, "EVS answered HTTP 418 with a JSON body in no known error shape: [1,2]");
         // Found by fuzzing: an empty message must not become an empty error message.
-        let e = http_error(400, None, br#"{"_)d": ""}"#);
-        assert_eq!((e.message.as_str(), e.error_type.as_deref()), ("EVS answered HTTP 400 Bad Request", Some("_)d")));
+        let e = http_error(400, None, br#"{"error": {"message": "", "code": ""}}"#);
+        assert_eq!((e.message.as_str(), e.error_type.as_deref()), ("EVS answered HTTP 400 Bad Request", Some("error")));
         // An error object with a code but no message: generic message, code kept.
         let e = http_error(403, None, br#"{"forbidden": {"code": "EVS.0001"}}"#);
         assert_eq!((e.message.as_str(), e.code.as_deref()), ("EVS answered HTTP 403 Forbidden", Some("EVS.0001")));

@@ -415,8 +415,9 @@ async fn exchange(fetch: &Fetch, req: &Request, ctrl: &AbortController, stop: &S
 }
 
 /// What an attempt needs of a response before its body: the status, the
-/// `X-Request-Id`, `Retry-After`, `Location` (a redirect) and (on a 401, for
-/// a wrong clock) `Date` headers, and what the body read needs
+/// request ID (`X-Request-Id`, else `X-Openstack-Request-Id`), the
+/// `Retry-After`, `Location` (a redirect) and (on a 401, for a wrong clock)
+/// `Date` headers, and what the body read needs
 /// (`Content-Length`, whether a content coding applies). Each header is
 /// read once.
 struct Head {
@@ -498,7 +499,7 @@ impl Head {
         let present = |name: &str| get(name).filter(|v| !v.is_empty());
         Ok(Head {
             status,
-            request_id: present("x-request-id"),
+            request_id: crate::core::error_body::request_id(present),
             retry_after: present("retry-after"),
             date: if status == 401 { get("date") } else { None },
             location: if (300..400).contains(&status) { present("location") } else { None },

@@ -105,6 +105,33 @@ test('errors in the browser: EvsError with request ID; invalid input sends nothi
   assert.equal(api.requests().filter((r) => r.kind === 'api').length, 2);
 });
 
+test('a plain-text error body is quoted, Cinder\'s X-Openstack-Request-Id read cross-origin; a header fetch manages is invalid_input', async () => {
+  const CINDER = 'req-4b1f0d7e-2a8c-4c55-9e61-0f3d2b7a9c10';
+  api.setFaults([
+    { match: { op: 'show' }, times: 0, status: 400, body: 'invalid json data', headers: { 'Content-Type': 'text/plain', 'X-Request-Id': null, 'X-Openstack-Request-Id': CINDER } },
+  ]);
+  api.clearRequests();
+  try {
+    const out = await page.evaluate(
+      async ({ endpoint, projectId }) => {
+        const { getSnapshot } = window.evs;
+        const cfg = { projectId, endpoint, auth: { token: 'tok-browser-51e2' }, maxAttempts: 1 };
+        const grab = (p) => p.then(() => null, (e) => JSON.parse(JSON.stringify(e)));
+        return { plain: await grab(getSnapshot(cfg, 'x')), keepAlive: await grab(getSnapshot({ ...cfg, headers: { 'Keep-Alive': 'timeout=5' } }, 'x')) };
+      },
+      { endpoint: api.apiUrl, projectId: PROJECT_ID },
+    );
+    assert.equal(out.plain.message, 'EVS answered HTTP 400 Bad Request with a plain-text body: invalid json data');
+    assert.equal(out.plain.requestId, CINDER, 'X-Openstack-Request-Id is exposed and read');
+    // Chromium would drop the header and send the call: it is refused before.
+    assert.equal(out.keepAlive.kind, 'invalid_input');
+    assert.match(out.keepAlive.message, /^headers: "Keep-Alive" cannot be set/);
+    assert.equal(api.requests().filter((r) => r.kind === 'api').length, 1);
+  } finally {
+    api.clearFaults();
+  }
+});
+
 test('a network failure in the browser is kind network and retryable', async () => {
   const out = await page.evaluate(async (projectId) => {
     // Port 9 (discard) on loopback: nothing listens, the connection is refused.

@@ -226,3 +226,29 @@ test('stderr lines with the user\'s own text are escaped the same way', async ()
     assert.ok(u.stderr.includes('\\x9b2J') && u.stderr.includes('\\u202e'), u.stderr);
   }
 });
+
+// Issue 25 §4: a plain-text error body is quoted in the message, its control
+// characters as the service sent them; the request ID from Cinder's
+// X-Openstack-Request-Id. The command escapes both, on a pipe and on a terminal.
+test('a plain-text error body and Cinder\'s request ID: quoted, one line, escaped', async () => {
+  const body = `oops ${ALL_PAYLOADS}\r\nline two`;
+  const fault = () =>
+    mock.setFaults([
+      { match: { op: 'show' }, times: 0, status: 400, body, headers: { 'Content-Type': 'text/plain', 'X-Request-Id': null, 'X-Openstack-Request-Id': `req-${PAYLOADS.c1}` } },
+    ]);
+  // The library folds the line break into a space and keeps every other character.
+  const quoted = `EVS answered HTTP 400 Bad Request with a plain-text body: oops ${ALL_PAYLOADS} line two`;
+  fault();
+  const r = await run(['get', 'id-1'], env());
+  assert.equal(r.code, 1, r.stderr);
+  assertInert(r.stderr, 'stderr');
+  assert.equal(r.stderr, `evs-snapshots: http error, status 400, request ID req-${shown(PAYLOADS.c1)}: ${shown(quoted)}\n`);
+  for (const colours of [false, true]) {
+    fault();
+    const t = await inTerminal(cli(['get', 'id-1']), { ...env(), ...(colours ? { NO_COLOR: undefined } : {}) });
+    assert.equal(t.code, 1, t.stdout);
+    const text = t.stdout.replace(/\u001b\[(?:31|39)m/g, '');
+    assertInert(text, 'on a terminal');
+    assert.ok(text.includes(shown(quoted)), text);
+  }
+});

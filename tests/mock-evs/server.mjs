@@ -261,7 +261,7 @@ export async function startMockEvs(options = {}) {
 
   function cors(req, res) {
     res.setHeader('Access-Control-Allow-Origin', req.headers.origin);
-    res.setHeader('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After, X-IAM-Trace-Id');
+    res.setHeader('Access-Control-Expose-Headers', 'X-Request-Id, X-Openstack-Request-Id, Retry-After, X-IAM-Trace-Id');
   }
 
   function authFailure(res, requestId, msg) {
@@ -406,7 +406,12 @@ export async function startMockEvs(options = {}) {
       req.socket.destroy();
       return true;
     }
-    const headers = { ...(f.headers ?? {}) };
+    // A header given as null is one the mock sends by default (X-Request-Id) left out.
+    const headers = {};
+    for (const [name, value] of Object.entries(f.headers ?? {})) {
+      if (value === null) res.removeHeader(name);
+      else headers[name] = value;
+    }
     if (f.retryAfter !== undefined) headers['Retry-After'] = f.retryAfter;
     if (f.html) {
       const page = `<html>\r\n<head><title>${f.status ?? 502} Bad Gateway</title></head>\r\n<body>\r\n<center><h1>${f.status ?? 502} Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;

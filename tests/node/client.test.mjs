@@ -326,3 +326,32 @@ test(`${INVALID.length} invalid inputs reject with invalid_input and send no req
   // And the module still works.
   assert.equal((await listSnapshots(GOOD(), { limit: 1 })).snapshots.length, 1);
 });
+
+// Issue 25 §5: Node's fetch (undici) refuses these with a TypeError before
+// sending ("fetch failed", UND_ERR_INVALID_ARG / UND_ERR_NOT_SUPPORTED),
+// which was a network failure retried three times; a browser drops them.
+// The list is the one docs/contract.md "ClientConfig" gives.
+const FETCH_OWNS = ['Connection', 'Content-Length', 'Expect', 'Keep-Alive', 'Proxy-Connection', 'TE', 'Trailer', 'Transfer-Encoding', 'Upgrade'];
+
+test('a header fetch manages itself is invalid_input naming it, at once, with nothing sent', async () => {
+  mock.clearRequests();
+  let fetched = 0;
+  const spy = (req) => ((fetched += 1), fetch(req));
+  for (const name of FETCH_OWNS) {
+    for (const written of [name, name.toLowerCase()]) {
+      const headers = { 'X-Trace': '1', [written]: name === 'Content-Length' ? '0' : 'keep-alive' };
+      for (const call of [() => listSnapshots({ ...cfg, headers }, { limit: 1 }), () => getSnapshot({ ...cfg, headers, fetch: spy }, SNAPSHOTS[0].id)]) {
+        const e = await rejects(call(), { kind: 'invalid_input', retryable: false });
+        assert.ok(e.message.startsWith(`headers: "${written}" cannot be set`), e.message);
+      }
+    }
+  }
+  assert.equal(fetched, 0, 'the custom fetch was called');
+  assert.equal(mock.requests().length, 0, 'the mock saw a request');
+  // Other names, forbidden in a browser or not, are sent as given in Node.
+  const r = await listSnapshots({ ...cfg, headers: { Cookie: 'session=1', 'X-Keep-Alive-Hint': 'x' } }, { limit: 1 });
+  assert.equal(r.snapshots.length, 1);
+  const [sent] = apiRequests();
+  assert.equal(sent.headers.cookie, 'session=1');
+  assert.equal(sent.headers['x-keep-alive-hint'], 'x');
+});

@@ -231,7 +231,7 @@ test('error bodies: HTML page, empty, truncated JSON, gateway shape', async () =
   const cases = [
     [{ status: 502, html: true }, { kind: 'http', status: 502 }, /HTML/],
     [{ status: 404, body: '' }, { kind: 'http', status: 404 }, /empty body/],
-    [{ status: 404, body: '{"itemNotFound": {"mess' }, { kind: 'http', status: 404 }, /unreadable/],
+    [{ status: 404, body: '{"itemNotFound": {"mess' }, { kind: 'http', status: 404 }, /^EVS answered HTTP 404 Not Found with a JSON body cut short: \{"itemNotFound": \{"mess$/],
     [{ status: 401, json: { error_code: 'APIGW.0301', error_msg: 'Incorrect IAM authentication information' } }, { code: 'APIGW.0301', status: 401 }, /Incorrect IAM/],
     [{ status: 403, json: { forbidden: { message: 'no', code: 403 } } }, { code: '403', errorType: 'forbidden' }, /^no$/],
   ];
