@@ -406,6 +406,9 @@ export async function startMockEvs(options = {}) {
       req.socket.destroy();
       return true;
     }
+    // Never answered, and no timer held for it: the connection stays open
+    // until the client gives up or the mock closes.
+    if (f.hang) return true;
     const headers = { ...(f.headers ?? {}) };
     if (f.retryAfter !== undefined) headers['Retry-After'] = f.retryAfter;
     if (f.html) {
