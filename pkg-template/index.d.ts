@@ -303,7 +303,7 @@ export interface WaitOptions {
   failOn?: Array<SnapshotStatus | (string & {})> | null | undefined;
   /** Between polls, in ms (from the end of one poll to the start of the next, whatever retries it made); a positive integer. Default 2000. */
   intervalMs?: number | null | undefined;
-  /** The whole wait, in ms; a positive integer. Default 600000 (10 minutes). */
+  /** The whole wait, in ms; a positive integer. Default 600000 (10 minutes). A deadline for all of it (IAM's project-ID lookup, each poll, attempt and pause): the wait rejects with `timeout` when it comes, not before, even when a `Retry-After` reaches past it; nothing is sent once the wait has settled (docs/contract.md "waitForSnapshot"). */
   timeoutMs?: number | null | undefined;
   /** Aborts the wait at once, like `config.signal`. */
   signal?: AbortSignal | null | undefined;

@@ -1,8 +1,11 @@
 //! Where a wait for a snapshot's status is decided (`waitForSnapshot`,
-//! docs/contract.md "Functions"), with no I/O: after each poll the shell hands
+//! docs/contract.md "waitForSnapshot"), with no I/O: after each poll the shell hands
 //! the [`Waiter`] the snapshot and the time, and learns whether to tell
-//! `onProgress`, and whether the wait is over (reached, failed, timed out)
-//! or when to poll again.
+//! `onProgress`, and whether the wait is over (reached, failed) or when to
+//! poll again, or to time out. The wait's [`Deadline`] bounds everything the
+//! shell does for it: the IAM lookup, each attempt of a poll, the pause
+//! before a retry and the pause before the next poll. Nothing starts at or
+//! after the deadline, and the wait ends there, not before.
 
 use super::config::MAX_TIMEOUT_MS;
 use super::error::{ErrorKind, EvsError};
@@ -82,6 +85,64 @@ pub fn check_wait_options(raw: &RawWaitOptions) -> Result<WaitOptions, EvsError>
     Ok(WaitOptions { status, fail_on, interval_ms, timeout_ms })
 }
 
+/// A wait's deadline: the epoch ms at which its `timeoutMs` is up.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Deadline(pub f64);
+
+/// What a pause that must end before the deadline comes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pause {
+    /// Pause this many ms, then go on: what follows starts before the
+    /// deadline.
+    Then(u64),
+    /// What follows could not start before the deadline: pause this many ms
+    /// (until the deadline; 0 when it has come), then time out.
+    UntilDeadline(u64),
+}
+
+impl Deadline {
+    /// The time left at `now_ms`, in ms (0 once it is up).
+    pub fn left_ms(self, now_ms: f64) -> f64 {
+        let left = self.0 - now_ms;
+        if left > 0.0 {
+            left
+        } else {
+            0.0
+        }
+    }
+
+    /// The time an attempt started at `now_ms` may take: the config's
+    /// `timeout_ms`, cut to the time left (whole ms, rounded up). The flag
+    /// says it was cut, so that the attempt's timeout is the deadline's;
+    /// `None` once the time is up (no attempt starts then).
+    pub fn attempt_ms(self, timeout_ms: u32, now_ms: f64) -> Option<(u32, bool)> {
+        let left = self.left_ms(now_ms);
+        if left <= 0.0 {
+            None
+        } else if left < f64::from(timeout_ms) {
+            // Below timeout_ms, so within u32; at least 1.
+            Some((left.ceil() as u32, true))
+        } else {
+            Some((timeout_ms, false))
+        }
+    }
+
+    /// A pause of `pause_ms` at `now_ms` (a retry's backoff or
+    /// `Retry-After`, or the interval before the next poll): taken whole
+    /// when what follows it still starts before the deadline; otherwise
+    /// the wait pauses until the deadline and times out then, since it
+    /// cannot poll again (docs/contract.md "waitForSnapshot": a wait keeps
+    /// its deadline, it does not end early).
+    pub fn pause(self, now_ms: f64, pause_ms: u64) -> Pause {
+        let left = self.left_ms(now_ms);
+        if (pause_ms as f64) < left {
+            Pause::Then(pause_ms)
+        } else {
+            Pause::UntilDeadline(left.ceil() as u64)
+        }
+    }
+}
+
 /// What to do after a poll.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WaitStep {
@@ -92,8 +153,10 @@ pub enum WaitStep {
     Failed(EvsError),
     /// Poll again after this many ms.
     PollIn(u64),
-    /// The wait's time is up: reject with this `timeout` error.
-    TimedOut(EvsError),
+    /// No poll can start before the deadline: wait this many ms (until the
+    /// deadline; 0 when it has come), send nothing, then reject with
+    /// [`Waiter::timed_out`].
+    TimeOutIn(u64),
 }
 
 /// A wait in progress.
@@ -112,9 +175,9 @@ impl Waiter {
         Waiter { id: snapshot_id.to_string(), deadline_ms: now_ms + options.timeout_ms as f64, options, last: None }
     }
 
-    /// The time left, in ms (0 once it is up).
-    pub fn remaining_ms(&self, now_ms: f64) -> f64 {
-        (self.deadline_ms - now_ms).max(0.0)
+    /// The wait's deadline: `timeoutMs` after it started.
+    pub fn deadline(&self) -> Deadline {
+        Deadline(self.deadline_ms)
     }
 
     /// The `timeout` error: it names the last status and progress seen.
@@ -142,10 +205,11 @@ impl Waiter {
             let mut e = EvsError::new(ErrorKind::Failed, m);
             e.snapshot = Some(Box::new(snapshot.clone()));
             WaitStep::Failed(e)
-        } else if self.remaining_ms(now_ms) <= 0.0 {
-            WaitStep::TimedOut(self.timed_out())
         } else {
-            WaitStep::PollIn(u64::from(self.options.interval_ms).min(self.remaining_ms(now_ms).ceil() as u64))
+            match self.deadline().pause(now_ms, u64::from(self.options.interval_ms)) {
+                Pause::Then(ms) => WaitStep::PollIn(ms),
+                Pause::UntilDeadline(ms) => WaitStep::TimeOutIn(ms),
+            }
         };
         (changed, step)
     }
@@ -208,8 +272,12 @@ mod tests {
         assert_eq!(w.polled(&snap("creating", Some(10.0)), 100.0), (true, WaitStep::PollIn(1000)));
         assert_eq!(w.polled(&snap("creating", Some(10.0)), 1200.0), (false, WaitStep::PollIn(1000)));
         assert_eq!(w.polled(&snap("creating", Some(55.0)), 2300.0), (true, WaitStep::PollIn(1000)));
-        // The last wait is cut to the time left.
-        assert_eq!(w.polled(&snap("creating", Some(60.0)), 9500.0), (true, WaitStep::PollIn(500)));
+        assert_eq!(w.polled(&snap("creating", Some(58.0)), 8999.0), (true, WaitStep::PollIn(1000)));
+        // No poll could start before the deadline: wait until it, send
+        // nothing, time out (not a poll at the deadline, with no time left).
+        assert_eq!(w.polled(&snap("creating", Some(60.0)), 9000.0), (true, WaitStep::TimeOutIn(1000)));
+        assert_eq!(w.polled(&snap("creating", Some(60.0)), 9500.0), (false, WaitStep::TimeOutIn(500)));
+        assert_eq!(w.polled(&snap("creating", Some(60.0)), 9999.5), (false, WaitStep::TimeOutIn(1)));
         assert_eq!(w.polled(&snap("available", Some(100.0)), 9990.0), (true, WaitStep::Reached));
         // Failed: the error carries the snapshot.
         let mut f = Waiter::new("s1", o.clone(), 0.0);
@@ -219,7 +287,9 @@ mod tests {
         // Time up: the message names the last status and progress.
         let mut t = Waiter::new("s1", o, 0.0);
         let _ = t.polled(&snap("creating", Some(40.0)), 5000.0);
-        let (_, WaitStep::TimedOut(e)) = t.polled(&snap("creating", Some(45.0)), 10_000.0) else { panic!() };
+        assert_eq!(t.polled(&snap("creating", Some(45.0)), 10_000.0), (true, WaitStep::TimeOutIn(0)));
+        assert_eq!(t.polled(&snap("creating", Some(45.0)), 12_000.0), (false, WaitStep::TimeOutIn(0)));
+        let e = t.timed_out();
         assert_eq!(
             (e.kind, e.message.as_str()),
             (ErrorKind::Timeout, "snapshot s1 did not reach status \"available\" within 10000 ms (last seen: status \"creating\", progress 45 %)")
@@ -228,5 +298,35 @@ mod tests {
             Waiter::new("s1", options("{}").unwrap(), 0.0).timed_out().message,
             "snapshot s1 did not reach status \"available\" within 600000 ms (no poll answered)"
         );
+    }
+
+    #[test]
+    fn the_deadline_bounds_attempts_and_pauses() {
+        let d = Waiter::new("s1", options(r#"{"timeoutMs": 3000}"#).unwrap(), 1000.0).deadline();
+        assert_eq!(d, Deadline(4000.0));
+        assert_eq!((d.left_ms(1000.0), d.left_ms(3999.5), d.left_ms(4000.0), d.left_ms(9000.0)), (3000.0, 0.5, 0.0, 0.0));
+        // An attempt: the config's timeout, or the time left (cut, rounded
+        // up); none once the time is up.
+        assert_eq!(d.attempt_ms(30_000, 1000.0), Some((3000, true)));
+        assert_eq!(d.attempt_ms(30_000, 3999.2), Some((1, true)));
+        assert_eq!(d.attempt_ms(500, 1000.0), Some((500, false)));
+        assert_eq!(d.attempt_ms(3000, 1000.0), Some((3000, false)));
+        assert_eq!(d.attempt_ms(30_000, 4000.0), None);
+        assert_eq!(d.attempt_ms(30_000, 5000.0), None);
+        // A pause: whole when what follows starts before the deadline;
+        // otherwise until the deadline, then time out. A Retry-After of 20 s
+        // (issue 25 §3) on a wait with 2.7 s left keeps the deadline.
+        assert_eq!(d.pause(1300.0, 100), Pause::Then(100));
+        assert_eq!(d.pause(1300.0, 2699), Pause::Then(2699));
+        assert_eq!(d.pause(1300.0, 2700), Pause::UntilDeadline(2700));
+        assert_eq!(d.pause(1300.0, 20_000), Pause::UntilDeadline(2700));
+        assert_eq!(d.pause(3999.5, 0), Pause::Then(0));
+        assert_eq!(d.pause(3999.5, 1), Pause::UntilDeadline(1));
+        assert_eq!(d.pause(4000.0, 0), Pause::UntilDeadline(0));
+        assert_eq!(d.pause(7000.0, 100), Pause::UntilDeadline(0));
+        // A wait far longer than a timer can run: still whole numbers.
+        let far = Deadline(9_007_199_254_740_991.0);
+        assert_eq!(far.attempt_ms(30_000, 0.0), Some((30_000, false)));
+        assert_eq!(far.pause(0.0, 2000), Pause::Then(2000));
     }
 }

@@ -33,7 +33,7 @@ use crate::core::paginate::Paginator;
 use crate::core::raw::{RawListOptions, RawWaitOptions};
 use crate::core::request::SignedRequest;
 use crate::core::shape::{LIST_OPTIONS, WAIT_OPTIONS};
-use crate::core::wait::{check_wait_options, WaitStep, Waiter};
+use crate::core::wait::{check_wait_options, Deadline, Pause, WaitStep, Waiter};
 use args::{context, error, input, member, object, output, sign_arguments, Context};
 
 thread_local! {
@@ -50,22 +50,48 @@ fn signing_time() -> f64 {
     send::now() + CLOCK_OFFSET_MS.with(std::cell::Cell::get)
 }
 
+/// How a call ended without its reply.
+enum Halt {
+    /// The call's own error.
+    Failed(EvsError),
+    /// A wait's deadline came first (docs/contract.md "waitForSnapshot"):
+    /// the wait rejects with its own `timeout`, naming the last status.
+    TimeUp,
+}
+
+impl From<Halt> for EvsError {
+    fn from(h: Halt) -> EvsError {
+        match h {
+            Halt::Failed(e) => e,
+            // Only a call with a deadline (a wait's) ends so.
+            Halt::TimeUp => EvsError::new(ErrorKind::Timeout, "the wait's time is up"),
+        }
+    }
+}
+
 /// The call's attempts, as the core's [`Attempts`] says (docs/contract.md
 /// "Retries, timeouts and cancellation"): the shell sends, sleeps, keeps
 /// the clock offset and tells `onAttempt`; every decision is the core's.
 /// `operation` names the call in `onAttempt`'s `info`.
-async fn run(ctx: &Context, call: &Call, operation: &str, deadline: Option<f64>) -> Result<Reply, EvsError> {
+async fn run(ctx: &Context, call: &Call, operation: &str) -> Result<Reply, EvsError> {
+    run_until(ctx, call, operation, None).await.map_err(EvsError::from)
+}
+
+/// [`run`], bounded by a wait's deadline (the core's [`Deadline`]): no
+/// attempt starts once it has come, each attempt is cut at it, and a retry
+/// whose pause would reach it waits until it instead; then [`Halt::TimeUp`].
+/// Nothing is sent, and no timer is left, once this returns.
+async fn run_until(ctx: &Context, call: &Call, operation: &str, deadline: Option<Deadline>) -> Result<Reply, Halt> {
     let mut attempts = Attempts::new(call.clone(), CLOCK_OFFSET_MS.with(std::cell::Cell::get));
     let signals = ctx.signals.as_slice();
     loop {
         if send::is_aborted(signals) {
-            return Err(aborted());
+            return Err(Halt::Failed(aborted()));
         }
         let started = send::now();
-        // A wait's deadline bounds each attempt too.
-        let timeout_ms = match deadline {
-            Some(d) => f64::from(call.config.timeout_ms).min((d - started).max(1.0)).ceil() as u32,
-            None => call.config.timeout_ms,
+        let (timeout_ms, cut) = match deadline {
+            Some(d) => d.attempt_ms(call.config.timeout_ms, started).ok_or(Halt::TimeUp)?,
+            None => (call.config.timeout_ms, false),
         };
         let request = attempts.request(started);
         let end = send::attempt(&ctx.fetch, signals, &request, timeout_ms).await;
@@ -73,16 +99,25 @@ async fn run(ctx: &Context, call: &Call, operation: &str, deadline: Option<f64>)
         if let (Some(hook), Some(report)) = (&ctx.on_attempt, attempts.report()) {
             tell(hook, operation, report, send::now() - started);
         }
+        // An attempt cut at the deadline that ran out of time: the
+        // deadline's timeout, not the attempt's.
+        if cut && matches!(end, send::AttemptEnd::Timeout) {
+            return Err(Halt::TimeUp);
+        }
         match step {
             Step::Done(reply) => return Ok(reply),
-            Step::Fail(e) => return Err(e),
+            Step::Fail(e) => return Err(Halt::Failed(e)),
             Step::Resend => CLOCK_OFFSET_MS.with(|o| o.set(attempts.clock_offset())),
-            // No wait that would outlast the deadline: the caller's timeout.
-            Step::Wait(ms) if deadline.is_some_and(|d| send::now() + ms as f64 >= d) => {
-                return Err(EvsError::new(ErrorKind::Timeout, "the wait's time is up"))
-            }
             // An abort during the wait ends it early; the next round says so.
-            Step::Wait(ms) => send::sleep(ms, signals).await,
+            Step::Wait(ms) => match deadline.map_or(Pause::Then(ms), |d| d.pause(send::now(), ms)) {
+                Pause::Then(ms) => send::sleep(ms, signals).await,
+                // No attempt could start before the deadline: wait until
+                // it, then stop (a wait keeps its deadline).
+                Pause::UntilDeadline(ms) => {
+                    send::sleep(ms, signals).await;
+                    return Err(if send::is_aborted(signals) { Halt::Failed(aborted()) } else { Halt::TimeUp });
+                }
+            },
         }
     }
 }
@@ -115,11 +150,24 @@ fn reply_output(reply: &Reply) -> Result<JsValue, JsValue> {
 }
 
 /// A project ID from IAM, for one key pair, region and IAM endpoint.
-#[derive(Clone)]
 enum Project {
     Known(String),
     /// Being asked: concurrent first calls await this one request.
-    Asking(Promise),
+    Asking(Asking),
+}
+
+/// A lookup in flight, shared by the calls waiting on it.
+struct Asking {
+    /// Resolves to the project ID; rejects with an error object.
+    promise: Promise,
+    /// Tells this lookup from a later one for the same key.
+    serial: u32,
+    /// The calls waiting on it now.
+    waiters: u32,
+    /// Aborts the lookup when the last of them gives up (its deadline or
+    /// signal): a lookup nobody awaits sends nothing more and keeps no
+    /// timer running.
+    cancel: Option<web_sys::AbortController>,
 }
 
 thread_local! {
@@ -127,45 +175,120 @@ thread_local! {
     /// module instance per key pair, region and IAM endpoint. A failed
     /// lookup is not kept: the next call asks again.
     static PROJECTS: RefCell<Vec<(String, Project)>> = const { RefCell::new(Vec::new()) };
+    static NEXT_LOOKUP: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
-/// `call`, with its project ID: from IAM when the config left it out.
-async fn with_project(ctx: &Context, call: Call) -> Result<Call, EvsError> {
+/// One call's interest in lookup `serial`: dropped when the call stops
+/// waiting on it, however that ends. The last one to leave a lookup still
+/// in flight cancels it (it is no longer shared, so nobody else loses it).
+struct Interest(u32);
+
+impl Interest {
+    fn join(serial: u32) -> Interest {
+        PROJECTS.with_borrow_mut(|all| {
+            for (_, p) in all.iter_mut() {
+                if let Project::Asking(a) = p {
+                    if a.serial == serial {
+                        a.waiters = a.waiters.saturating_add(1);
+                    }
+                }
+            }
+        });
+        Interest(serial)
+    }
+}
+
+impl Drop for Interest {
+    fn drop(&mut self) {
+        let serial = self.0;
+        let cancel = PROJECTS.with_borrow_mut(|all| {
+            let at = all.iter().position(|(_, p)| matches!(p, Project::Asking(a) if a.serial == serial))?;
+            let Some((_, Project::Asking(a))) = all.get_mut(at) else { return None };
+            a.waiters = a.waiters.saturating_sub(1);
+            if a.waiters > 0 {
+                return None;
+            }
+            match all.swap_remove(at) {
+                (_, Project::Asking(a)) => a.cancel,
+                _ => None,
+            }
+        });
+        // With no borrow held: aborting runs the listeners.
+        if let Some(c) = cancel {
+            c.abort();
+        }
+    }
+}
+
+/// `call`, with its project ID: from IAM when the config left it out. A
+/// wait's `deadline` bounds the time spent waiting on the lookup
+/// ([`Halt::TimeUp`]); the lookup itself, shared with concurrent calls,
+/// goes on for the others.
+async fn with_project(ctx: &Context, call: Call, deadline: Option<Deadline>) -> Result<Call, Halt> {
     let Some(lookup) = call.project_lookup() else { return Ok(call) };
     let (Target::Projects(where_), crate::core::config::Auth::Keys { access_key, .. }) = (&lookup.target, &lookup.config.auth) else {
         return Ok(call);
     };
     let key = format!("{access_key}\n{}\n{}://{}{}", where_.region, where_.iam.scheme, where_.iam.host, where_.iam.path_prefix);
-    let known = PROJECTS.with_borrow(|all| all.iter().find(|(k, _)| *k == key).map(|(_, p)| p.clone()));
-    let asking = match known {
-        Some(Project::Known(id)) => return Ok(call.with_project(id)),
-        Some(Project::Asking(p)) => p,
+    let known = PROJECTS.with_borrow(|all| {
+        all.iter().find(|(k, _)| *k == key).map(|(_, p)| match p {
+            Project::Known(id) => Err(id.clone()),
+            Project::Asking(a) => Ok((a.promise.clone(), a.serial)),
+        })
+    });
+    let (asking, serial) = match known {
+        Some(Err(id)) => return Ok(call.with_project(id)),
+        Some(Ok(asking)) => asking,
         None => {
+            let serial = NEXT_LOOKUP.with(|n| {
+                n.set(n.get().wrapping_add(1));
+                n.get()
+            });
             // Not the caller's signals: other calls may share this request.
-            let lookup_ctx = Context { signals: Vec::new(), ..ctx.clone() };
+            // Its own, aborted when nobody waits on it any more.
+            let cancel = web_sys::AbortController::new().ok();
+            let lookup_ctx = Context { signals: cancel.iter().map(|c| c.signal().into()).collect(), ..ctx.clone() };
             let k = key.clone();
             let p = wasm_bindgen_futures::future_to_promise(async move {
-                let found = match run(&lookup_ctx, &lookup, "projectId", None).await {
+                let found = match run(&lookup_ctx, &lookup, "projectId").await {
                     Ok(Reply::ProjectId(id)) => Ok(id),
                     Ok(_) => Err(EvsError::invalid_response("internal: IAM gave no project ID")),
                     Err(e) => Err(e),
                 };
                 PROJECTS.with_borrow_mut(|all| {
-                    all.retain(|(key, _)| *key != k);
+                    // This lookup's entry, if still there (not a later one's).
+                    all.retain(|(_, p)| !matches!(p, Project::Asking(a) if a.serial == serial));
                     if let Ok(id) = &found {
+                        all.retain(|(key, p)| !(*key == k && matches!(p, Project::Known(_))));
                         all.push((k.clone(), Project::Known(id.clone())));
                     }
                 });
                 found.map(|id| JsValue::from_str(&id)).map_err(|e| error(&e))
             });
-            PROJECTS.with_borrow_mut(|all| all.push((key, Project::Asking(p.clone()))));
-            p
+            PROJECTS.with_borrow_mut(|all| all.push((key, Project::Asking(Asking { promise: p.clone(), serial, waiters: 0, cancel }))));
+            (p, serial)
         }
     };
-    match send::settled_or_aborted(&asking, &ctx.signals).await {
-        Ok(Ok(id)) => id.as_string().map(|id| call.with_project(id)).ok_or_else(|| EvsError::invalid_response("internal: IAM gave no project ID")),
-        Ok(Err(e)) => Err(args::error_from(&e)),
-        Err(_) => Err(aborted()),
+    let _interest = Interest::join(serial);
+    loop {
+        // Raced against the time left (a timer runs at most 2^31 − 1 ms:
+        // a longer wait races again).
+        let left = deadline.map_or(f64::INFINITY, |d| d.left_ms(send::now()));
+        if left <= 0.0 {
+            return Err(Halt::TimeUp);
+        }
+        match send::settled_or_stopped(&asking, &ctx.signals, left.min(f64::from(crate::core::config::MAX_TIMEOUT_MS))).await {
+            Ok(Ok(id)) => {
+                return id
+                    .as_string()
+                    .map(|id| call.with_project(id))
+                    .ok_or_else(|| Halt::Failed(EvsError::invalid_response("internal: IAM gave no project ID")))
+            }
+            Ok(Err(e)) => return Err(Halt::Failed(args::error_from(&e))),
+            Err(send::Why::Aborted) => return Err(Halt::Failed(aborted())),
+            // The timer: the next round says whether the time is up.
+            Err(send::Why::Timeout) => {}
+        }
     }
 }
 
@@ -175,8 +298,8 @@ async fn with_project(ctx: &Context, call: Call) -> Result<Call, EvsError> {
 pub async fn get_snapshot(config: JsValue, snapshot_id: JsValue) -> Result<JsValue, JsValue> {
     let ctx = context(&config).map_err(|e| error(&e))?;
     let call = Call::show(&ctx.raw, &input(&snapshot_id)).map_err(|e| error(&e))?;
-    let call = with_project(&ctx, call).await.map_err(|e| error(&e))?;
-    let reply = run(&ctx, &call, "getSnapshot", None).await.map_err(|e| error(&e))?;
+    let call = with_project(&ctx, call, None).await.map_err(|e| error(&e.into()))?;
+    let reply = run(&ctx, &call, "getSnapshot").await.map_err(|e| error(&e))?;
     reply_output(&reply)
 }
 
@@ -187,17 +310,19 @@ pub async fn list_snapshots(config: JsValue, options: JsValue) -> Result<JsValue
     let ctx = context(&config).map_err(|e| error(&e))?;
     let (options, _): (RawListOptions, _) = object("options", &options, LIST_OPTIONS).map_err(|e| error(&e))?;
     let call = Call::list(&ctx.raw, &options).map_err(|e| error(&e))?;
-    let call = with_project(&ctx, call).await.map_err(|e| error(&e))?;
-    let reply = run(&ctx, &call, "listSnapshots", None).await.map_err(|e| error(&e))?;
+    let call = with_project(&ctx, call, None).await.map_err(|e| error(&e.into()))?;
+    let reply = run(&ctx, &call, "listSnapshots").await.map_err(|e| error(&e))?;
     reply_output(&reply)
 }
 
-/// `waitForSnapshot(config, snapshotId, options)` (docs/contract.md "Functions"):
+/// `waitForSnapshot(config, snapshotId, options)` (docs/contract.md "waitForSnapshot"):
 /// polls `getSnapshot` (with the config's retries) until the snapshot's
 /// status is `options.status`; the core's [`Waiter`] decides after each
 /// poll. Rejects with `failed` (the error's `snapshot` holds it), `timeout`
-/// (the message names the last status and progress), `aborted` (either
-/// signal), or the poll's own error.
+/// at the deadline `timeoutMs` after the start, not before (the message
+/// names the last status and progress), `aborted` (either signal), or the
+/// poll's own error. The deadline bounds the IAM lookup, every attempt and
+/// every pause; nothing is sent and no timer is left once it settles.
 #[wasm_bindgen(js_name = waitForSnapshot)]
 pub async fn wait_for_snapshot(config: JsValue, snapshot_id: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     wait(&config, &snapshot_id, &options).await.map_err(|e| error(&e))
@@ -214,19 +339,24 @@ async fn wait(config: &JsValue, snapshot_id: &JsValue, options: &JsValue) -> Res
         h if h.is_function() => Some(js_sys::Function::from(h)),
         h => return Err(EvsError::wrong_type("options.onProgress", "a function", args::type_name(&h))),
     };
-    let call = with_project(&ctx, call).await?;
     let Target::Show(id) = &call.target else { return Err(EvsError::invalid_input("snapshotId is required")) };
+    // The deadline bounds everything from here on, IAM's lookup included.
     let mut waiter = Waiter::new(id, wait_options, send::now());
+    let deadline = waiter.deadline();
+    let call = match with_project(&ctx, call, Some(deadline)).await {
+        Ok(call) => call,
+        Err(Halt::TimeUp) => return Err(waiter.timed_out()),
+        Err(Halt::Failed(e)) => return Err(e),
+    };
     loop {
         if send::is_aborted(&ctx.signals) {
             return Err(aborted());
         }
-        let deadline = send::now() + waiter.remaining_ms(send::now());
-        let snapshot = match run(&ctx, &call, "waitForSnapshot", Some(deadline)).await {
+        let snapshot = match run_until(&ctx, &call, "waitForSnapshot", Some(deadline)).await {
             Ok(Reply::Snapshot(s)) => s,
             Ok(_) => return Err(EvsError::invalid_response("internal: no snapshot where one was expected")),
-            Err(e) if e.kind == ErrorKind::Timeout && waiter.remaining_ms(send::now()) <= 0.0 => return Err(waiter.timed_out()),
-            Err(e) => return Err(e),
+            Err(Halt::TimeUp) => return Err(waiter.timed_out()),
+            Err(Halt::Failed(e)) => return Err(e),
         };
         let (changed, step) = waiter.polled(&snapshot, send::now());
         if let (true, Some(hook)) = (changed, &on_progress) {
@@ -238,8 +368,16 @@ async fn wait(config: &JsValue, snapshot_id: &JsValue, options: &JsValue) -> Res
         }
         match step {
             WaitStep::Reached => return output(&snapshot).map_err(|_| EvsError::invalid_response("internal: the snapshot could not be converted")),
-            WaitStep::Failed(e) | WaitStep::TimedOut(e) => return Err(e),
+            WaitStep::Failed(e) => return Err(e),
             WaitStep::PollIn(ms) => send::sleep(ms, &ctx.signals).await,
+            // No poll could start before the deadline: none is sent; the
+            // wait ends at the deadline (or at an abort before it).
+            WaitStep::TimeOutIn(ms) => {
+                if ms > 0 {
+                    send::sleep(ms, &ctx.signals).await;
+                }
+                return Err(if send::is_aborted(&ctx.signals) { aborted() } else { waiter.timed_out() });
+            }
         }
     }
 }
@@ -291,7 +429,7 @@ async fn next_page(state: &RefCell<Walk>) -> Result<JsValue, EvsError> {
             let ctx = context(&config)?;
             let (options, _): (RawListOptions, _) = object("options", &options, LIST_OPTIONS)?;
             let call = Call::list(&ctx.raw, &options)?;
-            let call = with_project(&ctx, call).await?;
+            let call = with_project(&ctx, call, None).await?;
             let Target::List(query) = &call.target else { return Ok(JsValue::NULL) };
             let pages = Paginator::new(query.clone());
             (ctx, call, pages)
@@ -302,7 +440,7 @@ async fn next_page(state: &RefCell<Walk>) -> Result<JsValue, EvsError> {
     let (ctx, mut call, mut pages) = started;
     let Some(query) = pages.next_query() else { return Ok(JsValue::NULL) };
     call.target = Target::List(query.clone());
-    let Reply::Page(page) = run(&ctx, &call, "listSnapshots", None).await? else { return Ok(JsValue::NULL) };
+    let Reply::Page(page) = run(&ctx, &call, "listSnapshots").await? else { return Ok(JsValue::NULL) };
     pages.advance(page.snapshots.len(), page.next_marker.as_deref())?;
     let out = output(&page.snapshots).map_err(|_| EvsError::invalid_response("internal: the page could not be converted"))?;
     if !pages.is_done() {

@@ -630,10 +630,12 @@ fn cancel(stream: &JsValue) {
     }
 }
 
-/// `value` awaited until it settles, or one of the caller's signals
-/// aborts (a promise shared by several calls: each races its own signals).
-pub async fn settled_or_aborted(value: &JsValue, signals: &[JsValue]) -> Result<Result<JsValue, JsValue>, Why> {
-    let stop = Stop::new(signals, f64::from(crate::core::config::MAX_TIMEOUT_MS));
+/// `value` awaited until it settles, one of the caller's signals aborts, or
+/// `ms` pass (a promise shared by several calls: each races its own
+/// signals and time; at most 2^31 − 1 ms, a timer's limit). The timer is
+/// cleared and the signals unwatched however it ends.
+pub async fn settled_or_stopped(value: &JsValue, signals: &[JsValue], ms: f64) -> Result<Result<JsValue, JsValue>, Why> {
+    let stop = Stop::new(signals, ms);
     match stop.race(value).await {
         Raced::Value(v) => Ok(Ok(v)),
         Raced::Rejected(e) => Ok(Err(e)),

@@ -117,13 +117,14 @@ test('failed: creating → error is exit 1, one line naming the status, the snap
 test('timeout: exit 124 (as timeout(1)) when --timeout passes, naming the last status and progress', async () => {
   mock.setFaults([answer('creating', 20, 0)]);
   const t0 = Date.now();
-  const r = await run(['wait', ID, '--timeout', '600ms', '--interval', '100ms'], env());
+  // 2 s: time for the first poll to be answered even on a busy machine.
+  const r = await run(['wait', ID, '--timeout', '2s', '--interval', '100ms'], env());
   const ms = Date.now() - t0;
   assert.equal(r.code, 124, r.stderr);
   assert.equal(r.stdout, '');
-  assert.match(oneLine(r.stderr), /^evs-snapshots: timeout error: snapshot snap-waited-on did not reach status "available" within 600 ms \(last seen: status "creating", progress 20 %\)\n$/);
-  assert.ok(ms >= 600 && ms < 5000, `took ${ms} ms`);
-  assert.ok(polls() >= 3 && polls() <= 8, `${polls()} polls at 100 ms in 600 ms`);
+  assert.match(oneLine(r.stderr), /^evs-snapshots: timeout error: snapshot snap-waited-on did not reach status "available" within 2000 ms \(last seen: status "creating", progress 20 %\)\n$/);
+  assert.ok(ms >= 2000 && ms < 8000, `took ${ms} ms`);
+  assert.ok(polls() >= 2 && polls() <= 20, `${polls()} polls at 100 ms in 2 s`);
 
   // An unknown status is waited for all the same (with a warning): the service may add statuses.
   mock.setFaults([answer('creating', 20, 0)]);
@@ -137,6 +138,41 @@ test('timeout: exit 124 (as timeout(1)) when --timeout passes, naming the last s
   const slow = await run(['wait', ID, '--timeout', '500ms'], env());
   assert.equal(slow.code, 124, slow.stderr);
   assert.ok(Date.now() - t1 < 4000, `took ${Date.now() - t1} ms`);
+});
+
+test('throttled (issue 25 §3): a Retry-After past the deadline is still a timeout, exit 124 naming the last status and progress', async () => {
+  // The first poll answers creating 40 %, every later one 429 APIGW.0308 with Retry-After: 20.
+  const throttled = { match: { op: 'show' }, times: 0, status: 429, retryAfter: '20', json: { error_code: 'APIGW.0308', error_msg: 'The throttling threshold has been reached' } };
+  mock.setFaults([answer('creating', 40), throttled]);
+  const t0 = Date.now();
+  const r = await run(['wait', ID, '--timeout', '3s', '--interval', '300ms'], env());
+  const ms = Date.now() - t0;
+  assert.equal(r.code, 124, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.equal(oneLine(r.stderr), `evs-snapshots: timeout error: snapshot ${ID} did not reach status "available" within 3000 ms (last seen: status "creating", progress 40 %)\n`);
+  assert.ok(ms >= 3000 && ms < 15000, `took ${ms} ms`);
+  assert.equal(polls(), 2);
+});
+
+test('the deadline bounds the IAM lookup (issue 25 §3): an IAM that never answers is exit 124 at --timeout, and the process ends then', async () => {
+  const AK = 'AKCLIWAITIAM000001';
+  const SK = 'sk-cli-wait-iam-5e6f';
+  const keyed = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK });
+  try {
+    keyed.setFaults([{ match: { op: 'iam' }, times: 0, hang: true }]);
+    const vars = { HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: SK, HUAWEICLOUD_SDK_REGION: 'ap-southeast-1', EVS_SNAPSHOTS_ENDPOINT: keyed.apiUrl, HUAWEICLOUD_SDK_IAM_ENDPOINT: keyed.apiUrl };
+    const t0 = Date.now();
+    // Killed after 15 s: the lookup's own attempts (30 s each) would keep it alive far longer.
+    const child = spawn(process.execPath, [BIN, 'wait', ID, '--timeout', '1s'], { env: { ...baseEnv(), ...vars }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const r = await collect(child, 15000);
+    const ms = Date.now() - t0;
+    assert.equal(r.code, 124, r.stderr);
+    assert.equal(oneLine(r.stderr), `evs-snapshots: timeout error: snapshot ${ID} did not reach status "available" within 1000 ms (no poll answered)\n`);
+    assert.ok(ms < 10000, `the process lived ${ms} ms`);
+    assert.deepEqual(keyed.requests().map((q) => q.kind), ['iam']);
+  } finally {
+    await keyed.close();
+  }
 });
 
 test('a snapshot that does not exist (404), a refused connection: exit 1, the error line', async () => {
@@ -222,9 +258,9 @@ test('on a terminal: a live line with the status and percent, redrawn in place, 
   assert.equal(r.code, 1);
   assert.match(r.stdout, new RegExp(`: error 10 % after \\d+ m?s: ${ID}\\r\\nevs-snapshots: snapshot ${ID} reached status "error", which ends the wait \\(--fail-on error\\)\\r\\n$`));
   mock.setFaults([answer('creating', 20, 0)]);
-  r = await inTerminal(`${cli(['wait', ID, '--interval', '100ms', '--timeout', '400ms'])} > /dev/null`, env());
+  r = await inTerminal(`${cli(['wait', ID, '--interval', '100ms', '--timeout', '1500ms'])} > /dev/null`, env());
   assert.equal(r.code, 124);
-  assert.match(r.stdout, /: creating 20 % after \d+ m?s: snap-waited-on\r\nevs-snapshots: timeout error: .*within 400 ms/);
+  assert.match(r.stdout, /: creating 20 % after \d+ m?s: snap-waited-on\r\nevs-snapshots: timeout error: .*within 1500 ms/);
 });
 
 test('on a terminal: service text in the status is escaped in the live line, which never outgrows the terminal', async () => {

@@ -289,7 +289,7 @@ test('the request log keeps the newest entries only (10,000 by default)', async 
   }
 });
 
-test('faults over HTTP: status, Retry-After, times, delay, reset, html', async () => {
+test('faults over HTTP: status, Retry-After, times, delay, reset, html, hang', async () => {
   const put = (faults) => fetch(`${mock.apiUrl}/__mock/faults`, { method: 'PUT', body: JSON.stringify(faults) });
   assert.equal((await put([{ match: { op: 'list' }, times: 2, status: 429, retryAfter: '3', json: { error_code: 'APIGW.0308', error_msg: 'slow down' } }])).status, 204);
   for (let i = 0; i < 2; i++) {
@@ -308,6 +308,17 @@ test('faults over HTTP: status, Retry-After, times, delay, reset, html', async (
   assert.ok(Date.now() - t0 >= 280);
   await put([{ match: { op: 'show' }, reset: true }]);
   await assert.rejects(get(`${base}/cloudsnapshots/x`));
+  // hang: logged, never answered, until the client gives up; the next is answered.
+  await put([{ match: { op: 'iam' }, hang: true }]);
+  await fetch(`${mock.apiUrl}/__mock/requests`, { method: 'DELETE' });
+  const gaveUp = new AbortController();
+  const hung = get('/v3/projects?name=x', { signal: gaveUp.signal });
+  const logged = async () => (await (await fetch(`${mock.apiUrl}/__mock/requests`)).json()).requests;
+  while ((await logged()).length === 0) await new Promise((r) => setImmediate(r));
+  gaveUp.abort();
+  await assert.rejects(hung, { name: 'AbortError' });
+  assert.deepEqual((await logged()).map((q) => [q.kind, q.status]), [['iam', undefined]]);
+  assert.equal((await get('/v3/projects?name=x')).status, 200);
   assert.equal((await fetch(`${mock.apiUrl}/__mock/faults`, { method: 'PUT', body: 'nope' })).status, 400);
   assert.equal((await fetch(`${mock.apiUrl}/__mock/faults`, { method: 'DELETE' })).status, 204);
 });

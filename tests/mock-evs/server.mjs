@@ -406,6 +406,9 @@ export async function startMockEvs(options = {}) {
       req.socket.destroy();
       return true;
     }
+    // Never answered, and no timer held for it: the connection stays open
+    // until the client gives up or the mock closes.
+    if (f.hang) return true;
     // A header given as null is one the mock sends by default (X-Request-Id) left out.
     const headers = {};
     for (const [name, value] of Object.entries(f.headers ?? {})) {
