@@ -1,5 +1,5 @@
 //! Where a wait for a snapshot's status is decided (`waitForSnapshot`,
-//! docs/contract.md "Functions"), with no I/O: after each poll the shell hands
+//! docs/contract.md "waitForSnapshot"), with no I/O: after each poll the shell hands
 //! the [`Waiter`] the snapshot and the time, and learns whether to tell
 //! `onProgress`, and whether the wait is over (reached, failed, timed out)
 //! or when to poll again.

@@ -192,7 +192,7 @@ pub async fn list_snapshots(config: JsValue, options: JsValue) -> Result<JsValue
     reply_output(&reply)
 }
 
-/// `waitForSnapshot(config, snapshotId, options)` (docs/contract.md "Functions"):
+/// `waitForSnapshot(config, snapshotId, options)` (docs/contract.md "waitForSnapshot"):
 /// polls `getSnapshot` (with the config's retries) until the snapshot's
 /// status is `options.status`; the core's [`Waiter`] decides after each
 /// poll. Rejects with `failed` (the error's `snapshot` holds it), `timeout`
@@ -244,7 +244,7 @@ async fn wait(config: &JsValue, snapshot_id: &JsValue, options: &JsValue) -> Res
     }
 }
 
-/// A `paginateSnapshots` walk (docs/contract.md "Functions"): the JS entry's
+/// A `paginateSnapshots` walk (docs/contract.md "paginateSnapshots"): the JS entry's
 /// async iterator calls [`SnapshotWalk::next`] page after page. The paging
 /// decisions and the loop guard are the core's `Paginator`.
 #[wasm_bindgen]
