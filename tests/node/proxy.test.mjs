@@ -379,7 +379,7 @@ test('no credential in an answer, also when EVS echoes one in an error', async (
   tokenMock.clearRequests();
 });
 
-test('the browser going away aborts the upstream request (listener: the connection closes; handle: request.signal)', async () => {
+test('the browser going away aborts the upstream request (listener: the connection closes; handle: request.signal)', { timeout: 20_000 }, async () => {
   // EVS holds its answer; the browser leaves once EVS has the request.
   mock.setFaults([{ match: { op: 'show' }, delayMs: 60_000, times: 0 }]);
   const upstreamClosed = () =>
