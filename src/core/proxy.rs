@@ -27,12 +27,12 @@ use serde::{Deserialize, Deserializer};
 
 use super::call::{AttemptReport, Attempts, Call, Ended, Step, Target};
 use super::config::{check_config, check_id, check_list_options, Auth, Config};
-use super::encode::{decode, decode_lossy};
+use super::encode::decode;
 use super::endpoint::parse_absolute;
 use super::error::{cut, ErrorKind, EvsError, MAX_MESSAGE, SECRET_RUN};
 use super::input::{lenient, Input};
 use super::raw::{RawConfig, RawList, RawListOptions};
-use super::request::Request;
+use super::request::{query_pairs, Request};
 use super::response::is_success;
 use super::shape::{Field, Shape, CONFIG};
 
@@ -414,7 +414,7 @@ impl Proxy {
         if routed.project != project_id {
             return Err(refuse(403, "this proxy serves one project, and it is not that one"));
         }
-        let pairs = query_pairs(routed.query.as_deref());
+        let pairs = query_pairs(routed.query.as_deref().unwrap_or(""));
         let target = match &routed.read {
             Read::Show(id) => match pairs.first() {
                 Some((k, _)) => return Err(refuse(400, &format!("query key \"{}\" is not forwarded: a snapshot's details take no query", shown(k)))),
@@ -444,20 +444,6 @@ fn shown(key: &str) -> String {
         s.push('…');
     }
     s
-}
-
-/// The query read as `signRequest` reads one: split on `&`, each pair at
-/// its first `=`, `%XX` decoded as UTF-8 and `+` a plus; empty pairs skipped.
-pub fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
-    query
-        .unwrap_or("")
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode_lossy(k, false), decode_lossy(v, false))
-        })
-        .collect()
 }
 
 /// A list's query pairs as `listSnapshots`'s options: only [`LIST_KEYS`],
