@@ -158,13 +158,34 @@ process.on('warning', (w) => escaped.push(`warning: ${w.name}: ${w.message}`));
 /** One random call: which export, its arguments, and its bound in ms. */
 function oneCall() {
   const cfg = config();
-  switch (int(4)) {
+  switch (int(5)) {
     case 0: return ['getSnapshot', () => pkg.getSnapshot(cfg, chance(0.7) ? 'snap-1' : value(1))];
     case 1: return ['listSnapshots', () => pkg.listSnapshots(cfg, chance(0.3) ? undefined : chance(0.5) ? { limit: pick([1, 50, 0]), marker: pick(['m', 5]) } : value(2))];
     case 2:
       return ['paginateSnapshots', async () => {
         let n = 0;
         for await (const s of pkg.paginateSnapshots(cfg, chance(0.5) ? { limit: 1 } : value(2))) if (++n > 3 || !s) break;
+      }];
+    case 3:
+      // createProxy (issue 26): its options checked at once (a throw is an
+      // invalid_input EvsError), then one request through handle, which
+      // always answers with a Response.
+      return ['createProxy', async () => {
+        const plain = () => ({
+          ...(chance(0.2) ? object(1) : {}),
+          // Mostly a sound config (a hostile fetch behind it), so that requests get through.
+          config: chance(0.3) ? cfg : { projectId: 'p1', endpoint: 'http://127.0.0.1:9', timeoutMs: pick([20, 50]), fetch: pick(fetches)(), ...(chance(0.5) ? { auth: { accessKey: 'AK', secretKey: 'SK-0123456789abcdef' } } : {}) },
+          basePath: pick(['/evs', '/evs', '/evs', '/', 'evs', 5, undefined]),
+          allowOrigins: pick([undefined, undefined, undefined, ['http://127.0.0.1:1'], ['*'], 'x', [5]]),
+          authorize: pick([undefined, undefined, () => true, () => false, boom, async () => pick([true, false, 'yes']), () => new Promise(() => {}), () => ({ then: boom }), 5]),
+        });
+        const options = chance(0.2) ? value(2) : chance(0.1) ? withGetter(plain()) : plain();
+        const proxy = pkg.createProxy(options);
+        const path = pick(['/evs/v2/p1/snapshots?limit=1', '/evs/v2/p1/snapshots?limit=x&a=%FF', '/evs/v2/p1/cloudsnapshots/snap-1', '/evs/v2/other/snapshots', '/x', '/evs/v2/p1/cloudsnapshots/%2e%2e', '/evs/v2//p1/snapshots;x']);
+        const headers = chance(0.3) ? { Origin: pick(['http://127.0.0.1:1', 'https://evil.example', 'null']), 'Sec-Fetch-Site': pick(['cross-site', 'same-origin']) } : {};
+        const res = await proxy.handle(new Request(`http://127.0.0.1:1${path}`, { method: pick(['GET', 'GET', 'HEAD', 'POST', 'OPTIONS']), headers }));
+        if (!(res instanceof Response) || res.status < 200 || res.status > 599) throw new Error(`handle answered ${res}`);
+        await res.arrayBuffer();
       }];
     default:
       return ['signRequest', () => pkg.signRequest(chance(0.6) ? { method: pick(['GET', 5]), url: pick(['https://iam.example.invalid/v3?b=1&a=2', '/x', 5]), headers: chance(0.5) ? object(1) : value(1), body: value(0) } : value(2), chance(0.6) ? { accessKey: 'AK', secretKey: pick(STRINGS) } : value(2), chance(0.5) ? undefined : value(0))];

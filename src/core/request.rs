@@ -168,6 +168,22 @@ pub struct SignedRequest {
     pub headers: Vec<(String, String)>,
 }
 
+/// A query's text as `signRequest` reads it: split on `&`, each pair at its
+/// first `=`, `%XX` decoded as UTF-8 (invalid bytes as U+FFFD) and `+` a
+/// plus; empty pairs skipped. The signing proxy reads a browser's query the
+/// same way.
+#[inline]
+pub fn query_pairs(raw_query: &str) -> Vec<(String, String)> {
+    raw_query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode_lossy(k, false), decode_lossy(v, false))
+        })
+        .collect()
+}
+
 /// Signs any Huawei Cloud API request (docs/contract.md "Signing other calls"):
 /// an absolute http(s) `url` whose query is percent-decoded (`+` stays `+`),
 /// the caller's headers (an `X-Sdk-Date` among them wins over `now_ms`), and
@@ -193,14 +209,7 @@ pub fn sign_url(
     }
     let ep = parse_absolute(base, "url")?;
     let path = if ep.path_prefix.is_empty() { "/".to_string() } else { ep.path_prefix.clone() };
-    let query: Vec<(String, String)> = raw_query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode_lossy(k, false), decode_lossy(v, false))
-        })
-        .collect();
+    let query = query_pairs(raw_query);
     let signed = sign_sdk_hmac(&SignInput { method, host: &ep.host, path: &path, query: &query, headers, body }, creds, &sdk_date(now_ms));
     let mut out = String::with_capacity(url.len() + 16);
     out.push_str(ep.scheme);
