@@ -39,7 +39,7 @@ test-rust:
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 	cargo test
 	cargo clippy --all-targets -- -D warnings
-	cargo clippy --release --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo clippy --release --target wasm32-unknown-unknown --all-targets --all-features -- -D warnings
 
 test-wasm:
 	@echo "== wasm tests in Node (the exports against the mock EVS service)"

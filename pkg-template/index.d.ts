@@ -378,3 +378,140 @@ export declare function configFromEnv(env?: HuaweiCloudEnv | Record<string, stri
 
 /** Instantiates the WebAssembly module now (optional: every function does it on first use). */
 export declare function ready(): Promise<void>;
+
+/**
+ * Options of `createProxy` (docs/contract.md "Serving browsers: the signing
+ * proxy"). Keys not named here are `invalid_input`, as in a `ClientConfig`.
+ */
+export interface ProxyOptions {
+  /**
+   * The server's own connection: auth (a key pair or a token), region or
+   * endpoint (an `http:`/`https:` URL: a server has no page to resolve a
+   * path against), `projectId` or the IAM lookup, `timeoutMs` (each upstream
+   * attempt, and `authorize`'s answer), `fetch`, `signal` (aborts every
+   * forwarded request: a server shutting down) and `onAttempt` (for the
+   * server's logs; `operation` is `getSnapshot`, `listSnapshots` or
+   * `projectId`). It never reaches a page. `maxAttempts` is not used: the
+   * proxy makes one attempt per request (plus at most the one
+   * clock-corrected resend), since the page's client retries.
+   */
+  config: ClientConfig;
+  /**
+   * The path the page uses as its `endpoint`: `/` and path segments
+   * (letters, digits and `-._~!$&'()*+,=:@`); a trailing `/` is ignored.
+   * Default `"/evs"`.
+   */
+  basePath?: string | null | undefined;
+  /**
+   * Other origins allowed to call it from a page (CORS, `GET` and `HEAD`),
+   * each `scheme://host[:port]` (`"https://console.example.com"`); never
+   * `"*"`: every origin allowed is one more that uses the server's
+   * credentials. Default: none (its own origin only).
+   */
+  allowOrigins?: readonly string[] | null | undefined;
+  /**
+   * The console's own check of its user (a session cookie, a header of
+   * its own), called with the browser's request once every other rule has
+   * let it through. Only `true` (or a promise of it, within `timeoutMs`)
+   * forwards the request; `false`, anything else, a throw or a rejection
+   * answers 403 and sends nothing upstream.
+   */
+  authorize?: ((request: Request) => boolean | Promise<boolean>) | null | undefined;
+}
+
+/**
+ * What `listener` reads of a request: `node:http`'s `IncomingMessage` (and
+ * Express's request) is one. Declared here, not imported, so that these
+ * types need no `@types/node` in a project that does not use them.
+ */
+export interface ProxyNodeRequest {
+  method?: string | undefined;
+  /** The request target as the browser sent it (path and query). */
+  url?: string | undefined;
+  /** Express's: the target before a mount path was taken off; read first. */
+  originalUrl?: string | undefined;
+  headers: Record<string, string | string[] | undefined>;
+  /** The headers as sent, for the `Request` handed to `authorize`. */
+  rawHeaders?: string[] | undefined;
+  /** A TLS socket (`encrypted`) makes its own origin `https:`. */
+  socket?: unknown;
+}
+
+/** What `listener` does with a response: `node:http`'s `ServerResponse` is one. */
+export interface ProxyNodeResponse {
+  once(event: "close", listener: () => void): unknown;
+  writeHead(statusCode: number, headers: Record<string, string>): unknown;
+  end(body?: Uint8Array): unknown;
+  readonly writableFinished: boolean;
+  readonly writableEnded: boolean;
+  readonly destroyed: boolean;
+}
+
+/**
+ * A signing proxy: what a server on the page's own origin runs, so that a
+ * page can call EVS (which sends no CORS headers) without ever holding a
+ * credential. Its functions are bound: `Deno.serve(proxy.handle)` works.
+ */
+export interface EvsProxy {
+  /**
+   * Fetch-standard: a Next.js route handler (`export const GET =
+   * proxy.handle`), `Deno.serve`, `Bun.serve`. Never rejects: every failure
+   * is an answer. The browser going away (`request.signal`) aborts the
+   * upstream request.
+   *
+   * It forwards exactly `GET` or `HEAD` of
+   * `{basePath}/v2/{projectId}/snapshots` (only the query keys `marker`,
+   * `offset`, `limit`, `name`, `status`, `volume_id`, each once, read as
+   * `signRequest` reads a query, with `listSnapshots`'s checks) and
+   * `{basePath}/v2/{projectId}/cloudsnapshots/{snapshotId}` (one path
+   * segment), for its own project, signed with the config's key pair or
+   * carrying its token; nothing the browser sent but the path and those
+   * query values reaches EVS. EVS's answer comes back with its status and
+   * body (a non-2xx body with every credential of the config redacted) and
+   * only `Content-Type`, `X-Request-Id`, `X-Openstack-Request-Id`,
+   * `Retry-After` and `Date`, plus `Cache-Control: no-store` and
+   * `X-Content-Type-Options: nosniff`.
+   *
+   * Everything else it answers itself, as
+   * `{"error": {"code": "PROXY.<status>", "message": "…"}}`, judged in
+   * this order: an `Origin` neither its own nor allowed, or
+   * `Sec-Fetch-Site: cross-site` without an allowed `Origin`: 403; an
+   * `OPTIONS` preflight: 204 with CORS headers from an allowed origin, else
+   * 403; a method other than `GET` or `HEAD`: 405 (`Allow: GET, HEAD`); a
+   * path that is not one of the two (outside `basePath`, an encoded `/` or
+   * `\`, a `.` or `..` segment, an empty segment, a `;`; `%2F`, `%5C`,
+   * `%2E` and `%3B` count as what they encode): 404; another project ID:
+   * 403; an unknown or repeated query key or a refused value: 400 naming
+   * the key; `authorize` saying no: 403. EVS redirecting (never followed)
+   * or unreachable: 502; too slow (`timeoutMs`): 504; the IAM lookup
+   * failing: 502.
+   */
+  handle(request: Request): Promise<Response>;
+  /**
+   * The same for `node:http` (`createServer(proxy.listener)`) and Express
+   * (`app.use(proxy.listener)`; the path read is `originalUrl`, so it may be
+   * mounted anywhere). The response's `close` before it is written (the
+   * browser went away) aborts the upstream request.
+   */
+  listener(req: ProxyNodeRequest, res: ProxyNodeResponse): void;
+  /**
+   * The project it serves, to hand to the page (its client's `projectId`):
+   * the config's, or IAM's (asked as the calls ask, once per key pair and
+   * region in the module). Rejects with an `EvsError` when IAM cannot say.
+   */
+  projectId(): Promise<string>;
+}
+
+/**
+ * The signing proxy, in the Node, Deno and Bun entries only (the package's
+ * `node` export condition: `index.cjs` and `index.mjs`); the browser and
+ * worker builds do not have it, so that a page bundle does not grow for it.
+ * Checks `options` at once, as the calls check theirs: throws an `EvsError`
+ * with `kind: "invalid_input"` naming the field (never a credential's value),
+ * or `kind: "load"` when the WebAssembly module cannot be loaded.
+ *
+ * A proxy that signed whatever it was sent would lend the server's keys to
+ * anyone who can reach it: this one forwards only the two reads, for its own
+ * project. Put it behind the console's own sign-in (`authorize`).
+ */
+export declare function createProxy(options: ProxyOptions): EvsProxy;

@@ -10,7 +10,7 @@
 //   pkg/index.cjs    Node require (the Node build's glue as CommonJS, given
 //                    lib/evs_snapshots_node.wasm's bytes with initSync)
 //   pkg/index.mjs    Node import (re-exports index.cjs: one module instance, one EvsError)
-//   pkg/lib/         api.cjs, load.cjs, env.cjs, statuses.cjs (pkg-template/src/
+//   pkg/lib/         api.cjs, load.cjs, env.cjs, statuses.cjs, proxy.cjs (pkg-template/src/
 //                    as CommonJS), wasm.js (the `web` glue and load.js, for
 //                    the browser entries), the glue as CommonJS,
 //                    evs_snapshots_bg.wasm (the browser's build, -Oz) and
@@ -66,6 +66,8 @@ esmAndCjs('api');
 esmAndCjs('load');
 esmAndCjs('env');
 esmAndCjs('statuses');
+// The signing proxy (createProxy): Node, Deno and Bun only, as CommonJS for index.cjs.
+esmAndCjs('proxy', undefined, ['cjs']);
 
 // The wasm as base64, for bundles that did not take the .wasm file along
 // (esbuild, and every Node bundle): loaded only when the file is not found.
@@ -187,13 +189,18 @@ for (const f of readdirSync(join(tpl, 'bin'))) {
   if (!existsSync(join(pkg, 'dashboard', 'index.html'))) throw new Error('www/index.html is missing');
 }
 
-// The three entries are written by hand: they must name the same exports.
+// The entries are written by hand: they must name the same exports, but for
+// the server's alone (createProxy, issue 26), which the browser entries
+// (index.js, slim.js) do not have: a page bundle must not grow for them.
 {
-  const names = (m) => Object.keys(m).filter((k) => k !== 'default').sort().join(', ');
-  const want = names(createRequire(import.meta.url)(join(pkg, 'index.cjs')));
-  for (const f of ['index.mjs', 'index.js', 'slim.js']) {
+  const serverOnly = ['createProxy'];
+  const names = (m, less = []) => Object.keys(m).filter((k) => k !== 'default' && !less.includes(k)).sort().join(', ');
+  const cjs = createRequire(import.meta.url)(join(pkg, 'index.cjs'));
+  for (const name of serverOnly) if (typeof cjs[name] !== 'function') throw new Error(`pkg/index.cjs does not export ${name}`);
+  for (const [f, less] of [['index.mjs', []], ['index.js', serverOnly], ['slim.js', serverOnly]]) {
     const got = names(await import(pathToFileURL(join(pkg, f)).href));
-    if (got !== want) throw new Error(`pkg/${f} exports ${got}; index.cjs exports ${want}`);
+    const want = names(cjs, less);
+    if (got !== want) throw new Error(`pkg/${f} exports ${got}; it must export ${want}`);
   }
 }
 

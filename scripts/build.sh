@@ -11,7 +11,9 @@ cd "$(dirname "$0")/.."
 # `node` for index.cjs (Node, Deno, Bun, Node bundles: read from disk; the
 # crate's own code at opt-level 3, wasm-opt -O3: faster calls).
 cargo build --release --target wasm32-unknown-unknown
-cargo build --profile node --target wasm32-unknown-unknown
+# The Node build alone has the signing proxy's export (createProxy; Cargo.toml's
+# `proxy` feature): the browser's module does not grow for it.
+cargo build --profile node --target wasm32-unknown-unknown --features proxy
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for build in release node; do

@@ -126,4 +126,4 @@ function createApi(load) {
   return { getSnapshot, listSnapshots, paginateSnapshots, waitForSnapshot, signRequest, ready };
 }
 
-export { createApi, EvsError };
+export { createApi, EvsError, toError };

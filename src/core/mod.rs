@@ -15,6 +15,7 @@
 //! - `error_body`: an error answer's body, in every documented shape;
 //! - `retry`: where retries are decided;
 //! - `paginate`: where pages are followed;
+//! - `proxy`: the signing proxy's decisions (`createProxy`; the `proxy` feature);
 //! - `wait`: where a wait for a snapshot's status is decided;
 //! - `encode`, `time`: percent-encoding and the service's timestamps.
 
@@ -30,6 +31,10 @@ pub mod iam;
 pub mod input;
 pub mod model;
 pub mod paginate;
+// Only where it is used (the Node build, and the tests): the browser's
+// module stays as it was, byte for byte.
+#[cfg(any(test, feature = "proxy"))]
+pub mod proxy;
 pub mod raw;
 pub mod request;
 pub mod response;

@@ -17,6 +17,8 @@
 //! `EvsError`).
 
 mod args;
+#[cfg(feature = "proxy")]
+mod proxy;
 mod send;
 
 use std::cell::RefCell;

@@ -62,6 +62,9 @@ pub enum AttemptEnd {
         location: Option<String>,
         body: Vec<u8>,
         truncated: bool,
+        /// The headers the signing proxy passes on (`core::proxy::PASSED_HEADERS`), when present.
+        #[cfg(feature = "proxy")]
+        passed: Vec<(String, String)>,
     },
     Network(String),
     HiddenRedirect,
@@ -73,7 +76,7 @@ impl AttemptEnd {
     /// As the core reads it.
     pub fn as_ended(&self) -> Ended<'_> {
         match self {
-            AttemptEnd::Response { status, request_id, retry_after, date, location, body, truncated } => Ended::Response {
+            AttemptEnd::Response { status, request_id, retry_after, date, location, body, truncated, .. } => Ended::Response {
                 status: *status,
                 request_id: request_id.as_deref(),
                 retry_after: retry_after.as_deref(),
@@ -407,8 +410,27 @@ async fn exchange(fetch: &Fetch, req: &Request, ctrl: &AbortController, stop: &S
     };
     match read_body(&response, &head, MAX_BODY_BYTES, stop).await {
         Ok((body, truncated)) => {
-            let Head { status, request_id, retry_after, date, location, .. } = head;
-            AttemptEnd::Response { status, request_id, retry_after, date, location, body, truncated }
+            let Head {
+                status,
+                request_id,
+                retry_after,
+                date,
+                location,
+                #[cfg(feature = "proxy")]
+                passed,
+                ..
+            } = head;
+            AttemptEnd::Response {
+                status,
+                request_id,
+                retry_after,
+                date,
+                location,
+                body,
+                truncated,
+                #[cfg(feature = "proxy")]
+                passed,
+            }
         }
         Err(outcome) => outcome,
     }
@@ -427,6 +449,8 @@ struct Head {
     location: Option<String>,
     content_length: Option<usize>,
     encoded: bool,
+    #[cfg(feature = "proxy")]
+    passed: Vec<(String, String)>,
 }
 
 /// A response's headers: through gloo-net for a genuine `Response`; read
@@ -504,6 +528,8 @@ impl Head {
             location: if (300..400).contains(&status) { present("location") } else { None },
             content_length: get("content-length").and_then(|v| v.trim().parse::<usize>().ok()),
             encoded: get("content-encoding").is_some_and(|v| !v.trim().is_empty()),
+            #[cfg(feature = "proxy")]
+            passed: crate::core::proxy::PASSED_HEADERS.iter().filter_map(|n| get(n).map(|v| ((*n).to_string(), v))).collect(),
         })
     }
 }
@@ -633,6 +659,18 @@ fn cancel(stream: &JsValue) {
 /// aborts (a promise shared by several calls: each races its own signals).
 pub async fn settled_or_aborted(value: &JsValue, signals: &[JsValue]) -> Result<Result<JsValue, JsValue>, Why> {
     let stop = Stop::new(signals, f64::from(crate::core::config::MAX_TIMEOUT_MS));
+    match stop.race(value).await {
+        Raced::Value(v) => Ok(Ok(v)),
+        Raced::Rejected(e) => Ok(Err(e)),
+        Raced::Stopped(why) => Err(why),
+    }
+}
+
+/// `value` awaited until it settles, `ms` milliseconds pass or one of the
+/// signals aborts (the console's `authorize`, in the signing proxy).
+#[cfg(feature = "proxy")]
+pub async fn settled_within(value: &JsValue, signals: &[JsValue], ms: f64) -> Result<Result<JsValue, JsValue>, Why> {
+    let stop = Stop::new(signals, ms);
     match stop.race(value).await {
         Raced::Value(v) => Ok(Ok(v)),
         Raced::Rejected(e) => Ok(Err(e)),
