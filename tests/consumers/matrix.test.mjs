@@ -98,7 +98,7 @@ test('the tarball holds what package.json promises and nothing else', () => {
   assert.equal(pkg.engines.node, '>=20');
   assert.ok(pkg.license);
   assert.deepEqual(pkg.bin, { 'evs-snapshots': 'bin/evs-snapshots.mjs' });
-  for (const f of ['index.js', 'index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'README.md', 'slim.js', 'lib/evs_snapshots_bg.wasm', 'lib/wasm.js', 'lib/evs_snapshots.cjs', 'lib/load.cjs', 'lib/evs_snapshots_bg.inline.js', 'lib/evs_snapshots_node.wasm', 'lib/evs_snapshots_node.inline.cjs', 'lib/env.cjs', 'lib/statuses.cjs', 'bin/evs-snapshots.mjs', 'bin/format.mjs']) {
+  for (const f of ['index.js', 'index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'README.md', 'slim.js', 'lib/evs_snapshots_bg.wasm', 'lib/wasm.js', 'lib/evs_snapshots.cjs', 'lib/load.cjs', 'lib/evs_snapshots_bg.inline.js', 'lib/evs_snapshots_node.wasm', 'lib/evs_snapshots_node.inline.cjs', 'lib/env.cjs', 'lib/statuses.cjs', 'lib/proxy.cjs', 'bin/evs-snapshots.mjs', 'bin/format.mjs']) {
     assert.ok(existsSync(join(work, 'node_modules', 'evs-snapshots', f)), f);
   }
   assert.ok(!existsSync(join(work, 'node_modules', 'evs-snapshots', 'sizes.json')));
@@ -121,7 +121,7 @@ function checkNodeOutput(out, kind) {
 /** What Node, Deno and Bun load from the installed package (index.mjs only for import). */
 function installedNodeFiles(withMjs) {
   const dir = join(work, 'node_modules', 'evs-snapshots');
-  const files = ['index.cjs', 'lib/api.cjs', 'lib/load.cjs', 'lib/env.cjs', 'lib/statuses.cjs', 'lib/evs_snapshots.cjs', 'lib/evs_snapshots_node.wasm'];
+  const files = ['index.cjs', 'lib/api.cjs', 'lib/load.cjs', 'lib/env.cjs', 'lib/statuses.cjs', 'lib/proxy.cjs', 'lib/evs_snapshots.cjs', 'lib/evs_snapshots_node.wasm'];
   return { ...weigh((withMjs ? ['index.mjs', ...files] : files).map((f) => join(dir, f))), from: 'lib/evs_snapshots_node.wasm beside index.cjs (__dirname), initSync' };
 }
 
@@ -202,9 +202,9 @@ for (const [resolution, exact] of [['bundler', false], ['node16', false], ['bund
       } catch (e) {
         errors = e.stdout;
       }
-      // One or more errors on each of the 8 lines that carried a directive.
+      // One or more errors on each of the 9 lines that carried a directive.
       const lines = new Set([...errors.matchAll(/consumer\.ts\((\d+),\d+\): error TS/g)].map((m) => m[1]));
-      assert.equal(lines.size, 8, errors);
+      assert.equal(lines.size, 9, errors);
     }));
 }
 
@@ -573,6 +573,74 @@ test('Bun running the same script', () =>
     checkNodeOutput(await runAsync(bin('bun'), ['runtime.mjs', mock.apiUrl]), 'runtime');
     loads.bun = installedNodeFiles(true);
   }));
+
+// --- issue 26: the signing proxy under Deno.serve and Bun.serve -------------
+
+// createProxy's fetch-standard handler served by the runtime itself, in
+// front of a mock that checks AK/SK signatures; the package's own client (no
+// auth, the proxy as its endpoint) lists and shows through it, and three
+// requests the proxy must refuse are answered by it.
+const proxyRuntimeMain = `import { createProxy, listSnapshots, getSnapshot } from 'evs-snapshots';
+const [upstream, projectId, accessKey, secretKey] = globalThis.Deno ? Deno.args : process.argv.slice(2);
+const proxy = createProxy({ config: { projectId, endpoint: upstream, auth: { accessKey, secretKey } } });
+let server;
+let port;
+if (globalThis.Deno) {
+  server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen() {} }, proxy.handle);
+  port = server.addr.port;
+} else {
+  server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: proxy.handle });
+  port = server.port;
+}
+const origin = 'http://127.0.0.1:' + port;
+const page = { projectId, endpoint: origin + '/evs' };
+const list = await listSnapshots(page, { limit: 2, status: 'available' });
+const one = await getSnapshot(page, list.snapshots[1].id);
+const refused = [];
+for (const [path, method] of [['/evs/v2/another-project/snapshots', 'GET'], ['/evs/v2/' + projectId + '/snapshots/detail', 'GET'], ['/evs/v2/' + projectId + '/snapshots', 'POST']]) {
+  const r = await fetch(origin + path, { method });
+  refused.push([r.status, (await r.json()).error.code]);
+}
+console.log(JSON.stringify({ ids: list.snapshots.map((s) => s.id), one: one.id, refused }));
+if (globalThis.Deno) await server.shutdown();
+else server.stop(true);
+`;
+
+for (const runtime of ['deno', 'bun']) {
+  test(`the signing proxy under ${runtime === 'deno' ? 'Deno.serve' : 'Bun.serve'}: the package's client lists and shows through createProxy's handler, signed upstream; refusals answered by it`, () =>
+    timed(`${runtime} proxy`, async () => {
+      const AK = `AKMATRIX${runtime.toUpperCase()}0001`;
+      const SK = `sk-matrix-${runtime}-0123456789`;
+      const signing = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK });
+      try {
+        writeFileSync(join(work, 'proxy-runtime.mjs'), proxyRuntimeMain);
+        const args = ['proxy-runtime.mjs', signing.url, PROJECT_ID, AK, SK];
+        const out =
+          runtime === 'deno'
+            ? await runAsync(bin('deno'), ['run', '--allow-net=127.0.0.1', '--allow-read', ...args], { env: { ...process.env, DENO_DIR: join(work, '.deno'), DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1', NO_COLOR: '1' } })
+            : await runAsync(bin('bun'), args);
+        const r = JSON.parse(out.trim().split('\n').pop());
+        const available = sortWire(SNAPSHOTS).filter((s) => s.status === 'available');
+        assert.deepEqual(r, {
+          ids: available.slice(0, 2).map((s) => s.id),
+          one: available[1].id,
+          refused: [
+            [403, 'PROXY.403'],
+            [404, 'PROXY.404'],
+            [405, 'PROXY.405'],
+          ],
+        });
+        const sent = signing.requests();
+        assert.deepEqual(sent.map((q) => [q.path, q.status]), [
+          [`/v2/${PROJECT_ID}/snapshots`, 200],
+          [`/v2/${PROJECT_ID}/cloudsnapshots/${available[1].id}`, 200],
+        ]);
+        for (const q of sent) assert.match(q.headers.authorization, new RegExp(`^SDK-HMAC-SHA256 Access=${AK}, `));
+      } finally {
+        await signing.close();
+      }
+    }));
+}
 
 // --- a module that cannot load is its own error -----------------------------
 

@@ -6,10 +6,11 @@
 //
 // `next build` (Turbopack), then `next start` on a free 127.0.0.1 port: a
 // server component renders three snapshot IDs with AK/SK from the server's
-// environment; a client component fetches three in the browser through the
-// app's own /evs route handler, which signs on the server. Chromium sees
-// both lists, no console error, the .wasm file fetched and the inline copy
-// not. Then what goes wrong without each of the two: the server output
+// environment; a client component fetches three in the browser, and the
+// first one's details, through the app's own /evs route handler (the
+// package's createProxy), which signs on the server. Chromium sees both
+// lists and the details, no console error, the .wasm file fetched and the
+// inline copy not; the handler refuses what it must not forward. Then what goes wrong without each of the two: the server output
 // bundles the inline copy into its entries; the build fails on the
 // package's Date.now().
 import { test, before, after } from 'node:test';
@@ -123,11 +124,12 @@ test('next start: the server component and the client component each render the 
     const r = await visit(
       browser,
       url,
-      () => document.querySelector('#server-rows li') && (document.querySelector('#client-rows li') || document.querySelector('#client-error')),
+      () => document.querySelector('#server-rows li') && (document.querySelector('#client-details') || document.querySelector('#client-error')),
       {
         evaluate: () => ({
           server: [...document.querySelectorAll('#server-rows li')].map((li) => li.textContent),
           client: [...document.querySelectorAll('#client-rows li')].map((li) => li.textContent),
+          details: document.querySelector('#client-details')?.textContent ?? null,
           error: document.querySelector('#client-error')?.textContent ?? null,
         }),
       },
@@ -135,23 +137,36 @@ test('next start: the server component and the client component each render the 
     assert.equal(r.result.error, null);
     assert.deepEqual(r.result.server, EXPECTED);
     assert.deepEqual(r.result.client, EXPECTED);
+    const first = SNAPSHOTS.find((s) => s.id === EXPECTED[0]);
+    assert.equal(r.result.details, `${first.id} ${first.status} ${Number(first.size)} GB`);
     assert.deepEqual(r.errors, [], `answered 4xx/5xx: ${r.fetched.filter((f) => f.status >= 400).map((f) => f.path).join(', ')}`);
     const from = moduleSource(r.fetched);
     assert.equal(from.wasm.length, 1, `fetched: ${r.fetched.map((f) => `${f.path} ${f.status}`).join(', ')}`);
     assert.match(from.wasm[0], /^\/_next\/static\/media\/evs_snapshots_bg\.[^/]+\.wasm$/);
     assert.deepEqual(from.inline, []);
     // Each call reached the mock signed with the server's keys: the server
-    // component's, and the route handler's on behalf of the client component.
+    // component's, and the route handler's on behalf of the client
+    // component (its list and its details).
     const api = mock.requests().filter((q) => q.kind === 'api');
-    assert.ok(api.length >= 2, `${api.length} API requests`);
+    assert.ok(api.length >= 3, `${api.length} API requests`);
+    assert.ok(api.some((q) => q.path === `/evs/v2/${PROJECT_ID}/cloudsnapshots/${EXPECTED[0]}`), 'no details call reached EVS');
     for (const q of api) {
       assert.match(q.headers.authorization ?? '', new RegExp(`^SDK-HMAC-SHA256 Access=${AK}, `));
       assert.equal(q.status, 200);
     }
     // The proxy signs reads of this project's snapshots and nothing else.
     const logged = mock.requests().length;
-    for (const other of [`v2/${PROJECT_ID}/volumes`, 'v2/another-project/snapshots', 'v3/auth/projects']) {
-      assert.equal((await fetch(`${url}evs/${other}`)).status, 403, other);
+    for (const [other, method, status] of [
+      [`v2/${PROJECT_ID}/volumes`, 'GET', 404],
+      [`v2/${PROJECT_ID}/snapshots/detail`, 'GET', 404],
+      ['v2/another-project/snapshots', 'GET', 403],
+      ['v3/auth/projects', 'GET', 404],
+      [`v2/${PROJECT_ID}/snapshots?sort=name`, 'GET', 400],
+      [`v2/${PROJECT_ID}/snapshots`, 'POST', 405],
+    ]) {
+      const res = await fetch(`${url}evs/${other}`, { method });
+      assert.equal(res.status, status, other);
+      assert.equal((await res.json()).error.code, `PROXY.${status}`, other);
     }
     assert.equal(mock.requests().length, logged, 'the proxy forwarded a request it should refuse');
     costs.start = since(t0);
