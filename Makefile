@@ -1,5 +1,5 @@
 # evs-snapshots — the two commands a newcomer needs:
-#   make demo   build everything and serve the dashboard against the mock EVS service
+#   make demo   build everything and run `evs-snapshots serve` against the mock EVS service
 #   make test   run every test: native Rust, wasm (Node + Chromium), Node, browser
 # Each installs what it needs (wasm32 target, wasm-bindgen-cli, npm packages,
 # Debian's chromium) and is safe to run again.
@@ -13,7 +13,7 @@ COUNT ?=
 .PHONY: help deps build demo test test-rust test-wasm test-node test-cli test-browser test-consumers test-fuzz fuzz bench clean
 
 help:
-	@echo "make demo    build and serve the dashboard on http://127.0.0.1:$(PORT) (mock EVS service; COUNT=20000 for 20,000 snapshots)"
+	@echo "make demo    build and run evs-snapshots serve on port $(PORT) against the mock EVS service (COUNT=20000 for 20,000 snapshots)"
 	@echo "make test    run every test"
 	@echo "make build   build the npm package into pkg/"
 	@echo "make bench   size and speed benchmarks"
@@ -24,9 +24,12 @@ deps:
 build: deps
 	scripts/build.sh
 
+# The dashboard as a user runs it for their account (evs-snapshots serve),
+# with the mock EVS service as the upstream, checking AK/SK signatures.
 demo: build
-	@echo "== evs-snapshots demo: http://127.0.0.1:$(PORT)/  (mock EVS service, seeded data; Ctrl-C stops it)"
-	node tests/mock-evs/server.mjs --port $(PORT) --api-prefix /evs --static /pkg/=pkg --static /=www --live-progress $(if $(COUNT),--count $(COUNT))
+	@echo "== evs-snapshots demo: evs-snapshots serve on port $(PORT), its upstream the mock EVS service (AK/SK-signed, seeded data)."
+	@echo "== Open the URL it prints below, http://127.0.0.1:$(PORT)/?key=… (the key lets your browser in); Ctrl-C stops it."
+	node scripts/demo.mjs --port $(PORT) $(if $(COUNT),--count $(COUNT))
 
 test: build
 	scripts/deps.sh browser cli

@@ -18,8 +18,12 @@
 //                    opt-level 3: Cargo.toml's `node` profile), and their
 //                    inline base64 copies (evs_snapshots_bg.inline.js,
 //                    evs_snapshots_node.inline.cjs) for bundles without the file
-//   pkg/bin/         the `evs-snapshots` command and its helpers (format.mjs)
-//                    (Node only: imports index.mjs; not in the browser entry)
+//   pkg/bin/         the `evs-snapshots` command and its helpers (format.mjs,
+//                    serve.mjs) (Node only: imports index.mjs; not in the
+//                    browser entry)
+//   pkg/dashboard/   the dashboard (www/, copied as written), which
+//                    `evs-snapshots serve` serves with the package's browser
+//                    build at /pkg/ beside it (its import map's path)
 //
 // How each setting finds the .wasm: pkg-template/src/load.js.
 // The browser files are minified; Node's .cjs files are not.
@@ -166,6 +170,23 @@ const commands = new Set(Object.values(meta.bin).map((p) => p.replace(/^(\.\/)?b
 for (const f of readdirSync(join(tpl, 'bin'))) {
   copyFileSync(join(tpl, 'bin', f), join(pkg, 'bin', f));
   if (commands.has(f)) chmodSync(join(pkg, 'bin', f), 0o755);
+}
+
+// The dashboard (www/), as written: `evs-snapshots serve` serves it at `/`
+// and this package's browser build at `/pkg/` (index.html's import map).
+// Only what a browser loads: HTML, CSS and JavaScript (folders kept).
+{
+  const www = join(root, 'www');
+  const copy = (from, to) => {
+    mkdirSync(to, { recursive: true });
+    for (const e of readdirSync(from, { withFileTypes: true })) {
+      if (e.isDirectory()) copy(join(from, e.name), join(to, e.name));
+      else if (/\.(html|css|js)$/.test(e.name)) copyFileSync(join(from, e.name), join(to, e.name));
+    }
+  };
+  rmSync(join(pkg, 'dashboard'), { recursive: true, force: true });
+  copy(www, join(pkg, 'dashboard'));
+  if (!existsSync(join(pkg, 'dashboard', 'index.html'))) throw new Error('www/index.html is missing');
 }
 
 // The entries are written by hand: they must name the same exports, but for

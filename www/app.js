@@ -9,6 +9,11 @@
 // banner.js (errors and notices), overview.js (overview and export),
 // requests.js (the last attempts, from each config's `onAttempt`).
 //
+// Served by `evs-snapshots serve` (a `<meta name="evs-serve">` in the page),
+// the connection is the server's: its proxy at /evs signs each call, the
+// page holds no credential, stores no settings, and its connection dialog
+// only says so (settings.js, settings-dialog.js).
+//
 // The language (i18n.js) is picked before any part is mounted. The top bar's
 // switch changes it in place: this file redraws the static markup
 // (`data-i18n`), the filter options, the connection line, the live note and
@@ -26,6 +31,8 @@ import { t, initLocale, applyStatic, onLocaleChange, setLocale, locale, keepLang
 import {
   loadSettings,
   saveSettings,
+  servedConnection,
+  servedSettings,
   missingSecret,
   toClientConfig,
   describeConnection,
@@ -69,7 +76,9 @@ const el = {
 
 // ------------------------------------------------------------------- state
 
-let settings = loadSettings();
+/** Set when `evs-snapshots serve` serves the page: the connection it serves (settings.js), fixed for the page's life. */
+const served = servedConnection();
+let settings = served ? servedSettings(served) : loadSettings();
 let view = readState(location.search);
 /** The current page: { snapshots, nextMarker }, or null before the first answer. */
 let page = null;
@@ -98,7 +107,7 @@ onLocaleChange(redrawTexts);
 // ------------------------------------------------------- the parts, mounted
 
 const requests = mountRequests({ toast });
-const connection = mountSettings({ settings: () => settings, save: saveConnection });
+const connection = mountSettings({ settings: () => settings, save: saveConnection, served });
 const banner = mountBanner({ retry: () => load(), openSettings: connection.open, toast });
 const table = mountTable({
   view: () => view,

@@ -8,16 +8,22 @@
 // too, and an IAM endpoint field says where IAM is (a same-origin proxy in
 // a browser: IAM sends no CORS headers).
 //
+// Served by `evs-snapshots serve` (`deps.served`), it edits nothing: it
+// shows the project and where the server calls, says that the server holds
+// the credentials, and has no credential field (those fieldsets disabled
+// and hidden, `data-unless-served`); its one button closes it.
+//
 // Its labels and help are static markup (index.html's `data-i18n`, redrawn
 // by app.js on a change of language); the checks' messages come from t().
 
 import { $, $$ } from './dom.js';
 import { DEFAULTS } from './settings.js';
-import { t, onLocaleChange } from './i18n.js';
+import { t, onLocaleChange, applyStatic } from './i18n.js';
 
 /**
  * deps: `settings()` → the settings in use, `save(next)` → remembers `next`
- * and reconnects. Returns `open()` and `isOpen()`.
+ * and reconnects, `served` → the connection `evs-snapshots serve` serves
+ * (settings.js's servedConnection()), or null. Returns `open()` and `isOpen()`.
  */
 export function mountSettings(deps) {
   const el = {
@@ -107,9 +113,30 @@ export function mountSettings(deps) {
   }
 
   function open() {
+    if (deps.served) {
+      if (!el.dialog.open) el.dialog.showModal();
+      $('#settings-cancel').focus();
+      return;
+    }
     fillForm(deps.settings());
     if (!el.dialog.open) el.dialog.showModal();
     el.form.elements.projectId.focus();
+  }
+
+  /** A served page: the server's connection shown, the form's fields and its Save and Reset gone, Cancel a Close. */
+  function showServed(served) {
+    for (const node of $$('[data-unless-served]', el.dialog)) {
+      node.hidden = true;
+      if (node instanceof HTMLFieldSetElement || node instanceof HTMLButtonElement) node.disabled = true;
+    }
+    $('#settings-served').hidden = false;
+    $('[data-testid="settings-served-project"]').textContent = served.projectId;
+    $('[data-testid="settings-served-upstream"]').textContent = served.upstream || '—';
+    $('[data-testid="settings-served-region"]').textContent = served.region || '—';
+    const close = $('#settings-cancel');
+    close.dataset.i18n = 'settings.done';
+    $('#settings-close').dataset.i18nAttr = 'aria-label:settings.done title:page.closeEsc';
+    applyStatic(el.dialog);
   }
 
   function save() {
@@ -122,6 +149,7 @@ export function mountSettings(deps) {
 
   // ----------------------------------------------------------------- wiring
 
+  if (deps.served) showServed(deps.served);
   el.button.addEventListener('click', open);
   $('#settings-close').addEventListener('click', () => el.dialog.close('cancel'));
   $('#settings-cancel').addEventListener('click', () => el.dialog.close('cancel'));
@@ -136,7 +164,7 @@ export function mountSettings(deps) {
   });
   el.form.addEventListener('submit', (e) => {
     e.preventDefault();
-    save();
+    if (!deps.served) save();
   });
   el.dialog.addEventListener('close', () => el.button.focus({ preventScroll: true }));
   // A check's message is in the language it was made in: a change of language drops them (Save checks again).

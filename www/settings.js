@@ -10,6 +10,12 @@
 // Huawei's IAM for the region). IAM sends no CORS headers, so in a browser
 // the IAM endpoint is a same-origin proxy, such as the demo's `/evs`.
 //
+// Served by `evs-snapshots serve`, the page holds no settings of its own:
+// the server puts its connection in a `<meta name="evs-serve">` (the project
+// ID and where its proxy calls, never a credential) and answers the page's
+// calls to `/evs`, signing them itself (`servedConnection`,
+// `servedSettings`). Nothing is then read from or written to storage.
+//
 // The sentences and descriptions it returns are in the language in use
 // (i18n.js, which needs no DOM: this module still loads in Node).
 
@@ -17,7 +23,7 @@ import { t } from './i18n.js';
 
 export const STORAGE_KEY = 'evs-dashboard:connection';
 
-/** The built-in mock EVS service on the page's own origin (`make demo`). */
+/** The mock EVS service of the tests on the page's own origin (`/evs`, its project). */
 export const DEFAULTS = Object.freeze({
   target: 'endpoint', // 'endpoint' | 'region'
   endpoint: '/evs',
@@ -86,6 +92,45 @@ export function saveSettings(settings) {
   return s;
 }
 
+/** The path `evs-snapshots serve` answers the page's calls on (its proxy's basePath). */
+export const SERVED_ENDPOINT = '/evs';
+
+const text = (v) => (typeof v === 'string' ? v : '');
+
+/**
+ * The connection of a page served by `evs-snapshots serve`, from the
+ * `<meta name="evs-serve" content="{json}">` the server writes into it:
+ * `{ projectId, region, upstream }` (strings; `region` and `upstream` may be
+ * ''; `upstream` is the EVS endpoint the server calls). Null on a page
+ * served otherwise, or when the meta is unreadable or names no project.
+ */
+export function servedConnection(doc = globalThis.document) {
+  let meta = null;
+  try {
+    meta = doc?.querySelector('meta[name="evs-serve"]') ?? null;
+  } catch {
+    return null;
+  }
+  if (!meta) return null;
+  let raw;
+  try {
+    raw = JSON.parse(meta.getAttribute('content') ?? '');
+  } catch {
+    return null;
+  }
+  if (!raw || typeof raw !== 'object' || typeof raw.projectId !== 'string' || raw.projectId === '') return null;
+  return { projectId: raw.projectId, region: text(raw.region), upstream: text(raw.upstream) };
+}
+
+/**
+ * The settings of a served page: the server's proxy on this origin
+ * (SERVED_ENDPOINT), the project it serves, and no auth of the page's own
+ * (the server signs). `served` is kept for the connection line and dialog.
+ */
+export function servedSettings(served) {
+  return { ...DEFAULTS, target: 'endpoint', endpoint: SERVED_ENDPOINT, projectId: served.projectId, region: served.region, auth: 'none', served };
+}
+
 /** What is missing before a call can be made, as a sentence; null when nothing is. */
 export function missingSecret(s) {
   if (s.auth === 'token' && !s.token) return t('settings.missing.token');
@@ -125,6 +170,9 @@ export function toClientConfig(s) {
 
 /** A one-line description for the header: where, which project, which auth. */
 export function describeConnection(s) {
+  if (s.served) {
+    return { where: s.served.upstream || s.served.region, project: s.projectId, auth: t('settings.desc.served') };
+  }
   const where =
     s.target === 'region'
       ? `evs.${s.region}.myhuaweicloud.com`

@@ -8,6 +8,7 @@
 //   evs-snapshots get <snapshot-id> [--output table|json]
 //   evs-snapshots wait <snapshot-id> [--status S] [--fail-on S,S] [--timeout 10m] [--interval 2s] [--output table|json]
 //   evs-snapshots sign <METHOD> <URL> [-H 'Name: value']... [--data @file] [--curl]
+//   evs-snapshots serve [--port N] [--host ADDR] [--open]   (the dashboard for the account: ./serve.mjs)
 //
 // The global options (the connection options, --debug, -h, -V) go before or
 // after the command, as in `aws --debug ec2 …` and `git --no-pager log`.
@@ -25,7 +26,10 @@
 // Those rules, the formats and the reading of option values are format.mjs.
 import * as util from 'node:util';
 import { readFileSync } from 'node:fs';
-import { getSnapshot, listSnapshots, paginateSnapshots, waitForSnapshot, signRequest, configFromEnv, EvsError, STATUSES } from '../index.mjs';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { getSnapshot, listSnapshots, paginateSnapshots, waitForSnapshot, signRequest, configFromEnv, createProxy, EvsError, STATUSES } from '../index.mjs';
+import { startServe, BASE_PATH } from './serve.mjs';
 // The pure helpers: sanitising, JSON, widths, tables, CSV, option values, the lines of --debug and wait.
 import {
   UsageError,
@@ -476,6 +480,72 @@ async function sign(values, positionals, env) {
   return EXIT.ok;
 }
 
+/**
+ * `serve`: the dashboard for the account the connection options name, on
+ * this machine (./serve.mjs has the server's rules). The proxy holds the
+ * config; the page gets the project, region and endpoint, never a
+ * credential. Listens first (a used port fails at once), then finds the
+ * project (IAM when needed), then prints the URL with its key as the first
+ * line of stdout. Runs until Ctrl-C or SIGTERM: exit 0.
+ */
+async function serve(values, env) {
+  const port = integer('port', values.port) ?? 8080;
+  if (port < 0 || port > 65535) throw new UsageError('--port must be 0..65535 (0: a free port)');
+  const host = values.host ?? '127.0.0.1';
+  if (!/^[A-Za-z0-9.:_-]+$/.test(host)) throw new UsageError('--host must be a host name or an IP address');
+  const config = connection(values, env);
+  const proxy = createProxy({ config, basePath: BASE_PATH });
+  if (host !== '127.0.0.1') {
+    say(
+      `${PROG}: warning: listening on ${host}, not 127.0.0.1: whoever reaches it there with the printed URL's key reads this account with your credentials`,
+    );
+  }
+  const upstream = config.endpoint ?? `https://evs.${config.region}.myhuaweicloud.com`;
+  const page = proxy.projectId().then((projectId) => ({ projectId, region: config.region ?? '', upstream }));
+  let server;
+  try {
+    server = await startServe({ proxy, connection: page, packageDir: fileURLToPath(new URL('..', import.meta.url)), port, host });
+  } catch (e) {
+    const why = e && e.code === 'EADDRINUSE' ? 'the port is in use' : e && e.code === 'EACCES' ? 'permission denied' : 'error';
+    say(`${PROG} serve: cannot listen on ${host}:${port}: ${why} (${e && e.code ? e.code : 'error'})`);
+    return EXIT.failed;
+  }
+  let stop;
+  const stopped = new Promise((resolve) => (stop = resolve));
+  // Not once: a second Ctrl-C (or make's SIGINT after the terminal's) must not kill it mid-close.
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => stop());
+  let found;
+  try {
+    found = await Promise.race([page, stopped.then(() => null)]); // null: stopped during the IAM lookup
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
+  if (found !== null) {
+    const { projectId } = found;
+    out(`${server.url}\n`);
+    say(`${PROG}: serving the dashboard for project ${projectId} (${upstream}); open the URL above (its key lets a browser in); Ctrl-C stops it`);
+    if (values.open) openBrowser(server.url);
+    await stopped;
+  }
+  await server.close();
+  // Connections to the upstream kept alive would hold the process a few seconds more.
+  process.exit(EXIT.ok);
+}
+
+/** --open: the system's browser on `url`, best effort (nothing waits for it, a failure is a line on stderr). */
+function openBrowser(url) {
+  const [cmd, args] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
+  try {
+    const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+    child.on('error', () => say(`${PROG}: could not start ${cmd}; open the URL yourself`));
+    child.unref();
+  } catch {
+    say(`${PROG}: could not start ${cmd}; open the URL yourself`);
+  }
+}
+
 // --- help ----------------------------------------------------------------------
 
 const CONNECTION_HELP = `Connection (a flag wins over its environment variable):
@@ -505,6 +575,7 @@ Commands:
   get <snapshot-id>    show one snapshot
   wait <snapshot-id>   wait until a snapshot is available (or another status)
   sign <METHOD> <URL>  print the SDK-HMAC-SHA256 signed headers of a request
+  serve                the dashboard for this account in your browser
 
 Global options (before or after the command; sign takes only -h and -V):
   -h, --help           help (also: ${PROG} <command> --help)
@@ -578,6 +649,31 @@ ${CONNECTION_HELP}
 Exit codes: 0 the status was reached, 1 a --fail-on status or a failure (a
 snapshot that does not exist: 404), 2 usage, 124 timed out, 130 Ctrl-C.
 `,
+  serve: `Usage: ${PROG} serve [--port N] [--host ADDR] [--open] [connection options]
+
+Serves the dashboard for the account the connection options and variables
+name (as list takes them), on this computer: the page, the package's browser
+build and a signing proxy at ${BASE_PATH}, on one origin. The credentials stay in
+this process; the page gets the project ID and endpoint, never a key. The
+proxy forwards only the two snapshot reads for this project (GET or HEAD),
+signed; it answers everything else itself.
+
+The first line on stdout is the dashboard's URL with a random access key,
+http://127.0.0.1:PORT/?key=KEY: opening it sets a session cookie (HttpOnly,
+SameSite=Strict) in that browser. Without it, pages and ${BASE_PATH} answer 401.
+Only a Host of the server's own address is answered (DNS rebinding).
+
+Options:
+  --port N             the port (default 8080; 0: a free one)
+  --host ADDR          the address to listen on (default 127.0.0.1; another one
+                       is reachable by others: a warning says so)
+  --open               open the URL in the system's browser
+  -h, --help           this help
+
+${CONNECTION_HELP}
+
+Ctrl-C (or SIGTERM) stops it with exit code 0. A port in use: exit code 1.
+`,
   sign: `Usage: ${PROG} sign <METHOD> <URL> [-H 'Name: value']... [--data @file] [--curl]
 
 Signs any Huawei Cloud API request with SDK-HMAC-SHA256, as the official SDK
@@ -617,6 +713,12 @@ const OPTIONS = {
     timeout: { type: 'string' },
     interval: { type: 'string' },
     output: { type: 'string', short: 'o' },
+  },
+  serve: {
+    ...CONNECTION_OPTIONS,
+    port: { type: 'string' },
+    host: { type: 'string' },
+    open: { type: 'boolean' },
   },
   sign: {
     header: { type: 'string', short: 'H', multiple: true },
@@ -725,7 +827,7 @@ async function main(argv, env) {
     const { values, positionals } = util.parseArgs({
       args,
       options: { ...OPTIONS[command], help: GLOBAL_OPTIONS.help, version: GLOBAL_OPTIONS.version },
-      allowPositionals: command !== 'list',
+      allowPositionals: command !== 'list' && command !== 'serve',
       strict: true,
     });
     if (values.help) {
@@ -739,6 +841,7 @@ async function main(argv, env) {
     if (command === 'list') return await list(values, env);
     if (command === 'get') return await get(values, positionals, env);
     if (command === 'wait') return await wait(values, positionals, env);
+    if (command === 'serve') return await serve(values, env);
     return await sign(values, positionals, env);
   } catch (e) {
     return report(e, command);

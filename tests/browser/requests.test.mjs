@@ -319,7 +319,7 @@ test('AK/SK, a region and no project ID: the dialog asks IAM at /evs, the rows l
   assert.ok(await iamHelp.isHidden(), 'the IAM endpoint only with AK/SK');
   assert.ok(await page.isHidden('[data-testid="settings-region"]'), 'no region with an endpoint and no AK/SK');
   await page.check('[data-testid="settings-auth-aksk"]');
-  assert.match(await iamHelp.textContent(), /IAM sends no CORS headers, so a browser can only reach it through a same-origin proxy \(as \/evs is in make demo/);
+  assert.match(await iamHelp.textContent(), /IAM sends no CORS headers, so a browser can only reach it through a same-origin proxy \(as \/evs is with the tests' mock/);
   assert.ok(await page.isVisible('[data-testid="settings-region"]'), 'the region, for IAM, with an endpoint');
   await page.fill('[data-testid="settings-ak"]', AK);
   await page.fill('[data-testid="settings-sk"]', SK);

@@ -75,3 +75,46 @@ export function secret(length, seed) {
   }
   return s;
 }
+
+/**
+ * Starts `evs-snapshots serve` with `args` (`--port 0` unless a port is
+ * given) and `env` (over baseEnv()); resolves once its first line, the URL,
+ * is written: `{ child, line, host, base, port, key, stdout(), stderr(), stop(signal) }`
+ * (`base`: http://127.0.0.1:PORT). `stop` sends the signal (SIGINT: Ctrl-C)
+ * and resolves with collect()'s `{ code, signal, stdout, stderr }`.
+ */
+export function startServe(args = [], env = {}) {
+  const child = spawn(process.execPath, [BIN, 'serve', ...(args.includes('--port') ? [] : ['--port', '0']), ...args], {
+    env: { ...baseEnv(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const done = collect(child, 120_000);
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      const nl = stdout.indexOf('\n');
+      if (nl < 0) return;
+      const line = stdout.slice(0, nl);
+      const m = /^http:\/\/([^/]+):(\d+)\/\?key=([A-Za-z0-9_-]+)$/.exec(line);
+      if (!m) return reject(new Error(`first line ${JSON.stringify(line)}`));
+      resolve({
+        child,
+        line,
+        host: m[1],
+        base: `http://127.0.0.1:${m[2]}`,
+        port: Number(m[2]),
+        key: m[3],
+        stdout: () => stdout,
+        stderr: () => stderr,
+        async stop(signal = 'SIGINT') {
+          child.kill(signal);
+          return done;
+        },
+      });
+    });
+    done.then((r) => reject(new Error(`serve ended before its first line: code ${r.code}, stderr ${r.stderr}`)));
+  });
+}

@@ -24,8 +24,8 @@ const ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-/** Launches Debian's Chromium headless with a fresh profile directory. */
-export async function launchChromium() {
+/** Launches Debian's Chromium headless with a fresh profile directory; `args`: more command-line switches. */
+export async function launchChromium({ args = [] } = {}) {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} not found: run 'make deps-browser' (apt-get install chromium)`);
   }
@@ -33,7 +33,7 @@ export async function launchChromium() {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ARGS,
+    args: [...ARGS, ...args],
     timeout: 60_000,
   });
   // A persistent context is used only to pass --user-data-dir properly; tests

@@ -82,7 +82,7 @@ export default {
     'settings.endpoint': 'Endpoint',
     'settings.region': 'Region',
     'settings.endpoint.help':
-      "An `http(s)` URL, or a path on this site (such as `/evs`) served by your console's proxy. `/evs` is the built-in mock of `make demo`.",
+      "An `http(s)` URL, or a path on this site (such as `/evs`) served by your console's proxy: the package's `createProxy`, which signs on the server.",
     'settings.endpoint.ph': '`/evs` or `https://evs.ap-southeast-1.myhuaweicloud.com`',
     'settings.region.help.region':
       "Calls `https://evs.{region}.myhuaweicloud.com` directly: the service must allow this page's origin (CORS).",
@@ -105,7 +105,7 @@ export default {
     'settings.iam.hint': '(optional; only for a project ID left empty)',
     'settings.iam.ph': '`/evs` or `https://iam.ap-southeast-1.myhuaweicloud.com`',
     'settings.iam.help':
-      "Where the project ID is asked for: an `http(s)` URL or a path on this site. IAM sends no CORS headers, so a browser can only reach it through a same-origin proxy (as `/evs` is in `make demo`, where the mock serves IAM too). Empty: Huawei's IAM for the region, which this page cannot reach without one.",
+      "Where the project ID is asked for: an `http(s)` URL or a path on this site. IAM sends no CORS headers, so a browser can only reach it through a same-origin proxy (as `/evs` is with the tests' mock, which serves IAM too). Empty: Huawei's IAM for the region, which this page cannot reach without one. `evs-snapshots serve` and `createProxy` ask IAM on the server instead.",
     'settings.remember': 'Remember secrets on this device',
     'settings.remember.help': "Off: the token, secret key and security token stay in this tab's memory and are never written to storage.",
     'settings.reset': 'Reset to defaults',
@@ -121,6 +121,11 @@ export default {
     'settings.desc.aksk': 'AK/SK',
     'settings.desc.none': 'no auth',
     'settings.desc.fromIam': 'from IAM ({region})',
+    'settings.desc.served': 'signed by evs-snapshots serve',
+    'settings.served.help':
+      "This page is served by `evs-snapshots serve`, which holds the credentials on this computer and signs each request; the page holds none. To read another account, start the command again with that account's credentials.",
+    'settings.served.upstream': 'EVS endpoint',
+    'settings.done': 'Close',
   },
   'zh-CN': {
     'page.title': 'EVS 快照',
@@ -195,7 +200,7 @@ export default {
     'settings.endpoint': '终端节点',
     'settings.region': '区域',
     'settings.endpoint.help':
-      '`http(s)` URL，或本站点上由控制台代理提供的路径（如 `/evs`）。`/evs` 是 `make demo` 内置的模拟服务。',
+      '`http(s)` URL，或本站点上由控制台代理提供的路径（如 `/evs`）：即本包的 `createProxy`，在服务器端签名。',
     'settings.endpoint.ph': '`/evs` 或 `https://evs.ap-southeast-1.myhuaweicloud.com`',
     'settings.region.help.region': '直接调用 `https://evs.{region}.myhuaweicloud.com`：服务须允许本页的源（CORS）。',
     'settings.region.help.endpoint':
@@ -217,7 +222,7 @@ export default {
     'settings.iam.hint': '（可选；仅在项目 ID 留空时使用）',
     'settings.iam.ph': '`/evs` 或 `https://iam.ap-southeast-1.myhuaweicloud.com`',
     'settings.iam.help':
-      '查询项目 ID 的地址：`http(s)` URL 或本站点上的路径。IAM 不发送 CORS 头，浏览器只能通过同源代理访问（如 `make demo` 中的 `/evs`，其模拟服务也提供 IAM）。留空：使用该区域的华为云 IAM，本页没有代理时无法访问。',
+      '查询项目 ID 的地址：`http(s)` URL 或本站点上的路径。IAM 不发送 CORS 头，浏览器只能通过同源代理访问（如测试用模拟服务的 `/evs`，它也提供 IAM）。留空：使用该区域的华为云 IAM，本页没有代理时无法访问。`evs-snapshots serve` 和 `createProxy` 则在服务器端查询 IAM。',
     'settings.remember': '在此设备上记住密钥',
     'settings.remember.help': '关闭时：令牌、秘密访问密钥和安全令牌只保存在当前标签页的内存中，不会写入存储。',
     'settings.reset': '恢复默认值',
@@ -233,5 +238,10 @@ export default {
     'settings.desc.aksk': 'AK/SK',
     'settings.desc.none': '无认证',
     'settings.desc.fromIam': '来自 IAM（{region}）',
+    'settings.desc.served': '由 evs-snapshots serve 签名',
+    'settings.served.help':
+      '本页由 `evs-snapshots serve` 提供：凭证保存在本机的这个命令中，由它为每个请求签名，本页不持有任何凭证。要查看其他账号，请用该账号的凭证重新启动该命令。',
+    'settings.served.upstream': 'EVS 终端节点',
+    'settings.done': '关闭',
   },
 };
