@@ -9,7 +9,7 @@ import { STATUSES } from './lib/statuses.js';
 // The inline copy is a chunk of its own: builds that took the file along
 // never load it. scripts/build-pkg.mjs writes slim.js (evs-snapshots/slim)
 // from this file with this line only changed, to `undefined`.
-const inline = () => import('./lib/evs_snapshots_bg.inline.js');
+const inline = () => import('./lib/evs_snapshots_bg.inline.js').then((m) => m.base64);
 
 // Made on the first call, and the module behind import(): the top level
 // holds no call, so a build that imports only configFromEnv, EvsError or

@@ -10,8 +10,8 @@ import * as glue from './evs_snapshots.js';
 import { loadWasm } from './load.js';
 
 /**
- * The glue, instantiated. `inline` imports the base64 copy for builds that
- * did not take the .wasm file along; evs-snapshots/slim passes none.
+ * The glue, instantiated. `inline` gives the base64 copy's text for builds
+ * that did not take the .wasm file along; evs-snapshots/slim passes none.
  */
 function instantiate(inline) {
   return loadWasm(glue, {
