@@ -7,6 +7,9 @@
 //                    bundled: one minified ES module with api, env and
 //                    statuses inside; imports lib/wasm.js on first use)
 //   pkg/slim.js      evs-snapshots/slim: index.js without the inline copy
+//   pkg/static.js    index.js with the glue and the inline copy imported
+//                    statically, for bundlers without a development or
+//                    production condition (esbuild: its --splitting)
 //   pkg/index.cjs    Node require (the Node build's glue as CommonJS, given
 //                    lib/evs_snapshots_node.wasm's bytes with initSync)
 //   pkg/index.mjs    Node import, Deno, Bun: the same as ES modules (no
@@ -118,24 +121,41 @@ for (const [format, outfile] of [
 }
 
 // The entries, pkg-template/index.{js,cjs,mjs}, as written (index.js is
-// bundled below), and slim.js (evs-snapshots/slim): index.js with its inline
-// copy left out, the one line that names it changed. Each names the same
-// exports; checked once they are built.
+// bundled below), and two more from index.js, each with only the lines
+// named below changed (each must be there once): slim.js
+// (evs-snapshots/slim), without the inline copy; static.js, for bundlers
+// that set no `development` or `production` condition (esbuild): the glue
+// and the inline copy imported statically, so that esbuild --splitting
+// writes no chunk for them when they are not used (pkg-template/index.js
+// says why). Each names the same exports; checked once they are built.
 for (const f of ['index.js', 'index.cjs', 'index.mjs']) copyFileSync(join(tpl, f), join(pkg, f));
 {
   const src = readFileSync(join(tpl, 'index.js'), 'utf8');
   const inlineLine = "const inline = () => import('./lib/evs_snapshots_bg.inline.js').then((m) => m.base64);";
-  if (src.split(inlineLine).length !== 2) throw new Error(`pkg-template/index.js must hold "${inlineLine}" once`);
-  const head = [
+  const loadLine = "const load = () => import('./lib/wasm.js').then((m) => m.instantiate(inline));";
+  for (const line of [inlineLine, loadLine]) {
+    if (src.split(line).length !== 2) throw new Error(`pkg-template/index.js must hold "${line}" once`);
+  }
+  const slim = [
     '// evs-snapshots/slim, written by scripts/build-pkg.mjs from index.js: the',
     '// browser entry without the inline copy, for builds that emit and serve',
     '// the .wasm file. Where the file is missing a call is a `load` error.',
   ].join('\n');
-  writeFileSync(join(pkg, 'slim.js'), `${head}\n${src.replace(inlineLine, 'const inline = undefined;')}`);
+  writeFileSync(join(pkg, 'slim.js'), `${slim}\n${src.replace(inlineLine, 'const inline = undefined;')}`);
+  const statik = [
+    '// The browser entry for bundlers without a `development` or `production`',
+    '// condition (esbuild), written by scripts/build-pkg.mjs from index.js: the',
+    '// glue and the inline copy imported statically, not with import().',
+  ].join('\n');
+  const staticSrc = src
+    .replace(inlineLine, "import { base64 } from './lib/evs_snapshots_bg.inline.js';\nconst inline = () => base64;")
+    .replace(loadLine, "import { instantiate } from './lib/wasm.js';\nconst load = () => instantiate(inline);");
+  writeFileSync(join(pkg, 'static.js'), `${statik}\n${staticSrc}`);
 }
 
 // The browser's module, lib/wasm.js (pkg-template/src/wasm.js): the glue
-// and load.js inside it, imported by the entries with import() on first use.
+// and load.js inside it, imported by the entries with import() on first use
+// (static.js: statically).
 // Its `new URL('./evs_snapshots_bg.wasm', import.meta.url)`, which bundlers
 // follow, points at the .wasm beside it.
 copyFileSync(join(tpl, 'src', 'wasm.js'), join(lib, 'wasm.js'));
@@ -145,11 +165,12 @@ copyFileSync(join(tpl, 'src', 'wasm.js'), join(lib, 'wasm.js'));
 }
 
 // What a browser downloads is minified with esbuild (a devDependency):
-// index.js and slim.js each become one module with api.js, env.js and
-// statuses.js inside, importing lib/wasm.js and (index.js) the inline copy
-// with import(). Node's files stay as written. The readable sources are
+// index.js, slim.js and static.js each become one module with api.js,
+// env.js and statuses.js inside, importing lib/wasm.js and (not slim.js)
+// the inline copy: with import(), static.js with import statements. Node's
+// files stay as written. The readable sources are
 // pkg-template/ and the glue wasm-bindgen writes.
-for (const f of ['index.js', 'slim.js']) {
+for (const f of ['index.js', 'slim.js', 'static.js']) {
   const out = buildSync({
     entryPoints: [join(pkg, f)],
     bundle: true,
@@ -192,7 +213,7 @@ for (const f of readdirSync(join(tpl, 'bin'))) {
 {
   const names = (m) => Object.keys(m).filter((k) => k !== 'default').sort().join(', ');
   const want = names(createRequire(import.meta.url)(join(pkg, 'index.cjs')));
-  for (const f of ['index.mjs', 'index.js', 'slim.js']) {
+  for (const f of ['index.mjs', 'index.js', 'slim.js', 'static.js']) {
     const got = names(await import(pathToFileURL(join(pkg, f)).href));
     if (got !== want) throw new Error(`pkg/${f} exports ${got}; index.cjs exports ${want}`);
   }

@@ -407,6 +407,39 @@ test('a Rollup 4 build importing only configFromEnv, EvsError and STATUSES: one 
     loads['rollup plain-only'] = { ...weigh(out), from: 'no module (plain-JS exports only)' };
   }));
 
+// Issue 25 §6: esbuild --splitting makes a chunk of every import() it can
+// reach, used or not, so the browser entry's lazy glue and inline copy were
+// written (431 KB in 3 files) for a page that used only configFromEnv.
+// esbuild sets no `development`/`production` condition and gets static.js,
+// which imports them statically: dropped when unused, one file when used.
+const esbuildSplitting = (dir) => build(bin('esbuild'), ['main.js', '--bundle', '--splitting', '--format=esm', '--platform=browser', '--outdir=dist', '--log-level=warning'], dir);
+
+test('an esbuild --splitting build importing only configFromEnv, EvsError and STATUSES: one small file and nothing else', () =>
+  timed('esbuild plain-only', async () => {
+    const dir = project('esbuild-plain', {
+      'main.js': plainOnlyMain,
+      'index.html': `<!doctype html><pre id="out"></pre><script type="module" src="./dist/main.js"></script>`,
+    });
+    await esbuildSplitting(dir);
+    const out = filesUnder(join(dir, 'dist'));
+    assert.deepEqual(out.map((f) => f.slice(dir.length + 1)), ['dist/main.js']);
+    assert.ok(readFileSync(out[0]).length < 3072, `${readFileSync(out[0]).length} bytes`);
+    assert.ok(!readFileSync(out[0], 'utf8').includes('__wbindgen'), 'the glue is in the file');
+    await checkPlainOnly('/esbuild-plain/');
+    loads['esbuild plain-only'] = { ...weigh(out), from: 'no module (plain-JS exports only)' };
+  }));
+
+test('an esbuild --splitting browser build that calls: one file holding the glue and the inline copy, which serves', () =>
+  timed('esbuild splitting', async () => {
+    const dir = project('esbuild-splitting', {
+      'main.js': browserMain,
+      'index.html': `<!doctype html><pre id="out"></pre><script type="module" src="./dist/main.js"></script>`,
+    });
+    await esbuildSplitting(dir);
+    assert.deepEqual(filesUnder(join(dir, 'dist')).map((f) => f.slice(dir.length + 1)), ['dist/main.js']);
+    await checkPage('esbuild splitting', '/esbuild-splitting/', INLINE);
+  }));
+
 // evs-snapshots/slim (issue 20 §3): no inline copy, for builds that emit the file.
 const slimMain = browserMain.replace("from 'evs-snapshots'", "from 'evs-snapshots/slim'");
 
