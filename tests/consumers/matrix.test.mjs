@@ -98,7 +98,7 @@ test('the tarball holds what package.json promises and nothing else', () => {
   assert.equal(pkg.engines.node, '>=20');
   assert.ok(pkg.license);
   assert.deepEqual(pkg.bin, { 'evs-snapshots': 'bin/evs-snapshots.mjs' });
-  for (const f of ['index.js', 'index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'README.md', 'slim.js', 'lib/evs_snapshots_bg.wasm', 'lib/wasm.js', 'lib/evs_snapshots.cjs', 'lib/load.cjs', 'lib/evs_snapshots_bg.inline.js', 'lib/evs_snapshots_node.wasm', 'lib/evs_snapshots_node.inline.json', 'lib/evs_snapshots_node.js', 'lib/env.cjs', 'lib/statuses.cjs', 'lib/shared.cjs', 'lib/api.js', 'lib/load.js', 'lib/env.js', 'lib/statuses.js', 'lib/shared.js', 'bin/evs-snapshots.mjs', 'bin/format.mjs']) {
+  for (const f of ['index.js', 'index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'README.md', 'slim.js', 'static.js', 'lib/evs_snapshots_bg.wasm', 'lib/wasm.js', 'lib/evs_snapshots.cjs', 'lib/load.cjs', 'lib/evs_snapshots_bg.inline.js', 'lib/evs_snapshots_node.wasm', 'lib/evs_snapshots_node.inline.json', 'lib/evs_snapshots_node.js', 'lib/env.cjs', 'lib/statuses.cjs', 'lib/shared.cjs', 'lib/api.js', 'lib/load.js', 'lib/env.js', 'lib/statuses.js', 'lib/shared.js', 'bin/evs-snapshots.mjs', 'bin/format.mjs']) {
     assert.ok(existsSync(join(work, 'node_modules', 'evs-snapshots', f)), f);
   }
   assert.ok(!existsSync(join(work, 'node_modules', 'evs-snapshots', 'sizes.json')));
