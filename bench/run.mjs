@@ -11,7 +11,6 @@
 // Not part of `make test`: figures, not assertions.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
@@ -20,6 +19,8 @@ import { refGetSnapshot, refListSnapshots } from './reference.mjs';
 import { refSignedGetSnapshot } from './reference-aksk.mjs';
 import { wireSnapshots, PROJECT_ID } from '../tests/mock-evs/data.mjs';
 import { launchChromium } from '../tests/helpers/browser.mjs';
+// The glue module instance the package's `import` entry runs, for its memory size.
+import * as raw from '../pkg/lib/evs_snapshots_node.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -50,7 +51,6 @@ for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]]) 
 // The Python peers' interpreter (section 6): missing, the bench stops before it starts anything.
 const python = join(root, 'bench', '.venv', 'bin', 'python');
 if (!existsSync(python)) throw new Error(`${python} is missing: run 'scripts/deps.sh bench-python' (make bench does)`);
-const raw = createRequire(import.meta.url)('../pkg/lib/evs_snapshots.cjs');
 const results = { when: new Date().toISOString(), node: process.version, sections: {} };
 const verdicts = [];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

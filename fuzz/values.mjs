@@ -11,8 +11,9 @@
 // the fetches below, never the global one.
 //
 // Usage: node fuzz/values.mjs [--seconds N] [--seed S]   (default 10 s; make fuzz runs 600)
-import { createRequire } from 'node:module';
 import * as pkg from 'evs-snapshots';
+// The glue module the package's `import` entry runs, for its memory size.
+import * as raw from '../pkg/lib/evs_snapshots_node.js';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -149,7 +150,6 @@ function config() {
   return c;
 }
 
-const raw = createRequire(import.meta.url)('../pkg/lib/evs_snapshots.cjs');
 const escaped = [];
 process.on('uncaughtException', (e) => escaped.push(`uncaught: ${e?.stack ?? e}`));
 process.on('unhandledRejection', (e) => escaped.push(`unhandled rejection: ${e?.stack ?? e}`));

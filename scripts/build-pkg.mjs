@@ -7,17 +7,25 @@
 //                    bundled: one minified ES module with api, env and
 //                    statuses inside; imports lib/wasm.js on first use)
 //   pkg/slim.js      evs-snapshots/slim: index.js without the inline copy
+//   pkg/static.js    index.js with the glue and the inline copy imported
+//                    statically, for bundlers without a development or
+//                    production condition (esbuild: its --splitting)
 //   pkg/index.cjs    Node require (the Node build's glue as CommonJS, given
 //                    lib/evs_snapshots_node.wasm's bytes with initSync)
-//   pkg/index.mjs    Node import (re-exports index.cjs: one module instance, one EvsError)
-//   pkg/lib/         api.cjs, load.cjs, env.cjs, statuses.cjs, proxy.cjs (pkg-template/src/
-//                    as CommonJS), wasm.js (the `web` glue and load.js, for
-//                    the browser entries), the glue as CommonJS,
+//   pkg/index.mjs    Node import, Deno, Bun: the same as ES modules (no
+//                    CommonJS on the way: Vite's dev server runs it with
+//                    ssr.noExternal); the two share one set of exports per
+//                    process (lib/shared.js)
+//   pkg/lib/         api, load, env, statuses, shared, proxy (pkg-template/src/,
+//                    each as .js for index.mjs and .cjs for index.cjs), wasm.js
+//                    (the `web` glue and load.js, for the browser entries),
+//                    the Node build's glue as ES module (evs_snapshots_node.js)
+//                    and as CommonJS (evs_snapshots.cjs),
 //                    evs_snapshots_bg.wasm (the browser's build, -Oz) and
 //                    evs_snapshots_node.wasm (the Node build, the crate at
 //                    opt-level 3: Cargo.toml's `node` profile), and their
 //                    inline base64 copies (evs_snapshots_bg.inline.js,
-//                    evs_snapshots_node.inline.cjs) for bundles without the file
+//                    evs_snapshots_node.inline.json) for bundles without the file
 //   pkg/bin/         the `evs-snapshots` command and its helpers (format.mjs,
 //                    serve.mjs) (Node only: imports index.mjs; not in the
 //                    browser entry)
@@ -62,62 +70,98 @@ function esmAndCjs(name, src = readFileSync(join(tpl, 'src', `${name}.js`), 'utf
     writeFileSync(join(lib, `${name}.cjs`), `'use strict';\n${src.replace(exportLine, `module.exports = {${m[1]}};\n`)}`);
   }
 }
+const meta = JSON.parse(readFileSync(join(tpl, 'package.json'), 'utf8'));
+const cargo = readFileSync(join(root, 'Cargo.toml'), 'utf8');
+meta.version = cargo.match(/^version = "([^"]+)"/m)[1];
+
 esmAndCjs('api');
 esmAndCjs('load');
 esmAndCjs('env');
 esmAndCjs('statuses');
-// The signing proxy (createProxy): Node, Deno and Bun only, as CommonJS for index.cjs.
-esmAndCjs('proxy', undefined, ['cjs']);
+// The signing proxy (createProxy): Node, Deno and Bun only, for index.cjs and index.mjs.
+esmAndCjs('proxy');
+// The Node entries' one set of exports per process, its slot named with the version.
+{
+  const src = readFileSync(join(tpl, 'src', 'shared.js'), 'utf8');
+  if (src.split('@VERSION@').length !== 2) throw new Error("shared.js must hold '@VERSION@' once");
+  esmAndCjs('shared', src.replace('@VERSION@', meta.version));
+}
 
-// The wasm as base64, for bundles that did not take the .wasm file along
-// (esbuild, and every Node bundle): loaded only when the file is not found.
-// pkg-template/src/evs_snapshots_bg.inline.js with the module's bytes put
-// in: the browser's build as ESM (index.js), the Node build as CommonJS
-// (index.cjs), each beside the glue of its own build.
+// The wasm as base64 text, for bundles that did not take the .wasm file
+// along (esbuild, and every Node bundle): loaded only when the file is not
+// found (lib/load.js decodes it). The browser's build as an ES module
+// (pkg-template/src/evs_snapshots_bg.inline.js with the text put in), for
+// index.js; the Node build as a JSON file, one copy for index.cjs (require)
+// and index.mjs (a JSON module), each beside the glue of its own build.
 {
   const name = 'evs_snapshots_bg.inline';
   const src = readFileSync(join(tpl, 'src', `${name}.js`), 'utf8');
   const [before, after, ...more] = src.split("'@WASM_BASE64@'");
   if (after === undefined || more.length) throw new Error(`${name}.js must hold '@WASM_BASE64@' once`);
-  const withBytes = (wasm) => `${before}'${readFileSync(join(lib, wasm)).toString('base64')}'${after}`;
-  esmAndCjs(name, withBytes('evs_snapshots_bg.wasm'), ['js']);
-  esmAndCjs('evs_snapshots_node.inline', withBytes('evs_snapshots_node.wasm'), ['cjs']);
+  const base64 = (wasm) => readFileSync(join(lib, wasm)).toString('base64');
+  esmAndCjs(name, `${before}'${base64('evs_snapshots_bg.wasm')}'${after}`, ['js']);
+  writeFileSync(join(lib, 'evs_snapshots_node.inline.json'), `${JSON.stringify(base64('evs_snapshots_node.wasm'))}\n`);
 }
 
-// The glue for require: wasm-bindgen's web glue of the Node build as
-// CommonJS, bundled so that any snippet files it imports come along (its
-// default export, the async init, is never called there without a module,
-// so import.meta is not needed).
-buildSync({
-  entryPoints: [join(lib, 'evs_snapshots_node.js')],
-  outfile: join(lib, 'evs_snapshots.cjs'),
-  bundle: true,
-  format: 'cjs',
-  platform: 'neutral',
-  define: { 'import.meta.url': 'undefined' },
-  logLevel: 'error',
-});
-rmSync(join(lib, 'evs_snapshots_node.js'));
+// The glue of the Node build for require and for import: wasm-bindgen's web
+// glue as CommonJS (evs_snapshots.cjs) and as an ES module
+// (evs_snapshots_node.js, in place), each bundled so that any snippet files
+// it imports come along. Its default export, the async init, is never
+// called (the entries give the bytes to initSync), so its
+// `new URL('evs_snapshots_bg.wasm', import.meta.url)` goes: a bundler would
+// take that for a file to emit (the browser's build, unused in Node).
+for (const [format, outfile] of [
+  ['cjs', join(lib, 'evs_snapshots.cjs')],
+  ['esm', join(lib, 'evs_snapshots_node.js')],
+]) {
+  const out = buildSync({
+    entryPoints: [join(lib, 'evs_snapshots_node.js')],
+    bundle: true,
+    format,
+    platform: 'neutral',
+    define: { 'import.meta.url': 'undefined' },
+    logLevel: 'error',
+    write: false,
+  });
+  writeFileSync(outfile, out.outputFiles[0].text);
+}
 
 // The entries, pkg-template/index.{js,cjs,mjs}, as written (index.js is
-// bundled below), and slim.js (evs-snapshots/slim): index.js with its inline
-// copy left out, the one line that names it changed. Each names the same
-// exports; checked once they are built.
+// bundled below), and two more from index.js, each with only the lines
+// named below changed (each must be there once): slim.js
+// (evs-snapshots/slim), without the inline copy; static.js, for bundlers
+// that set no `development` or `production` condition (esbuild): the glue
+// and the inline copy imported statically, so that esbuild --splitting
+// writes no chunk for them when they are not used (pkg-template/index.js
+// says why). Each names the same exports; checked once they are built.
 for (const f of ['index.js', 'index.cjs', 'index.mjs']) copyFileSync(join(tpl, f), join(pkg, f));
 {
   const src = readFileSync(join(tpl, 'index.js'), 'utf8');
-  const inlineLine = "const inline = () => import('./lib/evs_snapshots_bg.inline.js');";
-  if (src.split(inlineLine).length !== 2) throw new Error(`pkg-template/index.js must hold "${inlineLine}" once`);
-  const head = [
+  const inlineLine = "const inline = () => import('./lib/evs_snapshots_bg.inline.js').then((m) => m.base64);";
+  const loadLine = "const load = () => import('./lib/wasm.js').then((m) => m.instantiate(inline));";
+  for (const line of [inlineLine, loadLine]) {
+    if (src.split(line).length !== 2) throw new Error(`pkg-template/index.js must hold "${line}" once`);
+  }
+  const slim = [
     '// evs-snapshots/slim, written by scripts/build-pkg.mjs from index.js: the',
     '// browser entry without the inline copy, for builds that emit and serve',
     '// the .wasm file. Where the file is missing a call is a `load` error.',
   ].join('\n');
-  writeFileSync(join(pkg, 'slim.js'), `${head}\n${src.replace(inlineLine, 'const inline = undefined;')}`);
+  writeFileSync(join(pkg, 'slim.js'), `${slim}\n${src.replace(inlineLine, 'const inline = undefined;')}`);
+  const statik = [
+    '// The browser entry for bundlers without a `development` or `production`',
+    '// condition (esbuild), written by scripts/build-pkg.mjs from index.js: the',
+    '// glue and the inline copy imported statically, not with import().',
+  ].join('\n');
+  const staticSrc = src
+    .replace(inlineLine, "import { base64 } from './lib/evs_snapshots_bg.inline.js';\nconst inline = () => base64;")
+    .replace(loadLine, "import { instantiate } from './lib/wasm.js';\nconst load = () => instantiate(inline);");
+  writeFileSync(join(pkg, 'static.js'), `${statik}\n${staticSrc}`);
 }
 
 // The browser's module, lib/wasm.js (pkg-template/src/wasm.js): the glue
-// and load.js inside it, imported by the entries with import() on first use.
+// and load.js inside it, imported by the entries with import() on first use
+// (static.js: statically).
 // Its `new URL('./evs_snapshots_bg.wasm', import.meta.url)`, which bundlers
 // follow, points at the .wasm beside it.
 copyFileSync(join(tpl, 'src', 'wasm.js'), join(lib, 'wasm.js'));
@@ -127,11 +171,12 @@ copyFileSync(join(tpl, 'src', 'wasm.js'), join(lib, 'wasm.js'));
 }
 
 // What a browser downloads is minified with esbuild (a devDependency):
-// index.js and slim.js each become one module with api.js, env.js and
-// statuses.js inside, importing lib/wasm.js and (index.js) the inline copy
-// with import(). Node's .cjs files stay as written. The readable sources are
+// index.js, slim.js and static.js each become one module with api.js,
+// env.js and statuses.js inside, importing lib/wasm.js and (not slim.js)
+// the inline copy: with import(), static.js with import statements. Node's
+// files stay as written. The readable sources are
 // pkg-template/ and the glue wasm-bindgen writes.
-for (const f of ['index.js', 'slim.js']) {
+for (const f of ['index.js', 'slim.js', 'static.js']) {
   const out = buildSync({
     entryPoints: [join(pkg, f)],
     bundle: true,
@@ -143,17 +188,15 @@ for (const f of ['index.js', 'slim.js']) {
   });
   writeFileSync(join(pkg, f), out.outputFiles[0].text);
 }
-// Inside the bundles now; the glue as CommonJS stays for require.
-for (const f of ['api.js', 'load.js', 'env.js', 'statuses.js', 'evs_snapshots.js']) rmSync(join(lib, f));
+// The browser's glue is inside lib/wasm.js now. api.js, load.js, env.js
+// and statuses.js are inside the browser bundles too, and stay for index.mjs.
+rmSync(join(lib, 'evs_snapshots.js'));
 {
   const file = join(lib, 'evs_snapshots_bg.inline.js');
   const { code } = transformSync(readFileSync(file, 'utf8'), { minify: true, format: 'esm', legalComments: 'none' });
   writeFileSync(file, code);
 }
 
-const meta = JSON.parse(readFileSync(join(tpl, 'package.json'), 'utf8'));
-const cargo = readFileSync(join(root, 'Cargo.toml'), 'utf8');
-meta.version = cargo.match(/^version = "([^"]+)"/m)[1];
 writeFileSync(join(pkg, 'package.json'), `${JSON.stringify(meta, null, 2)}\n`);
 // The licence the package.json names, with the code it covers.
 copyFileSync(join(root, 'LICENSE'), join(pkg, 'LICENSE'));
@@ -191,13 +234,13 @@ for (const f of readdirSync(join(tpl, 'bin'))) {
 
 // The entries are written by hand: they must name the same exports, but for
 // the server's alone (createProxy, issue 26), which the browser entries
-// (index.js, slim.js) do not have: a page bundle must not grow for them.
+// (index.js, slim.js, static.js) do not have: a page bundle must not grow for them.
 {
   const serverOnly = ['createProxy'];
   const names = (m, less = []) => Object.keys(m).filter((k) => k !== 'default' && !less.includes(k)).sort().join(', ');
   const cjs = createRequire(import.meta.url)(join(pkg, 'index.cjs'));
   for (const name of serverOnly) if (typeof cjs[name] !== 'function') throw new Error(`pkg/index.cjs does not export ${name}`);
-  for (const [f, less] of [['index.mjs', []], ['index.js', serverOnly], ['slim.js', serverOnly]]) {
+  for (const [f, less] of [['index.mjs', []], ['index.js', serverOnly], ['slim.js', serverOnly], ['static.js', serverOnly]]) {
     const got = names(await import(pathToFileURL(join(pkg, f)).href));
     const want = names(cjs, less);
     if (got !== want) throw new Error(`pkg/${f} exports ${got}; it must export ${want}`);

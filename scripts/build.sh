@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 # Two builds of one crate (Cargo.toml's profiles): `release` for browsers
 # (opt-level "z", wasm-opt -Oz: the bytes every page load downloads) and
-# `node` for index.cjs (Node, Deno, Bun, Node bundles: read from disk; the
+# `node` for index.mjs and index.cjs (Node, Deno, Bun, Node bundles: read from disk; the
 # crate's own code at opt-level 3, wasm-opt -O3: faster calls).
 cargo build --release --target wasm32-unknown-unknown
 # The Node build alone has the signing proxy's export (createProxy; Cargo.toml's

@@ -1,11 +1,6 @@
-// The WebAssembly module as base64: the fallback when the .wasm file cannot be found.
-const b64 = '@WASM_BASE64@';
+// The WebAssembly module as base64 text: the fallback when the .wasm file
+// cannot be found (lib/load.js decodes it). scripts/build-pkg.mjs puts the
+// bytes in: the browser's build here; the Node build goes into a JSON file.
+const base64 = '@WASM_BASE64@';
 
-function wasmBytes() {
-  const s = atob(b64);
-  const bytes = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
-  return bytes;
-}
-
-export { wasmBytes };
+export { base64 };

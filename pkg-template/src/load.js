@@ -6,12 +6,16 @@
 //   url    lib/wasm.js: `new URL('./evs_snapshots_bg.wasm', import.meta.url)`,
 //          the form bundlers (webpack, Vite, Rollup plugins) rewrite to the
 //          file they emit; fetched, or read from disk when a `file:` URL
-//   path   index.cjs: the file beside it, from `__dirname`
-//   inline the module's bytes as base64 (lib/evs_snapshots_bg.inline.js for
-//          the browser entries, lib/evs_snapshots_node.inline.cjs for index.cjs),
-//          for a bundle that did not take the file along (esbuild, a Node
-//          bundle of any tool): loaded only when the file is not found;
-//          none in evs-snapshots/slim
+//   path   the Node entries: the file beside them (index.cjs from
+//          `__dirname`, index.mjs from `import.meta.url`)
+//   inline the module's bytes as base64 text, for a bundle that did not
+//          take the file along (esbuild, a Node bundle of any tool): loaded
+//          only when the file is not found; none in evs-snapshots/slim. The
+//          browser entries import lib/evs_snapshots_bg.inline.js (its
+//          `base64`), the Node entries lib/evs_snapshots_node.inline.json:
+//          one copy that index.cjs requires and index.mjs imports as a JSON
+//          module, so index.mjs is ES modules only and the package holds
+//          the Node build's 538 KB of base64 once
 //
 // On disk (Node, Deno, Bun) the bytes are instantiated with `initSync`: no
 // fetch, and no touching of `Response`, which costs Node ~50 ms of loading.
@@ -22,6 +26,14 @@
 // keep its single `export { ... }` line at the end and import nothing.
 
 const reason = (e) => (e && (e.code || e.message)) || String(e);
+
+/** The inline copy's base64 text as bytes (atob: every runtime here has it). */
+function fromBase64(text) {
+  const s = atob(text);
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  return bytes;
+}
 
 /** Node's `fs` where there is one, through no import a bundler would follow. */
 function fileSystem(requireFs) {
@@ -74,7 +86,7 @@ async function loadWasm(glue, { url, path, requireFs, inline }) {
   }
   if (inline) {
     try {
-      glue.initSync({ module: (await inline()).wasmBytes() });
+      glue.initSync({ module: fromBase64(await inline()) });
       return glue;
     } catch (e) {
       tried.push(`its inline copy (${reason(e)})`);
@@ -91,4 +103,34 @@ async function loadWasm(glue, { url, path, requireFs, inline }) {
   throw err;
 }
 
-export { loadWasm };
+/**
+ * The same on disk, synchronously, for what cannot wait for the lazy load
+ * (`createProxy` checks its options at once): the file at `path`, else the
+ * inline copy (`inline` returning its base64 text); no URL, no fetch. The
+ * glue keeps the first instance, so this and `loadWasm` share one.
+ */
+function loadWasmSync(glue, { path, requireFs, inline }) {
+  const tried = [];
+  let where = 'lib/evs_snapshots_node.wasm beside the entry';
+  try {
+    where = path();
+    const fs = fileSystem(requireFs);
+    if (!fs) throw new Error('no file system here');
+    glue.initSync({ module: fs.readFileSync(where) });
+    return glue;
+  } catch (e) {
+    tried.push(`${where} (${reason(e)})`);
+  }
+  try {
+    glue.initSync({ module: fromBase64(inline()) });
+    return glue;
+  } catch (e) {
+    tried.push(`its inline copy (${reason(e)})`);
+  }
+  const err = new Error(`looked for ${tried.join(', then ')}`);
+  err.kind = 'load';
+  err.retryable = false;
+  throw err;
+}
+
+export { loadWasm, loadWasmSync };

@@ -9,35 +9,8 @@
 // authorize, signing, the clock, redaction) is the Rust core's, in
 // src/core/proxy.rs and src/wasm/proxy.rs.
 //
-// The build turns this file into CommonJS (lib/proxy.cjs); it must keep its
+// The build turns this file into lib/proxy.js and lib/proxy.cjs; it must keep its
 // single `export { ... }` line at the end and import nothing.
-
-/**
- * The module, instantiated now: `createProxy` checks its options
- * synchronously, so it cannot wait for the lazy load the calls use. `where`
- * is the entry's: the .wasm beside it (read with `fs`), else the inline
- * copy. Instantiating twice is harmless: the glue keeps the first instance.
- */
-function loadWasmSync(glue, where, EvsError) {
-  const tried = [];
-  let path = 'lib/evs_snapshots_node.wasm beside the entry';
-  try {
-    path = where.path();
-    const p = globalThis.process;
-    const fs = p && typeof p.getBuiltinModule === 'function' ? p.getBuiltinModule('fs') : where.requireFs();
-    glue.initSync({ module: fs.readFileSync(path) });
-    return glue;
-  } catch (e) {
-    tried.push(`${path} (${(e && (e.code || e.message)) || e})`);
-  }
-  try {
-    glue.initSync({ module: where.inline().wasmBytes() });
-    return glue;
-  } catch (e) {
-    tried.push(`its inline copy (${(e && (e.code || e.message)) || e})`);
-  }
-  throw new EvsError({ kind: 'load', message: `could not load the evs-snapshots WebAssembly module: looked for ${tried.join(', then ')}`, retryable: false });
-}
 
 /** An answer when the module itself failed (not expected: a trap). */
 const broken = (e) => ({
@@ -72,9 +45,24 @@ function headersOf(req) {
 
 /**
  * `createProxy(options)`, given the entry's way to load the module
- * synchronously and its error conversion.
+ * synchronously (load.js's loadWasmSync with the entry's places), its
+ * EvsError class and its error conversion. A module that cannot be loaded
+ * is a `load` EvsError, thrown by createProxy.
  */
-function proxyFactory(wasmSync, toError) {
+function proxyFactory(loadSync, EvsError, toError) {
+  let module = null;
+  function wasmSync() {
+    if (module) return module;
+    let w;
+    try {
+      w = loadSync();
+    } catch (e) {
+      throw new EvsError({ kind: 'load', message: `could not load the evs-snapshots WebAssembly module: ${(e && e.message) || e}`, retryable: false });
+    }
+    w.setErrorFactory((fields) => new EvsError(fields));
+    return (module = w);
+  }
+
   return function createProxy(options) {
     const w = wasmSync();
     let core;
@@ -173,4 +161,4 @@ function proxyFactory(wasmSync, toError) {
   };
 }
 
-export { proxyFactory, loadWasmSync };
+export { proxyFactory };

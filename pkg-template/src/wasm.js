@@ -2,7 +2,8 @@
 // the loader (load.js). The entries (index.js, slim.js) import this file
 // with `import()`, when a call first needs the module, so that a build
 // which uses only configFromEnv, EvsError or STATUSES takes none of it: no
-// glue, no .wasm, no inline copy (issue 20).
+// glue, no .wasm, no inline copy (issue 20). static.js (esbuild's) imports
+// it statically, which esbuild drops as well when it is not used.
 //
 // The build bundles it, with the glue and load.js inside, into
 // pkg/lib/wasm.js, beside evs_snapshots_bg.wasm.
@@ -10,8 +11,8 @@ import * as glue from './evs_snapshots.js';
 import { loadWasm } from './load.js';
 
 /**
- * The glue, instantiated. `inline` imports the base64 copy for builds that
- * did not take the .wasm file along; evs-snapshots/slim passes none.
+ * The glue, instantiated. `inline` gives the base64 copy's text for builds
+ * that did not take the .wasm file along; evs-snapshots/slim passes none.
  */
 function instantiate(inline) {
   return loadWasm(glue, {

@@ -98,7 +98,7 @@ test('the tarball holds what package.json promises and nothing else', () => {
   assert.equal(pkg.engines.node, '>=20');
   assert.ok(pkg.license);
   assert.deepEqual(pkg.bin, { 'evs-snapshots': 'bin/evs-snapshots.mjs' });
-  for (const f of ['index.js', 'index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'README.md', 'slim.js', 'lib/evs_snapshots_bg.wasm', 'lib/wasm.js', 'lib/evs_snapshots.cjs', 'lib/load.cjs', 'lib/evs_snapshots_bg.inline.js', 'lib/evs_snapshots_node.wasm', 'lib/evs_snapshots_node.inline.cjs', 'lib/env.cjs', 'lib/statuses.cjs', 'lib/proxy.cjs', 'bin/evs-snapshots.mjs', 'bin/format.mjs']) {
+  for (const f of ['index.js', 'index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'README.md', 'slim.js', 'static.js', 'lib/evs_snapshots_bg.wasm', 'lib/wasm.js', 'lib/evs_snapshots.cjs', 'lib/load.cjs', 'lib/evs_snapshots_bg.inline.js', 'lib/evs_snapshots_node.wasm', 'lib/evs_snapshots_node.inline.json', 'lib/evs_snapshots_node.js', 'lib/env.cjs', 'lib/statuses.cjs', 'lib/shared.cjs', 'lib/api.js', 'lib/load.js', 'lib/env.js', 'lib/statuses.js', 'lib/shared.js', 'lib/proxy.cjs', 'lib/proxy.js', 'bin/evs-snapshots.mjs', 'bin/format.mjs']) {
     assert.ok(existsSync(join(work, 'node_modules', 'evs-snapshots', f)), f);
   }
   assert.ok(!existsSync(join(work, 'node_modules', 'evs-snapshots', 'sizes.json')));
@@ -118,11 +118,14 @@ function checkNodeOutput(out, kind) {
   assert.deepEqual(r, { kind, id: FIRST.id, n: 2, err: 'invalid_input' });
 }
 
-/** What Node, Deno and Bun load from the installed package (index.mjs only for import). */
-function installedNodeFiles(withMjs) {
+/** What Node, Deno and Bun load from the installed package: index.mjs and its ES modules for import, index.cjs and its CommonJS for require. */
+function installedNodeFiles(esm) {
   const dir = join(work, 'node_modules', 'evs-snapshots');
-  const files = ['index.cjs', 'lib/api.cjs', 'lib/load.cjs', 'lib/env.cjs', 'lib/statuses.cjs', 'lib/proxy.cjs', 'lib/evs_snapshots.cjs', 'lib/evs_snapshots_node.wasm'];
-  return { ...weigh((withMjs ? ['index.mjs', ...files] : files).map((f) => join(dir, f))), from: 'lib/evs_snapshots_node.wasm beside index.cjs (__dirname), initSync' };
+  const files = esm
+    ? ['index.mjs', 'lib/api.js', 'lib/load.js', 'lib/env.js', 'lib/statuses.js', 'lib/shared.js', 'lib/proxy.js', 'lib/evs_snapshots_node.js']
+    : ['index.cjs', 'lib/api.cjs', 'lib/load.cjs', 'lib/env.cjs', 'lib/statuses.cjs', 'lib/shared.cjs', 'lib/proxy.cjs', 'lib/evs_snapshots.cjs'];
+  const from = esm ? 'lib/evs_snapshots_node.wasm beside index.mjs (import.meta.url), initSync' : 'lib/evs_snapshots_node.wasm beside index.cjs (__dirname), initSync';
+  return { ...weigh([...files, 'lib/evs_snapshots_node.wasm'].map((f) => join(dir, f))), from };
 }
 
 test('Node ESM script', () =>
@@ -404,6 +407,39 @@ test('a Rollup 4 build importing only configFromEnv, EvsError and STATUSES: one 
     loads['rollup plain-only'] = { ...weigh(out), from: 'no module (plain-JS exports only)' };
   }));
 
+// Issue 25 §6: esbuild --splitting makes a chunk of every import() it can
+// reach, used or not, so the browser entry's lazy glue and inline copy were
+// written (431 KB in 3 files) for a page that used only configFromEnv.
+// esbuild sets no `development`/`production` condition and gets static.js,
+// which imports them statically: dropped when unused, one file when used.
+const esbuildSplitting = (dir) => build(bin('esbuild'), ['main.js', '--bundle', '--splitting', '--format=esm', '--platform=browser', '--outdir=dist', '--log-level=warning'], dir);
+
+test('an esbuild --splitting build importing only configFromEnv, EvsError and STATUSES: one small file and nothing else', () =>
+  timed('esbuild plain-only', async () => {
+    const dir = project('esbuild-plain', {
+      'main.js': plainOnlyMain,
+      'index.html': `<!doctype html><pre id="out"></pre><script type="module" src="./dist/main.js"></script>`,
+    });
+    await esbuildSplitting(dir);
+    const out = filesUnder(join(dir, 'dist'));
+    assert.deepEqual(out.map((f) => f.slice(dir.length + 1)), ['dist/main.js']);
+    assert.ok(readFileSync(out[0]).length < 3072, `${readFileSync(out[0]).length} bytes`);
+    assert.ok(!readFileSync(out[0], 'utf8').includes('__wbindgen'), 'the glue is in the file');
+    await checkPlainOnly('/esbuild-plain/');
+    loads['esbuild plain-only'] = { ...weigh(out), from: 'no module (plain-JS exports only)' };
+  }));
+
+test('an esbuild --splitting browser build that calls: one file holding the glue and the inline copy, which serves', () =>
+  timed('esbuild splitting', async () => {
+    const dir = project('esbuild-splitting', {
+      'main.js': browserMain,
+      'index.html': `<!doctype html><pre id="out"></pre><script type="module" src="./dist/main.js"></script>`,
+    });
+    await esbuildSplitting(dir);
+    assert.deepEqual(filesUnder(join(dir, 'dist')).map((f) => f.slice(dir.length + 1)), ['dist/main.js']);
+    await checkPage('esbuild splitting', '/esbuild-splitting/', INLINE);
+  }));
+
 // evs-snapshots/slim (issue 20 §3): no inline copy, for builds that emit the file.
 const slimMain = browserMain.replace("from 'evs-snapshots'", "from 'evs-snapshots/slim'");
 
@@ -564,7 +600,7 @@ test('Deno 2 running a script that imports the package from node_modules', () =>
     checkNodeOutput(await runAsync(bin('deno'), ['run', '--allow-net=127.0.0.1', '--allow-read', 'runtime.mjs', mock.apiUrl], { env }), 'runtime');
     // Without read permission the file cannot be read: the inline copy serves.
     checkNodeOutput(await runAsync(bin('deno'), ['run', '--allow-net=127.0.0.1', 'runtime.mjs', mock.apiUrl], { env }), 'runtime');
-    loads.deno = { ...installedNodeFiles(true), from: 'lib/evs_snapshots_node.wasm beside index.cjs with --allow-read; the inline copy without it' };
+    loads.deno = { ...installedNodeFiles(true), from: 'lib/evs_snapshots_node.wasm beside index.mjs with --allow-read; the inline copy without it' };
   }));
 
 test('Bun running the same script', () =>
@@ -642,6 +678,48 @@ for (const runtime of ['deno', 'bun']) {
     }));
 }
 
+// Issue 25 §5: Vite's dev server running the package itself for server-side
+// rendering, as SvelteKit, Nuxt and Vike set it (`ssr.noExternal`): Vite's
+// module runner, not Node's loader, runs the Node entry (index.mjs) and
+// everything it imports, as ES modules. `ssrLoadModule` of a module that
+// imports the package, a real call against the mock; then the package's
+// modules the runner ran (those it transformed), which must be the ES
+// modules of the `import` entry, and the .wasm read from disk, not the
+// inline copy; where the file is missing, the inline copy (a JSON module).
+const viteDevRunner = `
+import { createServer } from ${JSON.stringify(pathToFileURL(join(root, 'node_modules', 'vite', 'dist', 'node', 'index.js')).href)};
+const server = await createServer({
+  root: process.cwd(), configFile: false, logLevel: 'error', appType: 'custom',
+  server: { middlewareMode: true, hmr: false, ws: false },
+  ssr: { noExternal: ['evs-snapshots'] },
+});
+try {
+  await (await server.ssrLoadModule('/app.mjs')).run();
+  const ran = [...server.environments.ssr.moduleGraph.idToModuleMap.values()].filter((m) => m.transformResult && m.file.includes('/node_modules/evs-snapshots/'));
+  console.log(JSON.stringify(ran.map((m) => m.file.slice(m.file.indexOf('/node_modules/evs-snapshots/') + '/node_modules/evs-snapshots/'.length)).sort()));
+} finally {
+  await server.close();
+}
+`;
+const ESM_ENTRY = ['index.mjs', 'lib/api.js', 'lib/env.js', 'lib/evs_snapshots_node.js', 'lib/load.js', 'lib/shared.js', 'lib/statuses.js'];
+
+/** Runs the dev server row in dir (which holds node_modules/evs-snapshots): the call's result and the package files Vite ran. */
+async function viteDev(dir, kind) {
+  writeFileSync(join(dir, 'app.mjs'), `import * as m from 'evs-snapshots';\n${nodeScript(kind)}\nexport const run = () => main(m);\n`);
+  writeFileSync(join(dir, 'dev.mjs'), viteDevRunner);
+  const [result, ran] = (await runAsync(process.execPath, ['dev.mjs', mock.apiUrl], { cwd: dir })).trim().split('\n').slice(-2);
+  checkNodeOutput(result, kind);
+  return JSON.parse(ran);
+}
+
+test("Vite's dev server with ssr.noExternal: ssrLoadModule runs the package's ES modules, the .wasm read from disk; without the file, the inline copy", () =>
+  timed('vite dev ssr', async () => {
+    assert.deepEqual(await viteDev(work, 'vite-dev'), ESM_ENTRY);
+    const noFile = brokenInstall('vite-dev-no-wasm', ['evs_snapshots_node.wasm']);
+    assert.deepEqual(await viteDev(noFile, 'vite-dev'), [...ESM_ENTRY, 'lib/evs_snapshots_node.inline.json'].sort());
+    loads['vite dev ssr'] = { ...installedNodeFiles(true), from: 'lib/evs_snapshots_node.wasm beside index.mjs (import.meta.url), run by Vite' };
+  }));
+
 // --- a module that cannot load is its own error -----------------------------
 
 /** A copy of the installed package without `remove` (paths under lib/). */
@@ -665,7 +743,7 @@ test('Node: without the .wasm file the inline copy serves; without both, a clear
     const noFile = brokenInstall('no-wasm', ['evs_snapshots_node.wasm']);
     assert.deepEqual(JSON.parse(await runAsync(process.execPath, ['main.mjs', mock.apiUrl], { cwd: noFile })), { id: FIRST.id });
 
-    const nothing = brokenInstall('no-module', ['evs_snapshots_node.wasm', 'evs_snapshots_node.inline.cjs']);
+    const nothing = brokenInstall('no-module', ['evs_snapshots_node.wasm', 'evs_snapshots_node.inline.json']);
     const r = JSON.parse(await runAsync(process.execPath, ['main.mjs', mock.apiUrl], { cwd: nothing }));
     assert.equal(r.evs, true);
     assert.equal(r.kind, 'load');

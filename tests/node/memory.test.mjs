@@ -2,13 +2,11 @@
 // calls (wasm memory never shrinks, so a leak shows as growth).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { getSnapshot, listSnapshots } from 'evs-snapshots';
 import { startMockEvs } from '../mock-evs/server.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
-
-// The same module instance the package uses (node_modules/evs-snapshots -> pkg).
-const raw = createRequire(import.meta.url)('../../pkg/lib/evs_snapshots.cjs');
+// The glue module instance the package's `import` entry runs (node_modules/evs-snapshots -> pkg).
+import * as raw from '../../pkg/lib/evs_snapshots_node.js';
 
 let mock;
 let cfg;

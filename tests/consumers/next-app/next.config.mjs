@@ -7,7 +7,7 @@ const nextConfig = {
   // create-next-app 16 sets it beside cacheComponents (next build warns
   // when it is missing); it changes nothing for the package.
   partialPrefetching: true,
-  // The package is loaded from node_modules on the server, where index.cjs
+  // The package is loaded from node_modules on the server, where its Node entry
   // finds its .wasm beside it; bundled, every server entry carries the
   // inline copy instead.
   serverExternalPackages: ['evs-snapshots'],
