@@ -65,6 +65,6 @@ test('index.mjs and what it imports are ES modules: no require, no .cjs file', (
   visit(join(pkg, 'index.mjs'));
   assert.deepEqual(
     [...seen].map((f) => f.slice(pkg.length + 1)).sort(),
-    ['index.mjs', 'lib/api.js', 'lib/env.js', 'lib/evs_snapshots_node.js', 'lib/load.js', 'lib/shared.js', 'lib/statuses.js'],
+    ['index.mjs', 'lib/api.js', 'lib/env.js', 'lib/evs_snapshots_node.js', 'lib/load.js', 'lib/proxy.js', 'lib/shared.js', 'lib/statuses.js'],
   );
 });
