@@ -701,7 +701,7 @@ try {
   await server.close();
 }
 `;
-const ESM_ENTRY = ['index.mjs', 'lib/api.js', 'lib/env.js', 'lib/evs_snapshots_node.js', 'lib/load.js', 'lib/shared.js', 'lib/statuses.js'];
+const ESM_ENTRY = ['index.mjs', 'lib/api.js', 'lib/env.js', 'lib/evs_snapshots_node.js', 'lib/load.js', 'lib/proxy.js', 'lib/shared.js', 'lib/statuses.js'];
 
 /** Runs the dev server row in dir (which holds node_modules/evs-snapshots): the call's result and the package files Vite ran. */
 async function viteDev(dir, kind) {
