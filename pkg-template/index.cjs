@@ -8,6 +8,7 @@ const { loadWasm } = require('./lib/load.cjs');
 // configFromEnv (issue 13): plain JS, given the one EvsError class.
 const { configFromEnv: envConfig } = require('./lib/env.cjs');
 const { STATUSES } = require('./lib/statuses.cjs');
+const { isSnapshotStatus } = require('./lib/statuses.cjs');
 
 const api = createApi(
   () =>
@@ -21,3 +22,5 @@ const api = createApi(
 );
 
 module.exports = { ...api, EvsError, configFromEnv: (env) => envConfig(env, EvsError), STATUSES };
+// The type guard beside STATUSES (issue 27 §5).
+module.exports.isSnapshotStatus = isSnapshotStatus;

@@ -5,6 +5,7 @@ import { createApi, EvsError } from './lib/api.js';
 // configFromEnv (issue 13): plain JS, given the one EvsError class.
 import { configFromEnv as envConfig } from './lib/env.js';
 import { STATUSES } from './lib/statuses.js';
+import { isSnapshotStatus } from './lib/statuses.js';
 
 // The inline copy is a chunk of its own: builds that took the file along
 // never load it. scripts/build-pkg.mjs writes slim.js (evs-snapshots/slim)
@@ -26,4 +27,5 @@ export const waitForSnapshot = (config, snapshotId, options) => calls().waitForS
 export const signRequest = (request, credentials, date) => calls().signRequest(request, credentials, date);
 export const ready = () => calls().ready();
 export { EvsError, STATUSES };
+export { isSnapshotStatus };
 export const configFromEnv = (env) => envConfig(env, EvsError);

@@ -4,3 +4,4 @@ import cjs from './index.cjs';
 
 export const { getSnapshot, listSnapshots, paginateSnapshots, waitForSnapshot, signRequest, ready, EvsError } = cjs;
 export const { configFromEnv, STATUSES } = cjs;
+export const { isSnapshotStatus } = cjs;
