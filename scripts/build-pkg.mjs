@@ -18,6 +18,7 @@
 //                    opt-level 3: Cargo.toml's `node` profile), and their
 //                    inline base64 copies (evs_snapshots_bg.inline.js,
 //                    evs_snapshots_node.inline.cjs) for bundles without the file
+//   pkg/THIRD_PARTY_NOTICES.md  the licences of the crates in the .wasm
 //   pkg/bin/         the `evs-snapshots` command and its helpers (format.mjs)
 //                    (Node only: imports index.mjs; not in the browser entry)
 //
@@ -154,6 +155,12 @@ copyFileSync(join(root, 'LICENSE'), join(pkg, 'LICENSE'));
 for (const f of ['README.md', 'index.d.ts']) {
   if (existsSync(join(tpl, f))) copyFileSync(join(tpl, f), join(pkg, f));
 }
+// The licences and notices of the crates compiled into the .wasm and its
+// glue (MIT's and Apache-2.0's terms ask for them): written by
+// scripts/notices.sh with cargo-about, committed, checked against Cargo.lock
+// by `make test` (issue 27 §5).
+if (!existsSync(join(tpl, 'THIRD_PARTY_NOTICES.md'))) throw new Error("missing pkg-template/THIRD_PARTY_NOTICES.md: run 'scripts/notices.sh'");
+copyFileSync(join(tpl, 'THIRD_PARTY_NOTICES.md'), join(pkg, 'THIRD_PARTY_NOTICES.md'));
 if (existsSync(join(tpl, 'index.d.ts'))) copyFileSync(join(tpl, 'index.d.ts'), join(pkg, 'index.d.cts'));
 
 // The `evs-snapshots` command (issue 13) and its helpers: copied as written.
