@@ -10,7 +10,7 @@ PORT ?= 8080
 # COUNT=20000 make demo: the mock serves that many snapshots (the seed plus copies)
 COUNT ?=
 
-.PHONY: help deps build demo test test-rust test-wasm test-node test-cli test-browser test-consumers test-fuzz fuzz bench clean
+.PHONY: help deps build demo test test-rust test-wasm test-node test-cli test-browser test-consumers test-notices test-fuzz fuzz bench clean
 
 help:
 	@echo "make demo    build and run evs-snapshots serve on port $(PORT) against the mock EVS service (COUNT=20000 for 20,000 snapshots)"
@@ -33,7 +33,7 @@ demo: build
 
 test: build
 	scripts/deps.sh browser cli
-	$(MAKE) --no-print-directory test-rust test-wasm test-node test-cli test-browser test-consumers test-fuzz
+	$(MAKE) --no-print-directory test-rust test-notices test-wasm test-node test-cli test-browser test-consumers test-fuzz
 
 test-rust:
 	@echo "== native Rust tests (core, signing vectors), formatting, docs (and every docs/*.md section a comment cites)"
@@ -69,6 +69,11 @@ test-browser:
 test-consumers:
 	@echo "== consumer matrix: the packed tarball in Node ESM/CJS, TypeScript, Vite, esbuild (browser, Node ESM/CJS), webpack (browser, Node), Rollup (browser, Node), Deno, Bun, a worker, a plain page; then apps from their own lock files: React + Vite, Vue + Vite, Next.js (next build, next start), Angular (ng build, ng serve)"
 	node --test --test-concurrency=1 tests/consumers/
+
+test-notices:
+	@echo "== third-party notices: pkg-template/THIRD_PARTY_NOTICES.md is what cargo-about makes of Cargo.lock (the wasm32 build's crates)"
+	scripts/deps.sh cargo-about
+	scripts/notices.sh --check
 
 test-fuzz:
 	@echo "== fuzz smoke: each cargo-fuzz target for 10 s, then random JS values through the exports for 10 s"

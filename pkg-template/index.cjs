@@ -16,7 +16,7 @@ module.exports = shared(() => {
   const { proxyFactory } = require('./lib/proxy.cjs');
   // configFromEnv (issue 13): plain JS, given the one EvsError class.
   const { configFromEnv: envConfig } = require('./lib/env.cjs');
-  const { STATUSES } = require('./lib/statuses.cjs');
+  const { STATUSES, isSnapshotStatus } = require('./lib/statuses.cjs');
 
   const glue = () => require('./lib/evs_snapshots.cjs');
   const where = {
@@ -37,6 +37,7 @@ module.exports = shared(() => {
     EvsError,
     configFromEnv: (env) => envConfig(env, EvsError),
     STATUSES,
+    isSnapshotStatus,
     createProxy,
   };
 });

@@ -11,8 +11,29 @@
  */
 export declare const STATUSES: readonly ["creating", "available", "error", "deleting", "error_deleting", "rollbacking", "backing-up"];
 
-/** The statuses EVS documents for a snapshot: one of `STATUSES`. */
+/**
+ * The statuses EVS documents for a snapshot: one of `STATUSES`. The filters
+ * (`ListOptions.status`, `WaitOptions.status` and `failOn`) take only these,
+ * so that a misspelt status is a compile error rather than an empty list or
+ * a wait that runs into its timeout. A string from elsewhere (a form, a URL,
+ * a `Snapshot`'s `status`) goes in through `isSnapshotStatus`. At run time
+ * any non-empty string is sent as given (the service may add statuses): for
+ * one EVS added after this list, cast (`"new_status" as SnapshotStatus`).
+ */
 export type SnapshotStatus = (typeof STATUSES)[number];
+
+/**
+ * Whether `s` is one of `STATUSES`: narrows a `string` (or anything) to
+ * `SnapshotStatus`, which `STATUSES.includes(s)` does not (TypeScript types
+ * its argument as the tuple's members). False for every value that is not
+ * one of the seven strings; never throws.
+ *
+ * ```ts
+ * const wanted = new URLSearchParams(location.search).get("status");
+ * const page = await listSnapshots(config, { status: isSnapshotStatus(wanted) ? wanted : undefined });
+ * ```
+ */
+export declare function isSnapshotStatus(s: unknown): s is SnapshotStatus;
 
 /** IAM token authentication: sent as `X-Auth-Token`. */
 export interface TokenAuth {
@@ -179,7 +200,7 @@ export interface ListOptions {
   limit?: number | null | undefined;
   /** Exact name (no fuzzy match), at most 255 UTF-8 bytes. */
   name?: string | null | undefined;
-  /** Only snapshots in this status. */
+  /** Only snapshots in this status (a documented one: see `SnapshotStatus`; `isSnapshotStatus` narrows a string). */
   status?: SnapshotStatus | null | undefined;
   /** Only snapshots of this volume (disk). */
   volumeId?: string | null | undefined;
@@ -297,10 +318,10 @@ export declare function paginateSnapshots(config: ClientConfig, options?: ListOp
 
 /** Options of `waitForSnapshot`. */
 export interface WaitOptions {
-  /** The status to wait for. Default `"available"`. */
-  status?: SnapshotStatus | (string & {}) | null | undefined;
-  /** Statuses that end the wait with `kind: "failed"`. Default `["error"]`. */
-  failOn?: Array<SnapshotStatus | (string & {})> | null | undefined;
+  /** The status to wait for (typed as `ListOptions.status`: see `SnapshotStatus`). Default `"available"`. */
+  status?: SnapshotStatus | null | undefined;
+  /** Statuses that end the wait with `kind: "failed"`; must not hold `status`. Default `["error"]`. */
+  failOn?: readonly SnapshotStatus[] | null | undefined;
   /** Between polls, in ms (from the end of one poll to the start of the next, whatever retries it made); a positive integer. Default 2000. */
   intervalMs?: number | null | undefined;
   /** The whole wait, in ms; a positive integer. Default 600000 (10 minutes). A deadline for all of it (IAM's project-ID lookup, each poll, attempt and pause): the wait rejects with `timeout` when it comes, not before, even when a `Retry-After` reaches past it; nothing is sent once the wait has settled (docs/contract.md "waitForSnapshot"). */

@@ -16,6 +16,7 @@ import { createApi, EvsError } from './lib/api.js';
 // configFromEnv (issue 13): plain JS, given the one EvsError class.
 import { configFromEnv as envConfig } from './lib/env.js';
 import { STATUSES } from './lib/statuses.js';
+import { isSnapshotStatus } from './lib/statuses.js';
 
 // The inline copy is a chunk of its own: builds that took the file along
 // never load it. (The line build-pkg.mjs changes in slim.js and static.js.)
@@ -38,4 +39,5 @@ export const waitForSnapshot = (config, snapshotId, options) => calls().waitForS
 export const signRequest = (request, credentials, date) => calls().signRequest(request, credentials, date);
 export const ready = () => calls().ready();
 export { EvsError, STATUSES };
+export { isSnapshotStatus };
 export const configFromEnv = (env) => envConfig(env, EvsError);

@@ -43,9 +43,10 @@ const made = shared(() => {
     EvsError,
     configFromEnv: (vars) => env.configFromEnv(vars, EvsError),
     STATUSES: statuses.STATUSES,
+    isSnapshotStatus: statuses.isSnapshotStatus,
     createProxy,
   };
 });
 
 // The exports, by name: the same as index.cjs's (the build checks).
-export const { getSnapshot, listSnapshots, paginateSnapshots, waitForSnapshot, signRequest, ready, EvsError, configFromEnv, STATUSES, createProxy } = made;
+export const { getSnapshot, listSnapshots, paginateSnapshots, waitForSnapshot, signRequest, ready, EvsError, configFromEnv, STATUSES, isSnapshotStatus, createProxy } = made;

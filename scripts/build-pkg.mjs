@@ -26,6 +26,8 @@
 //                    opt-level 3: Cargo.toml's `node` profile), and their
 //                    inline base64 copies (evs_snapshots_bg.inline.js,
 //                    evs_snapshots_node.inline.json) for bundles without the file
+//   pkg/slim/package.json  evs-snapshots/slim for resolvers without "exports"
+//   pkg/THIRD_PARTY_NOTICES.md  the licences of the crates in the .wasm
 //   pkg/bin/         the `evs-snapshots` command and its helpers (format.mjs,
 //                    serve.mjs) (Node only: imports index.mjs; not in the
 //                    browser entry)
@@ -203,6 +205,17 @@ copyFileSync(join(root, 'LICENSE'), join(pkg, 'LICENSE'));
 for (const f of ['README.md', 'index.d.ts']) {
   if (existsSync(join(tpl, f))) copyFileSync(join(tpl, f), join(pkg, f));
 }
+// The licences and notices of the crates compiled into the .wasm and its
+// glue (MIT's and Apache-2.0's terms ask for them): written by
+// scripts/notices.sh with cargo-about, committed, checked against Cargo.lock
+// by `make test` (issue 27 §5).
+if (!existsSync(join(tpl, 'THIRD_PARTY_NOTICES.md'))) throw new Error("missing pkg-template/THIRD_PARTY_NOTICES.md: run 'scripts/notices.sh'");
+copyFileSync(join(tpl, 'THIRD_PARTY_NOTICES.md'), join(pkg, 'THIRD_PARTY_NOTICES.md'));
+// evs-snapshots/slim for resolvers without "exports" (TypeScript's node10,
+// webpack 4): a package.json in slim/ naming the same files the exports map
+// gives (issue 27 §5: attw found slim untyped under node10).
+mkdirSync(join(pkg, 'slim'), { recursive: true });
+copyFileSync(join(tpl, 'slim', 'package.json'), join(pkg, 'slim', 'package.json'));
 if (existsSync(join(tpl, 'index.d.ts'))) copyFileSync(join(tpl, 'index.d.ts'), join(pkg, 'index.d.cts'));
 
 // The `evs-snapshots` command (issue 13) and its helpers: copied as written.

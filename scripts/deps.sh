@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, each only if missing, so every
-# call after the first is quick. Usage: scripts/deps.sh rust|wasm-bindgen|npm|browser|cli|bench-python ...
+# call after the first is quick. Usage: scripts/deps.sh rust|wasm-bindgen|npm|browser|cli|cargo-about|bench-python ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,6 +53,16 @@ for what in "$@"; do
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq
         apt-get install -y -qq bsdutils curl python3 >/dev/null
+      fi
+      ;;
+    cargo-about)
+      # The third-party notices' generator (scripts/notices.sh). Its `cli`
+      # feature is the binary; 0.9.3 builds in about 8 minutes on 2 cores.
+      want=0.9.3
+      have=$(cargo about --version 2>/dev/null | awk '{print $2}' || true)
+      if [ "$have" != "$want" ]; then
+        echo "== installing cargo-about $want (found: ${have:-none}); this takes several minutes once"
+        cargo install cargo-about --version "=$want" --features cli --locked
       fi
       ;;
     bench-python)

@@ -29,3 +29,36 @@ test('STATUSES: the browser entry has the same list; index.d.ts types the same t
     assert.deepEqual(JSON.parse(`[${m[1]}]`), DOCUMENTED, f);
   }
 });
+
+test('isSnapshotStatus: in every entry (import, require, the browser entry, slim); true for the seven documented statuses only', async () => {
+  const { isSnapshotStatus } = await import('evs-snapshots');
+  const entries = {
+    import: isSnapshotStatus,
+    require: require('evs-snapshots').isSnapshotStatus,
+    'index.js': (await import(pathToFileURL(join(dir, 'index.js')).href)).isSnapshotStatus,
+    'slim.js': (await import(pathToFileURL(join(dir, 'slim.js')).href)).isSnapshotStatus,
+    'evs-snapshots/slim (Node)': (await import('evs-snapshots/slim')).isSnapshotStatus,
+  };
+  // import and require share one module instance in Node.
+  assert.equal(entries.require, isSnapshotStatus);
+  for (const [entry, f] of Object.entries(entries)) {
+    assert.equal(typeof f, 'function', entry);
+    for (const s of DOCUMENTED) assert.equal(f(s), true, `${entry}: ${s}`);
+    // Near misses and values that are no string: false, never a throw.
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const others = ['', 'Available', ' available', 'available ', 'frozen', 'backing_up', 'error-deleting', new String('available'), ['available'], { toString: () => 'available' }, 1, null, undefined, Symbol('available'), revoked.proxy];
+    others.forEach((s, i) => assert.equal(f(s), false, `${entry}: others[${i}]`));
+  }
+});
+
+test('index.d.ts: isSnapshotStatus is a type guard, and the list and wait status options take the same type', () => {
+  for (const f of ['index.d.ts', 'index.d.cts']) {
+    const d = readFileSync(join(dir, f), 'utf8');
+    assert.match(d, /^export declare function isSnapshotStatus\(s: unknown\): s is SnapshotStatus;$/m, f);
+    const list = d.match(/export interface ListOptions \{[\s\S]*?\n {2}status\?: ([^;]+);/)[1];
+    const wait = d.match(/export interface WaitOptions \{[\s\S]*?\n {2}status\?: ([^;]+);/)[1];
+    assert.equal(list, wait, f);
+    assert.equal(list, 'SnapshotStatus | null | undefined', f);
+  }
+});
