@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { startMockEvs, DEFAULT_CSP } from '../mock-evs/server.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 import { normalizeSnapshot, sortWire } from '../helpers/reference.mjs';
-import { launchChromium, openRequestsPanel } from '../helpers/browser.mjs';
+import { launchChromium, openRequestsPanel, loads, waitLoaded, act } from '../helpers/browser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUT = join(root, 'test-output');
@@ -61,19 +61,6 @@ async function open(query = '') {
   await page.goto(`${mock.url}/${query}`);
   await waitLoaded(page, 0);
   return page;
-}
-
-const loads = (page) => page.evaluate(() => Number(document.body.dataset.loads || 0));
-
-async function waitLoaded(page, prev) {
-  await page.waitForFunction((p) => Number(document.body.dataset.loads || 0) > p && document.body.dataset.state !== 'loading', prev, { timeout: T });
-}
-
-/** Runs `action` and waits for the list load it causes. */
-async function act(page, action) {
-  const before = await loads(page);
-  await action();
-  await waitLoaded(page, before);
 }
 
 const violations = (page) => page.evaluate(() => window.__csp);

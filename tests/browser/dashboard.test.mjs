@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { startMockEvs } from '../mock-evs/server.mjs';
 import { SNAPSHOTS, PROJECT_ID, VOLUMES, STATUSES } from '../mock-evs/data.mjs';
 import { normalizeSnapshot, sortWire } from '../helpers/reference.mjs';
-import { launchChromium } from '../helpers/browser.mjs';
+import { launchChromium, loads, waitLoaded, act } from '../helpers/browser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUT = join(root, 'test-output');
@@ -66,36 +66,10 @@ async function open(query = '', { tz = 'Asia/Shanghai', width = 1280, height = 9
   return page;
 }
 
-const loads = (page) => page.evaluate(() => Number(document.body.dataset.loads || 0));
-
-/** Waits until the page has finished a list load after the `prev`-th. */
-async function waitLoaded(page, prev) {
-  try {
-    await page.waitForFunction(
-      (p) => Number(document.body.dataset.loads || 0) > p && document.body.dataset.state !== 'loading',
-      prev,
-      { timeout: T },
-    );
-  } catch (e) {
-    const at = await page
-      .evaluate(() => ({ url: location.href, ...document.body.dataset, rows: document.querySelectorAll('tbody tr').length }))
-      .catch((err) => err.message);
-    e.message += `\nwaiting for load > ${prev}; page: ${JSON.stringify(at)}; errors: ${JSON.stringify(page.errors)}`;
-    throw e;
-  }
-}
-
 /** Reloads the page and waits for its first list load. */
 async function reload(page) {
   await page.reload();
   await waitLoaded(page, 0);
-}
-
-/** Runs `action` and waits for the list load it causes. */
-async function act(page, action) {
-  const before = await loads(page);
-  await action();
-  await waitLoaded(page, before);
 }
 
 const rowIds = (page) =>

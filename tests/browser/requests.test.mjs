@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { startMockEvs } from '../mock-evs/server.mjs';
 import { PROJECT_ID, REGION } from '../mock-evs/data.mjs';
-import { launchChromium, openRequestsPanel } from '../helpers/browser.mjs';
+import { launchChromium, openRequestsPanel, loads, waitLoaded, act } from '../helpers/browser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUT = join(root, 'test-output');
@@ -64,19 +64,6 @@ async function open(server = mock, { width = 1280, height = 900 } = {}) {
   await page.goto(`${server.url}/`);
   await waitLoaded(page, 0);
   return page;
-}
-
-const loads = (page) => page.evaluate(() => Number(document.body.dataset.loads || 0));
-
-async function waitLoaded(page, prev) {
-  await page.waitForFunction((p) => Number(document.body.dataset.loads || 0) > p && document.body.dataset.state !== 'loading', prev, { timeout: T });
-}
-
-/** Runs `action` and waits for the list load it causes. */
-async function act(page, action) {
-  const n = await loads(page);
-  await action();
-  await waitLoaded(page, n);
 }
 
 const isOpen = (page) => page.evaluate(() => document.querySelector('#requests').open);

@@ -22,7 +22,7 @@ import { dirname, join } from 'node:path';
 import { startMockEvs } from '../mock-evs/server.mjs';
 import { SNAPSHOTS, PROJECT_ID, REGION } from '../mock-evs/data.mjs';
 import { normalizeSnapshot, sortWire } from '../helpers/reference.mjs';
-import { launchChromium } from '../helpers/browser.mjs';
+import { launchChromium, loads, waitLoaded, act } from '../helpers/browser.mjs';
 import { startServe, secret, pythonCsv } from '../cli/child.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -70,6 +70,15 @@ function assertNoSecret(text, where) {
     for (let i = 0; i + 16 <= s.length; i++) {
       assert.ok(!text.includes(s.slice(i, i + 16)), `${where} holds 16 characters of a credential`);
     }
+  }
+}
+
+/** Waits until `ready()` holds (checked every 20 ms), at most T; then fails with `what()`. */
+async function until(ready, what) {
+  const end = Date.now() + T;
+  while (!ready()) {
+    if (Date.now() > end) assert.fail(`not seen within ${T} ms: ${what()}`);
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -126,19 +135,6 @@ async function record(page) {
       return texts;
     },
   };
-}
-
-const loads = (page) => page.evaluate(() => Number(document.body.dataset.loads || 0));
-
-async function waitLoaded(page, prev) {
-  await page.waitForFunction((p) => Number(document.body.dataset.loads || 0) > p && document.body.dataset.state !== 'loading', prev, { timeout: T });
-}
-
-/** Runs `action` and waits for the list load it causes. */
-async function act(page, action) {
-  const n = await loads(page);
-  await action();
-  await waitLoaded(page, n);
 }
 
 const rowIds = (page) => page.$$eval('[data-testid="snapshot-row"]', (rows) => rows.map((r) => r.dataset.id));
@@ -266,7 +262,15 @@ test('the printed URL: the dashboard connected to the project, rows, paging, det
   assert.equal(await page.textContent('[data-testid="page-number"]'), '第 2 页');
 
   // Counted: each of the page's calls to /evs was one upstream request, signed by the server with its pair.
-  const browserCalls = net.requests().filter((x) => x.url?.startsWith(`${served.base}/evs/`));
+  // The DevTools events of each request (its status, and in an *ExtraInfo
+  // event of its own the headers sent) arrive apart from the page's
+  // promises: wait until every call to /evs has both, one per upstream request.
+  const seenCalls = () => net.requests().filter((x) => x.url?.startsWith(`${served.base}/evs/`));
+  await until(
+    () => seenCalls().length === apiCalls().length && seenCalls().every((x) => x.status !== undefined && x.sentHeaders !== undefined),
+    () => `every /evs request's status and headers: ${JSON.stringify({ seen: seenCalls(), upstream: apiCalls().length })}`,
+  );
+  const browserCalls = seenCalls();
   assert.ok(browserCalls.every((x) => x.status === 200), JSON.stringify(browserCalls.filter((x) => x.status !== 200)));
   const upstream = apiCalls();
   assert.equal(upstream.length, browserCalls.length, 'one upstream request per call of the page, no retry of its own');
@@ -372,12 +376,17 @@ test('a page of a second origin (another port of 127.0.0.1) in the same browser,
   assert.equal(outcome.img, 'error');
   assert.equal(outcome.script, 'error');
   assert.equal(outcome.frame, 'loaded');
-  assert.ok(
-    page.errors.some((e) => new RegExp(`Framing '${served.base}/' violates .*frame-ancestors 'none'`).test(e)),
-    `the frame refused by the dashboard's CSP: ${JSON.stringify(page.errors)}`,
+  // The DevTools events (a request's wire status and sent headers come in
+  // *ExtraInfo events of their own) and the console's CSP line arrive
+  // independently of the page's promises: wait until they are all in.
+  const framing = new RegExp(`Framing '${served.base}/' violates .*frame-ancestors 'none'`);
+  const evsCalls = () => net.requests().filter((x) => x.url?.startsWith(`${served.base}/evs/`));
+  await until(
+    () => page.errors.some((e) => framing.test(e)) && evsCalls().length >= 5 && evsCalls().every((c) => c.wireStatus !== undefined && c.sentHeaders !== undefined),
+    () => `the CSP line and every /evs request's wire status and headers: ${JSON.stringify({ errors: page.errors, calls: evsCalls() })}`,
   );
   // What the server answered each of them: refused, by the proxy (Origin) or by serve (Sec-Fetch-Site, no cookie).
-  const calls = net.requests().filter((x) => x.url?.startsWith(`${served.base}/evs/`));
+  const calls = evsCalls();
   assert.ok(calls.length >= 5, `${calls.length} requests to /evs seen`);
   // Without the cookie (a plain fetch sends none to another origin): 401; with it: 403.
   let withCookie = 0;

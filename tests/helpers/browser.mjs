@@ -99,3 +99,30 @@ export async function openRequestsPanel(page) {
     return panel.open && (want === 0 ? empty === 1 && rows === 0 : rows === want);
   });
 }
+
+// The dashboard's list loads: body[data-loads] counts the loads finished and
+// body[data-state] is "loading" during one. Each wait is bounded by the
+// page's default timeout (each test file sets it).
+
+/** How many list loads the page has finished. */
+export const loads = (page) => page.evaluate(() => Number(document.body.dataset.loads || 0));
+
+/** Waits until the page has finished a list load after the `prev`-th; a failure says where the page was. */
+export async function waitLoaded(page, prev) {
+  try {
+    await page.waitForFunction((p) => Number(document.body.dataset.loads || 0) > p && document.body.dataset.state !== 'loading', prev);
+  } catch (e) {
+    const at = await page
+      .evaluate(() => ({ url: location.href, ...document.body.dataset, rows: document.querySelectorAll('tbody tr').length }))
+      .catch((err) => err.message);
+    e.message += `\nwaiting for load > ${prev}; page: ${JSON.stringify(at)}; errors: ${JSON.stringify(page.errors)}`;
+    throw e;
+  }
+}
+
+/** Runs `action` and waits for the list load it causes. */
+export async function act(page, action) {
+  const before = await loads(page);
+  await action();
+  await waitLoaded(page, before);
+}
