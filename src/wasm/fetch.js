@@ -228,21 +228,19 @@ function contentLength(v) {
   return /^\+?[0-9]+$/.test(t) ? Number(t) : null;
 }
 
-async function exchange(fetch, self, method, url, headers, userAgent, ctrl, stop, max) {
-  let request;
-  try {
-    const h = new Headers();
-    for (let i = 0; i + 1 < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
-    if (userAgent !== undefined) h.append('User-Agent', userAgent);
-    // No redirect followed: fetch would carry X-Auth-Token and
-    // X-Security-Token to wherever it points; the core makes an error of it.
-    request = new Request(url, { method, headers: h, signal: ctrl.signal, redirect: 'manual' });
-  } catch (e) {
-    return network(describe(e));
-  }
+async function exchange(fetch, self, custom, method, url, headers, userAgent, ctrl, stop, max, wanted) {
   let sent;
   try {
-    sent = fetch.call(self, request);
+    const pairs = [];
+    for (let i = 0; i + 1 < headers.length; i += 2) pairs.push([headers[i], headers[i + 1]]);
+    if (userAgent !== undefined) pairs.push(['User-Agent', userAgent]);
+    // No redirect followed: fetch would carry X-Auth-Token and
+    // X-Security-Token to wherever it points; the core makes an error of it.
+    const init = { method, headers: pairs, signal: ctrl.signal, redirect: 'manual' };
+    // The caller's fetch gets the Request the client built (docs/contract.md,
+    // ClientConfig.fetch); the global one the same request as (url, init),
+    // which spares it a second Request and a second signal (it makes its own).
+    sent = custom ? fetch.call(self, new Request(url, init)) : fetch.call(self, url, init);
   } catch (e) {
     return network(describe(e));
   }
@@ -259,22 +257,28 @@ async function exchange(fetch, self, method, url, headers, userAgent, ctrl, stop
     genuine = false;
   }
   if (!genuine || !(res.status >= 200 && res.status <= 599)) return [OTHER, res];
+  // Only the headers Rust reads (`wanted`, named by send.rs): a lookup each,
+  // not a sorted copy of them all.
+  const h = res.headers;
   let lines = '';
-  for (const [k, v] of res.headers) lines += `${k}\n${v}\n`;
-  const length = contentLength(res.headers.get('content-length'));
-  const encoding = res.headers.get('content-encoding');
+  for (const name of wanted) {
+    const v = h.get(name);
+    if (v !== null) lines += `${name}\n${v}\n`;
+  }
+  const length = contentLength(h.get('content-length'));
+  const encoding = h.get('content-encoding');
   const encoded = encoding !== null && encoding.trim() !== '';
   const body = await readBody(res, length, encoded, max, stop);
   if (typeof body[0] === 'number') return body;
   return [RESPONSE, res.status, lines, body[0], body[1]];
 }
 
-async function run(fetch, self, method, url, headers, userAgent, signals, ms, max) {
+async function run(fetch, self, custom, method, url, headers, userAgent, signals, ms, max, wanted) {
   if (signals.some(isAborted)) return [ABORTED];
   const stop = stopFor(signals, ms);
   const ctrl = new AbortController();
   try {
-    let out = await exchange(fetch, self, method, url, headers, userAgent, ctrl, stop, max);
+    let out = await exchange(fetch, self, custom, method, url, headers, userAgent, ctrl, stop, max, wanted);
     // Whichever abort came during the attempt wins over what fetch said.
     if (signals.some(isAborted)) out = [ABORTED];
     else if (out[0] === NETWORK && stop.due() === TIMED_OUT) out = [TIMEOUT];
@@ -292,17 +296,19 @@ async function run(fetch, self, method, url, headers, userAgent, signals, ms, ma
 }
 
 /**
- * One attempt. `fetch`: the global fetch or the caller's, called with
- * `this` = `self` (the global object for the global fetch, as browsers
- * require; undefined for the caller's) and the Request built here; `headers`: [name, value, name, value, ...]; `userAgent`: added
+ * One attempt. `fetch`: the global fetch or (`custom`) the caller's, called
+ * with `this` = `self` (the global object for the global fetch, as browsers
+ * require; undefined for the caller's), as fetch(url, init) or (the
+ * caller's) fetch(request) with the Request built here; `headers`: [name, value, name, value, ...]; `userAgent`: added
  * when given; `signals`: the caller's; `ms`: the attempt's timeout; `max`:
- * the most body bytes kept. Resolves (never rejects) with an array:
- *   [0, status, "name\nvalue\n..." (the names lowercase), body Uint8Array, truncated]
+ * the most body bytes kept; `wanted`: the header names send.rs reads.
+ * Resolves (never rejects) with an array:
+ *   [0, status, "name\nvalue\n..." (the wanted ones present), body Uint8Array, truncated]
  *   [1, message]   a network failure (or a body that could not be read)
  *   [3]            timed out
  *   [4]            aborted by a caller's signal
  *   [5, response, msLeft, AbortController]   not a genuine Response: send.rs reads it
  */
-export function attempt(fetch, self, method, url, headers, userAgent, signals, ms, max) {
-  return run(fetch, self, method, url, headers, userAgent, signals, ms, max).catch((e) => network(describe(e)));
+export function attempt(fetch, self, custom, method, url, headers, userAgent, signals, ms, max, wanted) {
+  return run(fetch, self, custom, method, url, headers, userAgent, signals, ms, max, wanted).catch((e) => network(describe(e)));
 }

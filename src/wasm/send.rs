@@ -74,6 +74,7 @@ extern "C" {
     fn attempt_io(
         fetch: &Function,
         this: &JsValue,
+        custom: bool,
         method: &str,
         url: &str,
         headers: &Array,
@@ -81,6 +82,7 @@ extern "C" {
         signals: &Array,
         ms: f64,
         max: f64,
+        wanted: &Array,
     ) -> Result<Promise, JsValue>;
 }
 
@@ -358,9 +360,9 @@ pub async fn attempt(fetch: &Fetch, signals: &[JsValue], req: &Request, timeout_
     if is_aborted(signals) {
         return AttemptEnd::Aborted;
     }
-    let (function, this) = match fetch {
-        Fetch::Global(f) => (f, GLOBAL.with(JsValue::clone)),
-        Fetch::Custom(f) => (f, JsValue::UNDEFINED),
+    let (function, this, custom) = match fetch {
+        Fetch::Global(f) => (f, GLOBAL.with(JsValue::clone), false),
+        Fetch::Custom(f) => (f, JsValue::UNDEFINED, true),
     };
     let headers = Array::new();
     for (name, value) in &req.headers {
@@ -371,7 +373,8 @@ pub async fn attempt(fetch: &Fetch, signals: &[JsValue], req: &Request, timeout_
     let agent = if req.header("user-agent").is_none() { USER_AGENT.with(JsValue::clone) } else { JsValue::UNDEFINED };
     let watched: Array = signals.iter().collect();
     let max = MAX_BODY_BYTES as f64;
-    let pending = match attempt_io(function, &this, req.method, &req.url, &headers, &agent, &watched, f64::from(timeout_ms), max) {
+    let wanted = WANTED.with(Array::clone);
+    let pending = match attempt_io(function, &this, custom, req.method, &req.url, &headers, &agent, &watched, f64::from(timeout_ms), max, &wanted) {
         Ok(p) => p,
         Err(e) => return AttemptEnd::Network(describe(&e)),
     };
@@ -422,6 +425,26 @@ thread_local! {
     static USER_AGENT: JsValue = user_agent().map_or(JsValue::UNDEFINED, |a| JsValue::from_str(&a));
     /// The global object: `this` of the global `fetch`, as browsers require.
     static GLOBAL: JsValue = js_sys::global().into();
+    /// The response headers [`Head::from_headers`] reads: fetch.js looks
+    /// these up alone (made once).
+    static WANTED: Array = wanted_headers().map(JsValue::from_str).collect();
+}
+
+/// The names of the response headers an attempt reads (`Head`): the
+/// request ID's, `Retry-After`, `Date`, `Location`, and the ones the signing
+/// proxy passes on.
+fn wanted_headers() -> impl Iterator<Item = &'static str> {
+    let passed: &[&str] = {
+        #[cfg(feature = "proxy")]
+        {
+            &crate::core::proxy::PASSED_HEADERS
+        }
+        #[cfg(not(feature = "proxy"))]
+        {
+            &[]
+        }
+    };
+    crate::core::error_body::REQUEST_ID_HEADERS.iter().copied().chain(["retry-after", "date", "location"]).chain(passed.iter().copied())
 }
 
 fn user_agent() -> Option<String> {
