@@ -11,6 +11,7 @@
 // Not part of `make test`: figures, not assertions.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
@@ -444,6 +445,73 @@ for (const c of [1, 16]) {
 await pyCall({ op: 'quit' }).catch(() => {});
 py.stdin.end();
 
+// The cold mode (issue 28): every client in a fresh process per sample, as
+// a script or the command runs. The Node clients through bench/cold.mjs, the
+// command (`evs-snapshots list --all`) with bench/cold-timer.mjs preloaded,
+// the Python peers through bench/peers.py's one-shot mode. Each reports its
+// time in process (its first line to the work done: the import, the client
+// built, the work with cold code); the wall time is spawn to exit, measured
+// here. COLD.runs samples each, the clients in turn; every process is tracked
+// (stopped on every way out) and bounded by COLD.timeoutMs.
+const COLD = { runs: 5, timeoutMs: 60000 };
+function runCold(cmd, args, env = {}) {
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    const child = track(spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), COLD.timeoutMs);
+    child.once('error', (e) => (clearTimeout(timer), reject(e)));
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      const wall = performance.now() - t;
+      if (code !== 0) reject(new Error(`cold ${args.slice(0, 3).join(' ')}: exit ${signal ?? code}: ${err.slice(0, 400)}`));
+      else resolve({ wall, out });
+    });
+  });
+}
+const coldCfg = { endpoint: peerMock.url, projectId: PROJECT_ID, token: TOKEN, ak: AK, sk: SK, limit: 1000, id: getId, n: GETS };
+const coldNode = (client, op, extra = {}) => async () => {
+  const { wall, out } = await runCold(process.execPath, [join(root, 'bench', 'cold.mjs'), client, op, JSON.stringify({ ...coldCfg, ...extra })]);
+  return { wall, ...JSON.parse(out) };
+};
+const coldPy = (cmd) => async () => {
+  const { wall, out } = await runCold(python, [join(root, 'bench', 'peers.py'), JSON.stringify({ endpoint: peerMock.url, projectId: PROJECT_ID, token: TOKEN, ak: AK, sk: SK }), JSON.stringify(cmd)]);
+  return { wall, ...JSON.parse(out) };
+};
+const coldTimes = join(tmpdir(), `evs-bench-cold-${process.pid}.json`);
+const coldCommand = async () => {
+  const args = ['--import', join(root, 'bench', 'cold-timer.mjs'), join(root, 'pkg', 'bin', 'evs-snapshots.mjs'), '--endpoint', peerMock.url, '--project-id', PROJECT_ID, 'list', '--all', '--limit', '1000', '--output', 'ndjson'];
+  const { wall, out } = await runCold(process.execPath, args, { EVS_SNAPSHOTS_TOKEN: TOKEN, EVS_BENCH_COLD_OUT: coldTimes });
+  const lines = out.split('\n').filter(Boolean);
+  const { inProcessMs } = JSON.parse(readFileSync(coldTimes, 'utf8'));
+  return { wall, inProcessMs, count: lines.length, last: JSON.parse(lines[lines.length - 1]).id };
+};
+const coldClients = {
+  walk: { package: coldNode('package', 'walk'), command: coldCommand, reference: coldNode('reference', 'walk'), cinderclient: coldPy({ op: 'walk', limit: 1000 }) },
+  gets1: { package: coldNode('package', 'gets', { concurrency: 1 }), reference: coldNode('reference-aksk', 'gets', { concurrency: 1 }), huaweiSdk: coldPy({ op: 'gets', n: GETS, concurrency: 1, id: getId }) },
+  gets16: { package: coldNode('package', 'gets', { concurrency: 16 }), reference: coldNode('reference-aksk', 'gets', { concurrency: 16 }), huaweiSdk: coldPy({ op: 'gets', n: GETS, concurrency: 16, id: getId }) },
+};
+const cold = {};
+for (const [what, clients] of Object.entries(coldClients)) {
+  const names = Object.keys(clients);
+  const samples = Object.fromEntries(names.map((n) => [n, []]));
+  for (let r = 0; r < COLD.runs; r++) {
+    for (let k = 0; k < names.length; k++) {
+      const n = names[(r + k) % names.length];
+      const s = await clients[n]();
+      // The same work as warm: every snapshot and the same last one, or the snapshot asked for.
+      if (what === 'walk' ? s.count !== WALK || s.last !== walkLast : s.sample?.id !== getId) throw new Error(`cold ${what}, ${n}: ${JSON.stringify(s).slice(0, 300)}`);
+      samples[n].push(s);
+    }
+  }
+  cold[what] = Object.fromEntries(
+    names.map((n) => [n, { inProcessMs: median(samples[n].map((s) => s.inProcessMs)), wallMs: median(samples[n].map((s) => s.wall)), rssMB: samples[n][0].maxRssMB === undefined ? null : median(samples[n].map((s) => s.maxRssMB)), importMs: samples[n][0].importMs === undefined ? null : median(samples[n].map((s) => s.importMs)), workMs: samples[n][0].workMs === undefined ? null : median(samples[n].map((s) => s.workMs)) }]),
+  );
+}
+
 // First rows in Chromium: a new page per load, the HTTP cache disabled, the
 // CPU throttled 4× and the link 9 Mbps / 60 ms (both ways), through the
 // DevTools protocol. Navigation start (performance.now()'s origin) to the
@@ -497,6 +565,7 @@ results.sections.peers = {
   versions: readFileSync(join(root, 'bench', 'requirements.txt'), 'utf8').split('\n').filter((l) => /^[A-Za-z].*==/.test(l)).slice(0, 4),
   walk: { snapshots: WALK, limit: 1000, ...walk },
   gets: { calls: GETS, sequential: gets[1], sixteenAtATime: gets[16] },
+  cold: { runs: COLD.runs, ...cold },
   firstRows: { cpuThrottle: 4, linkMbps: 9, latencyMs: 60, rows: 50, packageMs: firstRows.package, fetchMs: firstRows.fetch, packageMedianMs: rowsPkg, fetchMedianMs: rowsRef, bytesTransferred: transferred },
 };
 table(`peers, one mock (median ms of ${RUNS.walk} walks, ${RUNS.gets} × ${GETS} gets, ${RUNS.page} page loads, the clients in turn; each timed inside its own process)`, [
@@ -506,6 +575,17 @@ table(`peers, one mock (median ms of ${RUNS.walk} walks, ${RUNS.gets} × ${GETS}
   [`${GETS} getSnapshot, 16 at a time (Python: 16 threads, one client)`, f1(gets[16].package.medianMs), f1(gets[16].reference.medianMs), f1(gets[16].huaweiSdk.medianMs)],
   [`Chromium, navigation to the first row (CPU 4×, 9 Mbps / 60 ms, no cache; ${Math.round(transferred.package / 1024)} KB / ${Math.round(transferred.fetch / 1024)} KB moved)`, f1(rowsPkg), f1(rowsRef), ''],
 ]);
+{
+  const warmOf = { walk, gets1: gets[1], gets16: gets[16] };
+  const label = { walk: `walk ${WALK.toLocaleString('en')}, limit 1000, token`, gets1: `${GETS} gets AK/SK, sequential`, gets16: `${GETS} gets AK/SK, 16 at a time` };
+  const who = { package: 'the package', command: 'its command (list --all --output ndjson)', reference: 'hand-written fetch (bench/reference*.mjs)', cinderclient: 'python-cinderclient 9.10.0', huaweiSdk: 'huaweicloudsdkevs 3.1.219' };
+  const opt = (x) => (x == null ? '—' : f1(x));
+  const rows = [['work', 'client', 'warm ms', 'cold: import ms', 'cold: work ms', 'cold: in process ms', 'cold: wall ms', 'cold: peak RSS MB']];
+  for (const what of Object.keys(cold)) {
+    for (const [n, c] of Object.entries(cold[what])) rows.push([label[what], who[n], warmOf[what][n] ? f1(warmOf[what][n].medianMs) : '—', opt(c.importMs), opt(c.workMs), f1(c.inProcessMs), f1(c.wallMs), opt(c.rssMB)]);
+  }
+  table(`warm and cold, side by side (warm: the medians above, timed in one long-lived process; cold: median of ${COLD.runs} fresh processes each, in process = its first line to the work done)`, rows);
+}
 const ratioBudget = (name, ours, peer, limit) =>
   budget({ name, figure: `${f1(ours)} ms`, peer: `${f1(peer)} ms`, ratio: `${f2(ours / peer)}×`, limit: `≤ ${limit}×`, ok: ours / peer <= limit });
 ratioBudget(`walk ${WALK.toLocaleString('en')}, limit 1000, vs python-cinderclient's marker loop`, walk.package.medianMs, walk.cinderclient.medianMs, 1.0);
@@ -514,6 +594,17 @@ for (const [c, label] of [[1, 'sequential'], [16, '16 at a time']]) {
   ratioBudget(`${GETS} gets with AK/SK, ${label}, vs Huawei's Python SDK ShowSnapshot`, gets[c].package.medianMs, gets[c].huaweiSdk.medianMs, 1.0);
   ratioBudget(`${GETS} gets with AK/SK, ${label}, vs a hand-signed fetch`, gets[c].package.medianMs, gets[c].reference.medianMs, 1.25);
 }
+for (const [what, peerName, peerLabel] of [['walk', 'cinderclient', "python-cinderclient's marker loop"], ['gets1', 'huaweiSdk', "Huawei's Python SDK"], ['gets16', 'huaweiSdk', "Huawei's Python SDK"]]) {
+  const c = cold[what];
+  const name = what === 'walk' ? `cold: walk ${WALK.toLocaleString('en')}, in process` : `cold: ${GETS} gets with AK/SK, ${what === 'gets1' ? 'sequential' : '16 at a time'}, in process`;
+  ratioBudget(`${name}, vs ${peerLabel}`, c.package.inProcessMs, c[peerName].inProcessMs, 1.0);
+  ratioBudget(`${name}, vs a hand-written fetch`, c.package.inProcessMs, c.reference.inProcessMs, 1.25);
+}
+if (cold.walk.package.rssMB != null && cold.walk.reference.rssMB != null) {
+  const d = cold.walk.package.rssMB - cold.walk.reference.rssMB;
+  budget({ name: 'cold walk: peak RSS, vs the hand-written fetch loop', figure: `${f1(cold.walk.package.rssMB)} MB`, peer: `${f1(cold.walk.reference.rssMB)} MB`, ratio: `${d >= 0 ? '+' : ''}${f1(d)} MB`, limit: '≤ +10 MB', ok: d <= 10 });
+}
+ratioBudget(`cold: the command's walk ${WALK.toLocaleString('en')}, wall, vs python-cinderclient's marker loop`, cold.walk.command.wallMs, cold.walk.cinderclient.wallMs, 1.0);
 ratioBudget('first rows in Chromium (CPU 4×, 9 Mbps / 60 ms), vs a fetch page', rowsPkg, rowsRef, 1.3);
 
 // Verdicts -------------------------------------------------------------------

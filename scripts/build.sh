@@ -25,6 +25,11 @@ rm -rf pkg
 mkdir -p pkg/lib
 cp "$out/release/evs_snapshots.js" pkg/lib/evs_snapshots.js
 cp "$out/node/evs_snapshots.js" pkg/lib/evs_snapshots_node.js
+# The glue imports the shell's module snippet (src/wasm/fetch.js) from
+# ./snippets/; build-pkg.mjs bundles both glues with it, then it goes.
+for build in release node; do
+  if [ -d "$out/$build/snippets" ]; then cp -r "$out/$build/snippets" pkg/lib/; fi
+done
 # npm's binaryen (Debian's 108 breaks current wasm-bindgen output).
 features=(--strip-producers --strip-target-features
   --enable-bulk-memory --enable-reference-types --enable-multivalue
@@ -32,6 +37,7 @@ features=(--strip-producers --strip-target-features
 node_modules/.bin/wasm-opt -Oz "${features[@]}" "$out/release/evs_snapshots_bg.wasm" -o pkg/lib/evs_snapshots_bg.wasm
 node_modules/.bin/wasm-opt -O3 "${features[@]}" "$out/node/evs_snapshots_bg.wasm" -o pkg/lib/evs_snapshots_node.wasm
 node scripts/build-pkg.mjs
+rm -rf pkg/lib/snippets
 node scripts/sizes.mjs
 
 # The tests import the built package by name, as a user would.

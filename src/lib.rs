@@ -5,9 +5,11 @@
 //! - `wasm` (wasm32 only): the async shell, the only code that touches JS
 //!   values. It exports `getSnapshot`, `listSnapshots`, `signRequest` and
 //!   the paging walk to JavaScript, reads the arguments with
-//!   serde-wasm-bindgen, sends each attempt's `Request` (built with
-//!   web-sys) through `fetch`, reads the `Response` with gloo-net, sleeps,
-//!   aborts, and resolves with plain objects.
+//!   serde-wasm-bindgen, sends each attempt through `fetch` with one call
+//!   into its module snippet (`src/wasm/fetch.js`: the `Request`, the
+//!   timer and signals, a genuine `Response` read), reads anything else
+//!   with gloo-net or through `catch` imports, sleeps, aborts, and resolves
+//!   with plain objects.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
 pub mod core;

@@ -86,7 +86,8 @@ fn read(options: &JsValue) -> Result<Inner, EvsError> {
 /// The project ID: the config's, or IAM's.
 async fn project_id(ctx: &Context, proxy: &Proxy) -> Result<String, EvsError> {
     let call = Call { config: proxy.config.clone(), target: Target::Show(String::new()) };
-    with_project(ctx, call, None).await.map(|c| c.config.project_id).map_err(EvsError::from)
+    // No wait's deadline here: a proxied request has its own attempt bounds.
+    Ok(with_project(ctx, call, None).await.map(|c| c.config.project_id)?)
 }
 
 /// The console's `authorize(request)`: only `true` (or a promise of it)

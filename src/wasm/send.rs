@@ -1,24 +1,34 @@
 //! One attempt over `fetch`, and the wait between attempts: the shell's
 //! contact with the outside world.
 //!
-//! - web-sys builds the `Request` (method, headers, the attempt's abort
-//!   signal, `redirect: "manual"`: a redirect is never followed, since
-//!   `fetch` would carry `X-Auth-Token` and `X-Security-Token` to wherever it
-//!   points; the core makes an error of it);
-//! - the shell calls the global `fetch` (or `config.fetch`) with it, so that
-//!   a rejection keeps its `cause` (Node's `ECONNREFUSED`, `ENOTFOUND`);
-//! - gloo-net reads a genuine `Response`'s status and headers; anything
-//!   else a caller's `fetch` gives is read structurally, every read a
-//!   `catch` import;
+//! - An attempt's I/O is one call into `src/wasm/fetch.js` (a module
+//!   snippet; issue 28: a handful of crossings per attempt instead of a
+//!   dozen and more): it gets the request as flat data (method, URL, header
+//!   pairs, the `User-Agent`, the caller's signals, the timeout, the most
+//!   body bytes kept), builds the `Request` (`redirect: "manual"`: a
+//!   redirect is never followed, since `fetch` would carry `X-Auth-Token`
+//!   and `X-Security-Token` to wherever it points; the core makes an error
+//!   of it) with the attempt's `AbortController`'s signal, calls the global
+//!   `fetch` (or `config.fetch`, with that `Request`) so that a rejection
+//!   keeps its `cause` (Node's `ECONNREFUSED`, `ENOTFOUND`), and reads a
+//!   genuine `Response`'s status, headers and body into one `Uint8Array`.
+//!   It resolves once, never rejects. Rust keeps every decision: what is
+//!   sent, signing, retries, the clock, paging, what the answer means.
 //! - **every await on a JavaScript promise is raced against the attempt's
-//!   [`Stop`]**: its timer and the caller's signal. A `fetch` that ignores
+//!   timer and the caller's signal**: in fetch.js for the attempt's I/O,
+//!   with [`Stop`] here for the rest. A `fetch` that ignores
 //!   `Request.signal`, a body that never ends or a stream that never
 //!   settles still times out, and a stream of empty chunks cannot starve the
 //!   timer (the deadline is also checked by the clock, and an empty chunk
 //!   yields to the event loop);
+//! - what is not a genuine `Response` of this realm with a status from 200
+//!   to 599 (a Response-like a caller's `fetch` gave, a Proxy, a browser's
+//!   opaque redirect) comes back unread, with the time left, and is read
+//!   here: gloo-net reads a genuine `Response`'s status and headers,
+//!   anything else is read structurally, every read a `catch` import;
 //! - the caller's signal gets one `abort` listener however many calls share
-//!   it, removed when the last of them ends (no lasting listener, no
-//!   `MaxListenersExceededWarning`);
+//!   it (one in fetch.js, one here for waits), removed when the last of them
+//!   ends (no lasting listener, no `MaxListenersExceededWarning`);
 //! - no rejection is ever handed to gloo-net's error conversion, which
 //!   panics on a value that is not an `Error` (gloo-net 0.7).
 
@@ -28,7 +38,7 @@ use js_sys::{Array, ArrayBuffer, Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, EventTarget, RequestRedirect};
+use web_sys::{AbortController, EventTarget};
 
 use super::args::{member, Fetch};
 use crate::core::call::{Ended, MAX_BODY_BYTES};
@@ -50,6 +60,30 @@ extern "C" {
     type Bytes;
     #[wasm_bindgen(catch, constructor, js_class = "Uint8Array")]
     fn new(source: &JsValue) -> Result<Bytes, JsValue>;
+}
+
+// The attempt's I/O in one crossing (src/wasm/fetch.js, a module snippet
+// wasm-bindgen ships beside the glue): it builds the Request, calls fetch,
+// races every await against the attempt's timer and the caller's signals,
+// reads a genuine Response's headers and body, and resolves once, never
+// rejecting. `catch` all the same: nothing it could throw unwinds here.
+#[wasm_bindgen(module = "/src/wasm/fetch.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = attempt)]
+    #[allow(clippy::too_many_arguments)]
+    fn attempt_io(
+        fetch: &Function,
+        this: &JsValue,
+        custom: bool,
+        method: &str,
+        url: &str,
+        headers: &Array,
+        user_agent: &JsValue,
+        signals: &Array,
+        ms: f64,
+        max: f64,
+        wanted: &Array,
+    ) -> Result<Promise, JsValue>;
 }
 
 /// How an attempt ended, owning what [`Ended`] borrows.
@@ -311,35 +345,106 @@ fn call_method(obj: &JsValue, name: &str, args: &Array) -> Result<JsValue, JsVal
     Reflect::apply(&f, obj, args)
 }
 
-/// One attempt: never fails, it says how it ended.
+/// How fetch.js says an attempt ended: the first element of its array.
+const RESPONSE: u32 = 0;
+const NETWORK: u32 = 1;
+const TIMEOUT: u32 = 3;
+const ABORTED: u32 = 4;
+const OTHER: u32 = 5;
+
+/// One attempt: never fails, it says how it ended. One call into
+/// fetch.js, whose promise settles by the attempt's deadline or the
+/// caller's signal whatever `fetch` does; then, only for what is not a
+/// genuine `Response`, the structural reading below, with the time left.
 pub async fn attempt(fetch: &Fetch, signals: &[JsValue], req: &Request, timeout_ms: u32) -> AttemptEnd {
     if is_aborted(signals) {
         return AttemptEnd::Aborted;
     }
-    let ctrl = match AbortController::new() {
-        Ok(c) => c,
+    let (function, this, custom) = match fetch {
+        Fetch::Global(f) => (f, GLOBAL.with(JsValue::clone), false),
+        Fetch::Custom(f) => (f, JsValue::UNDEFINED, true),
+    };
+    let headers = Array::new();
+    for (name, value) in &req.headers {
+        headers.push(&JsValue::from_str(name));
+        headers.push(&JsValue::from_str(value));
+    }
+    // The User-Agent where the platform lets a script set it, unless the caller set one.
+    let agent = if req.header("user-agent").is_none() { USER_AGENT.with(JsValue::clone) } else { JsValue::UNDEFINED };
+    let watched: Array = signals.iter().collect();
+    let max = MAX_BODY_BYTES as f64;
+    let wanted = WANTED.with(Array::clone);
+    let pending = match attempt_io(function, &this, custom, req.method, &req.url, &headers, &agent, &watched, f64::from(timeout_ms), max, &wanted) {
+        Ok(p) => p,
         Err(e) => return AttemptEnd::Network(describe(&e)),
     };
-    let stop = Stop::new(signals, f64::from(timeout_ms));
-    let outcome = exchange(fetch, req, &ctrl, &stop).await;
-    let outcome = match outcome {
-        // Whichever abort came during the attempt wins over what fetch said.
-        _ if is_aborted(signals) => AttemptEnd::Aborted,
-        AttemptEnd::Network(_) if stop.due() == Some(Why::Timeout) => AttemptEnd::Timeout,
-        other => other,
+    let ended: Array = match JsFuture::from(pending).await {
+        Ok(v) if Array::is_array(&v) => v.unchecked_into(),
+        Ok(_) => return AttemptEnd::Network("internal: the attempt gave no outcome".into()),
+        Err(e) => return AttemptEnd::Network(describe(&e)),
     };
-    if matches!(outcome, AttemptEnd::Aborted | AttemptEnd::Timeout) {
-        // A fetch that honours the signal stops sending and reading.
-        REASONS.with(|r| ctrl.abort_with_reason(if matches!(outcome, AttemptEnd::Aborted) { &r.aborted } else { &r.timed_out }));
+    let kind = ended.get(0).as_f64().map_or(u32::MAX, |k| k as u32);
+    match kind {
+        RESPONSE => {
+            let status = ended.get(1).as_f64().unwrap_or(0.0) as u16;
+            let lines = ended.get(2).as_string().unwrap_or_default();
+            let body = ended.get(3).dyn_into::<Uint8Array>().map(|b| b.to_vec()).unwrap_or_default();
+            let truncated = ended.get(4).as_bool() == Some(true);
+            let headers = Headers::Lines(lines);
+            let head = Head::from_headers(status, &headers, true);
+            head.with_body(body, truncated)
+        }
+        NETWORK => AttemptEnd::Network(ended.get(1).as_string().unwrap_or_else(|| "fetch failed".into())),
+        TIMEOUT => AttemptEnd::Timeout,
+        ABORTED => AttemptEnd::Aborted,
+        OTHER => {
+            let left = ended.get(2).as_f64().unwrap_or(0.0);
+            let ctrl: AbortController = ended.get(3).unchecked_into();
+            let stop = Stop::new(signals, left);
+            let outcome = read_response(&ended.get(1), &stop).await;
+            let outcome = match outcome {
+                // Whichever abort came during the attempt wins over what was read.
+                _ if is_aborted(signals) => AttemptEnd::Aborted,
+                AttemptEnd::Network(_) if stop.due() == Some(Why::Timeout) => AttemptEnd::Timeout,
+                other => other,
+            };
+            if matches!(outcome, AttemptEnd::Aborted | AttemptEnd::Timeout) {
+                // A fetch that honours the signal stops sending and reading.
+                REASONS.with(|r| ctrl.abort_with_reason(if matches!(outcome, AttemptEnd::Aborted) { &r.aborted } else { &r.timed_out }));
+            }
+            outcome
+        }
+        _ => AttemptEnd::Network("internal: the attempt gave no outcome".into()),
     }
-    outcome
 }
 
 thread_local! {
     /// `evs-snapshots/<version> <runtime>/<version>` in Node, Deno and Bun,
     /// as the official SDKs name themselves (docs/contract.md "Seeing each
-    /// request"); `None` in browsers, which keep their own.
-    static USER_AGENT: Option<String> = user_agent();
+    /// request"); undefined in browsers, which keep their own.
+    static USER_AGENT: JsValue = user_agent().map_or(JsValue::UNDEFINED, |a| JsValue::from_str(&a));
+    /// The global object: `this` of the global `fetch`, as browsers require.
+    static GLOBAL: JsValue = js_sys::global().into();
+    /// The response headers [`Head::from_headers`] reads: fetch.js looks
+    /// these up alone (made once).
+    static WANTED: Array = wanted_headers().map(JsValue::from_str).collect();
+}
+
+/// The names of the response headers an attempt reads (`Head`): the
+/// request ID's, `Retry-After`, `Date`, `Location`, and the ones the signing
+/// proxy passes on.
+fn wanted_headers() -> impl Iterator<Item = &'static str> {
+    let passed: &[&str] = {
+        #[cfg(feature = "proxy")]
+        {
+            &crate::core::proxy::PASSED_HEADERS
+        }
+        #[cfg(not(feature = "proxy"))]
+        {
+            &[]
+        }
+    };
+    crate::core::error_body::REQUEST_ID_HEADERS.iter().copied().chain(["retry-after", "date", "location"]).chain(passed.iter().copied())
 }
 
 fn user_agent() -> Option<String> {
@@ -358,25 +463,6 @@ fn user_agent() -> Option<String> {
     crate::core::config::is_sendable(&agent).then_some(agent)
 }
 
-/// The `Request` of one attempt: method, headers (with the `User-Agent`
-/// where the platform lets a script set it, unless the caller set one), the
-/// attempt's signal, and no redirect followed.
-fn build(req: &Request, ctrl: &AbortController) -> Result<web_sys::Request, JsValue> {
-    let headers = web_sys::Headers::new()?;
-    for (name, value) in &req.headers {
-        headers.append(name, value)?;
-    }
-    if req.header("user-agent").is_none() {
-        USER_AGENT.with(|agent| agent.as_ref().map(|a| headers.append("User-Agent", a)).transpose())?;
-    }
-    let init = web_sys::RequestInit::new();
-    init.set_method(req.method);
-    init.set_headers(&headers);
-    init.set_signal(Some(&ctrl.signal()));
-    init.set_redirect(RequestRedirect::Manual);
-    web_sys::Request::new_with_str_and_init(&req.url, &init)
-}
-
 /// What stopped an exchange, as its outcome.
 fn stopped(why: Why) -> AttemptEnd {
     match why {
@@ -385,53 +471,16 @@ fn stopped(why: Why) -> AttemptEnd {
     }
 }
 
-/// Builds the request and sends it; reads the answer.
-async fn exchange(fetch: &Fetch, req: &Request, ctrl: &AbortController, stop: &Stop) -> AttemptEnd {
-    let request = match build(req, ctrl) {
-        Ok(r) => r,
-        Err(e) => return AttemptEnd::Network(describe(&e)),
-    };
-    let (function, this) = match fetch {
-        Fetch::Global(f) => (f, js_sys::global().into()),
-        Fetch::Custom(f) => (f, JsValue::UNDEFINED),
-    };
-    let sent = match function.call1(&this, &request) {
-        Ok(p) => p,
-        Err(e) => return AttemptEnd::Network(describe(&e)),
-    };
-    let response = match stop.race(&sent).await {
-        Raced::Value(r) => r,
-        Raced::Rejected(e) => return AttemptEnd::Network(describe(&e)),
-        Raced::Stopped(why) => return stopped(why),
-    };
-    let head = match Head::read(&response) {
+/// Reads what a fetch resolved with that is not a genuine `Response` of
+/// this realm with a status from 200 to 599 (fetch.js hands it back
+/// unread): structurally, every read checked, every await raced.
+async fn read_response(response: &JsValue, stop: &Stop) -> AttemptEnd {
+    let head = match Head::read(response) {
         Ok(head) => head,
         Err(outcome) => return outcome,
     };
-    match read_body(&response, &head, MAX_BODY_BYTES, stop).await {
-        Ok((body, truncated)) => {
-            let Head {
-                status,
-                request_id,
-                retry_after,
-                date,
-                location,
-                #[cfg(feature = "proxy")]
-                passed,
-                ..
-            } = head;
-            AttemptEnd::Response {
-                status,
-                request_id,
-                retry_after,
-                date,
-                location,
-                body,
-                truncated,
-                #[cfg(feature = "proxy")]
-                passed,
-            }
-        }
+    match read_body(response, &head, MAX_BODY_BYTES, stop).await {
+        Ok((body, truncated)) => head.with_body(body, truncated),
         Err(outcome) => outcome,
     }
 }
@@ -460,6 +509,9 @@ struct Head {
 enum Headers {
     Gloo(gloo_net::http::Headers),
     Structural(JsValue),
+    /// fetch.js's reading of a genuine Response: `name\nvalue\n` each,
+    /// the names lowercase (as a `Headers` iterates them).
+    Lines(String),
 }
 
 impl Headers {
@@ -467,6 +519,15 @@ impl Headers {
         match self {
             Headers::Gloo(h) => h.get(name),
             Headers::Structural(h) => call_method(h, "get", &Array::of1(&JsValue::from_str(name))).ok()?.as_string(),
+            Headers::Lines(lines) => {
+                let mut it = lines.split('\n');
+                while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                    if k.eq_ignore_ascii_case(name) {
+                        return Some(v.to_string());
+                    }
+                }
+                None
+            }
         }
     }
 }
@@ -519,19 +580,51 @@ impl Head {
             s if s.fract() == 0.0 && (200.0..=599.0).contains(&s) => s as u16,
             _ => return Err(not_a_response("an object whose status is not an HTTP status from 200 to 599")),
         };
+        Ok(Head::from_headers(status, &headers, false))
+    }
+
+    /// The head, from a status already checked and the headers.
+    /// `lines`: fetch.js read them, and the body too (its length and coding
+    /// are not needed).
+    fn from_headers(status: u16, headers: &Headers, lines: bool) -> Head {
         let get = |name: &str| headers.get(name);
         let present = |name: &str| get(name).filter(|v| !v.is_empty());
-        Ok(Head {
+        Head {
             status,
             request_id: crate::core::error_body::request_id(present),
             retry_after: present("retry-after"),
             date: if status == 401 { get("date") } else { None },
             location: if (300..400).contains(&status) { present("location") } else { None },
-            content_length: get("content-length").and_then(|v| v.trim().parse::<usize>().ok()),
-            encoded: get("content-encoding").is_some_and(|v| !v.trim().is_empty()),
+            content_length: if lines { None } else { get("content-length").and_then(|v| v.trim().parse::<usize>().ok()) },
+            encoded: !lines && get("content-encoding").is_some_and(|v| !v.trim().is_empty()),
             #[cfg(feature = "proxy")]
             passed: crate::core::proxy::PASSED_HEADERS.iter().filter_map(|n| get(n).map(|v| ((*n).to_string(), v))).collect(),
-        })
+        }
+    }
+
+    /// The attempt's outcome: this head and its body.
+    fn with_body(self, body: Vec<u8>, truncated: bool) -> AttemptEnd {
+        let Head {
+            status,
+            request_id,
+            retry_after,
+            date,
+            location,
+            #[cfg(feature = "proxy")]
+            passed,
+            ..
+        } = self;
+        AttemptEnd::Response {
+            status,
+            request_id,
+            retry_after,
+            date,
+            location,
+            body,
+            truncated,
+            #[cfg(feature = "proxy")]
+            passed,
+        }
     }
 }
 
