@@ -33,10 +33,11 @@ test: build
 	$(MAKE) --no-print-directory test-rust test-wasm test-node test-cli test-browser test-consumers test-fuzz
 
 test-rust:
-	@echo "== native Rust tests (core, signing vectors), formatting, docs"
+	@echo "== native Rust tests (core, signing vectors), formatting, docs (and every docs/*.md section a comment cites)"
 	cargo fmt --check
 	cd fuzz && cargo fmt --check
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+	node scripts/check-doc-sections.mjs
 	cargo test
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --release --target wasm32-unknown-unknown --all-targets -- -D warnings

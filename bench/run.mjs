@@ -22,6 +22,34 @@ import { wireSnapshots, PROJECT_ID } from '../tests/mock-evs/data.mjs';
 import { launchChromium } from '../tests/helpers/browser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+// A bench stops what it started, on every way out. Each child process (the
+// mock servers, the Python peer) is tracked from its spawn and killed at the
+// end, on a throw (Node emits 'exit' after an uncaught error or a rejected
+// top-level await too, and kill() is synchronous, as an 'exit' listener must
+// be), and on SIGINT, SIGTERM or SIGHUP. Chromium is closed by the
+// try/finally around each use. (A SIGKILL of this process cannot be caught.)
+const children = new Set();
+function track(child) {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+function stopChildren() {
+  for (const c of children) c.kill();
+  children.clear();
+}
+process.on('exit', stopChildren);
+for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]]) {
+  process.once(signal, () => {
+    stopChildren();
+    process.exit(128 + number);
+  });
+}
+
+// The Python peers' interpreter (section 6): missing, the bench stops before it starts anything.
+const python = join(root, 'bench', '.venv', 'bin', 'python');
+if (!existsSync(python)) throw new Error(`${python} is missing: run 'scripts/deps.sh bench-python' (make bench does)`);
 const raw = createRequire(import.meta.url)('../pkg/lib/evs_snapshots.cjs');
 const results = { when: new Date().toISOString(), node: process.version, sections: {} };
 const verdicts = [];
@@ -108,7 +136,7 @@ budget({ name: 'decode, one snapshot, vs the Node reference', figure: `${f2(deco
 // 3. End to end, against the mock in its own process ------------------------
 function startMockProcess(args = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'tests/mock-evs/server.mjs'), '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = track(spawn(process.execPath, [join(root, 'tests/mock-evs/server.mjs'), '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] }));
     child.stdout.once('data', (d) => {
       const m = /listening on (http:\/\/\S+)/.exec(String(d));
       if (m) resolve({ url: m[1], child });
@@ -205,9 +233,10 @@ const bareCold = median(bareRuns);
 let pageMs = null;
 {
   const browser = await launchChromium();
+  let site = null;
   try {
     // --no-csp: page.html measures with an inline module script.
-    const site = await startMockProcess(['--api-prefix', '/evs', '--static', `/pkg/=${join(root, 'pkg')}`, '--static', `/=${join(root, 'bench')}`, '--no-csp']);
+    site = await startMockProcess(['--api-prefix', '/evs', '--static', `/pkg/=${join(root, 'pkg')}`, '--static', `/=${join(root, 'bench')}`, '--no-csp']);
     const page = await browser.newPage();
     const loads = [];
     for (let i = 0; i < 5; i++) {
@@ -216,8 +245,8 @@ let pageMs = null;
       loads.push(await page.evaluate(() => window.renderedAt));
     }
     pageMs = median(loads);
-    site.child.kill();
   } finally {
+    site?.child.kill();
     await browser.close();
   }
 }
@@ -285,9 +314,7 @@ const controlUrl = `${peerMock.url}/__mock/requests`;
 const apiRequests = async () => (await (await fetch(controlUrl)).json()).requests.filter((r) => r.kind === 'api');
 const clearRequests = () => fetch(controlUrl, { method: 'DELETE' });
 
-const python = join(root, 'bench', '.venv', 'bin', 'python');
-if (!existsSync(python)) throw new Error(`${python} is missing: run 'scripts/deps.sh bench-python' (make bench does)`);
-const py = spawn(python, [join(root, 'bench', 'peers.py'), JSON.stringify({ endpoint: peerMock.url, projectId: PROJECT_ID, token: TOKEN, ak: AK, sk: SK })], { stdio: ['pipe', 'pipe', 'inherit'] });
+const py = track(spawn(python, [join(root, 'bench', 'peers.py'), JSON.stringify({ endpoint: peerMock.url, projectId: PROJECT_ID, token: TOKEN, ak: AK, sk: SK })], { stdio: ['pipe', 'pipe', 'inherit'] }));
 const pyLines = [];
 const pyWaiters = [];
 let pyBuf = '';
@@ -300,15 +327,20 @@ py.stdout.on('data', (d) => {
     else pyLines.push(line);
   }
 });
-py.once('exit', (code) => {
-  for (const w of pyWaiters.splice(0)) w.reject(new Error(`bench/peers.py exited with ${code}`));
-});
-py.once('error', (e) => {
-  for (const w of pyWaiters.splice(0)) w.reject(e);
-});
+// Once the peer is gone (it exited, or could not start), every call fails
+// with why, the ones waiting and the ones after: none waits for ever.
+let pyGone = null;
+const pyEnd = (e) => {
+  pyGone ??= e;
+  for (const w of pyWaiters.splice(0)) w.reject(pyGone);
+};
+py.once('close', (code, signal) => pyEnd(new Error(`bench/peers.py exited with ${signal ?? code}`)));
+py.once('error', pyEnd);
+py.stdin.on('error', () => {}); // a write after it exited (EPIPE): pyGone says why
 async function pyCall(cmd) {
+  if (pyGone) throw pyGone;
   py.stdin.write(`${JSON.stringify(cmd)}\n`);
-  const line = pyLines.length ? pyLines.shift() : await new Promise((resolve, reject) => pyWaiters.push({ resolve, reject }));
+  const line = pyLines.length ? pyLines.shift() : await new Promise((resolve, reject) => (pyGone ? reject(pyGone) : pyWaiters.push({ resolve, reject })));
   const res = JSON.parse(line);
   if (res.error) throw new Error(`bench/peers.py ${cmd.op}: ${res.error}`);
   return res;

@@ -117,7 +117,7 @@ export function mountRequests(deps) {
       },
       h(
         'td',
-        { class: 'r-time', 'data-label': 'Time' },
+        { class: 'r-time', 'data-label': t('page.r.time') },
         h(
           'time',
           { datetime: sent.toISOString(), title: `${sent.toISOString().replace('T', ' ').replace('Z', ' UTC')}`, 'data-testid': 'request-time' },
@@ -139,7 +139,7 @@ export function mountRequests(deps) {
         h('code', { 'data-testid': 'request-id' }, requestId || '—'),
         requestId ? copyButton(requestId, t('what.requestId'), 'request-copy-id', deps.toast) : null,
       ),
-      h('td', { class: 'r-ms', 'data-label': 'ms', 'data-testid': 'request-ms' }, String(Math.round(info.durationMs ?? 0))),
+      h('td', { class: 'r-ms', 'data-label': t('page.r.ms'), 'data-testid': 'request-ms' }, String(Math.round(info.durationMs ?? 0))),
       h('td', { class: info.error || info.retryInMs !== undefined || info.clockCorrectedMs !== undefined ? 'r-notes' : 'r-notes r-none' }, notes(info)),
     );
   }

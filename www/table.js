@@ -74,25 +74,25 @@ export function mountTable(deps) {
       },
       h(
         'td',
-        { class: 'c-name', 'data-label': 'Name' },
+        { class: 'c-name', 'data-label': t('page.col.name') },
         h('div', { class: 'name-cell' },
-          h('span', { class: s.name ? 'name' : 'name unnamed', title: s.name || 'no name', 'data-testid': 'cell-name' }, s.name || '(no name)'),
+          h('span', { class: s.name ? 'name' : 'name unnamed', title: s.name || t('table.unnamed'), 'data-testid': 'cell-name' }, s.name || t('details.noName')),
           isBackupSnapshot(s) ? backupMarker() : null,
         ),
       ),
       h(
         'td',
-        { class: 'c-id', 'data-label': 'ID' },
+        { class: 'c-id', 'data-label': t('page.col.id') },
         h('div', { class: 'id-cell' },
           h('code', { title: s.id, 'data-testid': 'cell-id', 'data-full': s.id }, shortId(s.id)),
           copyButton(s.id, t('what.snapshotId'), 'copy-id', deps.toast),
         ),
       ),
-      h('td', { class: 'c-status', 'data-label': 'Status' }, badge(s)),
-      h('td', { class: 'c-size', 'data-label': 'Size', 'data-testid': 'cell-size' }, formatSize(s.size)),
+      h('td', { class: 'c-status', 'data-label': t('page.col.status') }, badge(s)),
+      h('td', { class: 'c-size', 'data-label': t('page.col.size'), 'data-testid': 'cell-size' }, formatSize(s.size)),
       h(
         'td',
-        { class: 'c-volume', 'data-label': 'Volume' },
+        { class: 'c-volume', 'data-label': t('page.col.volume') },
         s.volumeId
           ? h('div', { class: 'id-cell' },
               h('code', { title: s.volumeId, 'data-testid': 'cell-volume', 'data-full': s.volumeId }, shortId(s.volumeId)),
@@ -100,8 +100,8 @@ export function mountTable(deps) {
             )
           : h('span', { class: 'muted', 'data-testid': 'cell-volume' }, '—'),
       ),
-      h('td', { class: 'c-time', 'data-label': 'Created' }, timeEl(s.createdAt, 'cell-created')),
-      h('td', { class: 'c-time', 'data-label': 'Updated' }, timeEl(s.updatedAt, 'cell-updated')),
+      h('td', { class: 'c-time', 'data-label': t('page.col.created') }, timeEl(s.createdAt, 'cell-created')),
+      h('td', { class: 'c-time', 'data-label': t('page.col.updated') }, timeEl(s.updatedAt, 'cell-updated')),
     );
     tr.addEventListener('click', (e) => {
       if (e.target.closest('button, a')) return;

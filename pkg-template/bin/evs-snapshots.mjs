@@ -9,6 +9,9 @@
 //   evs-snapshots wait <snapshot-id> [--status S] [--fail-on S,S] [--timeout 10m] [--interval 2s] [--output table|json]
 //   evs-snapshots sign <METHOD> <URL> [-H 'Name: value']... [--data @file] [--curl]
 //
+// The global options (the connection options, --debug, -h, -V) go before or
+// after the command, as in `aws --debug ec2 …` and `git --no-pager log`.
+//
 // Exit codes: 0 ok (also when stdout's reader went away: `| head`, `| true`),
 // 1 the service or the network failed (for `wait`: also a --fail-on status),
 // 2 usage or invalid input, 124 `wait` timed out (as timeout(1) does), 130
@@ -493,7 +496,7 @@ const CONNECTION_HELP = `Connection (a flag wins over its environment variable):
                        environment variable EVS_SNAPSHOTS_DEBUG=1)`;
 
 const HELP = {
-  main: `Usage: ${PROG} <command> [options]
+  main: `Usage: ${PROG} [global options] <command> [options]
 
 Read Huawei Cloud EVS snapshots and sign Huawei Cloud API requests.
 
@@ -503,7 +506,7 @@ Commands:
   wait <snapshot-id>   wait until a snapshot is available (or another status)
   sign <METHOD> <URL>  print the SDK-HMAC-SHA256 signed headers of a request
 
-Options:
+Global options (before or after the command; sign takes only -h and -V):
   -h, --help           help (also: ${PROG} <command> --help)
   -V, --version        the version
 
@@ -652,31 +655,85 @@ function report(e, command) {
   return EXIT.failed;
 }
 
+/**
+ * The options that may come before the command as well as after it, as in
+ * `aws --debug ec2 …` and `git --no-pager log`: the connection options,
+ * --debug, -h and -V. (sign takes none of the connection options: given
+ * before `sign`, they are refused as they are after it.)
+ */
+const GLOBAL_OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+};
+const GLOBAL_NAMES = Object.keys(GLOBAL_OPTIONS).map((n) => (GLOBAL_OPTIONS[n].short ? `-${GLOBAL_OPTIONS[n].short}` : `--${n}`));
+
+/**
+ * Finds the command in argv: the first argument that is neither an option
+ * nor a global option's value. Returns the command (undefined when there is
+ * none), the arguments for its own parse (the global options given before
+ * it, then everything after it, so that they are read the same wherever they
+ * stand), those after it alone, and whether -h or -V came before it. An option before the command
+ * that is not global is a usage mistake named by its flag (never its value).
+ */
+function splitCommand(argv) {
+  const { tokens } = util.parseArgs({ args: argv, options: GLOBAL_OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  const at = tokens.findIndex((t) => t.kind !== 'option');
+  const leading = at === -1 ? tokens : tokens.slice(0, at);
+  const found = at === -1 ? undefined : tokens[at];
+  const command = found && found.kind === 'positional' ? found.value : undefined;
+  for (const t of leading) {
+    if (t.name in GLOBAL_OPTIONS) continue;
+    const someCommands = Object.values(OPTIONS).some((o) => t.name in o || Object.values(o).some((d) => d.short === t.name));
+    const where = someCommands ? `${t.rawName} goes after the command` : `unknown option ${t.rawName}`;
+    throw new UsageError(`${where}; before it only ${GLOBAL_NAMES.join(', ')}`);
+  }
+  if (found && found.kind === 'option-terminator') throw new UsageError('the command goes before --');
+  const end = found ? found.index : argv.length;
+  const rest = found ? argv.slice(found.index + 1) : [];
+  const lead = leading.map((t) => t.name);
+  return { command, args: [...argv.slice(0, end), ...rest], rest, help: lead.includes('help'), version: lead.includes('version') };
+}
+
 async function main(argv, env) {
-  const [command, ...rest] = argv;
+  let split;
+  try {
+    split = splitCommand(argv);
+  } catch (e) {
+    return report(e);
+  }
+  const { command, args } = split;
   if (command === undefined) {
+    if (split.help) {
+      out(HELP.main);
+      return EXIT.ok;
+    }
+    if (split.version) {
+      out(`${version()}\n`);
+      return EXIT.ok;
+    }
     err(HELP.main);
     return EXIT.usage;
   }
-  if (command === '-h' || command === '--help' || command === 'help') {
-    const topic = rest[0];
+  if (command === 'help') {
+    const topic = split.rest[0];
     out(HELP[topic in OPTIONS ? topic : 'main']);
-    return EXIT.ok;
-  }
-  if (command === '-V' || command === '--version') {
-    out(`${version()}\n`);
     return EXIT.ok;
   }
   if (!(command in OPTIONS)) return report(new UsageError(`unknown command ${JSON.stringify(command)}`));
   try {
     const { values, positionals } = util.parseArgs({
-      args: rest,
-      options: { ...OPTIONS[command], help: { type: 'boolean', short: 'h' } },
+      args,
+      options: { ...OPTIONS[command], help: GLOBAL_OPTIONS.help, version: GLOBAL_OPTIONS.version },
       allowPositionals: command !== 'list',
       strict: true,
     });
     if (values.help) {
       out(HELP[command]);
+      return EXIT.ok;
+    }
+    if (values.version) {
+      out(`${version()}\n`);
       return EXIT.ok;
     }
     if (command === 'list') return await list(values, env);

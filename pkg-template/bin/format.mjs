@@ -36,33 +36,55 @@ const json = (v, space) => JSON.stringify(v, null, space).replace(/[\u007f-\u009
 
 // --- terminal columns ----------------------------------------------------------
 
-/** Terminal columns of a string: East Asian wide and full-width characters take two. */
+/** East Asian wide and full-width code points (UAX #11 W and F, in ranges), and the emoji blocks: two columns. */
+function wideCodePoint(c) {
+  return (
+    (c >= 0x1100 && c <= 0x115f) ||
+    (c >= 0x2e80 && c <= 0xa4cf && c !== 0x303f) ||
+    (c >= 0xac00 && c <= 0xd7a3) ||
+    (c >= 0xf900 && c <= 0xfaff) ||
+    (c >= 0xfe30 && c <= 0xfe4f) ||
+    (c >= 0xff00 && c <= 0xff60) ||
+    (c >= 0xffe0 && c <= 0xffe6) ||
+    (c >= 0x1f300 && c <= 0x1faff) ||
+    (c >= 0x20000 && c <= 0x3fffd)
+  );
+}
+
+/** What is shown as one character (UAX #29 extended grapheme clusters): a base with its combining marks, an emoji ZWJ sequence, a flag. */
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+/** Nonspacing and enclosing marks and format characters (zero-width joiner, variation selectors are Mn): no column of their own, as wcwidth gives them 0. */
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}]+$/u;
+
+/**
+ * Terminal columns of one grapheme cluster, as wcwidth-style tools count
+ * them: 0 for marks or format characters standing alone, 2 when a code
+ * point in it is wide or it asks for emoji presentation (U+FE0F; UTS #51),
+ * else 1. So `e` + U+0301 is one column, `👩‍💻` two.
+ */
+function clusterWidth(g) {
+  if (ZERO_WIDTH.test(g)) return 0;
+  for (const ch of g) if (wideCodePoint(ch.codePointAt(0))) return 2;
+  return g.includes('\ufe0f') ? 2 : 1;
+}
+
+/** Terminal columns of a string, by grapheme cluster (`clusterWidth`): a combining mark adds none, a wide character takes two. */
 function width(s) {
   let w = 0;
-  for (const ch of s) {
-    const c = ch.codePointAt(0);
-    const wide =
-      (c >= 0x1100 && c <= 0x115f) ||
-      (c >= 0x2e80 && c <= 0xa4cf && c !== 0x303f) ||
-      (c >= 0xac00 && c <= 0xd7a3) ||
-      (c >= 0xf900 && c <= 0xfaff) ||
-      (c >= 0xfe30 && c <= 0xfe4f) ||
-      (c >= 0xff00 && c <= 0xff60) ||
-      (c >= 0xffe0 && c <= 0xffe6) ||
-      (c >= 0x1f300 && c <= 0x1faff) ||
-      (c >= 0x20000 && c <= 0x3fffd);
-    w += wide ? 2 : 1;
-  }
+  for (const { segment } of graphemes.segment(s)) w += clusterWidth(segment);
   return w;
 }
 
-/** Cut to `w` columns, marking the cut with "…". */
+/** Cut to `w` columns, marking the cut with "…"; a grapheme cluster is kept whole or left out whole (a mark never loses its base). */
 function clip(s, w) {
   if (width(s) <= w) return s;
   let out = '';
-  for (const ch of s) {
-    if (width(out + ch) > w - 1) break;
-    out += ch;
+  let used = 0;
+  for (const { segment } of graphemes.segment(s)) {
+    const cw = clusterWidth(segment);
+    if (used + cw > w - 1) break;
+    out += segment;
+    used += cw;
   }
   return `${out}…`;
 }

@@ -1,10 +1,10 @@
-//! What JavaScript receives (docs/contract.md "Functions"): a [`Snapshot`], a
+//! What JavaScript receives (docs/contract.md "Results"): a [`Snapshot`], a
 //! [`SnapshotPage`] and a snapshot's [`Metadata`], serialised as plain JSON
 //! objects.
 
 use serde::Serialize;
 
-/// One EVS snapshot, as docs/contract.md "Functions" gives it to JavaScript: a
+/// One EVS snapshot, as docs/contract.md "Results" gives it to JavaScript: a
 /// plain object whose `JSON.stringify` round-trips.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

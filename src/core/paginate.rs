@@ -1,5 +1,5 @@
 //! Where pages are followed: the state of `paginateSnapshots` between
-//! requests (docs/contract.md "Functions").
+//! requests (docs/contract.md "paginateSnapshots").
 //!
 //! - `offset` applies to the first request only;
 //! - the marker comes from the page (see `response::read_list`), never by

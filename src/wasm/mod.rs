@@ -382,7 +382,7 @@ async fn wait(config: &JsValue, snapshot_id: &JsValue, options: &JsValue) -> Res
     }
 }
 
-/// A `paginateSnapshots` walk (docs/contract.md "Functions"): the JS entry's
+/// A `paginateSnapshots` walk (docs/contract.md "paginateSnapshots"): the JS entry's
 /// async iterator calls [`SnapshotWalk::next`] page after page. The paging
 /// decisions and the loop guard are the core's `Paginator`.
 #[wasm_bindgen]

@@ -100,7 +100,11 @@ function englishStrings() {
   return [...out];
 }
 
-/** The page's text and its aria-label, title, placeholder and alt attributes (the switch's language names, code and data aside). */
+/**
+ * The page's text and its aria-label, title, placeholder, alt and data-label
+ * attributes (a table cell's label on a narrow screen, shown by CSS
+ * `content: attr(data-label)`), the switch's language names, code and data aside.
+ */
 function pageTexts(page) {
   return page.evaluate((names) => {
     const out = [];
@@ -111,8 +115,8 @@ function pageTexts(page) {
       if (n.parentElement.closest('script, style, code, pre, [data-testid="lang-switch"]')) continue;
       if (n.nodeValue.trim()) out.push(n.nodeValue);
     }
-    for (const el of document.querySelectorAll('[aria-label], [title], [placeholder], [alt]')) {
-      for (const a of ['aria-label', 'title', 'placeholder', 'alt']) {
+    for (const el of document.querySelectorAll('[aria-label], [title], [placeholder], [alt], [data-label]')) {
+      for (const a of ['aria-label', 'title', 'placeholder', 'alt', 'data-label']) {
         const v = el.getAttribute(a);
         if (v) out.push(v);
       }
@@ -209,6 +213,57 @@ test('zh-CN at 390 px and 1280 px: no sideways scroll, with the overview built a
     assert.deepEqual(page.errors, []);
     await page.close();
   }
+});
+
+/**
+ * What the 390 px tables show beside their cells: for each cell of the
+ * snapshot rows and of the Requests panel's rows, the text its ::before box
+ * draws (the column's label: the table headers are hidden at this width), as
+ * the browser computed it.
+ */
+function narrowTableTexts(page) {
+  return page.evaluate(() => {
+    const labels = [];
+    for (const td of document.querySelectorAll('[data-testid="snapshot-rows"] tr[data-id] td, [data-testid="request-row"] td')) {
+      const c = getComputedStyle(td, '::before').content;
+      if (c && c !== 'none' && c !== 'normal') labels.push(JSON.parse(c));
+    }
+    return labels;
+  });
+}
+
+test('zh-CN at 390 px: the labels of the table\'s and the Requests panel\'s cells (data-label, drawn by ::before) and an unnamed snapshot in Chinese; the same check finds them in English', async () => {
+  // The first page: an unnamed snapshot first, then five of the seed's. (Not
+  // one in "error": a badge's title shows the status as the service spelled
+  // it, which is data, and the same as the English message "error".)
+  const first = SNAPSHOTS.filter((s) => s.status === 'available' || s.status === 'creating').slice(0, 6);
+  first[0] = { ...first[0], name: '' };
+  const strings = englishStrings();
+  const seen = {};
+  for (const locale of ['en-US', 'zh-CN']) {
+    mock.setFaults([{ match: { op: 'list' }, times: 1, status: 200, json: { snapshots: first } }]);
+    const page = await open('', { locale, width: 390, height: 900 });
+    await page.waitForSelector('[data-testid="snapshot-rows"] tr[data-id]');
+    // The Requests panel's rows are drawn on its <details> element's toggle event: wait for them.
+    await page.click('[data-testid="requests-toggle"]');
+    await page.waitForSelector('[data-testid="request-row"]');
+    const labels = await narrowTableTexts(page);
+    // Each row shows the labels of ID, size, volume, created and updated (the table's header is hidden here).
+    assert.ok(labels.length >= first.length * 4, `${locale}: only ${labels.length} ::before labels: ${labels.join(', ')}`);
+    // A request row's URL (its title, "GET http://…/snapshots?limit=10") is data, the same in either language.
+    const texts = (await pageTexts(page)).filter((x) => !/^(?:[A-Z]+ )?https?:\/\/\S+$/.test(x));
+    seen[locale] = { labels, found: found(strings, [...labels, ...texts]) };
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
+  // English: the labels are the column headers, and the unnamed snapshot says so (the check can fail).
+  const en = MESSAGES.en;
+  for (const k of ['page.col.size', 'page.col.volume', 'page.col.created', 'page.col.updated', 'page.r.time', 'page.r.attempt']) assert.ok(seen['en-US'].labels.includes(en[k]), `${k} among ${seen['en-US'].labels}`);
+  for (const w of ['Size', 'Volume', 'Created', 'Updated', 'Time', 'no name']) assert.ok(seen['en-US'].found.includes(w), `the check did not find ${w} on the English page`);
+  // Chinese: the same labels, in Chinese, and no English left.
+  const zh = MESSAGES['zh-CN'];
+  for (const k of ['page.col.size', 'page.col.volume', 'page.col.created', 'page.col.updated', 'page.r.time', 'page.r.attempt']) assert.ok(seen['zh-CN'].labels.includes(zh[k]), `${zh[k]} (${k}) among ${seen['zh-CN'].labels}`);
+  assert.deepEqual(seen['zh-CN'].found, [], 'English on the Chinese page at 390 px');
 });
 
 test('zh-CN: both exports hold the same data as in English (file contents are language-independent)', async () => {

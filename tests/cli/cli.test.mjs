@@ -192,6 +192,73 @@ test('usage mistakes and invalid input: exit 2, one line on stderr, nothing sent
   assert.match(oneLine(noEndpoint.stderr), /--endpoint or --region/);
 });
 
+test('global options before or after the command (as aws --debug ec2 …, git --no-pager log): read the same either way', async () => {
+  // The connection options before the command: the request goes where they say.
+  const env = { EVS_SNAPSHOTS_ENDPOINT: deadUrl, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID };
+  for (const args of [
+    ['--endpoint', mock.url, '--project-id', 'flag-project', 'list', '--limit', '2'],
+    ['--endpoint', mock.url, 'list', '--limit', '2', '--project-id', 'flag-project'],
+    ['--endpoint=' + mock.url, '--project-id=flag-project', 'list', '--limit', '2'],
+  ]) {
+    mock.reset();
+    const r = await run(args, { env });
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stderr, '');
+    assert.equal(ndjson(r.stdout).length, 2, args.join(' '));
+    assert.deepEqual(mock.requests().map((q) => q.path), ['/v2/flag-project/snapshots'], args.join(' '));
+  }
+  // --debug before the command: one debug line per attempt, as after it.
+  const id = ALL[0].id;
+  for (const args of [['--debug', 'get', id], ['get', id, '--debug'], ['--debug', 'get', '--debug', id]]) {
+    mock.reset();
+    const r = await run(args);
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(JSON.parse(r.stdout).id, id);
+    assert.match(oneLine(r.stderr), /^evs-snapshots: debug: getSnapshot: GET .*, status 200, /, args.join(' '));
+  }
+  // -h and -V anywhere.
+  for (const [args, start] of [
+    [['--debug', '--help'], 'Usage: evs-snapshots [global options] <command>'],
+    [['--region', 'r', '-h'], 'Usage: evs-snapshots [global options] <command>'],
+    [['--help', 'list'], 'Usage: evs-snapshots list'],
+    [['--debug', 'wait', '-h'], 'Usage: evs-snapshots wait'],
+    [['-h', 'sign'], 'Usage: evs-snapshots sign'],
+    [['-V', 'list'], `${VERSION}\n`],
+    [['list', '--version'], `${VERSION}\n`],
+    [['--debug', '-V'], `${VERSION}\n`],
+  ]) {
+    const r = await run(args);
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    assert.ok(r.stdout.startsWith(start), `${args.join(' ')}: ${r.stdout.slice(0, 80)}`);
+  }
+  mock.reset();
+  // Mistakes: a command's own option before the command, an unknown option
+  // (named by its flag, never its value), sign with a connection option,
+  // global options and no command.
+  for (const [args, re] of [
+    [['-o', 'json', 'list'], /^evs-snapshots: -o goes after the command; before it only --endpoint, --region, --project-id, --iam-endpoint, --token-file, --debug, -h, -V \(see evs-snapshots --help\)\n$/],
+    [['--all', 'list'], /--all goes after the command/],
+    [['--bogus', 'list'], /^evs-snapshots: unknown option --bogus; before it only /],
+    [[`--token=${TOKEN}`, 'list'], /unknown option --token;/],
+    [['--debug=1', 'list'], /'--debug' does not take an argument/],
+    [['--region', 'r', 'sign', 'GET', 'https://example.com/'], /Unknown option '--region'/],
+    [['--debug', 'frobnicate'], /unknown command "frobnicate"/],
+    [['--', 'list'], /the command goes before --/],
+  ]) {
+    const r = await run(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(oneLine(r.stderr), re, args.join(' '));
+    assert.equal(r.stdout, '');
+    assertNoSecrets(r.stderr);
+  }
+  for (const args of [['--debug'], ['--region', 'r']]) {
+    const none = await run(args);
+    assert.equal(none.code, 2, args.join(' '));
+    assert.match(none.stderr, /^Usage: evs-snapshots/, args.join(' '));
+  }
+  assert.equal(apiCount(mock), 0, 'no request was sent');
+});
+
 // --- list ----------------------------------------------------------------------
 
 test('list: NDJSON by default in a pipe, one page, the mock\'s first snapshots', async () => {

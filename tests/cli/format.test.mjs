@@ -65,6 +65,40 @@ test('width, clip, pad: East Asian wide and full-width characters take two colum
   assert.equal(f.pad('12', 5, true), '   12');
 });
 
+test('width, clip, pad count grapheme clusters: a combining mark takes no column, as wcwidth gives it none', () => {
+  // Expected columns counted by hand: what a terminal shows, one column per letter.
+  const cafe = 'cafe\u0301'; // c a f é: 4 columns, 5 code units
+  const zoe = 'Zoe\u0308 und Mu\u0308ller'; // Z o ë _ u n d _ M ü l l e r: 14 columns, 16 code units
+  assert.equal(f.width(cafe), 4);
+  assert.equal(f.width(zoe), 14);
+  // The same as the composed (NFC) forms, one code unit per letter.
+  assert.equal(f.width(cafe.normalize('NFC')), cafe.normalize('NFC').length);
+  assert.equal(f.width(zoe.normalize('NFC')), 14);
+  assert.equal(f.width('e\u0301\u0323'), 1); // two marks on one base
+  assert.equal(f.width('\u0301'), 0); // a mark with no base
+  assert.equal(f.width('快\u0301'), 2);
+  // Hangul in NFD (as macOS file names are): 한 is U+1112 U+1161 U+11AB, one syllable of two columns.
+  assert.equal('한국'.normalize('NFD').length, 6);
+  assert.equal(f.width('한국'.normalize('NFD')), 4);
+  // An emoji ZWJ sequence is one wide character (👩 + ZWJ + 💻); an emoji presentation selector makes a symbol wide.
+  assert.equal(f.width('👩\u200d💻'), 2);
+  assert.equal(f.width('\u2764\ufe0f'), 2);
+  // clip keeps a mark with its base, and counts it as nothing.
+  assert.equal(f.clip(cafe, 4), cafe);
+  assert.equal(f.clip(`${cafe} au lait`, 5), `${cafe}…`);
+  assert.equal(f.clip(zoe, 4), 'Zoe\u0308…');
+  assert.equal(f.clip(zoe, 3), 'Zo…');
+  assert.equal(f.clip(zoe, 14), zoe);
+  assert.equal(f.pad(cafe, 6), `${cafe}  `);
+  assert.equal(f.pad(zoe, 15, true), ` ${zoe}`);
+  // A table with names in NFD: the next column starts at the same terminal column on every line.
+  const rows = [cafe, zoe, 'plain'].map((name) => ({ name, status: 'available' }));
+  assert.equal(
+    written('table', rows, { columns: ['name', 'status'] }),
+    `NAME${' '.repeat(12)}STATUS\n${cafe}${' '.repeat(12)}available\n${zoe}  available\nplain${' '.repeat(11)}available\n`,
+  );
+});
+
 test('fields: --columns takes the API names of the Snapshot objects; CSV has what a list returns', () => {
   assert.deepEqual(f.FIELDS, ['id', 'name', 'description', 'status', 'size', 'volumeId', 'createdAt', 'updatedAt', 'metadata', 'projectId', 'progress']);
   assert.deepEqual(f.CSV_COLUMNS, ['id', 'name', 'description', 'status', 'size', 'volumeId', 'createdAt', 'updatedAt', 'metadata']);
