@@ -5,7 +5,8 @@
 // faster than the browser's, which is built for size.
 const { createApi, EvsError } = require('./lib/api.cjs');
 const { loadWasm } = require('./lib/load.cjs');
-// configFromEnv (issue 13): plain JS, given the one EvsError class.
+// configFromEnv (issue 13): plain JS, given the one EvsError class (and a way
+// to fs for EVS_SNAPSHOTS_TOKEN_FILE where Node has no getBuiltinModule).
 const { configFromEnv: envConfig } = require('./lib/env.cjs');
 const { STATUSES } = require('./lib/statuses.cjs');
 
@@ -20,4 +21,4 @@ const api = createApi(
     }),
 );
 
-module.exports = { ...api, EvsError, configFromEnv: (env) => envConfig(env, EvsError), STATUSES };
+module.exports = { ...api, EvsError, configFromEnv: (env) => envConfig(env, EvsError, () => require('fs')), STATUSES };

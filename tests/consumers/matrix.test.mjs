@@ -372,6 +372,14 @@ async function checkPlainOnly(path) {
   return r;
 }
 
+/**
+ * The most a build of the plain-JS exports alone may weigh: EvsError,
+ * STATUSES and configFromEnv, which since issue 27 §4 also reads the
+ * package's own variables (endpoint, token file, time limit, attempts) and
+ * their duration grammar (about 4 KB in Vite's build, was under 3).
+ */
+const PLAIN_ONLY_BYTES = 5120;
+
 /** JavaScript files a build wrote (its chunks), with their sizes. */
 const scripts = (dir) => filesUnder(dir).filter((f) => f.endsWith('.js')).map((f) => ({ f, bytes: readFileSync(f).length }));
 
@@ -380,7 +388,7 @@ test('a Vite build importing only configFromEnv, EvsError and STATUSES: one smal
     const dir = await viteBuild('vite-plain', plainOnlyMain);
     const js = scripts(join(dir, 'dist'));
     assert.equal(js.length, 1, `chunks: ${js.map((x) => x.f).join(', ')}`);
-    assert.ok(js[0].bytes < 3072, `${js[0].bytes} bytes of JavaScript`);
+    assert.ok(js[0].bytes < PLAIN_ONLY_BYTES, `${js[0].bytes} bytes of JavaScript`);
     assert.ok(!readFileSync(js[0].f, 'utf8').includes('__wbindgen'), 'the glue is in the chunk');
     // Vite writes every file a `new URL(..., import.meta.url)` names as it
     // reads the modules, before it drops unused code: the .wasm may be in
@@ -399,7 +407,7 @@ test('a Rollup 4 build importing only configFromEnv, EvsError and STATUSES: one 
     await build(bin('rollup'), ['-c', 'rollup.config.mjs', '--no-stdin'], dir, { quietWhen: rollupProgress });
     const out = filesUnder(join(dir, 'dist'));
     assert.deepEqual(out.map((f) => f.slice(dir.length + 1)), ['dist/main.js']);
-    assert.ok(readFileSync(out[0]).length < 3072, `${readFileSync(out[0]).length} bytes`);
+    assert.ok(readFileSync(out[0]).length < PLAIN_ONLY_BYTES, `${readFileSync(out[0]).length} bytes`);
     await checkPlainOnly('/rollup-plain/');
     loads['rollup plain-only'] = { ...weigh(out), from: 'no module (plain-JS exports only)' };
   }));
