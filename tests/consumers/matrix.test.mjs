@@ -151,7 +151,8 @@ test('the evs-snapshots command, installed from the tarball into node_modules/.b
     const cmd = join(work, 'node_modules', '.bin', 'evs-snapshots');
     const pkg = JSON.parse(readFileSync(join(work, 'node_modules', 'evs-snapshots', 'package.json'), 'utf8'));
     assert.equal((await runAsync(cmd, ['--version'])).trim(), pkg.version);
-    const out = await runAsync(cmd, ['list', '--limit', '3', '--output', 'ndjson', '--endpoint', mock.apiUrl, '--project-id', PROJECT_ID]);
+    const args = ['list', '--max-items', '3', '--output', 'ndjson', '--endpoint', mock.apiUrl, '--project-id', PROJECT_ID];
+    const out = await runAsync(cmd, args);
     const ids = out.trim().split('\n').map((l) => JSON.parse(l).id);
     assert.deepEqual(ids, sortWire(SNAPSHOTS).slice(0, 3).map((s) => s.id));
   }));
