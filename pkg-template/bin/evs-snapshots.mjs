@@ -2,7 +2,8 @@
 // The `evs-snapshots` command: list, show and sign from a terminal or a cron
 // job, on the package's public API (../index.mjs), the duration grammar its
 // configFromEnv reads (../lib/env.cjs), its own pure helpers (./format.mjs)
-// and Node >= 20 built-ins only.
+// and Node >= 20 built-ins; undici (the package's one dependency) only
+// behind a proxy, loaded then and only then.
 //
 //   evs-snapshots list [--max-items N] [--page-size N] [--output table|json|ndjson|csv] [--csv-raw] [--columns a,b] [filters]
 //   evs-snapshots get <snapshot-id> [--output table|json]
@@ -17,7 +18,8 @@
 // 1 the service or the network failed (for `wait`: also a --fail-on status),
 // 2 usage or invalid input, 124 `wait` timed out (as timeout(1) does), 130
 // interrupted (Ctrl-C). No secret is ever written to stderr, --debug's lines
-// included (the library's onAttempt info holds none).
+// included (the library's onAttempt info holds none; a proxy's user and
+// password are never shown).
 //
 // Text from the service reaches a terminal only made harmless: controls
 // (terminal escapes) and bidirectional overrides are shown escaped in tables
@@ -53,6 +55,8 @@ import {
   REGIONS,
   DNS_FAILURES,
   regionHint,
+  proxyUrl,
+  secretsOf,
 } from './format.mjs';
 
 const { durationMs } = envModule;
@@ -113,8 +117,17 @@ function err(s) {
   }
 }
 
-/** One line on stderr: white space made one space, controls and bidi controls escaped (see `visible` in format.mjs). */
-const say = (s) => err(`${safeLine(s)}\n`);
+/**
+ * What must never be shown, whatever carries it (an error's message, a
+ * debug line): a proxy URL's user and password (`secretsOf` in format.mjs).
+ * The library keeps its own credentials out of everything it says.
+ */
+const hidden = [];
+/** Text with every run of a hidden value replaced by `***`. */
+const hide = (s) => hidden.reduce((t, h) => t.split(h).join('***'), s);
+
+/** One line on stderr: white space made one space, controls and bidi controls escaped (see `visible` in format.mjs), secrets hidden. */
+const say = (s) => err(`${hide(safeLine(s))}\n`);
 
 // --- colour --------------------------------------------------------------------
 
@@ -267,8 +280,9 @@ function positive(flag, v) {
  * (from a file or EVS_SNAPSHOTS_TOKEN, never a flag value) wins over AK/SK.
  * The project ID may be left out with an AK/SK pair and a region: the
  * library asks IAM for it. Then what the command adds: the call's `signal`
- * (`stop`'s), the hint for a region DNS does not know, and with --debug (or
- * EVS_SNAPSHOTS_DEBUG) the onAttempt hook that writes its lines.
+ * (`stop`'s), a proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), the hint for a
+ * region DNS does not know, and with --debug (or EVS_SNAPSHOTS_DEBUG) the
+ * onAttempt hook that writes its lines.
  */
 async function connection(values, env, stop) {
   // Checked here, so that a mistake names the flag.
@@ -295,7 +309,7 @@ async function connection(values, env, stop) {
   }
   const debug = debugOn(values.debug, env.EVS_SNAPSHOTS_DEBUG);
   config.signal = stop.signal;
-  config.fetch = unknownRegion(config, globalThis.fetch, stop);
+  config.fetch = unknownRegion(config, (await proxy(env, debug, stop)) ?? globalThis.fetch, stop);
   if (debug) config.onAttempt = (info) => note(`${PROG}: debug: ${attemptLine(info)}`);
   return config;
 }
@@ -309,6 +323,58 @@ function fromEnvironment(vars, given) {
     if (flag === undefined) throw e;
     throw new UsageError(e.message.replace(/^configFromEnv: /, '').replace(FLAG_VARIABLES[flag][0], `--${flag}`));
   }
+}
+
+/**
+ * A fetch through the proxy the environment names, as curl, pip and the
+ * AWS CLI read it (undici's EnvHttpProxyAgent: HTTPS_PROXY for https: URLs,
+ * else HTTP_PROXY; HTTP_PROXY for http: URLs; NO_PROXY's hosts go direct;
+ * lower case first); undefined when no proxy is set. undici is loaded only
+ * then. An http: URL goes to an http: proxy as a plain request with the
+ * whole URL (as curl sends it); everything else through a CONNECT tunnel.
+ * A proxy's user and password are sent to it (Proxy-Authorization) and
+ * never shown: not in --debug's line, not in any error. A 407 from the
+ * proxy ends the call at once (`stop`): asking again would not change it.
+ */
+async function proxy(env, debug, stop) {
+  const pick = (lower, upper) => [env[lower], env[upper]].find((v) => typeof v === 'string' && v.trim() !== '');
+  const set = { https: pick('https_proxy', 'HTTPS_PROXY'), http: pick('http_proxy', 'HTTP_PROXY') };
+  if (set.https === undefined && set.http === undefined) return undefined;
+  const urls = {};
+  for (const [scheme, value] of Object.entries(set)) {
+    if (value === undefined) continue;
+    hidden.push(...secretsOf(value));
+    urls[scheme] = proxyUrl(value);
+    if (urls[scheme] === null) throw new UsageError(`${scheme.toUpperCase()}_PROXY (or ${scheme}_proxy) is not a proxy URL such as http://proxy.example:3128`);
+  }
+  const noProxy = pick('no_proxy', 'NO_PROXY') ?? '';
+  let undici;
+  try {
+    undici = await import('undici');
+  } catch (e) {
+    throw new UsageError(`a proxy is set, but undici, the package's dependency for proxies, cannot be loaded (${e.code ?? 'error'}): reinstall evs-snapshots`);
+  }
+  const dispatcher = new undici.EnvHttpProxyAgent({ httpProxy: urls.http?.href ?? '', httpsProxy: urls.https?.href ?? '', noProxy, proxyTunnel: false });
+  if (debug) {
+    // Where requests go, without the user and password.
+    const where = (u) => (u ? `${u.protocol}//${u.host}` : 'none');
+    note(`${PROG}: debug: proxy for https: ${where(urls.https ?? urls.http)}, for http: ${where(urls.http)}${noProxy ? `, not for NO_PROXY ${noProxy}` : ''}`);
+  }
+  return async (request) => {
+    try {
+      return await globalThis.fetch(request, { dispatcher });
+    } catch (e) {
+      // undici's words for it, in the error's causes: "Proxy Authentication
+      // Required (407)" (a forwarded request), "Proxy response (407) !== 200
+      // when HTTP Tunneling" (CONNECT); its code alone says nothing to a person.
+      const said = [];
+      for (let c = e && e.cause, depth = 0; c && depth < 4; c = c.cause, depth++) said.push(String(c.message));
+      if (said.some((m) => /\(407\)/.test(m))) {
+        stop.fail(new Failure('network error: the proxy answered 407 Proxy Authentication Required: check the user and password in HTTPS_PROXY or HTTP_PROXY (http://user:password@host:port)'));
+      }
+      throw e;
+    }
+  };
 }
 
 /**
@@ -654,6 +720,8 @@ const CONNECTION_HELP = `Connection (a flag wins over its environment variable):
                        5xx, network, timeout; default 3, 1 for none; env
                        EVS_SNAPSHOTS_MAX_ATTEMPTS)
   D, a duration: 30s, 3m30s, 1h, 500ms, or a number of seconds.
+  Behind a proxy: HTTPS_PROXY, HTTP_PROXY and NO_PROXY (or lower case), as curl
+  reads them; a proxy's user and password are never shown
   --debug              one line per HTTP attempt on stderr: method, URL, status,
                        request ID, ms, attempt n of m, the wait before the next,
                        a clock correction, never a secret (also with the
@@ -817,11 +885,11 @@ function report(e, command) {
   // parseArgs would quote a stray argument: it could be a secret pasted in the wrong place.
   if (e && e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') e = new UsageError(`${command} takes no arguments, only options`);
   if (e instanceof UsageError || (e && typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS'))) {
-    err(`${style(stderr, 'red', safeLine(`${PROG}: ${e.message}`))} (see ${where} --help)\n`);
+    err(`${style(stderr, 'red', hide(safeLine(`${PROG}: ${e.message}`)))} (see ${where} --help)\n`);
     return EXIT.usage;
   }
   if (e instanceof Failure) {
-    err(`${style(stderr, 'red', safeLine(`${PROG}: ${e.message}`))}\n`);
+    err(`${style(stderr, 'red', hide(safeLine(`${PROG}: ${e.message}`)))}\n`);
     return EXIT.failed;
   }
   if (e instanceof EvsError) {
@@ -830,7 +898,7 @@ function report(e, command) {
     if (e.code !== undefined) parts.push(`code ${e.code}`);
     if (e.requestId !== undefined) parts.push(`request ID ${e.requestId}`);
     // The code, request ID and message are the service's text: see `safeLine`.
-    err(`${style(stderr, 'red', safeLine(`${PROG}: ${parts.join(', ')}:`))} ${safeLine(e.message)}\n`);
+    err(`${style(stderr, 'red', hide(safeLine(`${PROG}: ${parts.join(', ')}:`)))} ${hide(safeLine(e.message))}\n`);
     if (e.kind === 'invalid_input') return EXIT.usage;
     return e.kind === 'aborted' ? EXIT.interrupted : EXIT.failed;
   }

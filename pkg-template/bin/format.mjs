@@ -334,7 +334,7 @@ function fill(text, indent, width = 80) {
   return lines.join(`\n${' '.repeat(indent)}`);
 }
 
-// --- regions -------------------------------------------------------------------
+// --- regions and proxies ---------------------------------------------------
 
 /**
  * The regions the official SDK's endpoint table knows
@@ -355,6 +355,43 @@ const DNS_FAILURES = ['ENOTFOUND', 'EAI_NONAME', 'EAI_AGAIN', 'EAI_FAIL'];
 /** What to say about a region none of REGIONS names. */
 const regionHint = (region) =>
   `region ${JSON.stringify(region)} is none of those Huawei Cloud's SDK knows (${REGIONS.join(', ')}); check --region or HUAWEICLOUD_SDK_REGION, or give --endpoint`;
+
+/**
+ * A proxy variable's value as a URL: `http://` is put in front when there
+ * is no scheme (`proxy.example:3128`, as curl reads it); null unless it is
+ * an http: or https: URL with a host.
+ */
+function proxyUrl(value) {
+  const text = String(value).trim();
+  let u;
+  try {
+    u = new URL(/^[a-z][a-z\d+.-]*:\/\//i.test(text) ? text : `http://${text}`);
+  } catch {
+    return null;
+  }
+  return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' ? u : null;
+}
+
+/**
+ * A proxy URL's credentials, in every form a message could carry them: the
+ * user and the password as written and percent-decoded, and the Basic
+ * token made of them. Runs of fewer than 3 characters are left out: hiding
+ * them would hide ordinary text (a user `a`).
+ */
+function secretsOf(value) {
+  const m = /^(?:[a-z][a-z\d+.-]*:\/\/)?([^@/?#]*)@/i.exec(String(value).trim());
+  if (!m) return [];
+  const [user = '', password = ''] = m[1].split(/:(.*)/s);
+  const decode = (t) => {
+    try {
+      return decodeURIComponent(t);
+    } catch {
+      return t;
+    }
+  };
+  const forms = [m[1], user, password, decode(user), decode(password), Buffer.from(`${decode(user)}:${decode(password)}`).toString('base64')];
+  return [...new Set(forms)].filter((t) => t.length >= 3).sort((a, b) => b.length - a.length);
+}
 
 // --- shell -------------------------------------------------------------------
 
@@ -417,4 +454,6 @@ export {
   REGIONS,
   DNS_FAILURES,
   regionHint,
+  proxyUrl,
+  secretsOf,
 };

@@ -138,7 +138,7 @@ test('--version, --help for the command and for each subcommand', async () => {
   }
   const main = await run(['--help']);
   assert.equal(main.code, 0);
-  for (const w of ['list', 'get', 'wait', 'sign', 'HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_PROJECT_ID', '--token-file', '--iam-endpoint', 'HUAWEICLOUD_SDK_IAM_ENDPOINT', '--debug', 'EVS_SNAPSHOTS_DEBUG', '--attempt-timeout', 'EVS_SNAPSHOTS_ATTEMPT_TIMEOUT', '--max-attempts', 'EVS_SNAPSHOTS_MAX_ATTEMPTS', 'Exit codes', '124']) assert.ok(main.stdout.includes(w), w);
+  for (const w of ['list', 'get', 'wait', 'sign', 'HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_PROJECT_ID', '--token-file', '--iam-endpoint', 'HUAWEICLOUD_SDK_IAM_ENDPOINT', '--debug', 'EVS_SNAPSHOTS_DEBUG', '--attempt-timeout', 'EVS_SNAPSHOTS_ATTEMPT_TIMEOUT', '--max-attempts', 'EVS_SNAPSHOTS_MAX_ATTEMPTS', 'HTTPS_PROXY', 'NO_PROXY', 'Exit codes', '124']) assert.ok(main.stdout.includes(w), w);
   const want = {
     list: ['--max-items', '--page-size', '"nextMarker"', '--all', '--output', '--csv-raw', '--columns', '--status', '--volume-id', '--marker', '--offset', '--limit', '--name', '--timeout', '--attempt-timeout', '--max-attempts', '--debug', '--iam-endpoint'],
     get: ['<snapshot-id>', '--output', '--timeout', '--attempt-timeout', '--max-attempts', '--debug', '--iam-endpoint'],

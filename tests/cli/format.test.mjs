@@ -268,7 +268,16 @@ test('the regions of the hint are those of src/core/iam.rs (the official SDK\'s 
   assert.match(f.regionHint('xx-nowhere-9'), /^region "xx-nowhere-9" is none of those Huawei Cloud's SDK knows \(ae-ad-1, af-south-1, ap-southeast-1, .*tr-west-1\); check --region or HUAWEICLOUD_SDK_REGION, or give --endpoint$/);
 });
 
-test('the DNS failures that end a call to an unknown region at once', () => {
+test('proxy URLs: http: put in front of a bare host:port, only http: and https:, and the credentials to hide in every form', () => {
+  assert.equal(f.proxyUrl('http://proxy.example:3128').href, 'http://proxy.example:3128/');
+  assert.equal(f.proxyUrl('proxy.example:3128').href, 'http://proxy.example:3128/', 'as curl reads it');
+  assert.equal(f.proxyUrl(' https://u:p@proxy.example ').host, 'proxy.example');
+  for (const bad of ['socks5://proxy.example:1080', 'http://', 'http://a b:1', 'ftp://proxy.example', 'http://proxy.example:99999']) assert.equal(f.proxyUrl(bad), null, bad);
+  const basic = Buffer.from('jo hn:pa:ss word').toString('base64');
+  assert.deepEqual(new Set(f.secretsOf('http://jo%20hn:pa:ss%20word@proxy.example:3128')), new Set(['jo%20hn:pa:ss%20word', 'jo%20hn', 'pa:ss%20word', 'jo hn', 'pa:ss word', basic]));
+  assert.deepEqual(f.secretsOf('proxyuser:secret@proxy.example'), ['proxyuser:secret', 'cHJveHl1c2VyOnNlY3JldA==', 'proxyuser', 'secret'].sort((a, b) => b.length - a.length));
+  assert.deepEqual(f.secretsOf('http://proxy.example:3128'), []);
+  assert.deepEqual(f.secretsOf('http://a:b@proxy.example'), ['YTpi', 'a:b'], 'runs shorter than 3 are not hidden (they would hide ordinary text)');
   assert.deepEqual(f.DNS_FAILURES, ['ENOTFOUND', 'EAI_NONAME', 'EAI_AGAIN', 'EAI_FAIL']);
 });
 

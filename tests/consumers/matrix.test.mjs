@@ -96,6 +96,11 @@ test('the tarball holds what package.json promises and nothing else', () => {
   assert.equal(pkg.name, 'evs-snapshots');
   assert.equal(pkg.sideEffects, false);
   assert.equal(pkg.engines.node, '>=20');
+  // One runtime dependency, for the command behind a proxy (issue 27 §1); the
+  // repository devDepends on that very version, so its lock file (and the npm
+  // cache `npm ci` fills) holds it and the install above needs no registry.
+  assert.deepEqual(pkg.dependencies, { undici: '^7.30.3' });
+  assert.equal(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies.undici, '7.30.3');
   assert.ok(pkg.license);
   assert.deepEqual(pkg.bin, { 'evs-snapshots': 'bin/evs-snapshots.mjs' });
   for (const f of ['index.js', 'index.mjs', 'index.cjs', 'index.d.ts', 'index.d.cts', 'README.md', 'slim.js', 'lib/evs_snapshots_bg.wasm', 'lib/wasm.js', 'lib/evs_snapshots.cjs', 'lib/load.cjs', 'lib/evs_snapshots_bg.inline.js', 'lib/evs_snapshots_node.wasm', 'lib/evs_snapshots_node.inline.cjs', 'lib/env.cjs', 'lib/statuses.cjs', 'bin/evs-snapshots.mjs', 'bin/format.mjs']) {
@@ -155,6 +160,15 @@ test('the evs-snapshots command, installed from the tarball into node_modules/.b
     const out = await runAsync(cmd, args);
     const ids = out.trim().split('\n').map((l) => JSON.parse(l).id);
     assert.deepEqual(ids, sortWire(SNAPSHOTS).slice(0, 3).map((s) => s.id));
+    // Behind a proxy the command loads undici, the package's one dependency,
+    // installed beside it from the tarball (issue 27 §1): NO_PROXY sends
+    // this request straight to the mock all the same.
+    const pkg2 = JSON.parse(readFileSync(join(work, 'node_modules', 'undici', 'package.json'), 'utf8'));
+    assert.equal(pkg2.version.split('.')[0], '7');
+    const viaProxyEnv = { ...process.env, HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1', EVS_SNAPSHOTS_DEBUG: '1' };
+    const { stdout, stderr } = await execFileAsync(cmd, args, { cwd: work, encoding: 'utf8', timeout: 60000, env: viaProxyEnv });
+    assert.deepEqual(stdout.trim().split('\n').map((l) => JSON.parse(l).id), ids);
+    assert.match(stderr, /debug: proxy for https: http:\/\/127\.0\.0\.1:9, for http: http:\/\/127\.0\.0\.1:9, not for NO_PROXY 127\.0\.0\.1\n/);
   }));
 
 test('configFromEnv from the tarball: one EvsError class for import and require', () =>
