@@ -58,7 +58,7 @@ test-node:
 	node --test --test-concurrency=1 tests/mock-evs/ tests/node/
 
 test-cli:
-	@echo "== the evs-snapshots command (child processes against the mock; script, curl, python3)"
+	@echo "== the evs-snapshots command (child processes against the mock; script, curl, python3, openssl)"
 	scripts/deps.sh cli
 	node --test --test-concurrency=1 tests/cli/
 

@@ -35,7 +35,8 @@ module.exports = shared(() => {
   return {
     ...api,
     EvsError,
-    configFromEnv: (env) => envConfig(env, EvsError),
+    // (and a way to fs for EVS_SNAPSHOTS_TOKEN_FILE where Node has no getBuiltinModule)
+    configFromEnv: (env) => envConfig(env, EvsError, () => require('fs')),
     STATUSES,
     isSnapshotStatus,
     createProxy,

@@ -381,7 +381,11 @@ export declare function signRequest(
  * `_SK`, `_SECURITY_TOKEN` and `_PROJECT_ID` are the names the official
  * Huawei Cloud SDKs' environment credential provider (`EnvCredentialProvider`)
  * reads; `HUAWEICLOUD_SDK_REGION` follows the same naming (the SDKs
- * themselves take the region in code). Any other keys are ignored.
+ * themselves take the region in code), `HUAWEICLOUD_SDK_IAM_ENDPOINT` is the
+ * SDKs' own. `EVS_SNAPSHOTS_*` are this package's, the ones the
+ * `evs-snapshots` command reads (through `configFromEnv`), so that one
+ * environment sends a script and the command to the same place. Any other
+ * keys are ignored.
  */
 export interface HuaweiCloudEnv {
   /** Access key ID: `auth.accessKey`. Needs `HUAWEICLOUD_SDK_SK`. */
@@ -394,6 +398,18 @@ export interface HuaweiCloudEnv {
   HUAWEICLOUD_SDK_PROJECT_ID?: string;
   /** `region` (e.g. `ap-southeast-1`): the endpoint is then `https://evs.{region}.myhuaweicloud.com`. */
   HUAWEICLOUD_SDK_REGION?: string;
+  /** `iamEndpoint`, for the project-ID lookup. */
+  HUAWEICLOUD_SDK_IAM_ENDPOINT?: string;
+  /** `endpoint` (wins over the region for EVS, as in a `ClientConfig`). */
+  EVS_SNAPSHOTS_ENDPOINT?: string;
+  /** A file holding an IAM token: `auth: { token }`, read at each call (white space around it removed); wins over `EVS_SNAPSHOTS_TOKEN` and AK/SK. Needs a file system (Node, Deno, Bun). */
+  EVS_SNAPSHOTS_TOKEN_FILE?: string;
+  /** An IAM token: `auth: { token }`; wins over AK/SK. */
+  EVS_SNAPSHOTS_TOKEN?: string;
+  /** `timeoutMs`, a duration: `30s`, `3m30s`, `1h`, `500ms`, or a number of seconds. */
+  EVS_SNAPSHOTS_ATTEMPT_TIMEOUT?: string;
+  /** `maxAttempts`, a whole number from 1. */
+  EVS_SNAPSHOTS_MAX_ATTEMPTS?: string;
   [name: string]: string | undefined;
 }
 
@@ -402,10 +418,15 @@ export interface HuaweiCloudEnv {
  *
  * | variable | field |
  * | --- | --- |
- * | `HUAWEICLOUD_SDK_PROJECT_ID` | `projectId` (`""` when unset: a call then rejects with `invalid_input`) |
+ * | `HUAWEICLOUD_SDK_PROJECT_ID` | `projectId` (`""` when unset: a call then rejects with `invalid_input` naming the variables to set, unless a key pair and a region let IAM find it) |
  * | `HUAWEICLOUD_SDK_REGION` | `region` (absent when unset) |
+ * | `HUAWEICLOUD_SDK_IAM_ENDPOINT` | `iamEndpoint` |
+ * | `EVS_SNAPSHOTS_ENDPOINT` | `endpoint` |
  * | `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK` | `auth: { accessKey, secretKey }` (absent when both are unset) |
  * | `HUAWEICLOUD_SDK_SECURITY_TOKEN` | `auth.securityToken` |
+ * | `EVS_SNAPSHOTS_TOKEN_FILE`, else `EVS_SNAPSHOTS_TOKEN` | `auth: { token }`, winning over the key pair |
+ * | `EVS_SNAPSHOTS_ATTEMPT_TIMEOUT` | `timeoutMs` (`30s`, `3m30s`, `1h`, `500ms`; a bare number is seconds) |
+ * | `EVS_SNAPSHOTS_MAX_ATTEMPTS` | `maxAttempts` |
  *
  * An empty (or white-space-only) variable counts as unset. `env` (absent
  * or `null`) defaults to `process.env` where `process` exists (Node, Deno,
@@ -415,8 +436,11 @@ export interface HuaweiCloudEnv {
  * Throws (synchronously) an `EvsError` with `kind: "invalid_input"`, naming
  * the variable and never its value, when `HUAWEICLOUD_SDK_AK` is set without
  * `HUAWEICLOUD_SDK_SK` or the other way round, when
- * `HUAWEICLOUD_SDK_SECURITY_TOKEN` is set without the key pair, when a
- * variable's value is not a string, or when `env` is not a plain object
+ * `HUAWEICLOUD_SDK_SECURITY_TOKEN` is set without the key pair, when the
+ * file `EVS_SNAPSHOTS_TOKEN_FILE` names cannot be read or is empty (or there
+ * is no file system: a browser), when `EVS_SNAPSHOTS_ATTEMPT_TIMEOUT` is not
+ * a duration or `EVS_SNAPSHOTS_MAX_ATTEMPTS` not a whole number from 1, when
+ * a variable's value is not a string, or when `env` is not a plain object
  * (an array, a string, a number).
  * Everything else (region format, project ID form) is checked by the call.
  */

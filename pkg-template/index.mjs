@@ -41,7 +41,8 @@ const made = shared(() => {
   return {
     ...calls,
     EvsError,
-    configFromEnv: (vars) => env.configFromEnv(vars, EvsError),
+    // (and fs for EVS_SNAPSHOTS_TOKEN_FILE where Node has no getBuiltinModule)
+    configFromEnv: (vars) => env.configFromEnv(vars, EvsError, () => ({ readFileSync })),
     STATUSES: statuses.STATUSES,
     isSnapshotStatus: statuses.isSnapshotStatus,
     createProxy,

@@ -47,12 +47,13 @@ for what in "$@"; do
       ;;
     cli)
       # The command's tests: a pseudo-terminal (util-linux's script, in Debian's
-      # bsdutils), a real curl, and Python 3's csv module as an independent reader.
-      if ! script --version 2>/dev/null | grep -q util-linux || ! command -v curl >/dev/null || ! command -v python3 >/dev/null; then
-        echo "== installing script (util-linux), curl and python3"
+      # bsdutils), a real curl, Python 3's csv module as an independent reader,
+      # and openssl for the proxy test's certificate (tests/cli/proxy.test.mjs).
+      if ! script --version 2>/dev/null | grep -q util-linux || ! command -v curl >/dev/null || ! command -v python3 >/dev/null || ! command -v openssl >/dev/null; then
+        echo "== installing script (util-linux), curl, python3 and openssl"
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq
-        apt-get install -y -qq bsdutils curl python3 >/dev/null
+        apt-get install -y -qq bsdutils curl python3 openssl >/dev/null
       fi
       ;;
     cargo-about)

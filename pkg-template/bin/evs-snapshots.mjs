@@ -1,23 +1,26 @@
 #!/usr/bin/env node
 // The `evs-snapshots` command: list, show and sign from a terminal or a cron
-// job, on the package's public API only (../index.mjs) and its own pure
-// helpers (./format.mjs), Node >= 20 built-ins only (the package has no runtime dependencies, and a browser user should
-// not install any for a command they never run).
+// job, on the package's public API (../index.mjs), the duration grammar its
+// configFromEnv reads (../lib/env.cjs), its own pure helpers (./format.mjs)
+// and Node >= 20 built-ins; undici (the package's one dependency) only
+// behind a proxy, loaded then and only then.
 //
-//   evs-snapshots list [--all] [--output table|json|ndjson|csv] [--csv-raw] [--columns a,b] [filters]
+//   evs-snapshots list [--max-items N] [--page-size N] [--output table|json|ndjson|csv] [--csv-raw] [--columns a,b] [filters]
 //   evs-snapshots get <snapshot-id> [--output table|json]
 //   evs-snapshots wait <snapshot-id> [--status S] [--fail-on S,S] [--timeout 10m] [--interval 2s] [--output table|json]
 //   evs-snapshots sign <METHOD> <URL> [-H 'Name: value']... [--data @file] [--curl]
 //   evs-snapshots serve [--port N] [--host ADDR] [--open]   (the dashboard for the account: ./serve.mjs)
 //
-// The global options (the connection options, --debug, -h, -V) go before or
-// after the command, as in `aws --debug ec2 …` and `git --no-pager log`.
+// The global options (the connection options, --attempt-timeout,
+// --max-attempts, --debug, -h, -V) go before or after the command, as in
+// `aws --debug ec2 …` and `git --no-pager log`.
 //
 // Exit codes: 0 ok (also when stdout's reader went away: `| head`, `| true`),
 // 1 the service or the network failed (for `wait`: also a --fail-on status),
 // 2 usage or invalid input, 124 `wait` timed out (as timeout(1) does), 130
 // interrupted (Ctrl-C). No secret is ever written to stderr, --debug's lines
-// included (the library's onAttempt info holds none).
+// included (the library's onAttempt info holds none; a proxy's user and
+// password are never shown).
 //
 // Text from the service reaches a terminal only made harmless: controls
 // (terminal escapes) and bidirectional overrides are shown escaped in tables
@@ -28,8 +31,10 @@ import * as util from 'node:util';
 import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { getSnapshot, listSnapshots, paginateSnapshots, waitForSnapshot, signRequest, configFromEnv, createProxy, EvsError, STATUSES } from '../index.mjs';
+import { getSnapshot, paginateSnapshots, waitForSnapshot, signRequest, configFromEnv, createProxy, EvsError, STATUSES } from '../index.mjs';
 import { startServe, BASE_PATH } from './serve.mjs';
+// The grammar configFromEnv reads EVS_SNAPSHOTS_ATTEMPT_TIMEOUT with: the flags read durations the same way.
+import { durationMs } from '../lib/env.js';
 // The pure helpers: sanitising, JSON, widths, tables, CSV, option values, the lines of --debug and wait.
 import {
   UsageError,
@@ -41,7 +46,6 @@ import {
   FORMATS,
   columnsOf,
   integer,
-  duration,
   statusesOf,
   debugOn,
   attemptLine,
@@ -52,6 +56,11 @@ import {
   requestText,
   fill,
   orList,
+  REGIONS,
+  DNS_FAILURES,
+  regionHint,
+  proxyUrl,
+  secretsOf,
 } from './format.mjs';
 
 const PROG = 'evs-snapshots';
@@ -94,6 +103,14 @@ function out(s) {
   }
 }
 
+/**
+ * Resolves once what was written to stdout has gone out or failed, and a
+ * failure has been seen (`output.closed`): a pipe's EPIPE is reported after
+ * the write that met it, so a line that is only for a reader still there
+ * waits for this.
+ */
+const drained = () => new Promise((resolve) => (output.closed ? resolve() : stdout.write('', () => setImmediate(resolve))));
+
 /** Writes raw text to stderr (the help, the progress line's own escapes); never throws. */
 function err(s) {
   try {
@@ -103,8 +120,17 @@ function err(s) {
   }
 }
 
-/** One line on stderr: white space made one space, controls and bidi controls escaped (see `visible` in format.mjs). */
-const say = (s) => err(`${safeLine(s)}\n`);
+/**
+ * What must never be shown, whatever carries it (an error's message, a
+ * debug line): a proxy URL's user and password (`secretsOf` in format.mjs).
+ * The library keeps its own credentials out of everything it says.
+ */
+const hidden = [];
+/** Text with every run of a hidden value replaced by `***`. */
+const hide = (s) => hidden.reduce((t, h) => t.split(h).join('***'), s);
+
+/** One line on stderr: white space made one space, controls and bidi controls escaped (see `visible` in format.mjs), secrets hidden. */
+const say = (s) => err(`${hide(safeLine(s))}\n`);
 
 // --- colour --------------------------------------------------------------------
 
@@ -117,7 +143,7 @@ const bold = (text) => style(stdout, 'bold', text);
 
 // --- live lines (stderr, only on a terminal) ---------------------------------
 
-/** The live line being shown (list --all's, wait's), if any: `note` takes it away for a line of its own. */
+/** The live line being shown (list's, wait's), if any: `note` takes it away for a line of its own. */
 let live = null;
 
 /**
@@ -173,7 +199,10 @@ function note(s) {
   if (shown) line.update();
 }
 
-/** list --all's progress: pages, snapshots, snapshots per second. */
+/**
+ * list's progress: pages, snapshots, snapshots per second. Shown from the
+ * second page on: a list of one page needs none, and leaves no line.
+ */
 function progressLine(enabled) {
   const t0 = Date.now();
   let pages = 0;
@@ -183,20 +212,23 @@ function progressLine(enabled) {
     const rate = secs > 0 ? Math.round(rows / secs) : 0;
     return `${PROG}: ${pages} page${pages === 1 ? '' : 's'}, ${rows} snapshot${rows === 1 ? '' : 's'}, ${rate}/s`;
   });
+  const update = () => {
+    if (pages >= 2) line.update();
+  };
   return {
-    ...line,
+    clear: line.clear,
+    update,
     page() {
       pages++;
     },
     row() {
       rows++;
-      line.update();
+      update();
     },
-    /** Before a write to stdout when it is the same terminal: take the line away; `update` puts it back. */
-    hide() {
-      if (stdout.isTTY) line.clear();
-    },
-    done: () => line.done(true),
+    /** Before a write to stdout when it is the same terminal: take the line away (true when it was shown); `update` puts it back. */
+    hide: () => Boolean(stdout.isTTY) && line.clear(),
+    /** The last drawing, when there was one. */
+    done: () => line.done(),
   };
 }
 
@@ -208,35 +240,69 @@ const CONNECTION_OPTIONS = {
   'project-id': { type: 'string' },
   'iam-endpoint': { type: 'string' },
   'token-file': { type: 'string' },
+  'attempt-timeout': { type: 'string' },
+  'max-attempts': { type: 'string' },
   debug: { type: 'boolean' },
 };
 
-const nonEmpty = (v) => (typeof v === 'string' && v !== '' ? v : undefined);
+/**
+ * The variables each connection flag stands for. The flag's value is given
+ * to configFromEnv as the first; the others are dropped (--region wins over
+ * an endpoint from the environment, --token-file over EVS_SNAPSHOTS_TOKEN).
+ * So the flags and the variables are read by the library's own
+ * configFromEnv, as a script reads them (issue 27 §4).
+ */
+const FLAG_VARIABLES = {
+  endpoint: ['EVS_SNAPSHOTS_ENDPOINT'],
+  region: ['HUAWEICLOUD_SDK_REGION', 'EVS_SNAPSHOTS_ENDPOINT'],
+  'project-id': ['HUAWEICLOUD_SDK_PROJECT_ID'],
+  'iam-endpoint': ['HUAWEICLOUD_SDK_IAM_ENDPOINT'],
+  'token-file': ['EVS_SNAPSHOTS_TOKEN_FILE', 'EVS_SNAPSHOTS_TOKEN'],
+  'attempt-timeout': ['EVS_SNAPSHOTS_ATTEMPT_TIMEOUT'],
+  'max-attempts': ['EVS_SNAPSHOTS_MAX_ATTEMPTS'],
+};
+
+/** A duration option in ms (`durationMs`: the grammar of EVS_SNAPSHOTS_ATTEMPT_TIMEOUT); anything else is a UsageError. */
+function duration(flag, v) {
+  if (v === undefined) return undefined;
+  const ms = durationMs(v);
+  if (Number.isNaN(ms)) throw new UsageError(`--${flag} must be a duration such as 30s, 3m30s, 1h or 500ms (a bare number is seconds)`);
+  return ms;
+}
+
+/** An integer option that must be at least 1 (--max-attempts, --max-items). */
+function positive(flag, v) {
+  const n = integer(flag, v);
+  if (n !== undefined && n < 1) throw new UsageError(`--${flag} must be at least 1`);
+  return n;
+}
 
 /**
- * The ClientConfig of a call. Each setting: its flag, else its environment
- * variable (configFromEnv reads Huawei's, HUAWEICLOUD_SDK_IAM_ENDPOINT
- * included), else nothing. An IAM token (from a file or EVS_SNAPSHOTS_TOKEN,
- * never a flag value) wins over AK/SK. The project ID may be left out with
- * an AK/SK pair and a region: the library asks IAM for it. --debug (or
- * EVS_SNAPSHOTS_DEBUG) adds the onAttempt hook that writes its lines.
+ * The ClientConfig of a call: configFromEnv over the environment with the
+ * flags given put in for their variables (FLAG_VARIABLES). An IAM token
+ * (from a file or EVS_SNAPSHOTS_TOKEN, never a flag value) wins over AK/SK.
+ * The project ID may be left out with an AK/SK pair and a region: the
+ * library asks IAM for it. Then what the command adds: the call's `signal`
+ * (`stop`'s), a proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), the hint for a
+ * region DNS does not know, and with --debug (or EVS_SNAPSHOTS_DEBUG) the
+ * onAttempt hook that writes its lines.
  */
-function connection(values, env) {
-  const overlay = { ...env };
-  if (values.region !== undefined) overlay.HUAWEICLOUD_SDK_REGION = values.region;
-  if (values['project-id'] !== undefined) overlay.HUAWEICLOUD_SDK_PROJECT_ID = values['project-id'];
-  if (values['iam-endpoint'] !== undefined) overlay.HUAWEICLOUD_SDK_IAM_ENDPOINT = values['iam-endpoint'];
-  const config = configFromEnv(overlay);
-  // --region given: an endpoint from the environment must not override it.
-  const endpoint = values.endpoint ?? (values.region === undefined ? nonEmpty(env.EVS_SNAPSHOTS_ENDPOINT) : undefined);
-  if (endpoint !== undefined) config.endpoint = endpoint;
-  const token = readToken(values['token-file'] ?? nonEmpty(env.EVS_SNAPSHOTS_TOKEN_FILE), env.EVS_SNAPSHOTS_TOKEN);
-  if (token !== undefined) config.auth = { token };
+async function connection(values, env, stop) {
+  // Checked here, so that a mistake names the flag.
+  duration('attempt-timeout', values['attempt-timeout']);
+  positive('max-attempts', values['max-attempts']);
+  const given = Object.keys(FLAG_VARIABLES).filter((flag) => values[flag] !== undefined);
+  const vars = { ...env };
+  for (const flag of given) for (const name of FLAG_VARIABLES[flag]) delete vars[name];
+  for (const flag of given) vars[FLAG_VARIABLES[flag][0]] = values[flag];
+  const config = fromEnvironment(vars, given);
   if (!config.projectId) {
     // IAM finds it for a key pair and a region (a token cannot ask: the library signs the lookup).
     const pair = config.auth !== undefined && config.auth.accessKey !== undefined;
     if (!pair || config.region === undefined) {
-      const how = pair ? 'with AK/SK, a region (--region or HUAWEICLOUD_SDK_REGION) lets IAM find it' : 'IAM finds it only with AK/SK and a region';
+      let how = 'or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK with a region, for IAM to find it';
+      if (pair) how = 'with AK/SK, a region (--region or HUAWEICLOUD_SDK_REGION) lets IAM find it';
+      else if (config.auth !== undefined) how = 'IAM finds it only with AK/SK and a region';
       throw new UsageError(`no project ID: give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID (${how})`);
     }
     delete config.projectId;
@@ -244,28 +310,125 @@ function connection(values, env) {
   if (config.endpoint === undefined && config.region === undefined) {
     throw new UsageError('no endpoint: give --endpoint or --region, or set EVS_SNAPSHOTS_ENDPOINT or HUAWEICLOUD_SDK_REGION');
   }
-  if (debugOn(values.debug, env.EVS_SNAPSHOTS_DEBUG)) config.onAttempt = (info) => note(`${PROG}: debug: ${attemptLine(info)}`);
+  const debug = debugOn(values.debug, env.EVS_SNAPSHOTS_DEBUG);
+  config.signal = stop.signal;
+  config.fetch = unknownRegion(config, (await proxy(env, debug, stop)) ?? globalThis.fetch, stop);
+  if (debug) config.onAttempt = (info) => note(`${PROG}: debug: ${attemptLine(info)}`);
   return config;
 }
 
-function readToken(file, fromEnv) {
-  if (file === undefined) return nonEmpty(fromEnv);
-  let t;
+/** configFromEnv(vars); a mistake in a value a flag gave is a UsageError naming the flag, not its variable. */
+function fromEnvironment(vars, given) {
   try {
-    t = readFileSync(file, 'utf8').trim();
+    return configFromEnv(vars);
   } catch (e) {
-    throw new UsageError(`cannot read the token file ${JSON.stringify(file)} (${e.code ?? 'error'})`);
+    const flag = e instanceof EvsError ? given.find((f) => e.message.includes(FLAG_VARIABLES[f][0])) : undefined;
+    if (flag === undefined) throw e;
+    throw new UsageError(e.message.replace(/^configFromEnv: /, '').replace(FLAG_VARIABLES[flag][0], `--${flag}`));
   }
-  if (t === '') throw new UsageError(`the token file ${JSON.stringify(file)} is empty`);
-  return t;
+}
+
+/**
+ * A fetch through the proxy the environment names, as curl, pip and the
+ * AWS CLI read it (undici's EnvHttpProxyAgent: HTTPS_PROXY for https: URLs,
+ * else HTTP_PROXY; HTTP_PROXY for http: URLs; NO_PROXY's hosts go direct;
+ * lower case first); undefined when no proxy is set. undici is loaded only
+ * then. An http: URL goes to an http: proxy as a plain request with the
+ * whole URL (as curl sends it); everything else through a CONNECT tunnel.
+ * A proxy's user and password are sent to it (Proxy-Authorization) and
+ * never shown: not in --debug's line, not in any error. A 407 from the
+ * proxy ends the call at once (`stop`): asking again would not change it.
+ */
+async function proxy(env, debug, stop) {
+  const pick = (lower, upper) => [env[lower], env[upper]].find((v) => typeof v === 'string' && v.trim() !== '');
+  const set = { https: pick('https_proxy', 'HTTPS_PROXY'), http: pick('http_proxy', 'HTTP_PROXY') };
+  if (set.https === undefined && set.http === undefined) return undefined;
+  const urls = {};
+  for (const [scheme, value] of Object.entries(set)) {
+    if (value === undefined) continue;
+    hidden.push(...secretsOf(value));
+    urls[scheme] = proxyUrl(value);
+    if (urls[scheme] === null) throw new UsageError(`${scheme.toUpperCase()}_PROXY (or ${scheme}_proxy) is not a proxy URL such as http://proxy.example:3128`);
+  }
+  const noProxy = pick('no_proxy', 'NO_PROXY') ?? '';
+  let undici;
+  try {
+    undici = await import('undici');
+  } catch (e) {
+    throw new UsageError(`a proxy is set, but undici, the package's dependency for proxies, cannot be loaded (${e.code ?? 'error'}): reinstall evs-snapshots`);
+  }
+  const dispatcher = new undici.EnvHttpProxyAgent({ httpProxy: urls.http?.href ?? '', httpsProxy: urls.https?.href ?? '', noProxy, proxyTunnel: false });
+  if (debug) {
+    // Where requests go, without the user and password.
+    const where = (u) => (u ? `${u.protocol}//${u.host}` : 'none');
+    note(`${PROG}: debug: proxy for https: ${where(urls.https ?? urls.http)}, for http: ${where(urls.http)}${noProxy ? `, not for NO_PROXY ${noProxy}` : ''}`);
+  }
+  return async (request) => {
+    try {
+      return await globalThis.fetch(request, { dispatcher });
+    } catch (e) {
+      // undici's words for it, in the error's causes: "Proxy Authentication
+      // Required (407)" (a forwarded request), "Proxy response (407) !== 200
+      // when HTTP Tunneling" (CONNECT); its code alone says nothing to a person.
+      const said = [];
+      for (let c = e && e.cause, depth = 0; c && depth < 4; c = c.cause, depth++) said.push(String(c.message));
+      if (said.some((m) => /\(407\)/.test(m))) {
+        stop.fail(new Failure('network error: the proxy answered 407 Proxy Authentication Required: check the user and password in HTTPS_PROXY or HTTP_PROXY (http://user:password@host:port)'));
+      }
+      throw e;
+    }
+  };
+}
+
+/**
+ * `fetch`, or, when the endpoint comes from a region the official SDK's
+ * table does not have (REGIONS), a fetch that ends the call at the first
+ * answer of DNS that there is no such host, with a hint naming the known
+ * regions: the contract sends any region to evs.{region}.myhuaweicloud.com
+ * (a new region works without a new release), so the region is not refused
+ * before; but three attempts at a name that does not exist help nobody.
+ */
+function unknownRegion(config, fetch, stop) {
+  if (config.endpoint !== undefined || config.region === undefined || REGIONS.includes(config.region)) return fetch;
+  const host = `evs.${config.region}.myhuaweicloud.com`;
+  return async (request, ...rest) => {
+    try {
+      return await fetch(request, ...rest);
+    } catch (e) {
+      const code = e && e.cause && e.cause.code;
+      const url = typeof request === 'string' ? request : request && request.url;
+      if (DNS_FAILURES.includes(code) && URL.canParse(url) && new URL(url).hostname === host) {
+        stop.fail(new Failure(`network error: cannot resolve ${host} (${code}): ${regionHint(config.region)}`));
+      }
+      throw e;
+    }
+  };
 }
 
 // --- commands ----------------------------------------------------------------
 
-/** Aborts the call on Ctrl-C (and when stdout's reader goes away); a second Ctrl-C exits at once. */
+/** A failure the command explains in its own words (exit 1): the line is the message. */
+class Failure extends Error {}
+
+/**
+ * Aborts the call on Ctrl-C (and when stdout's reader goes away); a second
+ * Ctrl-C exits at once. `fail(failure)` aborts it too, for a reason of the
+ * command's (`cause`: a host DNS does not know) that `why` then reports in
+ * place of the library's `aborted`.
+ */
 function interruption() {
   const controller = new AbortController();
-  const state = { interrupted: false, signal: controller.signal };
+  const state = {
+    interrupted: false,
+    cause: null,
+    signal: controller.signal,
+    fail(failure) {
+      state.cause ??= failure;
+      controller.abort();
+    },
+    /** The error to report for what a call rejected with. */
+    why: (e) => (state.cause !== null && e instanceof EvsError && e.kind === 'aborted' ? state.cause : e),
+  };
   process.on('SIGINT', () => {
     if (state.interrupted) process.exit(EXIT.interrupted);
     state.interrupted = true;
@@ -273,6 +436,45 @@ function interruption() {
   });
   output.onClose.push(() => controller.abort());
   return state;
+}
+
+/** The largest page the service gives (docs/evs-api.md: `limit` at most 1000). */
+const MAX_PAGE = 1000;
+
+/**
+ * list's paging options, as `aws ec2 describe-snapshots` has them: every
+ * page unless --max-items stops the walk; --page-size is each request's
+ * `limit`. Older scripts: --all (once needed to walk every page) is accepted
+ * and changes nothing; --limit keeps what it did, with a warning: without
+ * --all it printed one page of N, which is --max-items N now; with --all it
+ * was each page's size, which is --page-size N.
+ */
+function pagingOf(values) {
+  let maxItems = positive('max-items', values['max-items']);
+  let pageSize = integer('page-size', values['page-size']);
+  if (values.all && maxItems !== undefined) {
+    throw new UsageError('--all and --max-items contradict each other; list walks every page unless --max-items stops it, so --all is no longer needed');
+  }
+  let warning = null;
+  if (values.limit !== undefined) {
+    if (maxItems !== undefined || pageSize !== undefined) {
+      throw new UsageError('--limit is the old name of --max-items (with --all: of --page-size); give only --max-items and --page-size');
+    }
+    if (values.all) {
+      pageSize = integer('limit', values.limit);
+      warning = '--limit with --all is deprecated: it is --page-size (each request\'s size); list walks every page without --all';
+    } else {
+      maxItems = positive('limit', values.limit);
+      warning = '--limit is deprecated: it is --max-items here (the first N snapshots, then the marker to go on from); --page-size sets each request\'s size';
+    }
+  }
+  if (pageSize !== undefined && !(pageSize >= 1 && pageSize <= MAX_PAGE)) {
+    throw new UsageError(`--page-size must be from 1 to ${MAX_PAGE} (the service's most per request)`);
+  }
+  // Under --max-items N, one more than N is asked for (up to the most a page
+  // holds): whether there are more is known without another request.
+  const limit = pageSize ?? (maxItems !== undefined ? Math.min(maxItems + 1, MAX_PAGE) : undefined);
+  return { maxItems, limit, warning };
 }
 
 async function list(values, env) {
@@ -284,79 +486,100 @@ async function list(values, env) {
   for (const [flag, key] of [['status', 'status'], ['name', 'name'], ['volume-id', 'volumeId'], ['marker', 'marker']]) {
     if (values[flag] !== undefined) options[key] = values[flag];
   }
+  const paging = pagingOf(values);
+  const offset = integer('offset', values.offset);
+  if (paging.limit !== undefined) options.limit = paging.limit;
+  if (offset !== undefined) options.offset = offset;
+  if (paging.warning) say(`${PROG}: warning: ${paging.warning}`);
   // The service may add statuses, so an unknown one is sent, with a warning:
   // a typo would otherwise look like "no snapshots". STATUSES: the package's list.
   if (options.status !== undefined) warnUnknown('--status', [options.status]);
-  const limit = integer('limit', values.limit);
-  const offset = integer('offset', values.offset);
-  if (limit !== undefined) options.limit = limit;
-  if (offset !== undefined) options.offset = offset;
-  const config = connection(values, env);
   const stop = interruption();
-  config.signal = stop.signal;
+  const config = await connection(attemptTimeout(values), env, stop);
 
-  const progress = progressLine(Boolean(values.all) && Boolean(stderr.isTTY));
+  const progress = progressLine(Boolean(stderr.isTTY));
   live = progress;
-  if (values.all && stderr.isTTY) {
-    // Pages are counted as the answers arrive.
-    const baseFetch = globalThis.fetch;
-    config.fetch = async (...args) => {
-      const r = await baseFetch(...args);
-      if (r.ok) progress.page();
+  if (stderr.isTTY) {
+    // Pages are counted as the answers arrive (IAM's, for the project ID, is none).
+    const inner = config.fetch;
+    config.fetch = async (request, ...rest) => {
+      const r = await inner(request, ...rest);
+      const url = typeof request === 'string' ? request : request.url;
+      if (r.ok && new URL(url).pathname.endsWith('/snapshots')) progress.page();
       return r;
     };
   }
   const emit = (s) => {
     if (output.closed) return;
-    progress.hide();
+    // Rows never draw the line: only a walk past its first page does (`progress.row`).
+    const shown = progress.hide();
     out(s);
-    progress.update();
+    if (shown) progress.update();
   };
-  const rows = rowWriter(format, columns, emit, { csvRaw: Boolean(values['csv-raw']), terminal: Boolean(stdout.isTTY), bold });
-  let next = null;
+  // Under --max-items, JSON is {"snapshots": [...], "nextMarker": ...}: a script finds where to go on from.
+  const rows = rowWriter(format, columns, emit, {
+    csvRaw: Boolean(values['csv-raw']),
+    terminal: Boolean(stdout.isTTY),
+    bold,
+    envelope: paging.maxItems !== undefined,
+  });
+  let written = 0;
+  let last = null;
+  let cut = false;
   let failure = null;
   try {
-    if (values.all) {
-      for await (const s of paginateSnapshots(config, options)) {
-        progress.row();
-        rows.row(s);
+    for await (const s of paginateSnapshots(config, options)) {
+      if (written === paging.maxItems) {
+        cut = true; // one more is there: the walk stops before it
+        break;
       }
-    } else {
-      const page = await listSnapshots(config, options);
-      for (const s of page.snapshots) rows.row(s);
-      next = page.nextMarker;
+      progress.row();
+      rows.row(s);
+      written++;
+      last = s;
     }
   } catch (e) {
-    if (!(e instanceof EvsError && e.kind === 'aborted' && (stop.interrupted || output.closed))) failure = e;
+    if (!(e instanceof EvsError && e.kind === 'aborted' && (stop.interrupted || output.closed))) failure = stop.why(e);
   }
   // Whatever happened, the output is well-formed (a table's buffered rows
-  // shown, a JSON array closed); the exit code says whether it is all.
-  rows.end();
+  // shown, a JSON array closed); the exit code says whether it is all. The
+  // marker to go on from: none when the walk reached the end.
+  const next = cut || failure || stop.interrupted ? (last?.id ?? options.marker ?? null) : null;
+  rows.end(next);
   progress.done();
   live = null;
   if (failure) throw failure;
+  await drained();
   if (output.closed) return EXIT.ok;
   if (stop.interrupted) {
     say(`${PROG}: interrupted; the rows written so far are complete`);
     return EXIT.interrupted;
   }
-  // The marker is the service's text: made visible, and shell-quoted unless plain.
-  if (next !== null && stderr.isTTY) say(`${PROG}: more snapshots: add --marker ${markerArg(next)}, or --all`);
+  // On a terminal and in a pipe alike: a cron job's log shows it. The marker
+  // is the service's text: made visible, and shell-quoted unless plain.
+  if (cut) say(`${PROG}: more snapshots after these ${written}: go on with --marker ${markerArg(next)}`);
   return EXIT.ok;
+}
+
+/** list's and get's --timeout is the per-attempt limit, --attempt-timeout (wait's --timeout is the whole wait's). */
+function attemptTimeout(values) {
+  if (values.timeout === undefined) return values;
+  if (values['attempt-timeout'] !== undefined) throw new UsageError('--timeout and --attempt-timeout are the same limit here: give one');
+  duration('timeout', values.timeout);
+  return { ...values, 'attempt-timeout': values.timeout };
 }
 
 async function get(values, positionals, env) {
   if (positionals.length !== 1) throw new UsageError('get needs exactly one snapshot ID');
   const format = values.output ?? (stdout.isTTY ? 'table' : 'json');
   if (format !== 'table' && format !== 'json') throw new UsageError('--output must be table or json');
-  const config = connection(values, env);
   const stop = interruption();
-  config.signal = stop.signal;
+  const config = await connection(attemptTimeout(values), env, stop);
   let s;
   try {
     s = await getSnapshot(config, positionals[0]);
   } catch (e) {
-    if (!(e instanceof EvsError && e.kind === 'aborted' && stop.interrupted)) throw e;
+    if (!(e instanceof EvsError && e.kind === 'aborted' && stop.interrupted)) throw stop.why(e);
     say(`${PROG}: interrupted`);
     return EXIT.interrupted;
   }
@@ -385,9 +608,8 @@ async function wait(values, positionals, env) {
   if (failOn.includes(status)) throw new UsageError(`--fail-on must not hold the status waited for (${JSON.stringify(status)})`);
   warnUnknown('--status', [status]);
   warnUnknown('--fail-on', failOn);
-  const config = connection(values, env);
   const stop = interruption();
-  config.signal = stop.signal;
+  const config = await connection(values, env, stop);
 
   // On a terminal: a live line with the status and percent of the last poll, and the time so far.
   const t0 = Date.now();
@@ -414,7 +636,7 @@ async function wait(values, positionals, env) {
       },
     });
   } catch (e) {
-    failure = e;
+    failure = stop.why(e);
   }
   clearInterval(ticker);
   if (snapshot) last = snapshot;
@@ -493,7 +715,11 @@ async function serve(values, env) {
   if (port < 0 || port > 65535) throw new UsageError('--port must be 0..65535 (0: a free port)');
   const host = values.host ?? '127.0.0.1';
   if (!/^[A-Za-z0-9.:_-]+$/.test(host)) throw new UsageError('--host must be a host name or an IP address');
-  const config = connection(values, env);
+  // A server has no one call to stop: nothing aborts its config (Ctrl-C
+  // closes the server below), and a failure the command would explain
+  // (an unknown region's DNS, a proxy's 407) stays each request's own.
+  const config = await connection(values, env, { signal: undefined, fail() {}, why: (e) => e });
+  delete config.signal;
   const proxy = createProxy({ config, basePath: BASE_PATH });
   if (host !== '127.0.0.1') {
     say(
@@ -560,6 +786,15 @@ const CONNECTION_HELP = `Connection (a flag wins over its environment variable):
                        token itself in EVS_SNAPSHOTS_TOKEN); wins over AK/SK
   AK/SK signing: env HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK and, for temporary
   credentials, HUAWEICLOUD_SDK_SECURITY_TOKEN (never flags: they show in ps and history)
+  --attempt-timeout D  time limit of each HTTP attempt (default 30s; env
+                       EVS_SNAPSHOTS_ATTEMPT_TIMEOUT); list and get also take it
+                       as --timeout
+  --max-attempts N     attempts in all when one fails and may be retried (429,
+                       5xx, network, timeout; default 3, 1 for none; env
+                       EVS_SNAPSHOTS_MAX_ATTEMPTS)
+  D, a duration: 30s, 3m30s, 1h, 500ms, or a number of seconds.
+  Behind a proxy: HTTPS_PROXY, HTTP_PROXY and NO_PROXY (or lower case), as curl
+  reads them; a proxy's user and password are never shown
   --debug              one line per HTTP attempt on stderr: method, URL, status,
                        request ID, ms, attempt n of m, the wait before the next,
                        a clock correction, never a secret (also with the
@@ -571,7 +806,7 @@ const HELP = {
 Read Huawei Cloud EVS snapshots and sign Huawei Cloud API requests.
 
 Commands:
-  list                 list snapshots (one page, or --all)
+  list                 list snapshots (every page, or --max-items N)
   get <snapshot-id>    show one snapshot
   wait <snapshot-id>   wait until a snapshot is available (or another status)
   sign <METHOD> <URL>  print the SDK-HMAC-SHA256 signed headers of a request
@@ -593,16 +828,24 @@ escapes (the same values) in JSON.
 `,
   list: `Usage: ${PROG} list [options]
 
-Lists snapshots, newest first: one page, or every page with --all.
+Lists snapshots, newest first: every page, written as each arrives, unless
+--max-items stops the walk.
 
 Options:
   --status S           ${fill(orList(STATUSES), 23)}
   --name NAME          exact name
   --volume-id ID       snapshots of one volume
-  --limit N            at most N per page (1..1000; the service's default is 1000)
+  --max-items N        stop after N snapshots; the marker to go on from is then
+                       written to stderr ("go on with --marker ID"), and with
+                       --output json the output is {"snapshots": [...],
+                       "nextMarker": ID or null}
+  --page-size N        snapshots per request, the service's limit (1..1000;
+                       default 1000, or N+1 under --max-items N)
   --marker ID          start after this snapshot
   --offset N           skip N (the first page only)
-  --all                walk every page; progress on stderr when it is a terminal
+  --timeout D          time limit of each HTTP attempt (--attempt-timeout)
+  --limit N            deprecated: --max-items N (with --all: --page-size N)
+  --all                accepted for older scripts; every page is the default
   -o, --output F       table, json, ndjson or csv (default: table on a terminal,
                        ndjson otherwise); csv is RFC 4180, metadata one JSON column
   --csv-raw            csv: cells as they are; by default a cell starting with
@@ -613,8 +856,9 @@ Options:
 
 ${CONNECTION_HELP}
 
-Ctrl-C stops at once: no further request, exit code 130, rows already written
-complete.
+On a terminal, stderr shows pages, snapshots and snapshots per second from
+the second page on. Ctrl-C stops at once: no further request, exit code 130,
+rows already written complete.
 `,
   get: `Usage: ${PROG} get <snapshot-id> [options]
 
@@ -622,6 +866,7 @@ Shows one snapshot with its project ID and progress.
 
 Options:
   -o, --output F       table or json (default: table on a terminal, json otherwise)
+  --timeout D          time limit of each HTTP attempt (--attempt-timeout)
   -h, --help           this help
 
 ${CONNECTION_HELP}
@@ -637,12 +882,14 @@ snapshot is shown all the same, and the exit code is 1.
 Options:
   --status S           the status to wait for (default available)
   --fail-on S[,S]      statuses that end the wait as a failure (default error)
-  --timeout D          give up after D (default 10m): exit 124, as timeout(1) does
+  --timeout D          give up after D, the whole wait (default 10m): exit 124,
+                       as timeout(1) does; each HTTP attempt's own limit is
+                       --attempt-timeout
   --interval D         between polls (default 2s)
   -o, --output F       table or json (default: table on a terminal, json otherwise)
   -h, --help           this help
 
-D, a duration: 500ms, 5s, 10m, 1h, or a number of milliseconds (1.5s works too).
+D, a duration: 30s, 3m30s, 1h, 500ms, or a number of seconds (1.5s works too).
 
 ${CONNECTION_HELP}
 
@@ -697,15 +944,18 @@ const OPTIONS = {
     status: { type: 'string' },
     name: { type: 'string' },
     'volume-id': { type: 'string' },
-    limit: { type: 'string' },
+    'max-items': { type: 'string' },
+    'page-size': { type: 'string' },
     marker: { type: 'string' },
     offset: { type: 'string' },
+    timeout: { type: 'string' },
+    limit: { type: 'string' },
     all: { type: 'boolean' },
     output: { type: 'string', short: 'o' },
     columns: { type: 'string' },
     'csv-raw': { type: 'boolean' },
   },
-  get: { ...CONNECTION_OPTIONS, output: { type: 'string', short: 'o' } },
+  get: { ...CONNECTION_OPTIONS, output: { type: 'string', short: 'o' }, timeout: { type: 'string' } },
   wait: {
     ...CONNECTION_OPTIONS,
     status: { type: 'string' },
@@ -740,8 +990,12 @@ function report(e, command) {
   // parseArgs would quote a stray argument: it could be a secret pasted in the wrong place.
   if (e && e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') e = new UsageError(`${command} takes no arguments, only options`);
   if (e instanceof UsageError || (e && typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS'))) {
-    err(`${style(stderr, 'red', safeLine(`${PROG}: ${e.message}`))} (see ${where} --help)\n`);
+    err(`${style(stderr, 'red', hide(safeLine(`${PROG}: ${e.message}`)))} (see ${where} --help)\n`);
     return EXIT.usage;
+  }
+  if (e instanceof Failure) {
+    err(`${style(stderr, 'red', hide(safeLine(`${PROG}: ${e.message}`)))}\n`);
+    return EXIT.failed;
   }
   if (e instanceof EvsError) {
     const parts = [`${e.kind} error`];
@@ -749,7 +1003,7 @@ function report(e, command) {
     if (e.code !== undefined) parts.push(`code ${e.code}`);
     if (e.requestId !== undefined) parts.push(`request ID ${e.requestId}`);
     // The code, request ID and message are the service's text: see `safeLine`.
-    err(`${style(stderr, 'red', safeLine(`${PROG}: ${parts.join(', ')}:`))} ${safeLine(e.message)}\n`);
+    err(`${style(stderr, 'red', hide(safeLine(`${PROG}: ${parts.join(', ')}:`)))} ${hide(safeLine(e.message))}\n`);
     if (e.kind === 'invalid_input') return EXIT.usage;
     return e.kind === 'aborted' ? EXIT.interrupted : EXIT.failed;
   }

@@ -141,20 +141,24 @@ const plain = (s) => s;
 
 /**
  * Writes snapshots one by one; every row is one write of whole lines, so
- * output stopped at any point (Ctrl-C) is line-complete. `end()` closes a
- * JSON array or flushes a table's buffered rows. `terminal`: stdout is a
- * terminal (CSV cells are then escaped as a table's); `bold` styles a table's
- * header line.
+ * output stopped at any point (Ctrl-C) is line-complete. `end(nextMarker)`
+ * closes a JSON array or flushes a table's buffered rows. `terminal`: stdout
+ * is a terminal (CSV cells are then escaped as a table's); `bold` styles a
+ * table's header line. `envelope` (JSON only): the array is the `snapshots`
+ * of an object whose `nextMarker` is what `end` is given (`null`: none),
+ * `{"snapshots":[…],"nextMarker":"…"}`, as a page of listSnapshots is.
  */
-function rowWriter(format, columns, emit, { csvRaw = false, terminal = false, bold = plain } = {}) {
+function rowWriter(format, columns, emit, { csvRaw = false, terminal = false, bold = plain, envelope = false } = {}) {
   if (format === 'ndjson') {
     return { row: (s) => emit(`${json(pick(s, columns))}\n`), end() {} };
   }
   if (format === 'json') {
     let n = 0;
+    const open = envelope ? '{"snapshots":[' : '[';
+    const close = (next) => (envelope ? `],"nextMarker":${json(next ?? null)}}` : ']');
     return {
-      row: (s) => emit(`${n++ === 0 ? '[\n' : ',\n'}${json(pick(s, columns))}`),
-      end: () => emit(n === 0 ? '[]\n' : '\n]\n'),
+      row: (s) => emit(`${n++ === 0 ? `${open}\n` : ',\n'}${json(pick(s, columns))}`),
+      end: (next) => emit(n === 0 ? `${open}${close(next)}\n` : `\n${close(next)}\n`),
     };
   }
   if (format === 'csv') {
@@ -221,7 +225,7 @@ function columnsOf(value) {
   return cols;
 }
 
-/** An integer option (--limit, --offset): its range is the library's to check. */
+/** An integer option (--max-items, --page-size, --offset, --max-attempts): the command or the library checks its range. */
 function integer(name, v) {
   if (v === undefined) return undefined;
   if (!/^-?\d+$/.test(v)) throw new UsageError(`--${name} must be an integer`);
@@ -237,22 +241,6 @@ function headersOf(values = []) {
     headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
   }
   return headers;
-}
-
-/**
- * A duration option (--timeout, --interval) in milliseconds: `500ms`, `5s`,
- * `10m`, `1h`, or a plain number of milliseconds; a decimal is allowed
- * (`1.5s`) and rounded to the millisecond. Anything else, or less than 1 ms,
- * is a UsageError.
- */
-function duration(name, v) {
-  if (v === undefined) return undefined;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v);
-  const ms = m ? Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 'ms']) : NaN;
-  if (!(ms >= 1 && ms <= Number.MAX_SAFE_INTEGER)) {
-    throw new UsageError(`--${name} must be a duration such as 500ms, 5s, 10m, 1h or a number of milliseconds`);
-  }
-  return ms;
 }
 
 /** --fail-on's value: statuses, comma-separated (spaces around them allowed); none at all is a UsageError. */
@@ -346,6 +334,65 @@ function fill(text, indent, width = 80) {
   return lines.join(`\n${' '.repeat(indent)}`);
 }
 
+// --- regions and proxies ---------------------------------------------------
+
+/**
+ * The regions the official SDK's endpoint table knows
+ * (`huaweicloudsdkcore/auth/endpoint.py`, 3.1.219: src/core/iam.rs
+ * IAM_REGIONS, which a test checks this against), sorted: what the hint for
+ * a region DNS does not know lists. Any other region is still sent to
+ * `evs.{region}.myhuaweicloud.com` (docs/contract.md "Reading snapshots").
+ */
+const REGIONS = [
+  'ae-ad-1', 'af-south-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'cn-east-2', 'cn-east-3', 'cn-east-4',
+  'cn-east-5', 'cn-north-1', 'cn-north-12', 'cn-north-2', 'cn-north-4', 'cn-north-9', 'cn-south-1', 'cn-south-2', 'cn-southwest-2',
+  'eu-west-0', 'la-north-2', 'la-south-2', 'me-east-1', 'my-kualalumpur-1', 'na-mexico-1', 'ru-moscow-1', 'sa-brazil-1', 'tr-west-1',
+];
+
+/** Node's codes (a fetch failure's `cause.code`) for a host name DNS did not resolve. */
+const DNS_FAILURES = ['ENOTFOUND', 'EAI_NONAME', 'EAI_AGAIN', 'EAI_FAIL'];
+
+/** What to say about a region none of REGIONS names. */
+const regionHint = (region) =>
+  `region ${JSON.stringify(region)} is none of those Huawei Cloud's SDK knows (${REGIONS.join(', ')}); check --region or HUAWEICLOUD_SDK_REGION, or give --endpoint`;
+
+/**
+ * A proxy variable's value as a URL: `http://` is put in front when there
+ * is no scheme (`proxy.example:3128`, as curl reads it); null unless it is
+ * an http: or https: URL with a host.
+ */
+function proxyUrl(value) {
+  const text = String(value).trim();
+  let u;
+  try {
+    u = new URL(/^[a-z][a-z\d+.-]*:\/\//i.test(text) ? text : `http://${text}`);
+  } catch {
+    return null;
+  }
+  return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' ? u : null;
+}
+
+/**
+ * A proxy URL's credentials, in every form a message could carry them: the
+ * user and the password as written and percent-decoded, and the Basic
+ * token made of them. Runs of fewer than 3 characters are left out: hiding
+ * them would hide ordinary text (a user `a`).
+ */
+function secretsOf(value) {
+  const m = /^(?:[a-z][a-z\d+.-]*:\/\/)?([^@/?#]*)@/i.exec(String(value).trim());
+  if (!m) return [];
+  const [user = '', password = ''] = m[1].split(/:(.*)/s);
+  const decode = (t) => {
+    try {
+      return decodeURIComponent(t);
+    } catch {
+      return t;
+    }
+  };
+  const forms = [m[1], user, password, decode(user), decode(password), Buffer.from(`${decode(user)}:${decode(password)}`).toString('base64')];
+  return [...new Set(forms)].filter((t) => t.length >= 3).sort((a, b) => b.length - a.length);
+}
+
 // --- shell -------------------------------------------------------------------
 
 /** Quoted for a POSIX shell. */
@@ -392,7 +439,6 @@ export {
   FORMATS,
   columnsOf,
   integer,
-  duration,
   statusesOf,
   debugOn,
   elapsed,
@@ -405,4 +451,9 @@ export {
   requestText,
   orList,
   fill,
+  REGIONS,
+  DNS_FAILURES,
+  regionHint,
+  proxyUrl,
+  secretsOf,
 };

@@ -784,6 +784,17 @@ mod tests {
             invalid(Call::show(&config(&format!(r#"{{"endpoint":"http://h",{keys}}}"#)), &Input::from("s"))),
             "projectId is required (or a region, to ask IAM for it with the key pair)"
         );
+        // configFromEnv's "" for an unset variable: the variables to set are named (issue 27 §4).
+        assert_eq!(
+            invalid(Call::show(&config(&format!(r#"{{"projectId":"","endpoint":"http://h",{keys}}}"#)), &Input::from("s"))),
+            "projectId is empty: set HUAWEICLOUD_SDK_PROJECT_ID, or HUAWEICLOUD_SDK_REGION to ask IAM for it with the key pair"
+        );
+        for auth in ["", r#","auth":{"token":"t"}"#] {
+            assert_eq!(
+                invalid(Call::show(&config(&format!(r#"{{"projectId":"","region":"ap-southeast-1"{auth}}}"#)), &Input::from("s"))),
+                "projectId is empty: set HUAWEICLOUD_SDK_PROJECT_ID, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK with HUAWEICLOUD_SDK_REGION to ask IAM for it"
+            );
+        }
         assert_eq!(
             invalid(Call::show(&config(&format!(r#"{{"region":"ap-southeast-1","iamEndpoint":5,{keys}}}"#)), &Input::from("s"))),
             "iamEndpoint must be a string, not a number"

@@ -306,18 +306,27 @@ pub fn check_config(c: &RawConfig) -> Result<Config, EvsError> {
         Input::Str(s) => s.is_empty(),
         _ => false,
     };
+    // An empty one is what configFromEnv gives for an unset variable: the
+    // message names the variables to set (issue 27 §4).
+    let from_env = c.project_id != Input::Absent;
     let (project_id, lookup) = if !left_out {
         (check_id("projectId", &c.project_id)?, None)
     } else if let Ok(Auth::Keys { .. }) = check_auth(&c.auth, "auth") {
         let Some(region) = check_region(&c.region)? else {
-            return Err(EvsError::invalid_input("projectId is required (or a region, to ask IAM for it with the key pair)"));
+            return Err(EvsError::invalid_input(if from_env {
+                "projectId is empty: set HUAWEICLOUD_SDK_PROJECT_ID, or HUAWEICLOUD_SDK_REGION to ask IAM for it with the key pair"
+            } else {
+                "projectId is required (or a region, to ask IAM for it with the key pair)"
+            }));
         };
         let iam = iam_endpoint(region, &c.iam_endpoint, c.page_origin.as_deref())?;
         (String::new(), Some(ProjectLookup { iam, region: region.to_string() }))
-    } else if c.project_id == Input::Absent {
-        return Err(EvsError::invalid_input("projectId is required"));
+    } else if from_env {
+        return Err(EvsError::invalid_input(
+            "projectId is empty: set HUAWEICLOUD_SDK_PROJECT_ID, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK with HUAWEICLOUD_SDK_REGION to ask IAM for it",
+        ));
     } else {
-        return Err(EvsError::field("projectId", "must not be empty"));
+        return Err(EvsError::invalid_input("projectId is required"));
     };
     let endpoint = check_endpoint(&c.endpoint, &c.region, c.page_origin.as_deref())?;
     let auth = check_auth(&c.auth, "auth")?;
@@ -380,7 +389,10 @@ mod tests {
         }
         let mut r = cfg();
         r.region = Input::Absent;
-        assert_eq!(invalid(check_config(&r)), "either endpoint or region is required");
+        assert_eq!(
+            invalid(check_config(&r)),
+            "either endpoint or region is required (from the environment: EVS_SNAPSHOTS_ENDPOINT or HUAWEICLOUD_SDK_REGION)"
+        );
 
         let ep = |e: &str, origin: Option<&str>| check_endpoint(&e.into(), &Input::Absent, origin);
         let e = ep("https://EVS.Example.com:443/", None).unwrap();

@@ -153,7 +153,10 @@ pub fn check_endpoint(endpoint: &Input, region: &Input, page_origin: Option<&str
         Input::Str(e) => url_or_path("endpoint", e, page_origin),
         Input::Absent => match check_region(region)? {
             Some(r) => Ok(Endpoint { scheme: "https", host: format!("evs.{r}.myhuaweicloud.com"), path_prefix: String::new() }),
-            None => Err(EvsError::invalid_input("either endpoint or region is required")),
+            // The variables configFromEnv reads them from (issue 27 §4).
+            None => Err(EvsError::invalid_input(
+                "either endpoint or region is required (from the environment: EVS_SNAPSHOTS_ENDPOINT or HUAWEICLOUD_SDK_REGION)",
+            )),
         },
         other => Err(EvsError::wrong_type("endpoint", "a string", other.type_name())),
     }

@@ -138,11 +138,11 @@ test('--version, --help for the command and for each subcommand', async () => {
   }
   const main = await run(['--help']);
   assert.equal(main.code, 0);
-  for (const w of ['list', 'get', 'wait', 'sign', 'HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_PROJECT_ID', '--token-file', '--iam-endpoint', 'HUAWEICLOUD_SDK_IAM_ENDPOINT', '--debug', 'EVS_SNAPSHOTS_DEBUG', 'Exit codes', '124']) assert.ok(main.stdout.includes(w), w);
+  for (const w of ['list', 'get', 'wait', 'sign', 'HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_PROJECT_ID', '--token-file', '--iam-endpoint', 'HUAWEICLOUD_SDK_IAM_ENDPOINT', '--debug', 'EVS_SNAPSHOTS_DEBUG', '--attempt-timeout', 'EVS_SNAPSHOTS_ATTEMPT_TIMEOUT', '--max-attempts', 'EVS_SNAPSHOTS_MAX_ATTEMPTS', 'HTTPS_PROXY', 'NO_PROXY', 'Exit codes', '124']) assert.ok(main.stdout.includes(w), w);
   const want = {
-    list: ['--all', '--output', '--csv-raw', '--columns', '--status', '--volume-id', '--marker', '--offset', '--limit', '--name', '--debug', '--iam-endpoint'],
-    get: ['<snapshot-id>', '--output', '--debug', '--iam-endpoint'],
-    wait: ['<snapshot-id>', '--status', '--fail-on', '--timeout', '--interval', '500ms, 5s, 10m, 1h', '--output', '124', '130', '--debug', '--iam-endpoint'],
+    list: ['--max-items', '--page-size', '"nextMarker"', '--all', '--output', '--csv-raw', '--columns', '--status', '--volume-id', '--marker', '--offset', '--limit', '--name', '--timeout', '--attempt-timeout', '--max-attempts', '--debug', '--iam-endpoint'],
+    get: ['<snapshot-id>', '--output', '--timeout', '--attempt-timeout', '--max-attempts', '--debug', '--iam-endpoint'],
+    wait: ['<snapshot-id>', '--status', '--fail-on', '--timeout', '--attempt-timeout', '--max-attempts', '--interval', '30s, 3m30s, 1h, 500ms, or a number of seconds', '--output', '124', '130', '--debug', '--iam-endpoint'],
     sign: ['--curl', '-H', '--data'],
   };
   for (const [cmd, words] of Object.entries(want)) {
@@ -166,7 +166,18 @@ test('usage mistakes and invalid input: exit 2, one line on stderr, nothing sent
     [['list', '--output', 'xml'], /--output must be one of table, json, ndjson, csv/],
     [['list', '--columns', 'id,nope'], /--columns: unknown nope/],
     [['list', '--limit', 'ten'], /--limit must be an integer/],
-    [['list', '--limit', '0'], /invalid_input error: .*limit/],
+    [['list', '--limit', '0'], /--limit must be at least 1/],
+    [['list', '--max-items', '0'], /--max-items must be at least 1/],
+    [['list', '--max-items', '1.5'], /--max-items must be an integer/],
+    [['list', '--page-size', '0'], /--page-size must be from 1 to 1000/],
+    [['list', '--page-size', '1001'], /--page-size must be from 1 to 1000/],
+    [['list', '--all', '--max-items', '3'], /--all and --max-items contradict each other/],
+    [['list', '--limit', '3', '--page-size', '3'], /--limit is the old name of --max-items \(with --all: of --page-size\); give only --max-items and --page-size/],
+    [['list', '--timeout', '3x'], /--timeout must be a duration such as 30s, 3m30s, 1h or 500ms \(a bare number is seconds\)/],
+    [['get', 'x', '--attempt-timeout', '0'], /--attempt-timeout must be a duration/],
+    [['list', '--timeout', '1s', '--attempt-timeout', '2s'], /--timeout and --attempt-timeout are the same limit here: give one/],
+    [['get', 'x', '--max-attempts', '0'], /--max-attempts must be at least 1/],
+    [['list', '--max-attempts', 'three'], /--max-attempts must be an integer/],
     [['list', '--offset=-1'], /invalid_input error/],
     [['get'], /exactly one snapshot ID/],
     [['get', 'a', 'b'], /exactly one snapshot ID/],
@@ -196,14 +207,14 @@ test('global options before or after the command (as aws --debug ec2 …, git --
   // The connection options before the command: the request goes where they say.
   const env = { EVS_SNAPSHOTS_ENDPOINT: deadUrl, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID };
   for (const args of [
-    ['--endpoint', mock.url, '--project-id', 'flag-project', 'list', '--limit', '2'],
-    ['--endpoint', mock.url, 'list', '--limit', '2', '--project-id', 'flag-project'],
-    ['--endpoint=' + mock.url, '--project-id=flag-project', 'list', '--limit', '2'],
+    ['--endpoint', mock.url, '--project-id', 'flag-project', 'list', '--max-items', '2'],
+    ['--endpoint', mock.url, 'list', '--max-items', '2', '--project-id', 'flag-project'],
+    ['--endpoint=' + mock.url, '--project-id=flag-project', '--max-attempts', '2', 'list', '--max-items', '2'],
   ]) {
     mock.reset();
     const r = await run(args, { env });
     assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
-    assert.equal(r.stderr, '');
+    assert.match(r.stderr, /^evs-snapshots: more snapshots after these 2: go on with --marker \S+\n$/);
     assert.equal(ndjson(r.stdout).length, 2, args.join(' '));
     assert.deepEqual(mock.requests().map((q) => q.path), ['/v2/flag-project/snapshots'], args.join(' '));
   }
@@ -236,7 +247,8 @@ test('global options before or after the command (as aws --debug ec2 …, git --
   // (named by its flag, never its value), sign with a connection option,
   // global options and no command.
   for (const [args, re] of [
-    [['-o', 'json', 'list'], /^evs-snapshots: -o goes after the command; before it only --endpoint, --region, --project-id, --iam-endpoint, --token-file, --debug, -h, -V \(see evs-snapshots --help\)\n$/],
+    [['-o', 'json', 'list'], /^evs-snapshots: -o goes after the command; before it only --endpoint, --region, --project-id, --iam-endpoint, --token-file, --attempt-timeout, --max-attempts, --debug, -h, -V \(see evs-snapshots --help\)\n$/],
+    [['--timeout', '5s', 'list'], /--timeout goes after the command/],
     [['--all', 'list'], /--all goes after the command/],
     [['--bogus', 'list'], /^evs-snapshots: unknown option --bogus; before it only /],
     [[`--token=${TOKEN}`, 'list'], /unknown option --token;/],
@@ -261,12 +273,12 @@ test('global options before or after the command (as aws --debug ec2 …, git --
 
 // --- list ----------------------------------------------------------------------
 
-test('list: NDJSON by default in a pipe, one page, the mock\'s first snapshots', async () => {
-  const r = await run(['list', '--limit', '7']);
+test('list: NDJSON by default in a pipe, every snapshot, nothing on stderr', async () => {
+  const r = await run(['list']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, '', 'no progress and no hint when stderr is not a terminal');
   assert.ok(r.stdout.endsWith('\n'));
-  assert.deepEqual(ndjson(r.stdout), ALL.slice(0, 7));
+  assert.deepEqual(ndjson(r.stdout), ALL);
 });
 
 test('list: filters --status, --volume-id, --name, --marker, --offset', async () => {
@@ -279,31 +291,31 @@ test('list: filters --status, --volume-id, --name, --marker, --offset', async ()
   await check(['--status', 'available', '--volume-id', VOLUMES[3]], ALL.filter((s) => s.status === 'available' && s.volumeId === VOLUMES[3]));
   await check(['--name', '快照 每日备份'], ALL.filter((s) => s.name === '快照 每日备份'));
   await check(['--name', 'a&b=c', '--status', 'available'], ALL.filter((s) => s.name === 'a&b=c' && s.status === 'available'));
-  await check(['--marker', ALL[9].id, '--limit', '3'], ALL.slice(10, 13));
-  await check(['--offset', '4', '--limit', '2'], ALL.slice(4, 6));
+  await check(['--marker', ALL[9].id, '--max-items', '3'], ALL.slice(10, 13));
+  await check(['--offset', '4', '--max-items', '2'], ALL.slice(4, 6));
   const q = mock.requests().filter((x) => x.kind === 'api').map((x) => new URLSearchParams(x.query));
   assert.equal(q[0].get('volume_id'), VOLUMES[3]);
   assert.equal(q[1].get('name'), '快照 每日备份');
   // A known status gives no warning; an unknown one is sent, with a warning.
-  assert.equal((await run(['list', '-o', 'ndjson', '--status', 'available', '--limit', '1'])).stderr, '');
-  const typo = await run(['list', '-o', 'ndjson', '--status', 'availble', '--limit', '1']);
+  assert.equal((await run(['list', '-o', 'ndjson', '--status', 'available', '--page-size', '1000'])).stderr, '');
+  const typo = await run(['list', '-o', 'ndjson', '--status', 'availble']);
   assert.equal(typo.code, 0);
   assert.equal(typo.stdout, '');
   assert.match(typo.stderr, /warning: --status "availble" is none of creating, available, .*; sent as given/);
 });
 
-test('list --all walks every page: the whole data set in NDJSON, JSON and CSV', async () => {
-  let r = await run(['list', '--all', '--limit', '50', '--output', 'ndjson']);
+test('list walks every page: the whole data set in NDJSON, JSON and CSV', async () => {
+  let r = await run(['list', '--page-size', '50', '--output', 'ndjson']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, '');
   assert.deepEqual(ndjson(r.stdout), ALL);
   assert.equal(apiCount(mock), Math.ceil(ALL.length / 50), 'one request per page');
 
-  r = await run(['list', '--all', '--limit', '100', '--output', 'json']);
+  r = await run(['list', '--page-size', '100', '--output', 'json']);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), ALL);
 
-  r = await run(['list', '--all', '--output', 'csv']);
+  r = await run(['list', '--output', 'csv']);
   assert.equal(r.code, 0, r.stderr);
   assert.ok(r.stdout.endsWith('\r\n'), 'RFC 4180 line ends');
   const rows = pythonCsv(r.stdout);
@@ -368,7 +380,7 @@ test('NDJSON and JSON keep every character; --columns picks fields', async () =>
 
 test('table: aligned columns, wide characters counted as two, control characters made visible', async () => {
   const width = (s) => [...s].reduce((w, ch) => w + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1), 0);
-  let r = await run(['list', '--limit', '40', '-o', 'table']);
+  let r = await run(['list', '--max-items', '40', '-o', 'table']);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trimEnd().split('\n');
   assert.equal(lines.length, 41);
@@ -435,19 +447,24 @@ test('get: a 404, a 503 and a refused connection are exit 1 with kind, status, c
   assert.match(oneLine(r.stderr), /http error, status 503, code EVS\.5003, request ID [0-9a-f]{32}: Service unavailable, try later/);
   assert.equal(apiCount(mock), 3, 'the library retried (3 attempts)');
 
-  // A failure in the middle of --all (page 2): the rows so far, well-formed, and exit 1.
+  // A failure in the middle of the walk (page 2): the rows so far, well-formed, and exit 1.
   const secondPageFails = () =>
     mock.setFaults([
       { match: { op: 'list' }, times: 1, delayMs: 1 }, // the first page passes (a delay-only fault)
       { match: { op: 'list' }, times: 0, status: 400, json: { badRequest: { message: 'no more', code: 'EVS.0002' } } },
     ]);
   secondPageFails();
-  r = await run(['list', '--all', '--limit', '5', '-o', 'json']);
+  r = await run(['list', '--page-size', '5', '-o', 'json']);
   assert.equal(r.code, 1);
   assert.deepEqual(JSON.parse(r.stdout), ALL.slice(0, 5), 'the JSON array is closed');
+  // Under --max-items, the JSON says where to go on from.
+  secondPageFails();
+  r = await run(['list', '--page-size', '5', '--max-items', '20', '-o', 'json']);
+  assert.equal(r.code, 1);
+  assert.deepEqual(JSON.parse(r.stdout), { snapshots: ALL.slice(0, 5), nextMarker: ALL[4].id });
   assert.match(oneLine(r.stderr), /http error, status 400, code EVS\.0002, request ID [0-9a-f]{32}: no more/);
   secondPageFails();
-  r = await run(['list', '--all', '--limit', '5', '-o', 'table']);
+  r = await run(['list', '--page-size', '5', '-o', 'table']);
   assert.equal(r.code, 1);
   assert.equal(r.stdout.trimEnd().split('\n').length, 6, 'the buffered table rows are shown');
 
@@ -469,7 +486,7 @@ test('an IAM token from a file or EVS_SNAPSHOTS_TOKEN, never a flag value; it wi
     [['--token-file', file], { HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: SK }],
   ]) {
     tokenMock.clearRequests();
-    const r = await run(['list', '--limit', '2', ...args], { env: { ...at(tokenMock), ...env } });
+    const r = await run(['list', '--max-items', '2', ...args], { env: { ...at(tokenMock), ...env } });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(ndjson(r.stdout), want);
     const [req] = tokenMock.requests();
@@ -489,12 +506,19 @@ test('an IAM token from a file or EVS_SNAPSHOTS_TOKEN, never a flag value; it wi
   assert.match(oneLine(r.stderr), /is empty/);
   r = await run(['list', '--token-file', join(dir, 'missing')], { env: at(tokenMock) });
   assert.equal(r.code, 2);
-  assert.match(oneLine(r.stderr), /cannot read the token file .*ENOENT/);
+  assert.match(oneLine(r.stderr), /--token-file: the file cannot be read \(ENOENT\)/);
+  // The variable's file: the same words, naming the variable (configFromEnv's).
+  r = await run(['list'], { env: { ...at(tokenMock), EVS_SNAPSHOTS_TOKEN_FILE: join(dir, 'missing') } });
+  assert.equal(r.code, 2);
+  assert.match(oneLine(r.stderr), /invalid_input error: configFromEnv: EVS_SNAPSHOTS_TOKEN_FILE: the file cannot be read \(ENOENT\)/);
+  // --token-file wins over a variable's unreadable file: the variable is not read.
+  r = await run(['list', '--max-items', '1', '--token-file', file], { env: { ...at(tokenMock), EVS_SNAPSHOTS_TOKEN_FILE: join(dir, 'missing') } });
+  assert.equal(r.code, 0, r.stderr);
 });
 
 test('AK/SK from HUAWEICLOUD_SDK_* (configFromEnv): signed and accepted; a pair half-set is exit 2', async () => {
   const env = { ...at(akMock), HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: SK, HUAWEICLOUD_SDK_SECURITY_TOKEN: ST, HUAWEICLOUD_SDK_REGION: 'ap-southeast-1' };
-  let r = await run(['list', '--all', '--limit', '100'], { env });
+  let r = await run(['list', '--page-size', '100'], { env });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(ndjson(r.stdout), ALL);
   for (const req of akMock.requests()) {
@@ -518,7 +542,7 @@ test('AK/SK from HUAWEICLOUD_SDK_* (configFromEnv): signed and accepted; a pair 
 });
 
 test('a flag wins over its variable: --endpoint, --project-id; an endpoint wins over a region', async () => {
-  const r = await run(['list', '--limit', '1', '--endpoint', mock.url, '--project-id', 'flag-project'], {
+  const r = await run(['list', '--max-items', '1', '--endpoint', mock.url, '--project-id', 'flag-project'], {
     env: { EVS_SNAPSHOTS_ENDPOINT: deadUrl, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID, HUAWEICLOUD_SDK_REGION: 'ap-southeast-1' },
   });
   assert.equal(r.code, 0, r.stderr);
@@ -527,19 +551,20 @@ test('a flag wins over its variable: --endpoint, --project-id; an endpoint wins 
 
 // --- terminals: tables, progress, Ctrl-C ----------------------------------------
 
-test('on a terminal: a table by default, and progress on stderr during --all only there', async () => {
+test('on a terminal: a table by default, and progress on stderr from the second page on, only there', async () => {
   assert.ok(execFileSync('script', ['--version'], { encoding: 'utf8' }).includes('util-linux'), 'script from util-linux');
-  let r = await inTerminal(cli(['list', '--limit', '3']));
+  let r = await inTerminal(cli(['list', '--max-items', '3']));
   assert.equal(r.code, 0, r.stdout);
   const lines = r.stdout.replace(/\u001b\[[0-9;]*m/g, '').split('\r\n');
   assert.match(lines[0], /^ID +NAME +STATUS/);
   for (let i = 0; i < 3; i++) assert.ok(lines[i + 1].startsWith(ALL[i].id));
-  assert.match(r.stdout, new RegExp(`more snapshots: add --marker ${ALL[2].id}`));
+  assert.equal(lines[4], `evs-snapshots: more snapshots after these 3: go on with --marker ${ALL[2].id}`);
+  assert.doesNotMatch(r.stdout, /\d+ pages?, /, 'one page: no progress line');
 
   // stdout to a file, stderr the terminal: the live line appears, the file has only data.
   mock.setFaults([{ match: { op: 'list' }, times: 0, delayMs: 20 }]);
   const file = join(dir, 'all.ndjson');
-  r = await inTerminal(`${cli(['list', '--all', '--limit', '20', '--output', 'ndjson'])} > ${shq(file)}`);
+  r = await inTerminal(`${cli(['list', '--page-size', '20', '--output', 'ndjson'])} > ${shq(file)}`);
   assert.equal(r.code, 0, r.stdout);
   const pages = Math.ceil(ALL.length / 20);
   assert.match(r.stdout, /\r\u001b\[Kevs-snapshots: \d+ pages?, \d+ snapshots?, \d+\/s/);
@@ -549,7 +574,7 @@ test('on a terminal: a table by default, and progress on stderr during --all onl
 
   // Neither a terminal: no progress at all.
   mock.setFaults([{ match: { op: 'list' }, times: 0, delayMs: 20 }]);
-  r = await run(['list', '--all', '--limit', '20']);
+  r = await run(['list', '--page-size', '20']);
   assert.equal(r.code, 0);
   assert.equal(r.stderr, '');
   assert.deepEqual(ndjson(r.stdout), ALL);
@@ -564,9 +589,9 @@ test('get on a terminal: the field table', async () => {
 });
 
 for (const format of ['ndjson', 'csv']) {
-  test(`Ctrl-C in the middle of --all (${format}): exit 130 at once, no further request, rows line-complete`, async () => {
+  test(`Ctrl-C in the middle of a walk (${format}): exit 130 at once, no further request, rows line-complete`, async () => {
     mock.setFaults([{ match: { op: 'list' }, times: 0, delayMs: 40 }]);
-    const child = spawn(process.execPath, [BIN, 'list', '--all', '--limit', '2', '--output', format], { env: { ...baseEnv(), ...at(mock) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'list', '--page-size', '2', '--output', format], { env: { ...baseEnv(), ...at(mock) }, stdio: ['ignore', 'pipe', 'pipe'] });
     const done = collect(child, 30000);
     let seen = '';
     child.stdout.on('data', (d) => (seen += d));
@@ -600,7 +625,7 @@ for (const format of ['ndjson', 'csv']) {
 
 test('a reader that goes away (| head) stops the walk quietly', async () => {
   mock.setFaults([{ match: { op: 'list' }, times: 0, delayMs: 20 }]);
-  const child = spawn('sh', ['-c', `${cli(['list', '--all', '--limit', '2'])} | head -n 3`], { env: { ...baseEnv(), ...at(mock) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('sh', ['-c', `${cli(['list', '--page-size', '2'])} | head -n 3`], { env: { ...baseEnv(), ...at(mock) }, stdio: ['ignore', 'pipe', 'pipe'] });
   const r = await collect(child, 30000);
   assert.equal(r.code, 0);
   assert.deepEqual(ndjson(r.stdout), ALL.slice(0, 3));

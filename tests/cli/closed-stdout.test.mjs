@@ -40,10 +40,10 @@ const PATHS = () => [
   ['sign', 'GET', signUrl(), '--output', 'json'],
   ['sign', 'POST', signUrl(), '--data', '{"a":1}', '--curl'],
   ['list'],
-  ['list', '--limit', '3'],
-  ...FORMATS.map((f) => ['list', '--limit', '5', '--output', f]),
-  ...FORMATS.map((f) => ['list', '--all', '--limit', '50', '--output', f]),
-  ['list', '--output', 'csv', '--csv-raw', '--limit', '5'],
+  ['list', '--max-items', '3'],
+  ...FORMATS.map((f) => ['list', '--max-items', '5', '--output', f]),
+  ...FORMATS.map((f) => ['list', '--page-size', '50', '--output', f]),
+  ['list', '--output', 'csv', '--csv-raw', '--max-items', '5'],
   ['get', ID],
   ['get', ID, '--output', 'table'],
   ['get', ID, '--output', 'json'],
@@ -66,10 +66,10 @@ test('every command, help and output format with a closed stdout: exit 0, nothin
   }
 });
 
-test('list --all with a closed stdout stops the walk at once', async () => {
+test('a walk with a closed stdout stops at once', async () => {
   for (const format of FORMATS) {
     mock.clearRequests();
-    const r = await runClosed([process.execPath, BIN, 'list', '--all', '--limit', '2', '--output', format], env());
+    const r = await runClosed([process.execPath, BIN, 'list', '--page-size', '2', '--output', format], env());
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
     // A table waits for 100 rows (50 pages of 2) before its first write; the others write the first page's rows.
@@ -113,11 +113,11 @@ test('wait with a closed stdout: reached is exit 0, a --fail-on status still exi
 
 test('stdout and stderr both closed: no crash, the exit code is the command\'s', async () => {
   // A warning goes to the closed stderr, the rows to the closed stdout: still exit 0.
-  let r = await runClosed([process.execPath, BIN, 'list', '--status', 'availble', '--limit', '2'], env(), { closeStderr: true });
+  let r = await runClosed([process.execPath, BIN, 'list', '--status', 'availble', '--max-items', '2'], env(), { closeStderr: true });
   assert.equal(r.code, 0);
   r = await runClosed([process.execPath, BIN, 'get', 'no-such-snapshot'], env(), { closeStderr: true });
   assert.equal(r.code, 1);
-  r = await runClosed([process.execPath, BIN, 'list', '--limit', '0'], env(), { closeStderr: true });
+  r = await runClosed([process.execPath, BIN, 'list', '--max-items', '0'], env(), { closeStderr: true });
   assert.equal(r.code, 2);
 });
 

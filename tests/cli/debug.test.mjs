@@ -84,7 +84,7 @@ test('--debug over a retry (a 503, then success): one line per attempt, in order
 test('--debug with a token that the service echoes in a failure: the final error line and the debug lines hold no run of it', async () => {
   for (const status of [401, 403, 503]) {
     tokenMock.setFaults([{ match: { op: 'list' }, times: 0, status, json: { error_code: 'APIGW.0301', error_msg: `token ${TOKEN} is invalid` } }]);
-    const r = await run(['list', '--all', '--debug'], { ...at(tokenMock), EVS_SNAPSHOTS_TOKEN: TOKEN });
+    const r = await run(['list', '--page-size', '50', '--debug'], { ...at(tokenMock), EVS_SNAPSHOTS_TOKEN: TOKEN });
     assert.equal(r.code, 1, r.stderr.slice(0, 300));
     const l = lines(r.stderr);
     assert.equal(l.length, (status === 503 ? 3 : 1) + 1, r.stderr.slice(0, 500));
@@ -97,13 +97,17 @@ test('--debug with a token that the service echoes in a failure: the final error
 test('--debug with AK/SK, a security token and a clock 20 minutes off: the correction is shown, no run of any secret', async () => {
   const env = { ...at(akMock), HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: SK, HUAWEICLOUD_SDK_SECURITY_TOKEN: SECURITY_TOKEN };
   akMock.setFaults(busyOnce('list', `${SECURITY_TOKEN} ${SK}`));
-  const r = await run(['list', '--limit', '2', '--debug'], env);
+  const r = await run(['list', '--max-items', '2', '--page-size', '2', '--debug'], env);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(ndjson(r.stdout).map((s) => s.id), ALL.slice(0, 2).map((s) => s.id));
   const l = lines(r.stderr);
   const url = esc(`${akMock.url}/v2/${PROJECT_ID}/snapshots?limit=2`);
-  // The 503 comes first (faults answer before the signature check), then the clock's 401, then success.
-  assert.equal(l.length, 3, r.stderr);
+  // The 503 comes first (faults answer before the signature check), then the
+  // clock's 401, then success; then the page after (to know whether there
+  // are more), and the marker to go on from.
+  assert.equal(l.length, 5, r.stderr);
+  assert.match(l[3], new RegExp(`^evs-snapshots: debug: listSnapshots: GET ${url}&marker=${ALL[1].id}, status 200, `));
+  assert.equal(l[4], `evs-snapshots: more snapshots after these 2: go on with --marker ${ALL[1].id}`);
   assert.match(l[0], new RegExp(`^evs-snapshots: debug: listSnapshots: GET ${url}, status 503 \\(http error, code EVS\\.5003\\), request ID \\w+, \\d+ ms, attempt 1 of 3, next in \\d+ ms$`));
   const clock = new RegExp(`^evs-snapshots: debug: listSnapshots: GET ${url}, status 401 \\(http error, code APIGW\\.0301\\), request ID \\w+, \\d+ ms, attempt 2 of 3, clock corrected by \\+(\\d+) ms$`).exec(l[1]);
   assert.ok(clock, l[1]);
@@ -145,7 +149,7 @@ test('--debug: service text in a request ID and an error code is escaped, each l
 
 test('--debug on a terminal during list --all: each line whole, the progress line taken away before it and back after', async () => {
   mock.setFaults([{ match: { op: 'list' }, times: 0, delayMs: 30 }]);
-  const r = await inTerminal(`${cli(['list', '--all', '--limit', '50', '--debug'])} > /dev/null`, at(mock));
+  const r = await inTerminal(`${cli(['list', '--page-size', '50', '--debug'])} > /dev/null`, at(mock));
   assert.equal(r.code, 0, r.stdout);
   const pages = Math.ceil(ALL.length / 50);
   const debug = r.stdout.match(/evs-snapshots: debug: [^\r]*\r\n/g) ?? [];

@@ -3,12 +3,17 @@
 // command's output. Needs `make build`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join, dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL, fileURLToPath } from 'node:url';
 import { STATUSES } from 'evs-snapshots';
 import { PKG_DIR, run } from './child.mjs';
 
 const f = await import(pathToFileURL(join(PKG_DIR, 'bin', 'format.mjs')).href);
+// The duration grammar the command's options and configFromEnv share (lib/env.cjs, from pkg-template/src/env.js).
+const { durationMs } = createRequire(import.meta.url)(join(PKG_DIR, 'lib', 'env.cjs'));
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Every character a terminal could act on: C0, DEL, C1, and the bidirectional controls. */
 const DANGEROUS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
@@ -123,11 +128,11 @@ test('CSV: RFC 4180 quoting, CRLF records, and the formula rule', () => {
 });
 
 /** A rowWriter's output for these snapshots. */
-function written(format, snapshots, { columns, ...opts } = {}) {
+function written(format, snapshots, { columns, next, ...opts } = {}) {
   let out = '';
   const w = f.rowWriter(format, columns, (s) => (out += s), opts);
   for (const s of snapshots) w.row(s);
-  w.end();
+  w.end(next);
   return out;
 }
 
@@ -147,6 +152,20 @@ test('rowWriter: NDJSON and JSON, whole and with --columns', () => {
   // Line breaks between the rows aside, the text holds nothing a terminal acts on.
   assert.doesNotMatch(written('json', [S2]).replace(/\n/g, ''), DANGEROUS);
   assert.doesNotMatch(written('ndjson', [S2]).replace(/\n/g, ''), DANGEROUS);
+});
+
+test('rowWriter: JSON in an envelope (list --max-items): the rows as `snapshots`, the marker to go on from as `nextMarker`', () => {
+  assert.deepEqual(JSON.parse(written('json', [S1, S2], { envelope: true, next: 'snap-2' })), { snapshots: [S1, S2], nextMarker: 'snap-2' });
+  assert.deepEqual(JSON.parse(written('json', [S1], { envelope: true })), { snapshots: [S1], nextMarker: null });
+  assert.equal(written('json', [], { envelope: true }), '{"snapshots":[],"nextMarker":null}\n');
+  assert.ok(written('json', [S1, S2], { envelope: true, next: 'snap-2' }).startsWith('{"snapshots":[\n{'), 'a row a line, as in the array');
+  // The marker is the service's text: escaped the JSON way, the same value.
+  const odd = 'm\u001b]0;x\u0007\u202e';
+  const text = written('json', [S1], { envelope: true, next: odd });
+  assert.doesNotMatch(text.replace(/\n/g, ''), DANGEROUS);
+  assert.equal(JSON.parse(text).nextMarker, odd);
+  // Without the envelope a next marker changes nothing.
+  assert.deepEqual(JSON.parse(written('json', [S1], { next: 'snap-1' })), [S1]);
 });
 
 test('rowWriter: CSV header, formula rule, --csv-raw, and escaping on a terminal only', () => {
@@ -214,18 +233,52 @@ test('option values: --columns, integers and -H headers; mistakes are UsageError
   assert.deepEqual(f.FORMATS, ['table', 'json', 'ndjson', 'csv']);
 });
 
-test('duration: 500ms, 5s, 10m, 1h and plain milliseconds; anything else is a UsageError', () => {
-  assert.equal(f.duration('timeout', undefined), undefined);
-  const cases = { '500ms': 500, '5s': 5000, '10m': 600_000, '1h': 3_600_000, '250': 250, '1': 1, '1.5s': 1500, '0.5m': 30_000, '2.4ms': 2, '90s': 90_000, '007s': 7000 };
-  for (const [v, ms] of Object.entries(cases)) assert.equal(f.duration('timeout', v), ms, v);
-  const usage = (v, name = 'interval') =>
-    assert.throws(
-      () => f.duration(name, v),
-      (e) => e instanceof f.UsageError && e.message === `--${name} must be a duration such as 500ms, 5s, 10m, 1h or a number of milliseconds`,
-      JSON.stringify(v),
-    );
-  for (const v of ['', '0', '0s', '0.4', '-5s', '5 s', ' 5s', '5S', '5sec', '1d', 's', '1e3', '0x10', '1.s', '.5s', '5m5s', 'Infinity', 'NaN', '99999999999999999999']) usage(v);
-  usage('ten', 'timeout');
+test('durations (the options and EVS_SNAPSHOTS_ATTEMPT_TIMEOUT): 30s, 3m30s, 1h, 500ms; a bare number is seconds; anything else NaN', () => {
+  const cases = {
+    '500ms': 500,
+    '5s': 5000,
+    '10m': 600_000,
+    '1h': 3_600_000,
+    '3m30s': 210_000,
+    '1h2m3s4ms': 3_723_004,
+    '30': 30_000,
+    '1': 1000,
+    '0.4': 400,
+    '2.5': 2500,
+    '1.5s': 1500,
+    '0.5m': 30_000,
+    '2.4ms': 2,
+    '90s': 90_000,
+    '007s': 7000,
+    '0.001': 1,
+  };
+  for (const [v, ms] of Object.entries(cases)) assert.equal(durationMs(v), ms, v);
+  for (const v of ['', '0', '0s', '0.0001', '-5s', '5 s', ' 5s', '5s ', '5S', '5sec', '1d', 's', 'm5', '1e3', '0x10', '1.s', '.5s', 'Infinity', 'NaN', '99999999999999999999', '1h-1m', '5s,']) {
+    assert.ok(Number.isNaN(durationMs(v)), JSON.stringify(v));
+  }
+});
+
+test('the regions of the hint are those of src/core/iam.rs (the official SDK\'s table), sorted', () => {
+  const rust = readFileSync(join(ROOT, 'src', 'core', 'iam.rs'), 'utf8');
+  const table = /pub const IAM_REGIONS: \[&str; (\d+)\] = \[([^\]]*)\]/.exec(rust);
+  assert.ok(table, 'IAM_REGIONS in iam.rs');
+  const regions = [...table[2].matchAll(/"([a-z0-9-]+)"/g)].map((m) => m[1]);
+  assert.equal(regions.length, Number(table[1]));
+  assert.deepEqual(f.REGIONS, [...regions].sort());
+  assert.match(f.regionHint('xx-nowhere-9'), /^region "xx-nowhere-9" is none of those Huawei Cloud's SDK knows \(ae-ad-1, af-south-1, ap-southeast-1, .*tr-west-1\); check --region or HUAWEICLOUD_SDK_REGION, or give --endpoint$/);
+});
+
+test('proxy URLs: http: put in front of a bare host:port, only http: and https:, and the credentials to hide in every form', () => {
+  assert.equal(f.proxyUrl('http://proxy.example:3128').href, 'http://proxy.example:3128/');
+  assert.equal(f.proxyUrl('proxy.example:3128').href, 'http://proxy.example:3128/', 'as curl reads it');
+  assert.equal(f.proxyUrl(' https://u:p@proxy.example ').host, 'proxy.example');
+  for (const bad of ['socks5://proxy.example:1080', 'http://', 'http://a b:1', 'ftp://proxy.example', 'http://proxy.example:99999']) assert.equal(f.proxyUrl(bad), null, bad);
+  const basic = Buffer.from('jo hn:pa:ss word').toString('base64');
+  assert.deepEqual(new Set(f.secretsOf('http://jo%20hn:pa:ss%20word@proxy.example:3128')), new Set(['jo%20hn:pa:ss%20word', 'jo%20hn', 'pa:ss%20word', 'jo hn', 'pa:ss word', basic]));
+  assert.deepEqual(f.secretsOf('proxyuser:secret@proxy.example'), ['proxyuser:secret', 'cHJveHl1c2VyOnNlY3JldA==', 'proxyuser', 'secret'].sort((a, b) => b.length - a.length));
+  assert.deepEqual(f.secretsOf('http://proxy.example:3128'), []);
+  assert.deepEqual(f.secretsOf('http://a:b@proxy.example'), ['YTpi', 'a:b'], 'runs shorter than 3 are not hidden (they would hide ordinary text)');
+  assert.deepEqual(f.DNS_FAILURES, ['ENOTFOUND', 'EAI_NONAME', 'EAI_AGAIN', 'EAI_FAIL']);
 });
 
 test('statusesOf (--fail-on): comma-separated statuses, spaces around them trimmed; none is a UsageError', () => {

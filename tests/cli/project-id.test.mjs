@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { startMockEvs } from '../mock-evs/server.mjs';
 import { SNAPSHOTS, PROJECT_ID, SECOND_PROJECT_ID } from '../mock-evs/data.mjs';
 import { sortWire, normalizeSnapshot } from '../helpers/reference.mjs';
-import { run, ndjson } from './child.mjs';
+import { run, ndjson, inTerminal, cli } from './child.mjs';
 
 const AK = 'AKCLIIAM00000000001';
 const SK = 'sk-cli-iam-Secret-77c2';
@@ -43,7 +43,7 @@ test('no project ID with AK/SK and a region: IAM is asked (--iam-endpoint or HUA
     ['an empty project ID variable counts as unset', [], { ...keys, HUAWEICLOUD_SDK_PROJECT_ID: '', EVS_SNAPSHOTS_ENDPOINT: mock.apiUrl, HUAWEICLOUD_SDK_REGION: REGION, HUAWEICLOUD_SDK_IAM_ENDPOINT: mock.apiUrl }],
   ]) {
     mock.clearRequests();
-    const r = await run(['list', '--limit', '2', ...args], env);
+    const r = await run(['list', '--max-items', '2', ...args], env);
     assert.equal(r.code, 0, `${how}: ${r.stderr}`);
     assert.deepEqual(ndjson(r.stdout), ALL.slice(0, 2), how);
     assert.deepEqual(kinds(), ['iam', 'api'], how);
@@ -66,7 +66,7 @@ test('no project ID with AK/SK and a region: IAM is asked (--iam-endpoint or HUA
   }
   // An explicit project ID: IAM is not asked.
   mock.clearRequests();
-  const r = await run(['list', '--limit', '1', '--project-id', PROJECT_ID], env);
+  const r = await run(['list', '--max-items', '1', '--project-id', PROJECT_ID], env);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(kinds(), ['api']);
 });
@@ -87,6 +87,15 @@ test('what IAM finds decides: no project, or two, is exit 2 saying so; nothing i
   assert.deepEqual(kinds(), ['iam']);
 });
 
+test('on a terminal: IAM\'s answer is no page of the list, so a one-page list shows no progress line', async () => {
+  const env = { ...keys, EVS_SNAPSHOTS_ENDPOINT: mock.apiUrl, HUAWEICLOUD_SDK_REGION: REGION, HUAWEICLOUD_SDK_IAM_ENDPOINT: mock.apiUrl };
+  const r = await inTerminal(`${cli(['list', '--max-items', '2'])} > /dev/null`, env);
+  assert.equal(r.code, 0, r.stdout);
+  assert.deepEqual(kinds(), ['iam', 'api']);
+  assert.doesNotMatch(r.stdout, /pages?, /, 'no "2 pages" for one page and IAM\'s answer');
+  assert.equal(r.stdout, `evs-snapshots: more snapshots after these 2: go on with --marker ${ALL[1].id}\r\n`);
+});
+
 test('still a usage mistake (exit 2, nothing sent): a token, AK/SK without a region, no credentials', async () => {
   const base = { EVS_SNAPSHOTS_ENDPOINT: mock.apiUrl, HUAWEICLOUD_SDK_IAM_ENDPOINT: mock.apiUrl };
   const tokenHint = /^evs-snapshots: no project ID: give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID \(IAM finds it only with AK\/SK and a region\) \(see evs-snapshots \w+ --help\)\n$/;
@@ -95,7 +104,7 @@ test('still a usage mistake (exit 2, nothing sent): a token, AK/SK without a reg
     ['a token and a region', ['list'], { ...base, HUAWEICLOUD_SDK_REGION: REGION, EVS_SNAPSHOTS_TOKEN: TOKEN }, tokenHint],
     ['a token and --region', ['get', ID, '--region', REGION, '--endpoint', mock.apiUrl], { ...base, EVS_SNAPSHOTS_TOKEN: TOKEN }, tokenHint],
     ['a token wins over AK/SK, so no lookup', ['wait', ID], { ...base, ...keys, HUAWEICLOUD_SDK_REGION: REGION, EVS_SNAPSHOTS_TOKEN: TOKEN }, tokenHint],
-    ['no credentials', ['list'], { ...base, HUAWEICLOUD_SDK_REGION: REGION }, tokenHint],
+    ['no credentials', ['list'], { ...base, HUAWEICLOUD_SDK_REGION: REGION }, /^evs-snapshots: no project ID: give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID \(or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK with a region, for IAM to find it\) /],
     ['AK/SK without a region', ['list'], { ...base, ...keys }, regionHint],
   ]) {
     mock.clearRequests();

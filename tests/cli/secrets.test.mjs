@@ -50,7 +50,7 @@ const at = () => ({ EVS_SNAPSHOTS_ENDPOINT: mock.url, HUAWEICLOUD_SDK_PROJECT_ID
 const echoing = (op, status, echo) => [{ match: { op }, times: 0, status, json: { error_code: 'APIGW.0301', error_msg: `token ${echo} is invalid` } }];
 const COMMANDS = [
   ['list', ['list']],
-  ['list', ['list', '--all', '-o', 'csv']],
+  ['list', ['list', '--page-size', '10', '-o', 'csv']],
   ['show', ['get', 'some-snapshot-id']],
   ['show', ['wait', 'some-snapshot-id']],
   ['show', ['get', 'some-snapshot-id', '--debug']],

@@ -75,12 +75,18 @@ after(() => mock.close());
 beforeEach(() => mock.reset());
 
 const env = () => ({ EVS_SNAPSHOTS_ENDPOINT: mock.url, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID });
-/** Every list and show answers the crafted data (a full page, so a next marker too). */
+/**
+ * Every list and show answers the crafted data: a walk's first page (with a
+ * next link whose marker is crafted too), then an empty page that ends it.
+ */
 const hostileData = () =>
   mock.setFaults([
-    { match: { op: 'list' }, times: 0, status: 200, json: { snapshots: WIRE, snapshots_links: [{ rel: 'next', href: `http://evs-upstream.invalid/v2/p/snapshots?marker=${encodeURIComponent(MARKER)}` }] } },
+    { match: { op: 'list' }, times: 1, status: 200, json: { snapshots: WIRE, snapshots_links: [{ rel: 'next', href: `http://evs-upstream.invalid/v2/p/snapshots?marker=${encodeURIComponent(MARKER)}` }] } },
+    { match: { op: 'list' }, times: 0, status: 200, json: { snapshots: [] } },
     { match: { op: 'show' }, times: 0, status: 200, json: { snapshot: ONE_WIRE } },
   ]);
+/** A page whose first snapshot's ID is crafted: `--max-items 1` names it as the marker to go on from. */
+const hostileMarker = () => mock.setFaults([{ match: { op: 'list' }, times: 0, status: 200, json: { snapshots: [{ ...WIRE[0], id: MARKER }, WIRE[1]] } }]);
 
 test('the harness: the mock serves the crafted text raw, and the pty adds no escape of its own', async () => {
   hostileData();
@@ -115,8 +121,8 @@ test('a table on a pipe (list and get): every payload escaped, none raw', async 
 });
 
 test('JSON and NDJSON on a pipe: \\u escapes, nothing raw, the same values when parsed', async () => {
-  hostileData();
   for (const format of ['json', 'ndjson']) {
+    hostileData();
     const r = await run(['list', '-o', format], env());
     assert.equal(r.code, 0, r.stderr);
     assertInert(r.stdout, format);
@@ -151,17 +157,15 @@ test('on a terminal: tables, JSON, NDJSON, CSV and the --marker hint, none of it
     [['list', '-o', 'csv'], (out) => WANT.every((s) => out.includes(shown(s.name)))],
     [['get', 'id-all'], (out) => out.includes(`NAME         ${shown(ONE.name)}\r\n`)],
     [['get', 'id-all', '-o', 'json'], (out) => out.includes('\\u2069')],
+    // The marker to go on from is the service's text too; shell-quoted, as it is not a plain ID.
+    [['list', '--max-items', '1'], (out) => out.includes(`go on with --marker ${shq(shown(MARKER))}\r\n`), hostileMarker],
   ];
-  for (const [args, check] of cases) {
-    hostileData();
+  for (const [args, check, data = hostileData] of cases) {
+    data();
     const r = await inTerminal(cli(args), env());
     assert.equal(r.code, 0, `${args.join(' ')}: ${r.stdout}`);
     assertInert(r.stdout, args.join(' '));
     assert.ok(check(r.stdout), `${args.join(' ')}: the escaped payloads are shown`);
-    if (args[0] === 'list') {
-      // The next page's marker is the service's text too; shell-quoted, as it is not a plain ID.
-      assert.ok(r.stdout.includes(`more snapshots: add --marker ${shq(shown(MARKER))}, or --all`), `${args.join(' ')}: the hint`);
-    }
   }
   assert.ok(execFileSync('script', ['--version'], { encoding: 'utf8' }).includes('util-linux'));
 });
@@ -173,7 +177,7 @@ const errorFaults = (op) => [
 ];
 const ERROR_CASES = [
   ['list', ['list']],
-  ['list', ['list', '--all', '-o', 'csv']],
+  ['list', ['list', '--page-size', '10', '-o', 'csv']],
   ['show', ['get', 'id-1']],
 ];
 
@@ -215,7 +219,7 @@ test('error lines on a terminal, with and without colours: only the command\'s o
 
 test('stderr lines with the user\'s own text are escaped the same way', async () => {
   const typed = `x${PAYLOADS.c1}${PAYLOADS.bidi}`;
-  const r = await run(['list', '--status', typed, '--limit', '1', '-o', 'ndjson'], env());
+  const r = await run(['list', '--status', typed, '--max-items', '1', '-o', 'ndjson'], env());
   assert.equal(r.code, 0, r.stderr);
   assertInert(r.stderr, 'warning');
   assert.match(r.stderr, /^evs-snapshots: warning: --status "x\\x9b2J\\x9d0;t\\x9cabc\\u202edcb\\u202c" is none of /);

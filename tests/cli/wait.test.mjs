@@ -69,7 +69,7 @@ test('reached: creating 10 % → creating 60 % → available; exit 0, the snapsh
   // --output table: get's field table; 1500 (plain milliseconds) as the interval.
   mock.reset();
   mock.setFaults([answer('creating', 99), answer('available', 100)]);
-  r = await run(['wait', ID, '--interval', '1', '-o', 'table'], env());
+  r = await run(['wait', ID, '--interval', '1ms', '-o', 'table'], env());
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, new RegExp(`^ID +${ID}\\n`));
   assert.match(r.stdout, /\nSTATUS +available\n/);
@@ -191,7 +191,9 @@ test('usage mistakes: exit 2, one line, nothing sent', async () => {
   const cases = [
     [['wait'], /wait needs exactly one snapshot ID/],
     [['wait', 'a', 'b'], /wait needs exactly one snapshot ID/],
-    [['wait', ID, '--timeout', '0'], /--timeout must be a duration such as 500ms, 5s, 10m, 1h or a number of milliseconds/],
+    [['wait', ID, '--timeout', '0'], /--timeout must be a duration such as 30s, 3m30s, 1h or 500ms \(a bare number is seconds\)/],
+    [['wait', ID, '--attempt-timeout', '0.0001'], /--attempt-timeout must be a duration/],
+    [['wait', ID, '--max-attempts', '0'], /--max-attempts must be at least 1/],
     [['wait', ID, '--timeout', '10x'], /--timeout must be a duration/],
     [['wait', ID, '--timeout=-5s'], /--timeout must be a duration/],
     [['wait', ID, '--interval', ''], /--interval must be a duration/],
@@ -291,7 +293,7 @@ test('on a terminal: at most 10 drawings a second, however fast the status chang
   const faults = Array.from({ length: 60 }, (_, i) => ({ ...answer('creating', i), delayMs: 10 }));
   mock.setFaults([...faults, answer('available', 100)]);
   const t0 = Date.now();
-  const r = await inTerminal(`${cli(['wait', ID, '--interval', '1'])} > /dev/null`, env());
+  const r = await inTerminal(`${cli(['wait', ID, '--interval', '1ms'])} > /dev/null`, env());
   const ms = Date.now() - t0;
   assert.equal(r.code, 0, r.stdout);
   assert.equal(polls(), 61);

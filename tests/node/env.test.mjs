@@ -5,6 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { configFromEnv, listSnapshots, EvsError } from 'evs-snapshots';
 import { startMockEvs } from '../mock-evs/server.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
@@ -24,11 +27,20 @@ const FULL = {
   PATH: '/usr/bin',
 };
 
+const TOKEN = 'MIIenvTestToken-7d2f0c';
+
 let mock;
+let tokenMock;
+let dir;
 before(async () => {
   mock = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, securityToken: ST });
+  tokenMock = await startMockEvs({ port: 0, quiet: true, token: TOKEN });
+  dir = mkdtempSync(join(tmpdir(), 'evs-env-'));
 });
-after(() => mock.close());
+after(async () => {
+  await Promise.all([mock.close(), tokenMock.close()]);
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** The error configFromEnv throws for `env`, checked to be an invalid_input EvsError of both entries. */
 function failure(fn, env) {
@@ -109,10 +121,21 @@ test('a security token without the key pair, a non-string value, a non-object en
 });
 
 test('without an argument (or null) it reads process.env', () => {
-  const names = Object.keys(FULL).filter((k) => k.startsWith('HUAWEICLOUD_SDK_'));
+  const names = [
+    ...Object.keys(FULL).filter((k) => k.startsWith('HUAWEICLOUD_SDK_')),
+    'HUAWEICLOUD_SDK_IAM_ENDPOINT',
+    'EVS_SNAPSHOTS_ENDPOINT',
+    'EVS_SNAPSHOTS_TOKEN',
+    'EVS_SNAPSHOTS_TOKEN_FILE',
+    'EVS_SNAPSHOTS_ATTEMPT_TIMEOUT',
+    'EVS_SNAPSHOTS_MAX_ATTEMPTS',
+  ];
   const saved = Object.fromEntries(names.map((k) => [k, process.env[k]]));
   try {
-    for (const k of names) process.env[k] = FULL[k];
+    for (const k of names) {
+      if (FULL[k] === undefined) delete process.env[k];
+      else process.env[k] = FULL[k];
+    }
     const want = { projectId: PROJECT_ID, region: 'ap-southeast-1', auth: { accessKey: AK, secretKey: SK, securityToken: ST } };
     assert.deepEqual(configFromEnv(), want);
     assert.deepEqual(configFromEnv(null), want);
@@ -158,7 +181,70 @@ test('the config signs: a list against the AK/SK-checking mock with temporary cr
   mock.clearRequests();
   const err = await listSnapshots({ ...configFromEnv({ ...FULL, HUAWEICLOUD_SDK_PROJECT_ID: '', HUAWEICLOUD_SDK_REGION: '' }), endpoint: mock.url }).catch((e) => e);
   assert.equal(err.kind, 'invalid_input');
-  assert.match(err.message, /projectId is required/);
+  assert.match(err.message, /^projectId is empty: set HUAWEICLOUD_SDK_PROJECT_ID, or HUAWEICLOUD_SDK_REGION to ask IAM for it with the key pair$/);
+  assert.equal(mock.requests().length, 0);
+});
+
+test('the package\'s own variables (issue 27 §4): EVS_SNAPSHOTS_ENDPOINT, the IAM token from a file or a variable, the time limit and attempts', () => {
+  const file = join(dir, 'token');
+  writeFileSync(file, `  ${TOKEN}\n`);
+  assert.deepEqual(configFromEnv({ EVS_SNAPSHOTS_ENDPOINT: 'http://127.0.0.1:9999/evs', HUAWEICLOUD_SDK_PROJECT_ID: 'p' }), { projectId: 'p', endpoint: 'http://127.0.0.1:9999/evs' });
+  // Endpoint and region both: both are kept (the endpoint wins in the call; the region still names IAM's project).
+  assert.deepEqual(configFromEnv({ EVS_SNAPSHOTS_ENDPOINT: 'https://e', HUAWEICLOUD_SDK_REGION: 'ap-southeast-1' }), { projectId: '', endpoint: 'https://e', region: 'ap-southeast-1' });
+  assert.deepEqual(configFromEnv({ EVS_SNAPSHOTS_TOKEN: TOKEN }), { projectId: '', auth: { token: TOKEN } });
+  for (const fn of [configFromEnv, cjs.configFromEnv]) {
+    assert.deepEqual(fn({ EVS_SNAPSHOTS_TOKEN_FILE: file }), { projectId: '', auth: { token: TOKEN } }, 'the file, white space around it removed');
+  }
+  // The file wins over the variable, and a token over a key pair (whose halves are still checked).
+  assert.deepEqual(configFromEnv({ EVS_SNAPSHOTS_TOKEN_FILE: file, EVS_SNAPSHOTS_TOKEN: 'other', HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: SK }).auth, { token: TOKEN });
+  assert.match(failure(configFromEnv, { EVS_SNAPSHOTS_TOKEN: TOKEN, HUAWEICLOUD_SDK_AK: AK }).message, /HUAWEICLOUD_SDK_SK is not/);
+  assert.deepEqual(configFromEnv({ EVS_SNAPSHOTS_ATTEMPT_TIMEOUT: '3m30s', EVS_SNAPSHOTS_MAX_ATTEMPTS: '5' }), { projectId: '', timeoutMs: 210_000, maxAttempts: 5 });
+  assert.equal(configFromEnv({ EVS_SNAPSHOTS_ATTEMPT_TIMEOUT: '10' }).timeoutMs, 10_000, 'a bare number is seconds');
+  assert.equal(configFromEnv({ EVS_SNAPSHOTS_ATTEMPT_TIMEOUT: '500ms' }).timeoutMs, 500);
+  // Empty is unset, as for every variable.
+  assert.deepEqual(configFromEnv({ EVS_SNAPSHOTS_ENDPOINT: '', EVS_SNAPSHOTS_TOKEN_FILE: ' ', EVS_SNAPSHOTS_TOKEN: '', EVS_SNAPSHOTS_ATTEMPT_TIMEOUT: '', EVS_SNAPSHOTS_MAX_ATTEMPTS: '' }), { projectId: '' });
+});
+
+test('the package\'s own variables: mistakes are invalid_input naming the variable, never its value', () => {
+  writeFileSync(join(dir, 'empty'), ' \n');
+  for (const [env, re] of [
+    [{ EVS_SNAPSHOTS_TOKEN_FILE: join(dir, 'value-that-must-not-show') }, /^configFromEnv: EVS_SNAPSHOTS_TOKEN_FILE: the file cannot be read \(ENOENT\)$/],
+    [{ EVS_SNAPSHOTS_TOKEN_FILE: dir }, /^configFromEnv: EVS_SNAPSHOTS_TOKEN_FILE: the file cannot be read \(EISDIR\)$/],
+    [{ EVS_SNAPSHOTS_TOKEN_FILE: join(dir, 'empty') }, /^configFromEnv: EVS_SNAPSHOTS_TOKEN_FILE: the file is empty$/],
+    [{ EVS_SNAPSHOTS_ATTEMPT_TIMEOUT: 'value-that-must-not-show' }, /^configFromEnv: EVS_SNAPSHOTS_ATTEMPT_TIMEOUT must be a duration such as 30s, 3m30s, 1h or 500ms \(a bare number is seconds\)$/],
+    [{ EVS_SNAPSHOTS_ATTEMPT_TIMEOUT: '0s' }, /EVS_SNAPSHOTS_ATTEMPT_TIMEOUT must be a duration/],
+    [{ EVS_SNAPSHOTS_MAX_ATTEMPTS: '0' }, /^configFromEnv: EVS_SNAPSHOTS_MAX_ATTEMPTS must be a whole number from 1$/],
+    [{ EVS_SNAPSHOTS_MAX_ATTEMPTS: '2.5' }, /EVS_SNAPSHOTS_MAX_ATTEMPTS must be a whole number from 1/],
+    [{ EVS_SNAPSHOTS_ENDPOINT: 5 }, /^configFromEnv: EVS_SNAPSHOTS_ENDPOINT must be a string$/],
+  ]) {
+    for (const fn of [configFromEnv, cjs.configFromEnv]) assert.match(failure(fn, env).message, re, JSON.stringify(env));
+  }
+});
+
+test('one environment, one destination: a script\'s config goes where the command goes (the endpoint and the token file)', async () => {
+  const file = join(dir, 'token');
+  writeFileSync(file, TOKEN);
+  tokenMock.clearRequests();
+  // HUAWEICLOUD_SDK_REGION is set too: the endpoint wins, as in the command.
+  const env = { EVS_SNAPSHOTS_ENDPOINT: tokenMock.url, EVS_SNAPSHOTS_TOKEN_FILE: file, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID, HUAWEICLOUD_SDK_REGION: 'ap-southeast-1' };
+  const page = await listSnapshots(configFromEnv(env), { limit: 2 });
+  assert.deepEqual(page.snapshots, sortWire(SNAPSHOTS).slice(0, 2).map(normalizeSnapshot));
+  const [req] = tokenMock.requests();
+  assert.equal(req.headers['x-auth-token'], TOKEN);
+});
+
+test('an empty environment: the call\'s error names the variables to set, and nothing is sent', async () => {
+  mock.clearRequests();
+  for (const [env, re] of [
+    [{}, /^projectId is empty: set HUAWEICLOUD_SDK_PROJECT_ID, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK with HUAWEICLOUD_SDK_REGION to ask IAM for it$/],
+    [{ EVS_SNAPSHOTS_TOKEN: TOKEN }, /^projectId is empty: set HUAWEICLOUD_SDK_PROJECT_ID, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK/],
+    [{ HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID }, /^either endpoint or region is required \(from the environment: EVS_SNAPSHOTS_ENDPOINT or HUAWEICLOUD_SDK_REGION\)$/],
+  ]) {
+    const err = await listSnapshots(configFromEnv(env)).catch((e) => e);
+    assert.ok(err instanceof EvsError, JSON.stringify(env));
+    assert.equal(err.kind, 'invalid_input');
+    assert.match(err.message, re);
+  }
   assert.equal(mock.requests().length, 0);
 });
 

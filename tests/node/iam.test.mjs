@@ -87,7 +87,7 @@ test('a token, no auth, or no region: projectId stays required, nothing is sent'
     [{ ...cfg, auth: { token: 't' } }, /^projectId is required$/],
     [{ ...cfg, auth: undefined }, /^projectId is required$/],
     [{ ...cfg, region: undefined }, /projectId is required \(or a region, to ask IAM for it with the key pair\)/],
-    [{ ...cfg, projectId: '', auth: { token: 't' } }, /projectId must not be empty/],
+    [{ ...cfg, projectId: '', auth: { token: 't' } }, /^projectId is empty: set HUAWEICLOUD_SDK_PROJECT_ID, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK with HUAWEICLOUD_SDK_REGION to ask IAM for it$/],
   ]) {
     const e = await getSnapshot(c, SNAPSHOTS[0].id).then(() => null, (err) => err);
     assert.equal(e.kind, 'invalid_input');
