@@ -447,7 +447,7 @@ py.stdin.end();
 
 // The cold mode (issue 28): every client in a fresh process per sample, as
 // a script or the command runs. The Node clients through bench/cold.mjs, the
-// command (`evs-snapshots list --all`) with bench/cold-timer.mjs preloaded,
+// command (`evs-snapshots list --page-size 1000`: every page) with bench/cold-timer.mjs preloaded,
 // the Python peers through bench/peers.py's one-shot mode. Each reports its
 // time in process (its first line to the work done: the import, the client
 // built, the work with cold code); the wall time is spawn to exit, measured
@@ -483,7 +483,7 @@ const coldPy = (cmd) => async () => {
 };
 const coldTimes = join(tmpdir(), `evs-bench-cold-${process.pid}.json`);
 const coldCommand = async () => {
-  const args = ['--import', join(root, 'bench', 'cold-timer.mjs'), join(root, 'pkg', 'bin', 'evs-snapshots.mjs'), '--endpoint', peerMock.url, '--project-id', PROJECT_ID, 'list', '--all', '--limit', '1000', '--output', 'ndjson'];
+  const args = ['--import', join(root, 'bench', 'cold-timer.mjs'), join(root, 'pkg', 'bin', 'evs-snapshots.mjs'), '--endpoint', peerMock.url, '--project-id', PROJECT_ID, 'list', '--page-size', '1000', '--output', 'ndjson'];
   const { wall, out } = await runCold(process.execPath, args, { EVS_SNAPSHOTS_TOKEN: TOKEN, EVS_BENCH_COLD_OUT: coldTimes });
   const lines = out.split('\n').filter(Boolean);
   const { inProcessMs } = JSON.parse(readFileSync(coldTimes, 'utf8'));
@@ -578,7 +578,7 @@ table(`peers, one mock (median ms of ${RUNS.walk} walks, ${RUNS.gets} × ${GETS}
 {
   const warmOf = { walk, gets1: gets[1], gets16: gets[16] };
   const label = { walk: `walk ${WALK.toLocaleString('en')}, limit 1000, token`, gets1: `${GETS} gets AK/SK, sequential`, gets16: `${GETS} gets AK/SK, 16 at a time` };
-  const who = { package: 'the package', command: 'its command (list --all --output ndjson)', reference: 'hand-written fetch (bench/reference*.mjs)', cinderclient: 'python-cinderclient 9.10.0', huaweiSdk: 'huaweicloudsdkevs 3.1.219' };
+  const who = { package: 'the package', command: 'its command (list --page-size 1000 --output ndjson)', reference: 'hand-written fetch (bench/reference*.mjs)', cinderclient: 'python-cinderclient 9.10.0', huaweiSdk: 'huaweicloudsdkevs 3.1.219' };
   const opt = (x) => (x == null ? '—' : f1(x));
   const rows = [['work', 'client', 'warm ms', 'cold: import ms', 'cold: work ms', 'cold: in process ms', 'cold: wall ms', 'cold: peak RSS MB']];
   for (const what of Object.keys(cold)) {
