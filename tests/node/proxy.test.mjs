@@ -107,7 +107,7 @@ test('createProxy checks its options at once, as the calls check theirs', () => 
   };
   bad(undefined, /^options must be an object/);
   bad({}, /^options\.config is required/);
-  bad({ config: { projectId: PROJECT_ID } }, /^either endpoint or region is required$/);
+  bad({ config: { projectId: PROJECT_ID } }, /^either endpoint or region is required \(from the environment: EVS_SNAPSHOTS_ENDPOINT or HUAWEICLOUD_SDK_REGION\)$/);
   bad({ config: { ...direct(), limit: 5 } }, /unknown key "limit"/);
   bad({ config: direct(), base: '/evs' }, /^options has an unknown key "base"/);
   bad({ config: { ...direct(), auth: { accessKey: AK, secretKey: '' } } }, /^auth\.secretKey must not be empty$/);
