@@ -10,24 +10,12 @@
 //   node bench/cold.mjs <client> <op> '<json config>'
 //   client: package | reference | reference-aksk; op: walk | gets
 //   config: { endpoint, projectId, token?, ak?, sk?, limit?, n?, concurrency?, id? }
+// The pool (a small module of the bench's own) is loaded before t0, as for every client alike.
+import { pool } from './pool.mjs';
+
 const t0 = performance.now();
 const [client, op, json] = process.argv.slice(2);
 const cfg = JSON.parse(json);
-
-/** n calls of fn, `concurrency` at a time; the results in order. */
-async function pool(fn, concurrency, n) {
-  const out = new Array(n);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < n) {
-        const i = next++;
-        out[i] = await fn();
-      }
-    }),
-  );
-  return out;
-}
 
 let work;
 if (client === 'package') {

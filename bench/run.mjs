@@ -18,6 +18,7 @@ import { isDeepStrictEqual } from 'node:util';
 import * as evs from 'evs-snapshots';
 import { refGetSnapshot, refListSnapshots } from './reference.mjs';
 import { refSignedGetSnapshot } from './reference-aksk.mjs';
+import { pool } from './pool.mjs';
 import { wireSnapshots, PROJECT_ID } from '../tests/mock-evs/data.mjs';
 import { launchChromium } from '../tests/helpers/browser.mjs';
 // The glue module instance the package's `import` entry runs, for its memory size.
@@ -351,21 +352,6 @@ async function timed(fn) {
   const t = performance.now();
   const out = await fn();
   return { ms: performance.now() - t, ...out };
-}
-
-/** n calls of fn, `concurrency` at a time; ms around them all, and the results. */
-async function pool(fn, concurrency, n) {
-  const out = new Array(n);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < n) {
-        const i = next++;
-        out[i] = await fn();
-      }
-    }),
-  );
-  return out;
 }
 
 // The walk: 20,000 snapshots at limit 1000, each client with the token.
