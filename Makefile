@@ -19,7 +19,7 @@ help:
 	@echo "make bench   size and speed benchmarks"
 
 deps:
-	scripts/deps.sh rust wasm-bindgen npm
+	scripts/deps.sh rust rust-size wasm-bindgen npm
 
 build: deps
 	scripts/build.sh

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, each only if missing, so every
-# call after the first is quick. Usage: scripts/deps.sh rust|wasm-bindgen|npm|browser|cli|cargo-about|bench-python ...
+# call after the first is quick. Usage: scripts/deps.sh rust|rust-size|wasm-bindgen|npm|browser|cli|cargo-about|bench-python ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +15,16 @@ for what in "$@"; do
       if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
         echo "== installing the wasm32-unknown-unknown target"
         rustup target add wasm32-unknown-unknown
+      fi
+      ;;
+    rust-size)
+      # The browser's build (scripts/build.sh) rebuilds std for size: a
+      # nightly toolchain (fuzzing uses it too) with the standard library's
+      # source.
+      rustup toolchain list | grep -q '^nightly' || { echo "== installing the nightly toolchain"; rustup toolchain install nightly --profile minimal; }
+      if ! rustup component list --toolchain nightly --installed | grep -q '^rust-src'; then
+        echo "== installing rust-src for nightly (the browser build rebuilds std for size)"
+        rustup component add rust-src --toolchain nightly
       fi
       ;;
     wasm-bindgen)
