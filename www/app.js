@@ -126,11 +126,9 @@ const details = mountDetails({
   toast,
 });
 const walks = mountWalks({
+  scope: () => ({ filters: view, projectId: settings.projectId.trim() || iamProject || '', missing: missingSecret(settings) }),
   config: (signal) => clientConfig(signal, 'overview'),
-  filters: () => view,
-  projectId: () => settings.projectId.trim() || iamProject || '',
-  missing: () => missingSecret(settings),
-  errorBanner: banner.fillError,
+  banner,
   toast,
 });
 
