@@ -4,7 +4,8 @@
 // This file keeps the state (the settings, the view in the URL, the page,
 // the open snapshot, live progress) and the wiring: loading, paging,
 // filters. What the page shows is drawn by the parts it mounts, each given
-// what it needs as functions: table.js (rows, summary, pager), details.js
+// what it may ask of the page as functions (the table is handed the state
+// it draws, tableState()): table.js (rows, summary, pager), details.js
 // (the details panel), settings-dialog.js (the connection dialog),
 // banner.js (errors and notices), overview.js (overview and export),
 // requests.js (the last attempts, from each config's `onAttempt`).
@@ -110,11 +111,6 @@ const requests = mountRequests({ toast });
 const connection = mountSettings({ settings: () => settings, save: saveConnection, served });
 const banner = mountBanner({ retry: () => load(), openSettings: connection.open, toast });
 const table = mountTable({
-  view: () => view,
-  page: () => page,
-  pageError: () => pageError,
-  loading: () => loading,
-  selected: () => detail?.id ?? null,
   open: (id, row) => openDetails(id, { opener: row }),
   turnPage,
   filterByVolume,
@@ -130,15 +126,18 @@ const details = mountDetails({
   toast,
 });
 const walks = mountWalks({
+  scope: () => ({ filters: view, projectId: settings.projectId.trim() || iamProject || '', missing: missingSecret(settings) }),
   config: (signal) => clientConfig(signal, 'overview'),
-  filters: () => view,
-  projectId: () => settings.projectId.trim() || iamProject || '',
-  missing: () => missingSecret(settings),
-  errorBanner: banner.fillError,
+  banner,
   toast,
 });
 
 // --------------------------------------------------------------- utilities
+
+/** What the table shows (table.js's TableState): the view, the page or its error, whether one loads, the open snapshot. */
+function tableState() {
+  return { view, page, pageError, loading, selected: detail?.id ?? null };
+}
 
 function readLive() {
   try {
@@ -250,14 +249,14 @@ function applyFilters(patch) {
 
 /** The table with its summary and pager, the overview's scope, the live note. */
 function renderPage() {
-  table.render();
+  table.render(tableState());
   walks.renderScope();
   renderLiveNote();
 }
 
 function setLoading(on) {
   loading = on;
-  table.setBusy(on);
+  table.setBusy(tableState());
   el.refresh.disabled = on;
 }
 
@@ -286,7 +285,7 @@ async function load({ silent = false } = {}) {
     setLoading(false);
     // Functions, so that a change of language draws them again in it.
     banner.showNotice(() => missingSecret(settings));
-    table.notConnected(() => missingSecret(settings));
+    table.notConnected(() => missingSecret(settings), tableState());
     walks.renderScope();
     el.body.dataset.state = 'needs-settings';
     el.body.dataset.loads = String(++loads);
