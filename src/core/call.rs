@@ -14,14 +14,14 @@
 //!   result, a final (redacted) error, or a wait before the next attempt
 //!   (decided by `retry`).
 
-use super::config::{check_auth, check_config, check_id, check_list_options, is_sendable, Auth, Config, ListQuery, NOT_SENDABLE};
+use super::config::{check_auth, check_config, check_list_options, is_sendable, Auth, Config, ListQuery, NOT_SENDABLE};
 use serde::Serialize;
 
 use super::endpoint::Endpoint;
 use super::error::{ErrorKind, EvsError};
 use super::error_body::{http_error, http_error_too_large};
 use super::iam::{read_projects, ProjectLookup};
-use super::input::Input;
+use super::input::{check_id, Input};
 use super::model::{Snapshot, SnapshotPage};
 use super::raw::{RawAuth, RawConfig, RawListOptions, RawSignRequest};
 use super::request::{list_request, projects_request, show_request, sign_url, Request, SignedRequest};

@@ -26,11 +26,11 @@
 use serde::{Deserialize, Deserializer};
 
 use super::call::{AttemptReport, Attempts, Call, Ended, Step, Target};
-use super::config::{check_config, check_id, check_list_options, Auth, Config};
+use super::config::{check_config, check_list_options, Auth, Config};
 use super::encode::decode;
 use super::endpoint::parse_absolute;
 use super::error::{cut, ErrorKind, EvsError, MAX_MESSAGE, SECRET_RUN};
-use super::input::{lenient, Input};
+use super::input::{check_id, lenient, Input};
 use super::raw::{RawConfig, RawList, RawListOptions};
 use super::request::{query_pairs, Request};
 use super::response::is_success;
