@@ -5,7 +5,7 @@ use super::config::{Auth, Config, ListQuery};
 use super::encode::{decode_lossy, encode_into};
 use super::endpoint::{parse_absolute, Endpoint};
 use super::error::EvsError;
-use super::sign::{sign_sdk_hmac, trim_value, Credentials, SignInput};
+use super::sign::{canonical_query, sign_sdk_hmac, trim_value, Credentials, SignInput};
 use super::time::sdk_date;
 
 /// An HTTP request ready for `fetch`.
@@ -81,20 +81,6 @@ pub fn list_request(cfg: &Config, q: &ListQuery, now_ms: f64) -> Request {
     authorized(cfg, path, list_query_pairs(q), now_ms)
 }
 
-/// `k=v&k=v` with RFC 3986 encoding of keys and values, in the given order.
-pub fn encode_query(pairs: &[(String, String)]) -> String {
-    let mut out = String::new();
-    for (i, (k, v)) in pairs.iter().enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        encode_into(k, &mut out);
-        out.push('=');
-        encode_into(v, &mut out);
-    }
-    out
-}
-
 /// The request for `path` and `query` on the config's endpoint, authorized:
 /// the caller's headers (less those the client sets itself), `Accept`, and
 /// the config's auth: the token, or the SDK-HMAC-SHA256 signature at
@@ -125,7 +111,8 @@ fn authorize(
     now_ms: f64,
 ) -> Request {
     headers.push(("Accept".into(), "application/json".into()));
-    let mut query_string = encode_query(&query);
+    // The canonical form, signed or not: one encoding of a query.
+    let mut query_string = canonical_query(&query);
     match auth {
         Auth::None => {}
         Auth::Token(t) => headers.push(("X-Auth-Token".into(), t.clone())),
