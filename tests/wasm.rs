@@ -105,7 +105,7 @@ fn calls_and_responses() {
     // Deep nesting is an error here too, not a stack overflow.
     let deep = format!(r#"{{"snapshots": [{{"id": "a", "size": 1, "metadata": {{"k": {}}}}}]}}"#, "[".repeat(200_000));
     assert!(read_list(None, deep.as_bytes()).is_err());
-    let step = evs_snapshots::core::call::settle(&c, 1, &evs_snapshots::core::call::Ended::Timeout, 0.0, 0.5);
+    let step = evs_snapshots::core::call::settle(&c, 1, &evs_snapshots::core::ended::Ended::Timeout, 0.0, 0.5);
     assert_eq!(step, Step::Wait(50));
     assert!(!matches!(step, Step::Done(Reply::Page(_))));
 }

@@ -24,6 +24,7 @@
 pub mod call;
 pub mod config;
 pub mod encode;
+pub mod ended;
 pub mod endpoint;
 pub mod error;
 pub mod error_body;

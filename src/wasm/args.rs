@@ -22,7 +22,6 @@ use serde_wasm_bindgen::Deserializer;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::send::bytes;
 use crate::core::error::{cut, ErrorKind, EvsError, MAX_MESSAGE};
 use crate::core::input::Input;
 use crate::core::raw::{RawAuth, RawConfig, RawSignRequest};
@@ -41,6 +40,13 @@ extern "C" {
     /// key such as `"__proto__"` is a key like any other.
     #[wasm_bindgen(js_namespace = Object, js_name = create)]
     fn object_with_prototype(proto: &JsValue) -> Object;
+
+    /// A `Uint8Array` over an `ArrayBuffer` (no copy), or a copy of an
+    /// array-like; throws for what is neither, or when a Proxy does.
+    #[wasm_bindgen(js_name = Uint8Array)]
+    type Bytes;
+    #[wasm_bindgen(catch, constructor, js_class = "Uint8Array")]
+    fn new(source: &JsValue) -> Result<Bytes, JsValue>;
 }
 
 /// How a call sends: the global `fetch` (called with the global object as
@@ -62,6 +68,13 @@ pub struct Context {
     pub signals: Vec<JsValue>,
     /// `config.onAttempt`, called after each attempt.
     pub on_attempt: Option<Function>,
+}
+
+/// The bytes of an `ArrayBuffer` or a byte array, through a checked
+/// `new Uint8Array(source)` (a view of a buffer; a copy of anything else,
+/// whose reading may throw).
+pub fn bytes(source: &JsValue) -> Option<Vec<u8>> {
+    Bytes::new(source).ok().map(|b| b.unchecked_into::<Uint8Array>().to_vec())
 }
 
 /// `Array.isArray`, reading a revoked Proxy as "not an array" (its next
