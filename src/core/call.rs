@@ -83,6 +83,14 @@ impl Call {
         self
     }
 
+    /// The project an EVS call is addressed to; `None` for IAM's lookup.
+    pub fn project_id(&self) -> Option<&str> {
+        match &self.target {
+            Target::Projects(_) => None,
+            _ => Some(&self.config.project_id),
+        }
+    }
+
     /// Where this call goes: the EVS endpoint, or IAM's.
     pub fn endpoint(&self) -> &Endpoint {
         match &self.target {
@@ -137,6 +145,12 @@ pub struct AttemptReport {
     pub method: &'static str,
     /// The URL sent, query included.
     pub url: String,
+    /// The project the request was addressed to (`/v2/{project_id}/…`, as
+    /// `request.rs` builds the path): the config's `projectId`, or the one
+    /// IAM gave when it was left out. `None` for IAM's lookup itself (the
+    /// `projectId` operation), which asks for it. An ID, not a credential.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
     /// The attempt's number, 1-based, as `maxAttempts` counts them (a resend
     /// for a corrected clock keeps the number).
     pub attempt: u32,
@@ -247,6 +261,7 @@ impl Attempts {
         let mut report = AttemptReport {
             method: self.sent.0,
             url: std::mem::take(&mut self.sent.1),
+            project_id: self.call.project_id().map(String::from),
             attempt: self.attempt,
             max_attempts: self.call.config.max_attempts,
             status,
@@ -663,6 +678,30 @@ mod tests {
         let r = k.report().unwrap();
         assert_eq!((r.attempt, r.status, r.clock_corrected_ms), (1, Some(401), Some(1_200_000.0)));
         assert_eq!(r.error.as_ref().map(|e| e.status), Some(Some(401)));
+    }
+
+    /// `onAttempt`'s `projectId`: the project in the request's path, for a
+    /// get and a list; IAM's for a call whose project IAM gave; none for
+    /// IAM's lookup.
+    #[test]
+    fn each_attempt_names_its_project() {
+        let report = |call: Call| {
+            let mut a = Attempts::new(call, 0.0);
+            let _ = a.request(0.0);
+            let _ = a.ended(&Ended::Timeout, 0.0, 0.5);
+            let r = a.report().unwrap();
+            (r.project_id.clone(), serde_json::to_value(r).unwrap())
+        };
+        let (id, json) = report(Call::show(&config(CFG), &Input::from("s")).unwrap());
+        assert_eq!((id.as_deref(), json["projectId"].as_str()), (Some("p1"), Some("p1")));
+        let (id, _) = report(Call::list(&config(CFG), &RawListOptions::default()).unwrap());
+        assert_eq!(id.as_deref(), Some("p1"));
+        let keys = r#"{"region":"ap-southeast-1","auth":{"accessKey":"AK","secretKey":"SK"}}"#;
+        let c = Call::show(&config(keys), &Input::from("s")).unwrap();
+        let (id, json) = report(c.project_lookup().unwrap());
+        assert_eq!((id, json.get("projectId")), (None, None));
+        let (id, _) = report(c.with_project("p-from-iam".into()));
+        assert_eq!(id.as_deref(), Some("p-from-iam"));
     }
 
     #[test]

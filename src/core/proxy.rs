@@ -551,6 +551,7 @@ impl Forward {
                 self.report = Some(AttemptReport {
                     method: "GET",
                     url: std::mem::take(&mut self.url),
+                    project_id: self.attempts.call().project_id().map(String::from),
                     attempt: 1,
                     max_attempts: 1,
                     status: Some(status),
