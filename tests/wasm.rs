@@ -11,11 +11,11 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
+use evs_snapshots::core::arg2_raw::{RawConfig, RawListOptions};
+use evs_snapshots::core::arg3_input::Input;
 use evs_snapshots::core::call::{Call, Reply, Step};
 use evs_snapshots::core::error::ErrorKind;
 use evs_snapshots::core::error_body::http_error;
-use evs_snapshots::core::input::Input;
-use evs_snapshots::core::raw::{RawConfig, RawListOptions};
 use evs_snapshots::core::response::{read_list, read_show};
 use evs_snapshots::core::retry::{next_delay, Failure};
 use evs_snapshots::core::sign::{sign_sdk_hmac, Credentials, SignInput};

@@ -3,11 +3,11 @@
 //! request of each attempt, and what any outcome means. Never a panic; a
 //! wait is never over the 20 s cap; an error always has a message.
 #![no_main]
+use evs_snapshots::core::arg2_raw::{RawAuth, RawConfig, RawListOptions, RawSignRequest};
+use evs_snapshots::core::arg3_input::Input;
+use evs_snapshots::core::arg4_config::Auth;
 use evs_snapshots::core::call::{settle, Attempts, Call, Step};
-use evs_snapshots::core::config::Auth;
 use evs_snapshots::core::ended::{Ended, Received};
-use evs_snapshots::core::input::Input;
-use evs_snapshots::core::raw::{RawAuth, RawConfig, RawListOptions, RawSignRequest};
 use evs_snapshots::core::request::check_and_sign;
 use evs_snapshots::core::retry::server_time;
 use libfuzzer_sys::fuzz_target;

@@ -16,15 +16,15 @@
 
 use serde::Serialize;
 
-use super::config::{check_config, check_list_options, Auth, Config, ListQuery};
+use super::arg2_raw::{RawConfig, RawListOptions};
+use super::arg3_input::{check_id, Input};
+use super::arg4_config::{check_config, check_list_options, Auth, Config, ListQuery};
 use super::ended::{Ended, Received, MAX_BODY_BYTES};
 use super::endpoint::Endpoint;
 use super::error::{ErrorKind, EvsError};
 use super::error_body::{http_error, http_error_too_large};
 use super::iam::{read_projects, ProjectLookup};
-use super::input::{check_id, Input};
 use super::model::{Snapshot, SnapshotPage};
-use super::raw::{RawConfig, RawListOptions};
 use super::request::{list_request, projects_request, show_request, Request};
 use super::response::{is_success, read_list, read_show};
 use super::retry::{delay_after, server_time};
@@ -187,8 +187,8 @@ pub struct AttemptReport {
 /// ```
 /// use evs_snapshots::core::call::{Attempts, Call, Reply, Step};
 /// use evs_snapshots::core::ended::{Ended, Received};
-/// use evs_snapshots::core::input::Input;
-/// use evs_snapshots::core::raw::RawConfig;
+/// use evs_snapshots::core::arg3_input::Input;
+/// use evs_snapshots::core::arg2_raw::RawConfig;
 ///
 /// let config: RawConfig = serde_json::from_str(r#"{"projectId": "p1", "endpoint": "http://127.0.0.1:8081"}"#).unwrap();
 /// let call = Call::show(&config, &Input::from("snap-1")).unwrap();
@@ -396,7 +396,7 @@ fn settle_reporting(call: &Call, attempt: u32, ended: &Ended, now_ms: f64, rando
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::config::NOT_SENDABLE;
+    use crate::core::arg4_config::NOT_SENDABLE;
 
     fn config(json: &str) -> RawConfig {
         serde_json::from_str(json).unwrap()

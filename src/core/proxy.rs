@@ -25,17 +25,17 @@
 
 use serde::{Deserialize, Deserializer};
 
+use super::arg1_shape::{Field, Shape, CONFIG};
+use super::arg2_raw::{RawConfig, RawList, RawListOptions};
+use super::arg3_input::{check_id, lenient, Input};
+use super::arg4_config::{check_config, check_list_options, Auth, Config};
 use super::call::{AttemptReport, Attempts, Call, Step, Target};
-use super::config::{check_config, check_list_options, Auth, Config};
 use super::encode::decode;
 use super::ended::{Ended, Received};
 use super::endpoint::parse_absolute;
 use super::error::{cut, ErrorKind, EvsError, MAX_MESSAGE, SECRET_RUN};
-use super::input::{check_id, lenient, Input};
-use super::raw::{RawConfig, RawList, RawListOptions};
 use super::request::{query_pairs, Request};
 use super::response::is_success;
-use super::shape::{Field, Shape, CONFIG};
 
 /// `createProxy`'s options (docs/contract.md "Keys" applies to them too).
 pub const PROXY_OPTIONS: &[Field] =
@@ -453,7 +453,7 @@ fn shown(key: &str) -> String {
 ///
 /// # Errors
 /// The message naming the key.
-fn list_query(pairs: &[(String, String)]) -> Result<super::config::ListQuery, String> {
+fn list_query(pairs: &[(String, String)]) -> Result<super::arg4_config::ListQuery, String> {
     let mut o = RawListOptions::default();
     let mut seen: Vec<&str> = Vec::with_capacity(pairs.len());
     for (k, v) in pairs {

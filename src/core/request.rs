@@ -2,12 +2,12 @@
 //! headers out (signed when the config has an AK/SK pair); and
 //! `signRequest`'s checks and signing of any other call ([`check_and_sign`]).
 
-use super::config::{check_auth, is_sendable, Auth, Config, ListQuery, NOT_SENDABLE};
+use super::arg2_raw::{RawAuth, RawSignRequest};
+use super::arg3_input::Input;
+use super::arg4_config::{check_auth, is_sendable, Auth, Config, ListQuery, NOT_SENDABLE};
 use super::encode::{decode_lossy, encode_into};
 use super::endpoint::{parse_absolute, Endpoint};
 use super::error::EvsError;
-use super::input::Input;
-use super::raw::{RawAuth, RawSignRequest};
 use super::sign::{canonical_query, sign_sdk_hmac, trim_value, Credentials, SignInput};
 use super::time::sdk_date;
 
@@ -265,9 +265,9 @@ pub fn check_and_sign(request: &RawSignRequest, body: &[u8], credentials: &RawAu
 
 #[cfg(test)]
 mod tests {
-    use super::super::config::check_config;
+    use super::super::arg2_raw::RawConfig;
+    use super::super::arg4_config::check_config;
     use super::super::error::ErrorKind;
-    use super::super::raw::RawConfig;
     use super::*;
 
     fn invalid<T: core::fmt::Debug>(r: Result<T, EvsError>) -> String {

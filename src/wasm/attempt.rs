@@ -24,7 +24,7 @@ use web_sys::AbortController;
 use super::args::{member, Fetch};
 use super::response::{describe, header_names, read_response};
 use super::stop::{abort, is_aborted, Stop, Why};
-use crate::core::config::is_sendable;
+use crate::core::arg4_config::is_sendable;
 use crate::core::ended::{Ended, Received, MAX_BODY_BYTES};
 use crate::core::request::Request;
 

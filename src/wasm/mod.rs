@@ -36,14 +36,14 @@ use js_sys::Promise;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use crate::core::arg1_shape::{LIST_OPTIONS, WAIT_OPTIONS};
+use crate::core::arg2_raw::{RawListOptions, RawWaitOptions};
 use crate::core::call::{aborted, AttemptReport, Attempts, Call, Reply, Step, Target};
 use crate::core::ended::Ended;
 use crate::core::error::ErrorKind;
 use crate::core::error::EvsError;
 use crate::core::paginate::Paginator;
-use crate::core::raw::{RawListOptions, RawWaitOptions};
 use crate::core::request::{check_and_sign, SignedRequest};
-use crate::core::shape::{LIST_OPTIONS, WAIT_OPTIONS};
 use crate::core::wait::{check_wait_options, Deadline, Pause, WaitStep, Waiter};
 use args::{context, error, input, member, object, output, sign_arguments, Context};
 
@@ -237,7 +237,7 @@ impl Drop for Interest {
 /// goes on for the others.
 async fn with_project(ctx: &Context, call: Call, deadline: Option<Deadline>) -> Result<Call, Halt> {
     let Some(lookup) = call.project_lookup() else { return Ok(call) };
-    let (Target::Projects(where_), crate::core::config::Auth::Keys { access_key, .. }) = (&lookup.target, &lookup.config.auth) else {
+    let (Target::Projects(where_), crate::core::arg4_config::Auth::Keys { access_key, .. }) = (&lookup.target, &lookup.config.auth) else {
         return Ok(call);
     };
     let key = format!("{access_key}\n{}\n{}://{}{}", where_.region, where_.iam.scheme, where_.iam.host, where_.iam.path_prefix);
@@ -288,7 +288,7 @@ async fn with_project(ctx: &Context, call: Call, deadline: Option<Deadline>) -> 
         if left <= 0.0 {
             return Err(Halt::TimeUp);
         }
-        match stop::settled_or_stopped(&asking, &ctx.signals, left.min(f64::from(crate::core::config::MAX_TIMEOUT_MS))).await {
+        match stop::settled_or_stopped(&asking, &ctx.signals, left.min(f64::from(crate::core::arg4_config::MAX_TIMEOUT_MS))).await {
             Ok(Ok(id)) => {
                 return id
                     .as_string()

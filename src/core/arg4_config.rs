@@ -2,12 +2,14 @@
 //! a checked [`Config`] and [`ListQuery`], or an `invalid_input` error that
 //! names the field. docs/contract.md "Invalid input" is the list this follows.
 //! Nothing here can send a request: validation happens before any I/O.
+//!
+//! An argument's stage 4 of 4 (the `core` module's docs); next, the call is built (`call`).
 
+use super::arg2_raw::{RawAuth, RawConfig, RawHeaders, RawListOptions};
+use super::arg3_input::{check_id, Input, MAX_SAFE_INTEGER};
 use super::endpoint::{check_endpoint, check_region, Endpoint};
 use super::error::EvsError;
 use super::iam::{iam_endpoint, ProjectLookup};
-use super::input::{check_id, Input, MAX_SAFE_INTEGER};
-use super::raw::{RawAuth, RawConfig, RawHeaders, RawListOptions};
 use super::retry::{DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS};
 
 /// How requests are authenticated: a checked `auth`.

@@ -1,15 +1,17 @@
 //! The arguments as given: `ClientConfig`, `ListOptions`, `auth` and
 //! `signRequest`'s `request`, as serde types of [`Input`] values. The shell
 //! reads them from plain copies of the caller's objects (`src/wasm/args.rs`),
-//! the fuzz targets and tests from JSON. Nothing is checked here: `config`
+//! the fuzz targets and tests from JSON. Nothing is checked here: `arg4_config`
 //! does that.
+//!
+//! An argument's stage 2 of 4 (the `core` module's docs); next, `arg3_input` reads each value.
 
 use std::fmt;
 
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
-use super::input::{lenient, Input, Lenient, ObjectOr};
+use super::arg3_input::{lenient, Input, Lenient, ObjectOr};
 
 /// The members of an `auth` object.
 #[derive(Deserialize, Default)]
@@ -297,7 +299,7 @@ mod tests {
     use serde::Deserialize;
 
     use super::*;
-    use crate::core::shape::{Field, Shape, AUTH, CONFIG, CREDENTIALS, LIST_OPTIONS, SIGN_REQUEST, WAIT_OPTIONS};
+    use crate::core::arg1_shape::{Field, Shape, AUTH, CONFIG, CREDENTIALS, LIST_OPTIONS, SIGN_REQUEST, WAIT_OPTIONS};
 
     /// What [`Keys`] fails with, once it has the keys.
     #[derive(Debug)]
@@ -350,9 +352,9 @@ mod tests {
         fields.iter().filter(|(_, s)| *s != Shape::Kept).map(|(k, _)| *k).collect()
     }
 
-    /// Issue 29: the keys of each argument are written twice, in `shape`
+    /// Issue 29: the keys of each argument are written twice, in `arg1_shape`
     /// (which keys the shell copies; any other is refused) and here (which
-    /// the serde types read). A key in `shape` only would be copied and then
+    /// the serde types read). A key in `arg1_shape` only would be copied and then
     /// dropped by serde (a filter silently ignored: an unfiltered list); a
     /// key here only would be refused before it is read. They must agree.
     #[test]

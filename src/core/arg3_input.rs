@@ -4,7 +4,9 @@
 //! and `lenient` (a caller's function or symbol read as its type name);
 //! and [`check_id`], the one-path-segment rule of an ID (a snapshot's, a
 //! project's, IAM's), which every stage after this one uses.
-//! The arguments (`raw`) and the wire (`wire`) both read through these.
+//! The arguments (`arg2_raw`) and the wire (`wire`) both read through these.
+//!
+//! An argument's stage 3 of 4 (the `core` module's docs); next, `arg4_config` checks the values.
 
 use std::fmt;
 use std::marker::PhantomData;
