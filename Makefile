@@ -36,11 +36,12 @@ test: build
 	$(MAKE) --no-print-directory test-rust test-notices test-wasm test-node test-cli test-browser test-consumers test-fuzz
 
 test-rust:
-	@echo "== native Rust tests (core, signing vectors), formatting, docs (and every docs/*.md section a comment cites)"
+	@echo "== native Rust tests (core, signing vectors), formatting, docs (and every docs/*.md section a comment cites), no files importing each other in a loop"
 	cargo fmt --check
 	cd fuzz && cargo fmt --check
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 	node scripts/check-doc-sections.mjs
+	node scripts/check-cycles.mjs
 	cargo test
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --release --target wasm32-unknown-unknown --all-targets --all-features -- -D warnings

@@ -170,6 +170,13 @@ export interface AttemptInfo {
   method: "GET";
   /** The URL sent, query included (it carries no credential). */
   url: string;
+  /**
+   * The project the EVS request was addressed to (the `{project_id}` of its
+   * `/v2/{project_id}/…` path, docs/evs-api.md): `config.projectId`, or the
+   * one IAM gave when it was left out. Absent for the `projectId` operation
+   * (IAM's lookup, which asks for it). An ID, not a credential.
+   */
+  projectId?: string;
   /** This attempt's number, from 1; a resend for a corrected clock keeps it. */
   attempt: number;
   maxAttempts: number;

@@ -11,11 +11,11 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
+use evs_snapshots::core::arg2_raw::{RawConfig, RawListOptions};
+use evs_snapshots::core::arg3_input::Input;
 use evs_snapshots::core::call::{Call, Reply, Step};
 use evs_snapshots::core::error::ErrorKind;
 use evs_snapshots::core::error_body::http_error;
-use evs_snapshots::core::input::Input;
-use evs_snapshots::core::raw::{RawConfig, RawListOptions};
 use evs_snapshots::core::response::{read_list, read_show};
 use evs_snapshots::core::retry::{next_delay, Failure};
 use evs_snapshots::core::sign::{sign_sdk_hmac, Credentials, SignInput};
@@ -105,7 +105,7 @@ fn calls_and_responses() {
     // Deep nesting is an error here too, not a stack overflow.
     let deep = format!(r#"{{"snapshots": [{{"id": "a", "size": 1, "metadata": {{"k": {}}}}}]}}"#, "[".repeat(200_000));
     assert!(read_list(None, deep.as_bytes()).is_err());
-    let step = evs_snapshots::core::call::settle(&c, 1, &evs_snapshots::core::call::Ended::Timeout, 0.0, 0.5);
+    let step = evs_snapshots::core::call::settle(&c, 1, &evs_snapshots::core::ended::Ended::Timeout, 0.0, 0.5);
     assert_eq!(step, Step::Wait(50));
     assert!(!matches!(step, Step::Done(Reply::Page(_))));
 }

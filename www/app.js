@@ -94,7 +94,7 @@ let live = readLive();
 let detail = null;
 let detailSeq = 0;
 let toastTimer = null;
-/** With the project ID left to IAM: the one the package found, read from the URL of an EVS call. */
+/** With the project ID left to IAM: the one the package found, as onAttempt's info names it for an EVS call. */
 let iamProject = null;
 
 // ------------------------------------------------------------ the language
@@ -172,24 +172,11 @@ function clientConfig(signal, source) {
   };
 }
 
-/** The project ID IAM gave, from the path of an EVS call that was answered (`…/v2/{project}/snapshots…`). */
+/** The project ID IAM gave: the `projectId` of an EVS call that was answered (onAttempt's info). */
 function learnProject(info) {
   if (info.operation === 'projectId' || info.status === undefined) return;
-  let path;
-  try {
-    path = new URL(info.url, location.href).pathname;
-  } catch {
-    return;
-  }
-  const m = /\/v2\/([^/]+)\/(?:cloud)?snapshots(?:\/|$)/.exec(path);
-  if (!m) return;
-  let id = m[1];
-  try {
-    id = decodeURIComponent(id);
-  } catch {
-    // kept as sent
-  }
-  if (id === iamProject) return;
+  const id = info.projectId;
+  if (typeof id !== 'string' || id === '' || id === iamProject) return;
   iamProject = id;
   renderConnection();
 }

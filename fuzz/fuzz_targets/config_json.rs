@@ -3,9 +3,13 @@
 //! request of each attempt, and what any outcome means. Never a panic; a
 //! wait is never over the 20 s cap; an error always has a message.
 #![no_main]
-use evs_snapshots::core::call::{check_and_sign, server_time, settle, Attempts, Call, Ended, Step};
-use evs_snapshots::core::input::Input;
-use evs_snapshots::core::raw::{RawAuth, RawConfig, RawListOptions, RawSignRequest};
+use evs_snapshots::core::arg2_raw::{RawAuth, RawConfig, RawListOptions, RawSignRequest};
+use evs_snapshots::core::arg3_input::Input;
+use evs_snapshots::core::arg4_config::Auth;
+use evs_snapshots::core::call::{settle, Attempts, Call, Step};
+use evs_snapshots::core::ended::{Ended, Received};
+use evs_snapshots::core::request::check_and_sign;
+use evs_snapshots::core::retry::server_time;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -34,35 +38,24 @@ fuzz_target!(|data: &[u8]| {
         for (attempt, ended) in [
             (
                 1,
-                Ended::Response {
-                    status,
-                    request_id: Some("r"),
-                    retry_after: retry_after.as_deref(),
-                    date: retry_after.as_deref(),
-                    location: retry_after.as_deref(),
-                    body,
-                    truncated: false,
-                },
+                Ended::Response(match retry_after.as_deref() {
+                    // The same text as each header the rules read.
+                    Some(v) => Received::new(status, body)
+                        .with_header("X-Request-Id", "r")
+                        .with_header("Retry-After", v)
+                        .with_header("Date", v)
+                        .with_header("Location", v),
+                    None => Received::new(status, body).with_header("X-Request-Id", "r"),
+                }),
             ),
-            (
-                3,
-                Ended::Response {
-                    status: 200,
-                    request_id: None,
-                    retry_after: None,
-                    date: None,
-                    location: None,
-                    body,
-                    truncated: body.len() % 2 == 0,
-                },
-            ),
-            (2, Ended::Network("x")),
+            (3, Ended::Response(Received { truncated: body.len() % 2 == 0, ..Received::new(200, body) })),
+            (2, Ended::Network("x".into())),
             (2, Ended::HiddenRedirect),
             (9, Ended::Timeout),
             (1, Ended::Aborted),
         ] {
             let signed_at = 1_796_033_700_000.0;
-            if let Some(server) = server_time(&call, &ended, signed_at) {
+            if let Some(server) = server_time(matches!(call.config.auth, Auth::Keys { .. }), &ended, signed_at) {
                 assert!(server.is_finite() && (server - signed_at).abs() > 300_000.0);
             }
             // The machine over the same end: a resend only for a corrected

@@ -2,10 +2,10 @@
 //! uses only unreserved characters and %XX, and any list option or ID
 //! either builds a request or is refused, never a panic.
 #![no_main]
+use evs_snapshots::core::arg2_raw::{RawConfig, RawListOptions};
+use evs_snapshots::core::arg3_input::Input;
 use evs_snapshots::core::call::Call;
 use evs_snapshots::core::encode::{decode, encode};
-use evs_snapshots::core::input::Input;
-use evs_snapshots::core::raw::{RawConfig, RawListOptions};
 use libfuzzer_sys::fuzz_target;
 
 fn unreserved(b: u8) -> bool {

@@ -14,25 +14,20 @@
 //!   result, a final (redacted) error, or a wait before the next attempt
 //!   (decided by `retry`).
 
-use super::config::{check_auth, check_config, check_id, check_list_options, is_sendable, Auth, Config, ListQuery, NOT_SENDABLE};
 use serde::Serialize;
 
+use super::arg2_raw::{RawConfig, RawListOptions};
+use super::arg3_input::{check_id, Input};
+use super::arg4_config::{check_config, check_list_options, Auth, Config, ListQuery};
+use super::ended::{Ended, Received, MAX_BODY_BYTES};
 use super::endpoint::Endpoint;
 use super::error::{ErrorKind, EvsError};
 use super::error_body::{http_error, http_error_too_large};
 use super::iam::{read_projects, ProjectLookup};
-use super::input::Input;
 use super::model::{Snapshot, SnapshotPage};
-use super::raw::{RawAuth, RawConfig, RawListOptions, RawSignRequest};
-use super::request::{list_request, projects_request, show_request, sign_url, Request, SignedRequest};
+use super::request::{list_request, projects_request, show_request, Request};
 use super::response::{is_success, read_list, read_show};
-use super::retry::{next_delay, Failure};
-use super::sign::Credentials;
-use super::time::{http_date_ms, parse_sdk_date};
-
-/// Largest response body read; a larger 2xx body is an `invalid_response`
-/// (a page of 1,000 snapshots is about 300 KB).
-pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+use super::retry::{delay_after, server_time};
 
 /// Which API call, with its checked argument.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +83,14 @@ impl Call {
         self
     }
 
+    /// The project an EVS call is addressed to; `None` for IAM's lookup.
+    pub fn project_id(&self) -> Option<&str> {
+        match &self.target {
+            Target::Projects(_) => None,
+            _ => Some(&self.config.project_id),
+        }
+    }
+
     /// Where this call goes: the EVS endpoint, or IAM's.
     pub fn endpoint(&self) -> &Endpoint {
         match &self.target {
@@ -105,40 +108,6 @@ impl Call {
             Target::Projects(l) => projects_request(&l.iam, &l.region, &self.config.auth, now_ms),
         }
     }
-}
-
-/// How an attempt ended, as the shell saw it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Ended<'a> {
-    /// The service answered.
-    Response {
-        /// The HTTP status.
-        status: u16,
-        /// Its `X-Request-Id` header, when present.
-        request_id: Option<&'a str>,
-        /// Its `Retry-After` header, when present.
-        retry_after: Option<&'a str>,
-        /// Its `Date` header, when the shell could read it (a cross-origin
-        /// response hides it unless the server exposes it).
-        date: Option<&'a str>,
-        /// Its `Location` header (a redirect, which is never followed).
-        location: Option<&'a str>,
-        /// The body, at most [`MAX_BODY_BYTES`] of it.
-        body: &'a [u8],
-        /// Whether the body was cut at [`MAX_BODY_BYTES`] (or not read, its
-        /// `Content-Length` being larger).
-        truncated: bool,
-    },
-    /// `fetch` failed before a response, with this message.
-    Network(&'a str),
-    /// The platform followed no redirect and hid where it pointed (a
-    /// browser's `opaqueredirect` answer to `redirect: "manual"`).
-    HiddenRedirect,
-    /// The attempt's timeout fired.
-    Timeout,
-    /// The caller's signal aborted the call (before, during or between
-    /// attempts).
-    Aborted,
 }
 
 /// A call's result.
@@ -176,6 +145,12 @@ pub struct AttemptReport {
     pub method: &'static str,
     /// The URL sent, query included.
     pub url: String,
+    /// The project the request was addressed to (`/v2/{project_id}/…`, as
+    /// `request.rs` builds the path): the config's `projectId`, or the one
+    /// IAM gave when it was left out. `None` for IAM's lookup itself (the
+    /// `projectId` operation), which asks for it. An ID, not a credential.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
     /// The attempt's number, 1-based, as `maxAttempts` counts them (a resend
     /// for a corrected clock keeps the number).
     pub attempt: u32,
@@ -210,9 +185,10 @@ pub struct AttemptReport {
 /// [`Attempts::clock_offset`] for later calls (and `signRequest`).
 ///
 /// ```
-/// use evs_snapshots::core::call::{Attempts, Call, Ended, Reply, Step};
-/// use evs_snapshots::core::input::Input;
-/// use evs_snapshots::core::raw::RawConfig;
+/// use evs_snapshots::core::call::{Attempts, Call, Reply, Step};
+/// use evs_snapshots::core::ended::{Ended, Received};
+/// use evs_snapshots::core::arg3_input::Input;
+/// use evs_snapshots::core::arg2_raw::RawConfig;
 ///
 /// let config: RawConfig = serde_json::from_str(r#"{"projectId": "p1", "endpoint": "http://127.0.0.1:8081"}"#).unwrap();
 /// let call = Call::show(&config, &Input::from("snap-1")).unwrap();
@@ -221,13 +197,13 @@ pub struct AttemptReport {
 /// // The first attempt: the service is busy.
 /// let request = attempts.request(1_796_033_700_000.0);
 /// assert_eq!(request.url, "http://127.0.0.1:8081/v2/p1/cloudsnapshots/snap-1");
-/// let busy = Ended::Response { status: 503, request_id: None, retry_after: Some("1"), date: None, location: None, body: b"", truncated: false };
+/// let busy = Ended::Response(Received::new(503, "").with_header("Retry-After", "1"));
 /// assert_eq!(attempts.ended(&busy, 1_796_033_700_050.0, 0.5), Step::Wait(1000));
 ///
 /// // The second: the snapshot.
 /// let _ = attempts.request(1_796_033_701_050.0);
 /// let body = br#"{"snapshot": {"id": "snap-1", "size": 40, "status": "available"}}"#;
-/// let ok = Ended::Response { status: 200, request_id: Some("r-2"), retry_after: None, date: None, location: None, body, truncated: false };
+/// let ok = Ended::Response(Received::new(200, &body[..]).with_header("X-Request-Id", "r-2"));
 /// let Step::Done(Reply::Snapshot(s)) = attempts.ended(&ok, 1_796_033_701_080.0, 0.5) else { panic!() };
 /// assert_eq!((s.id.as_str(), s.size, s.status.as_str()), ("snap-1", 40, "available"));
 /// ```
@@ -277,14 +253,15 @@ impl Attempts {
     /// per call with [`Step::Resend`], after setting the offset to the
     /// server's (set, never added to: calls correcting at the same time
     /// agree); a second one is final like any other 401.
-    pub fn ended(&mut self, ended: &Ended<'_>, now_ms: f64, random: f64) -> Step {
-        let (status, request_id) = match *ended {
-            Ended::Response { status, request_id, .. } => (Some(status), request_id.map(String::from)),
+    pub fn ended(&mut self, ended: &Ended, now_ms: f64, random: f64) -> Step {
+        let (status, request_id) = match ended {
+            Ended::Response(r) => (Some(r.status), r.request_id().map(String::from)),
             _ => (None, None),
         };
         let mut report = AttemptReport {
             method: self.sent.0,
             url: std::mem::take(&mut self.sent.1),
+            project_id: self.call.project_id().map(String::from),
             attempt: self.attempt,
             max_attempts: self.call.config.max_attempts,
             status,
@@ -294,11 +271,12 @@ impl Attempts {
             error: None,
         };
         if !self.corrected {
-            if let Some(server) = server_time(&self.call, ended, self.signed_at) {
+            let signed = matches!(self.call.config.auth, Auth::Keys { .. });
+            if let Some(server) = server_time(signed, ended, self.signed_at) {
                 let offset = server - self.local_at;
                 report.clock_corrected_ms = Some(offset - self.offset_ms);
-                if let Ended::Response { status, request_id, body, .. } = *ended {
-                    let mut e = http_error(status, request_id, body);
+                if let Ended::Response(r) = ended {
+                    let mut e = http_error(r.status, r.request_id(), &r.body);
                     e.redact(&self.call.config.secrets());
                     report.error = Some(e);
                 }
@@ -336,33 +314,34 @@ pub fn aborted() -> EvsError {
 
 /// What attempt number `attempt` (1-based) ending as `ended` means; `now_ms`
 /// reads `Retry-After` dates, `random` (in `[0, 1)`) is the backoff jitter.
-pub fn settle(call: &Call, attempt: u32, ended: &Ended<'_>, now_ms: f64, random: f64) -> Step {
+pub fn settle(call: &Call, attempt: u32, ended: &Ended, now_ms: f64, random: f64) -> Step {
     settle_reporting(call, attempt, ended, now_ms, random).0
 }
 
 /// [`settle`], with the attempt's own error (redacted) when it failed, also
 /// when it is retried: what `onAttempt` reports.
-fn settle_reporting(call: &Call, attempt: u32, ended: &Ended<'_>, now_ms: f64, random: f64) -> (Step, Option<EvsError>) {
+fn settle_reporting(call: &Call, attempt: u32, ended: &Ended, now_ms: f64, random: f64) -> (Step, Option<EvsError>) {
     let redact = |mut e: EvsError| {
         e.redact(&call.config.secrets());
         (Step::Fail(e.clone()), Some(e))
     };
-    let (error, failure, retry_after) = match *ended {
+    let error = match ended {
         Ended::Aborted => return (Step::Fail(aborted()), Some(aborted())),
-        Ended::Response { status, request_id, location, .. } if (300..400).contains(&status) => {
+        Ended::Response(r @ Received { status, .. }) if (300..400).contains(status) => {
             // Never followed: a redirect may lead to another origin, and
             // fetch would carry X-Auth-Token and X-Security-Token there.
-            let to = location.map(|l| format!(" to {l}")).unwrap_or_default();
+            let to = r.present("location").map(|l| format!(" to {l}")).unwrap_or_default();
             let m = format!(
                 "EVS answered HTTP {status}{to}; redirects are not followed, so that credentials never reach another origin (check the endpoint)"
             );
-            let mut e = EvsError::new(ErrorKind::Http, m).with_request_id(request_id);
-            e.status = Some(status);
+            let mut e = EvsError::new(ErrorKind::Http, m).with_request_id(r.request_id());
+            e.status = Some(*status);
             return redact(e);
         }
-        Ended::Response { status, request_id, retry_after, body, truncated, .. } => {
+        Ended::Response(r) => {
+            let (status, request_id, body) = (r.status, r.request_id(), r.body.as_slice());
             if is_success(status) {
-                if truncated {
+                if r.truncated {
                     let m = format!("the response body is larger than {} MiB", MAX_BODY_BYTES / (1024 * 1024));
                     return redact(EvsError::invalid_response(m).with_request_id(request_id));
                 }
@@ -376,26 +355,29 @@ fn settle_reporting(call: &Call, attempt: u32, ended: &Ended<'_>, now_ms: f64, r
                     Err(e) => redact(e),
                 };
             }
-            let e = if truncated { http_error_too_large(status, request_id, MAX_BODY_BYTES) } else { http_error(status, request_id, body) };
-            (e, Failure::Status(status), retry_after)
+            if r.truncated {
+                http_error_too_large(status, request_id, MAX_BODY_BYTES)
+            } else {
+                http_error(status, request_id, body)
+            }
         }
         Ended::Timeout => {
             let m = format!("no response within {} ms", call.config.timeout_ms);
-            (EvsError::new(ErrorKind::Timeout, m), Failure::Timeout, None)
+            EvsError::new(ErrorKind::Timeout, m)
         }
         Ended::Network(why) => {
             let why = if why.is_empty() { "fetch failed" } else { why };
             let e = call.endpoint();
             let m = format!("the request to {}://{} failed before a response: {why}", e.scheme, e.host);
-            (EvsError::new(ErrorKind::Network, m), Failure::Network, None)
+            EvsError::new(ErrorKind::Network, m)
         }
         Ended::HiddenRedirect => {
             let e = call.endpoint();
             let m = format!("the request to {}://{} was redirected, and the browser hides where; redirects are not followed, so that credentials never reach another origin (check the endpoint)", e.scheme, e.host);
-            (EvsError::new(ErrorKind::Network, m), Failure::Network, None)
+            EvsError::new(ErrorKind::Network, m)
         }
     };
-    match next_delay(attempt, call.config.max_attempts, failure, retry_after, now_ms, random) {
+    match delay_after(attempt, call.config.max_attempts, ended, now_ms, random) {
         Some(ms) => {
             let mut e = error;
             e.redact(&call.config.secrets());
@@ -411,84 +393,10 @@ fn settle_reporting(call: &Call, attempt: u32, ended: &Ended<'_>, now_ms: f64, r
     }
 }
 
-/// How far the client's clock may be from the server's before a 401 to a
-/// signed request is taken for a wrong clock: 5 minutes (the gateway itself
-/// refuses an `X-Sdk-Date` 15 minutes off).
-pub const CLOCK_SKEW_MS: f64 = 300_000.0;
-
-/// A wrong clock (docs/contract.md "Retries, timeouts and cancellation"): with
-/// AK/SK auth, a 401 whose server time is more than [`CLOCK_SKEW_MS`] from
-/// `signed_at` (the time the request was signed with) gives the server's
-/// time, in epoch milliseconds; the shell then sets its clock offset to
-/// that time minus its own clock at signing (set, never added to, so that
-/// calls correcting at the same time agree) and signs again at once.
-/// The server time is the response's `Date` header, or, when that cannot be
-/// read (cross-origin), the server time the gateway writes into its message
-/// (`... server time:20261130T103500Z`). `None` for anything else: a 401
-/// with a correct clock is final.
-pub fn server_time(call: &Call, ended: &Ended<'_>, signed_at: f64) -> Option<f64> {
-    let Ended::Response { status: 401, date, body, .. } = *ended else { return None };
-    if !matches!(call.config.auth, Auth::Keys { .. }) || !signed_at.is_finite() {
-        return None;
-    }
-    let from_date = date.and_then(http_date_ms);
-    let server = from_date.or_else(|| {
-        let text = String::from_utf8_lossy(body);
-        let at = text.find("server time:")? + "server time:".len();
-        parse_sdk_date(text.get(at..at + 16)?)
-    })? as f64;
-    ((server - signed_at).abs() > CLOCK_SKEW_MS).then_some(server)
-}
-
-/// `signRequest(request, credentials, date)` (docs/contract.md "Signing other
-/// calls"): checked, then signed at `now_ms`.
-///
-/// # Errors
-/// `invalid_input` when the method, URL, headers or credentials break a
-/// rule (a header value that cannot be sent is never signed).
-pub fn check_and_sign(request: &RawSignRequest, body: &[u8], credentials: &RawAuth, now_ms: f64) -> Result<SignedRequest, EvsError> {
-    let credentials = match credentials {
-        RawAuth::Absent => RawAuth::NotObject("undefined"),
-        RawAuth::Object { access_key: Input::Absent, secret_key: Input::Absent, .. } => {
-            return Err(EvsError::invalid_input("credentials must have accessKey and secretKey (signRequest signs with a key pair)"))
-        }
-        RawAuth::Object { access_key, secret_key, security_token, .. } => RawAuth::Object {
-            token: Input::Absent,
-            access_key: access_key.clone(),
-            secret_key: secret_key.clone(),
-            security_token: security_token.clone(),
-        },
-        other => other.clone(),
-    };
-    let Auth::Keys { access_key, secret_key, security_token } = check_auth(&credentials, "credentials")? else {
-        return Err(EvsError::invalid_input("credentials must have accessKey and secretKey"));
-    };
-    let method = match &request.method {
-        Input::Str(m) => m,
-        Input::Absent => return Err(EvsError::invalid_input("request.method is required")),
-        other => return Err(EvsError::wrong_type("request.method", "a string", other.type_name())),
-    };
-    let url = match &request.url {
-        Input::Str(u) => u,
-        other => return Err(EvsError::wrong_type("request.url", "a string", other.type_name())),
-    };
-    let described = request.headers.as_ref().map_err(|t| EvsError::wrong_type("request.headers", "an object", t))?;
-    let mut headers = Vec::with_capacity(described.len());
-    for (k, v) in described {
-        match v {
-            // Signed only if it can be sent: the same rule as the calls'.
-            Input::Str(s) if is_sendable(s) => headers.push((k.clone(), s.clone())),
-            Input::Str(_) => return Err(EvsError::invalid_input(format!("request.headers: the value of \"{k}\" {NOT_SENDABLE}"))),
-            other => return Err(EvsError::wrong_type(&format!("request.headers: the value of \"{k}\""), "a string", other.type_name())),
-        }
-    }
-    let creds = Credentials { access_key: &access_key, secret_key: &secret_key, security_token: security_token.as_deref() };
-    sign_url(method, url, &headers, body, &creds, now_ms)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::arg4_config::NOT_SENDABLE;
 
     fn config(json: &str) -> RawConfig {
         serde_json::from_str(json).unwrap()
@@ -566,8 +474,8 @@ mod tests {
         assert!(r.header("Authorization").unwrap().starts_with("SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-project-id;x-sdk-date, Signature="));
     }
 
-    fn response(status: u16, body: &str) -> Ended<'_> {
-        Ended::Response { status, request_id: Some("rid"), retry_after: None, date: None, location: None, body: body.as_bytes(), truncated: false }
+    fn response(status: u16, body: &str) -> Ended {
+        Ended::Response(Received::new(status, body).with_header("X-Request-Id", "rid"))
     }
 
     #[test]
@@ -578,7 +486,7 @@ mod tests {
         // 503 on attempt 1 of 3: wait (full jitter of 100 ms at random 0.5).
         assert_eq!(settle(&c, 1, &response(503, ""), 0.0, 0.5), Step::Wait(50));
         // Retry-After wins on a 429.
-        let ra = Ended::Response { status: 429, request_id: None, retry_after: Some("2"), date: None, location: None, body: b"", truncated: false };
+        let ra = Ended::Response(Received::new(429, "").with_header("Retry-After", "2"));
         assert_eq!(settle(&c, 2, &ra, 0.0, 0.5), Step::Wait(2000));
         // The last attempt fails, saying how many were made.
         let Step::Fail(e) = settle(&c, 3, &response(503, ""), 0.0, 0.5) else { panic!() };
@@ -590,14 +498,14 @@ mod tests {
         assert_eq!(settle(&c, 1, &Ended::Timeout, 0.0, 0.0), Step::Wait(0));
         let Step::Fail(e) = settle(&c, 3, &Ended::Timeout, 0.0, 0.0) else { panic!() };
         assert_eq!(e.message, "no response within 30000 ms (after 3 attempts)");
-        let Step::Fail(e) = settle(&c, 3, &Ended::Network("ECONNREFUSED"), 0.0, 0.0) else { panic!() };
+        let Step::Fail(e) = settle(&c, 3, &Ended::Network("ECONNREFUSED".into()), 0.0, 0.0) else { panic!() };
         assert_eq!(e.message, "the request to http://127.0.0.1:9 failed before a response: ECONNREFUSED (after 3 attempts)");
         assert_eq!(settle(&c, 1, &Ended::Aborted, 0.0, 0.0), Step::Fail(aborted()));
-        let cut = Ended::Response { status: 200, request_id: None, retry_after: None, date: None, location: None, body: b"{", truncated: true };
+        let cut = Ended::Response(Received::new(200, "{").cut());
         let Step::Fail(e) = settle(&c, 1, &cut, 0.0, 0.0) else { panic!() };
         assert_eq!((e.kind, e.message.as_str()), (ErrorKind::InvalidResponse, "the response body is larger than 16 MiB"));
         // A non-2xx answer too large to read says so, not "an empty body".
-        let big = Ended::Response { status: 404, request_id: None, retry_after: None, date: None, location: None, body: b"", truncated: true };
+        let big = Ended::Response(Received::new(404, "").cut());
         let Step::Fail(e) = settle(&c, 1, &big, 0.0, 0.0) else { panic!() };
         assert_eq!(
             (e.kind, e.status, e.message.as_str()),
@@ -628,15 +536,7 @@ mod tests {
     fn redirects_are_never_followed() {
         let c = Call::show(&config(CFG), &Input::from("s")).unwrap();
         for status in [301, 302, 303, 307, 308] {
-            let r = Ended::Response {
-                status,
-                request_id: None,
-                retry_after: None,
-                date: None,
-                location: Some("http://127.0.0.1:1/elsewhere"),
-                body: b"",
-                truncated: false,
-            };
+            let r = Ended::Response(Received::new(status, "").with_header("Location", "http://127.0.0.1:1/elsewhere"));
             let Step::Fail(e) = settle(&c, 1, &r, 0.0, 0.0) else { panic!() };
             assert_eq!((e.kind, e.status, e.retryable()), (ErrorKind::Http, Some(status), false));
             assert!(e.message.contains("to http://127.0.0.1:1/elsewhere; redirects are not followed"), "{}", e.message);
@@ -648,69 +548,14 @@ mod tests {
         assert!(e.message.contains("redirected, and the browser hides where"), "{}", e.message);
     }
 
-    #[test]
-    fn a_wrong_clock_is_corrected_from_the_date_header_or_the_gateway_message() {
-        let keys =
-            Call::show(&config(r#"{"projectId":"p","endpoint":"http://h","auth":{"accessKey":"AK","secretKey":"SK"}}"#), &Input::from("s")).unwrap();
-        let token = Call::show(&config(r#"{"projectId":"p","endpoint":"http://h","auth":{"token":"t"}}"#), &Input::from("s")).unwrap();
-        // 2026-11-30T10:15:00Z, and the server 20 minutes ahead.
-        let now = 1_796_033_700_000.0;
-        let gw = br#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: signature expired, signature time:20261130T101500Z,server time:20261130T103500Z"}"#;
-        let r401 = |date: Option<&'static str>, body: &'static [u8]| Ended::Response {
-            status: 401,
-            request_id: None,
-            retry_after: None,
-            date,
-            location: None,
-            body,
-            truncated: false,
-        };
-        assert_eq!(server_time(&keys, &r401(Some("Mon, 30 Nov 2026 10:35:00 GMT"), b""), now), Some(now + 1_200_000.0));
-        assert_eq!(server_time(&keys, &r401(Some("Mon, 30 Nov 2026 09:55:00 GMT"), b""), now), Some(now - 1_200_000.0));
-        // No readable Date (cross-origin): the gateway's message.
-        assert_eq!(server_time(&keys, &r401(None, gw), now), Some(now + 1_200_000.0));
-        assert_eq!(server_time(&keys, &r401(Some("garbage"), gw), now), Some(now + 1_200_000.0));
-        // Within 5 minutes: a real 401, not a clock.
-        assert_eq!(server_time(&keys, &r401(Some("Mon, 30 Nov 2026 10:19:00 GMT"), b""), now), None);
-        // Nothing to go by, a token, or another status: nothing.
-        assert_eq!(server_time(&keys, &r401(None, b"{}"), now), None);
-        assert_eq!(server_time(&token, &r401(Some("Mon, 30 Nov 2026 10:35:00 GMT"), gw), now), None);
-        let r403 = Ended::Response {
-            status: 403,
-            request_id: None,
-            retry_after: None,
-            date: Some("Mon, 30 Nov 2026 10:35:00 GMT"),
-            location: None,
-            body: b"",
-            truncated: false,
-        };
-        assert_eq!(server_time(&keys, &r403, now), None);
-    }
-
     /// The clock rules, natively (they ran only in wasm before).
     #[test]
     fn attempts_correct_a_wrong_clock_once_and_keep_the_server_offset() {
         let keys = r#"{"projectId":"p","endpoint":"http://h","maxAttempts":1,"auth":{"accessKey":"AK","secretKey":"SK"}}"#;
         let now = 1_796_033_700_000.0; // 2026-11-30T10:15:00Z
         let ahead = "Mon, 30 Nov 2026 10:35:00 GMT"; // the server, 20 minutes ahead
-        let r401 = |date: &'static str| Ended::Response {
-            status: 401,
-            request_id: None,
-            retry_after: None,
-            date: Some(date),
-            location: None,
-            body: b"",
-            truncated: false,
-        };
-        let ok = Ended::Response {
-            status: 200,
-            request_id: None,
-            retry_after: None,
-            date: None,
-            location: None,
-            body: br#"{"snapshot":{"id":"s","size":1}}"#,
-            truncated: false,
-        };
+        let r401 = |date: &str| Ended::Response(Received::new(401, "").with_header("Date", date));
+        let ok = Ended::Response(Received::new(200, r#"{"snapshot":{"id":"s","size":1}}"#));
         let mut a = Attempts::new(Call::show(&config(keys), &Input::from("s")).unwrap(), 0.0);
         assert_eq!(a.request(now).header("X-Sdk-Date"), Some("20261130T101500Z"));
         // Sent again at once, signed with the server's time, though
@@ -775,7 +620,7 @@ mod tests {
         .unwrap();
         assert_eq!(c.project_lookup().unwrap().request(0.0).url, "http://127.0.0.1:9/evs/v3/projects?name=cn-north-4");
         // A network failure names IAM, not EVS.
-        let Step::Fail(e) = settle(&c.project_lookup().unwrap(), 3, &Ended::Network("ECONNREFUSED"), 0.0, 0.0) else { panic!() };
+        let Step::Fail(e) = settle(&c.project_lookup().unwrap(), 3, &Ended::Network("ECONNREFUSED".into()), 0.0, 0.0) else { panic!() };
         assert!(e.message.starts_with("the request to http://127.0.0.1:9 failed"), "{}", e.message);
         // A token, no auth, or no region: projectId stays required.
         assert_eq!(invalid(Call::show(&config(r#"{"region":"ap-southeast-1","auth":{"token":"t"}}"#), &Input::from("s"))), "projectId is required");
@@ -828,19 +673,35 @@ mod tests {
         let mut k = Attempts::new(Call::show(&config(keys), &Input::from("s")).unwrap(), 0.0);
         let now = 1_796_033_700_000.0;
         let _ = k.request(now);
-        let skew = Ended::Response {
-            status: 401,
-            request_id: None,
-            retry_after: None,
-            date: Some("Mon, 30 Nov 2026 10:35:00 GMT"),
-            location: None,
-            body: b"{}",
-            truncated: false,
-        };
+        let skew = Ended::Response(Received::new(401, "{}").with_header("Date", "Mon, 30 Nov 2026 10:35:00 GMT"));
         assert_eq!(k.ended(&skew, now, 0.5), Step::Resend);
         let r = k.report().unwrap();
         assert_eq!((r.attempt, r.status, r.clock_corrected_ms), (1, Some(401), Some(1_200_000.0)));
         assert_eq!(r.error.as_ref().map(|e| e.status), Some(Some(401)));
+    }
+
+    /// `onAttempt`'s `projectId`: the project in the request's path, for a
+    /// get and a list; IAM's for a call whose project IAM gave; none for
+    /// IAM's lookup.
+    #[test]
+    fn each_attempt_names_its_project() {
+        let report = |call: Call| {
+            let mut a = Attempts::new(call, 0.0);
+            let _ = a.request(0.0);
+            let _ = a.ended(&Ended::Timeout, 0.0, 0.5);
+            let r = a.report().unwrap();
+            (r.project_id.clone(), serde_json::to_value(r).unwrap())
+        };
+        let (id, json) = report(Call::show(&config(CFG), &Input::from("s")).unwrap());
+        assert_eq!((id.as_deref(), json["projectId"].as_str()), (Some("p1"), Some("p1")));
+        let (id, _) = report(Call::list(&config(CFG), &RawListOptions::default()).unwrap());
+        assert_eq!(id.as_deref(), Some("p1"));
+        let keys = r#"{"region":"ap-southeast-1","auth":{"accessKey":"AK","secretKey":"SK"}}"#;
+        let c = Call::show(&config(keys), &Input::from("s")).unwrap();
+        let (id, json) = report(c.project_lookup().unwrap());
+        assert_eq!((id, json.get("projectId")), (None, None));
+        let (id, _) = report(c.with_project("p-from-iam".into()));
+        assert_eq!(id.as_deref(), Some("p-from-iam"));
     }
 
     #[test]
@@ -855,43 +716,5 @@ mod tests {
         let Step::Fail(e) = a.ended(&response(503, ""), 0.0, 0.5) else { panic!() };
         assert!(e.message.ends_with("(after 3 attempts)"), "{}", e.message);
         assert_eq!(a.clock_offset(), 0.0, "a NaN offset is no offset");
-    }
-
-    #[test]
-    fn sign_request_checks_and_signs() {
-        let req: RawSignRequest = serde_json::from_str(
-            r#"{"method":"GET","url":"https://iam.example.com/v3/projects?b=2&a=1","headers":{"Content-Type":"application/json","X-Custom":"  padded  "}}"#,
-        )
-        .unwrap();
-        let creds: RawAuth = serde_json::from_str(r#"{"accessKey":"AK","secretKey":"SK"}"#).unwrap();
-        let out = check_and_sign(&req, b"", &creds, 1_795_342_500_000.0).unwrap();
-        assert_eq!(out.url, "https://iam.example.com/v3/projects?a=1&b=2");
-        let get = |n: &str| out.headers.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
-        assert_eq!(get("X-Sdk-Date"), Some("20261122T101500Z"));
-        // The value as it was signed: trimmed, as the official SDK returns it.
-        assert_eq!(get("X-Custom"), Some("padded"));
-        let bad =
-            |req: &str, creds: &str| invalid(check_and_sign(&serde_json::from_str(req).unwrap(), b"", &serde_json::from_str(creds).unwrap(), 0.0));
-        assert_eq!(bad(r#"{"url":"https://h/"}"#, r#"{"accessKey":"a","secretKey":"b"}"#), "request.method is required");
-        assert_eq!(bad(r#"{"method":"GET","url":5}"#, r#"{"accessKey":"a","secretKey":"b"}"#), "request.url must be a string, not a number");
-        assert_eq!(bad(r#"{"method":"GET","url":"/v2/x"}"#, r#"{"accessKey":"a","secretKey":"b"}"#), "url must be an absolute http: or https: URL");
-        assert_eq!(
-            bad(r#"{"method":"GET","url":"https://h/","headers":{"a":"x\ny"}}"#, r#"{"accessKey":"a","secretKey":"b"}"#),
-            format!("request.headers: the value of \"a\" {NOT_SENDABLE}")
-        );
-        for v in [r"\u2603", r"a\u007fb", r"\u0001"] {
-            let req = format!(r#"{{"method":"GET","url":"https://h/","headers":{{"x-a":"{v}"}}}}"#);
-            assert_eq!(bad(&req, r#"{"accessKey":"a","secretKey":"b"}"#), format!("request.headers: the value of \"x-a\" {NOT_SENDABLE}"), "{v:?}");
-        }
-        assert!(bad(r#"{"method":"GET","url":"https://h/"}"#, "null").starts_with("credentials must be an object"));
-        assert_eq!(
-            bad(r#"{"method":"GET","url":"https://h/"}"#, r#"{"token":"t"}"#),
-            "credentials must have accessKey and secretKey (signRequest signs with a key pair)"
-        );
-        // What fetch cannot send is refused before anything is signed or sent.
-        assert_eq!(
-            bad(r#"{"method":"GET","url":"https://h/"}"#, r#"{"accessKey":"a\nb","secretKey":"s"}"#),
-            format!("credentials.accessKey {NOT_SENDABLE}")
-        );
     }
 }

@@ -4,9 +4,9 @@
 
 use percent_encoding::utf8_percent_encode;
 
+use super::arg3_input::Input;
 use super::encode::PATH;
 use super::error::EvsError;
-use super::input::Input;
 
 /// Where requests go.
 #[derive(Debug, Clone, PartialEq, Eq)]

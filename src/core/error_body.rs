@@ -161,7 +161,7 @@ fn is_html(text: &str) -> bool {
 /// but is not; an HTML page is named by its `<title>`; an empty body, or
 /// one that is not UTF-8, is said to be so.
 ///
-/// `request_id` is the answer's header ([`request_id`]); without one, a
+/// `request_id` is the answer's header (`Received::request_id`, src/core/ended.rs); without one, a
 /// top-level `request_id` in a JSON body is used.
 pub fn http_error(status: u16, request_id: Option<&str>, body: &[u8]) -> EvsError {
     let (mut e, mut generic) = http_error_head(status, request_id);
@@ -201,18 +201,6 @@ pub fn http_error(status: u16, request_id: Option<&str>, body: &[u8]) -> EvsErro
     generic.push_str(&said);
     e.message = generic;
     e
-}
-
-/// The response headers that carry an answer's request ID, in the order
-/// they are read: Huawei's gateway sends `X-Request-Id`, Cinder (the
-/// OpenStack service EVS is built on) `X-Openstack-Request-Id`
-/// (docs/contract.md "Errors", `requestId`).
-pub const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", "x-openstack-request-id"];
-
-/// An answer's request ID: the first of [`REQUEST_ID_HEADERS`] that `header`
-/// (a response header by its lower-case name) gives and that is not empty.
-pub fn request_id(header: impl Fn(&str) -> Option<String>) -> Option<String> {
-    REQUEST_ID_HEADERS.iter().find_map(|name| header(name).filter(|v| !v.is_empty()))
 }
 
 #[cfg(test)]
@@ -311,18 +299,5 @@ mod tests {
         // Not an object, or not text: none.
         assert_eq!(http_error(400, None, br#"["request_id"]"#).request_id, None);
         assert_eq!(http_error(400, None, br#"{"request_id": {"x": 1}}"#).request_id, None);
-    }
-
-    /// `X-Request-Id`, else Cinder's `X-Openstack-Request-Id`; an empty one
-    /// is absent.
-    #[test]
-    fn request_id_headers() {
-        let from =
-            |pairs: &'static [(&'static str, &'static str)]| request_id(|name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_string()));
-        assert_eq!(from(&[("x-request-id", "a"), ("x-openstack-request-id", "req-b")]).as_deref(), Some("a"));
-        assert_eq!(from(&[("x-openstack-request-id", "req-b")]).as_deref(), Some("req-b"));
-        assert_eq!(from(&[("x-request-id", ""), ("x-openstack-request-id", "req-b")]).as_deref(), Some("req-b"));
-        assert_eq!(from(&[("x-openstack-request-id", "")]), None);
-        assert_eq!(from(&[]), None);
     }
 }

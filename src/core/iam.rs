@@ -6,10 +6,9 @@
 
 use serde::Deserialize;
 
-use super::config::check_id;
+use super::arg3_input::{check_id, Input};
 use super::endpoint::{url_or_path, Endpoint};
 use super::error::EvsError;
-use super::input::Input;
 
 /// The regions with an IAM endpoint of their own,
 /// `https://iam.{region}.myhuaweicloud.com`: the official SDK's table

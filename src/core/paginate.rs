@@ -8,7 +8,7 @@
 //! - a marker seen before (the caller's starting one included) is an
 //!   `invalid_response` instead of a loop.
 
-use super::config::ListQuery;
+use super::arg4_config::ListQuery;
 use super::error::EvsError;
 
 #[derive(Debug, Clone)]

@@ -25,16 +25,17 @@
 
 use serde::{Deserialize, Deserializer};
 
-use super::call::{AttemptReport, Attempts, Call, Ended, Step, Target};
-use super::config::{check_config, check_id, check_list_options, Auth, Config};
+use super::arg1_shape::{Field, Shape, CONFIG};
+use super::arg2_raw::{RawConfig, RawList, RawListOptions};
+use super::arg3_input::{check_id, lenient, Input};
+use super::arg4_config::{check_config, check_list_options, Auth, Config};
+use super::call::{AttemptReport, Attempts, Call, Step, Target};
 use super::encode::decode;
+use super::ended::{Ended, Received};
 use super::endpoint::parse_absolute;
 use super::error::{cut, ErrorKind, EvsError, MAX_MESSAGE, SECRET_RUN};
-use super::input::{lenient, Input};
-use super::raw::{RawConfig, RawList, RawListOptions};
 use super::request::{query_pairs, Request};
 use super::response::is_success;
-use super::shape::{Field, Shape, CONFIG};
 
 /// `createProxy`'s options (docs/contract.md "Keys" applies to them too).
 pub const PROXY_OPTIONS: &[Field] =
@@ -452,7 +453,7 @@ fn shown(key: &str) -> String {
 ///
 /// # Errors
 /// The message naming the key.
-fn list_query(pairs: &[(String, String)]) -> Result<super::config::ListQuery, String> {
+fn list_query(pairs: &[(String, String)]) -> Result<super::arg4_config::ListQuery, String> {
     let mut o = RawListOptions::default();
     let mut seen: Vec<&str> = Vec::with_capacity(pairs.len());
     for (k, v) in pairs {
@@ -535,29 +536,31 @@ impl Forward {
         self.report.as_ref().or_else(|| self.attempts.report())
     }
 
-    /// What the attempt that ended means for the browser. `headers`: the
-    /// upstream answer's [`PASSED_HEADERS`] that were present.
+    /// What the attempt that ended means for the browser (an answer's
+    /// [`PASSED_HEADERS`] are among its headers: the shell reads them too).
     ///
     /// A 2xx body is passed on as it came (not read as snapshots); any
     /// other answer but a redirect with its body redacted; a redirect (never
     /// followed), a network failure or a body over the cap is 502, a
     /// timeout 504, the signal 503; a 401 for a wrong clock is sent again.
-    pub fn ended(&mut self, ended: &Ended<'_>, headers: &[(String, String)], now_ms: f64, random: f64) -> Pass {
+    pub fn ended(&mut self, ended: &Ended, now_ms: f64, random: f64) -> Pass {
         let secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
-        if let Ended::Response { status, request_id, body, truncated: false, .. } = *ended {
+        if let Ended::Response(r @ Received { status, truncated: false, .. }) = ended {
+            let status = *status;
             if is_success(status) {
                 self.report = Some(AttemptReport {
                     method: "GET",
                     url: std::mem::take(&mut self.url),
+                    project_id: self.attempts.call().project_id().map(String::from),
                     attempt: 1,
                     max_attempts: 1,
                     status: Some(status),
-                    request_id: request_id.map(String::from),
+                    request_id: r.request_id().map(String::from),
                     retry_in_ms: None,
                     clock_corrected_ms: None,
                     error: None,
                 });
-                return Pass::Answer(self.upstream(status, headers, body.to_vec()));
+                return Pass::Answer(self.upstream(status, &r.headers, r.body.clone()));
             }
         }
         if self.attempts.ended(ended, now_ms, random) == Step::Resend {
@@ -568,14 +571,14 @@ impl Forward {
             let m = self.attempts.report().and_then(|r| r.error.as_ref()).map_or_else(|| fallback.to_string(), |e| e.message.clone());
             redact_text(&m, &secrets)
         };
-        Pass::Answer(match *ended {
-            Ended::Response { status, .. } if (300..400).contains(&status) => {
+        Pass::Answer(match ended {
+            Ended::Response(r) if (300..400).contains(&r.status) => {
                 own_answer(502, &message("EVS answered with a redirect, which is not followed"), cors, self.head)
             }
-            Ended::Response { status, .. } if is_success(status) => own_answer(502, &message("EVS's answer is too large"), cors, self.head),
-            Ended::Response { status, body, .. } => {
-                let body = redact_bytes(body, &secrets).unwrap_or_else(|| body.to_vec());
-                self.upstream(status, headers, body)
+            Ended::Response(r) if is_success(r.status) => own_answer(502, &message("EVS's answer is too large"), cors, self.head),
+            Ended::Response(r) => {
+                let body = redact_bytes(&r.body, &secrets).unwrap_or_else(|| r.body.clone());
+                self.upstream(r.status, &r.headers, body)
             }
             Ended::Timeout => own_answer(504, &message("EVS did not answer in time"), cors, self.head),
             Ended::Aborted => own_answer(503, "the request was aborted before EVS answered", cors, self.head),
@@ -948,8 +951,15 @@ mod tests {
         assert_eq!(f.request(0.0).url, format!("http://127.0.0.1:8081/v2/{PROJECT}/cloudsnapshots/s%201"));
     }
 
-    fn response<'a>(status: u16, date: Option<&'a str>, body: &'a [u8]) -> Ended<'a> {
-        Ended::Response { status, request_id: Some("rid-1"), retry_after: None, date, location: None, body, truncated: false }
+    /// An answer with `headers` (as the shell read them), then its `Date`
+    /// when given, then `X-Request-Id: rid-1` (which the headers given win
+    /// over).
+    fn response(status: u16, date: Option<&str>, body: &[u8], headers: &[(String, String)]) -> Ended {
+        let mut r = headers.iter().fold(Received::new(status, body), |r, (k, v)| r.with_header(k, v));
+        if let Some(d) = date {
+            r = r.with_header("Date", d);
+        }
+        Ended::Response(r.with_header("X-Request-Id", "rid-1"))
     }
 
     fn forward(p: &Proxy, path: &str) -> Forward {
@@ -972,7 +982,7 @@ mod tests {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
         // A 2xx body as it came, even one that is no snapshot list.
-        let Pass::Answer(a) = f.ended(&response(200, None, b"{\"not\": \"a list\"}"), &headers, 0.0, 0.5) else { panic!() };
+        let Pass::Answer(a) = f.ended(&response(200, None, b"{\"not\": \"a list\"}", &headers), 0.0, 0.5) else { panic!() };
         assert_eq!((a.status, a.body.as_slice()), (200, &b"{\"not\": \"a list\"}"[..]));
         let names: Vec<&str> = a.headers.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(names, ["Content-Type", "X-Request-Id", "Date", "Cache-Control", "X-Content-Type-Options"]);
@@ -982,20 +992,20 @@ mod tests {
         let mut f = forward(&p, &format!("/evs/v2/{PROJECT}/cloudsnapshots/nope"));
         let _ = f.request(0.0);
         let body = br#"{"itemNotFound":{"message":"no such snapshot","code":"EVS.0004"}}"#;
-        let Pass::Answer(a) = f.ended(&response(404, None, body), &headers, 0.0, 0.5) else { panic!() };
+        let Pass::Answer(a) = f.ended(&response(404, None, body, &headers), 0.0, 0.5) else { panic!() };
         assert_eq!((a.status, a.body.as_slice(), a.header("x-request-id")), (404, &body[..], Some("rid-1")));
         assert_eq!(f.report().unwrap().error.as_ref().unwrap().code.as_deref(), Some("EVS.0004"));
         // One attempt: a 503 passes on at once, for the page's client to retry.
         let mut f = forward(&p, &format!("/evs/v2/{PROJECT}/snapshots"));
         let _ = f.request(0.0);
-        let Pass::Answer(a) = f.ended(&response(503, None, b"busy"), &[("Retry-After".into(), "2".into())], 0.0, 0.5) else { panic!() };
+        let Pass::Answer(a) = f.ended(&response(503, None, b"busy", &[("Retry-After".into(), "2".into())]), 0.0, 0.5) else { panic!() };
         assert_eq!((a.status, a.header("retry-after"), a.body.as_slice()), (503, Some("2"), &b"busy"[..]));
         // HEAD: the status and headers, no body.
         let path = format!("/evs/v2/{PROJECT}/snapshots");
         let head = Incoming { method: "HEAD", ..get(&path) };
         let mut f = p.forward(&routed(p.route(&head)), PROJECT, 0.0).unwrap();
         assert_eq!(f.request(0.0).method, "GET");
-        let Pass::Answer(a) = f.ended(&response(200, None, b"{}"), &headers, 0.0, 0.5) else { panic!() };
+        let Pass::Answer(a) = f.ended(&response(200, None, b"{}", &headers), 0.0, 0.5) else { panic!() };
         assert_eq!((a.status, a.body.len()), (200, 0));
     }
 
@@ -1003,30 +1013,22 @@ mod tests {
     fn failures_are_the_proxys_own_answers() {
         let p = proxy("{}");
         let path = format!("/evs/v2/{PROJECT}/snapshots");
-        let end = |ended: Ended<'_>| {
+        let end = |ended: Ended| {
             let mut f = forward(&p, &path);
             let _ = f.request(0.0);
-            let Pass::Answer(a) = f.ended(&ended, &[], 0.0, 0.5) else { panic!() };
+            let Pass::Answer(a) = f.ended(&ended, 0.0, 0.5) else { panic!() };
             own(&a)
         };
-        let redirect = Ended::Response {
-            status: 302,
-            request_id: None,
-            retry_after: None,
-            date: None,
-            location: Some("https://elsewhere.example/"),
-            body: b"",
-            truncated: false,
-        };
+        let redirect = Ended::Response(Received::new(302, "").with_header("Location", "https://elsewhere.example/"));
         let (status, code, message) = end(redirect);
         assert_eq!((status, code.as_str()), (502, "PROXY.502"));
         assert!(message.contains("redirects are not followed"), "{message}");
-        assert_eq!(end(Ended::Network("ECONNREFUSED")).0, 502);
-        assert!(end(Ended::Network("ECONNREFUSED")).2.contains("ECONNREFUSED"));
+        assert_eq!(end(Ended::Network("ECONNREFUSED".into())).0, 502);
+        assert!(end(Ended::Network("ECONNREFUSED".into())).2.contains("ECONNREFUSED"));
         assert_eq!(end(Ended::HiddenRedirect).0, 502);
         assert_eq!(end(Ended::Timeout), (504, "PROXY.504".into(), "no response within 30000 ms".into()));
         assert_eq!(end(Ended::Aborted).0, 503);
-        let big = Ended::Response { status: 200, request_id: None, retry_after: None, date: None, location: None, body: b"{", truncated: true };
+        let big = Ended::Response(Received::new(200, "{").cut());
         assert!(end(big).2.contains("larger than 16 MiB"));
     }
 
@@ -1036,13 +1038,13 @@ mod tests {
         let now = 1_796_033_700_000.0; // 2026-11-30T10:15:00Z
         let mut f = forward(&p, &format!("/evs/v2/{PROJECT}/snapshots"));
         assert_eq!(f.request(now).header("X-Sdk-Date"), Some("20261130T101500Z"));
-        let skew = response(401, Some("Mon, 30 Nov 2026 10:35:00 GMT"), b"{}");
-        assert_eq!(f.ended(&skew, &[], now, 0.5), Pass::Resend);
+        let skew = response(401, Some("Mon, 30 Nov 2026 10:35:00 GMT"), b"{}", &[]);
+        assert_eq!(f.ended(&skew, now, 0.5), Pass::Resend);
         assert_eq!(f.clock_offset(), 1_200_000.0);
         assert_eq!(f.report().unwrap().clock_corrected_ms, Some(1_200_000.0));
         assert_eq!(f.request(now).header("X-Sdk-Date"), Some("20261130T103500Z"));
         // A second skew is final: the 401 passes on.
-        let Pass::Answer(a) = f.ended(&response(401, Some("Mon, 30 Nov 2026 11:35:00 GMT"), b"{}"), &[], now, 0.5) else { panic!() };
+        let Pass::Answer(a) = f.ended(&response(401, Some("Mon, 30 Nov 2026 11:35:00 GMT"), b"{}", &[]), now, 0.5) else { panic!() };
         assert_eq!(a.status, 401);
         // A request that starts with the corrected offset signs with it.
         let mut g = p.forward(&routed(p.route(&get(&format!("/evs/v2/{PROJECT}/snapshots")))), PROJECT, 1_200_000.0).unwrap();
@@ -1061,7 +1063,7 @@ mod tests {
         let mut f = forward(&p, &format!("/evs/v2/{PROJECT}/snapshots"));
         let _ = f.request(0.0);
         let echo: Vec<(String, String)> = vec![("X-Request-Id".into(), format!("r-{token}"))];
-        let Pass::Answer(a) = f.ended(&response(401, None, body.as_bytes()), &echo, 0.0, 0.5) else { panic!() };
+        let Pass::Answer(a) = f.ended(&response(401, None, body.as_bytes(), &echo), 0.0, 0.5) else { panic!() };
         assert_eq!(a.status, 401);
         let all = format!("{:?} {}", a.headers, String::from_utf8_lossy(&a.body));
         for w in token.as_bytes().windows(SECRET_RUN) {
@@ -1078,12 +1080,12 @@ mod tests {
         let mut f = forward(&p, &format!("/evs/v2/{PROJECT}/snapshots"));
         let _ = f.request(0.0);
         let body = format!("ak AKPROXY0123456789 sk {SK} st ST-{token} end");
-        let Pass::Answer(a) = f.ended(&response(403, None, body.as_bytes()), &[], 0.0, 0.5) else { panic!() };
+        let Pass::Answer(a) = f.ended(&response(403, None, body.as_bytes(), &[]), 0.0, 0.5) else { panic!() };
         assert_eq!(String::from_utf8(a.body).unwrap(), "ak [redacted] sk [redacted] st [redacted] end");
         // A network failure's message is redacted too.
         let mut f = forward(&p, &format!("/evs/v2/{PROJECT}/snapshots"));
         let _ = f.request(0.0);
-        let Pass::Answer(a) = f.ended(&Ended::Network(&format!("refused {SK}")), &[], 0.0, 0.5) else { panic!() };
+        let Pass::Answer(a) = f.ended(&Ended::Network(format!("refused {SK}")), 0.0, 0.5) else { panic!() };
         assert!(!String::from_utf8_lossy(&a.body).contains(&SK[..16]));
     }
 

@@ -1,11 +1,14 @@
 //! Where the URL is built: checked config and options in, method + URL +
-//! headers out (signed when the config has an AK/SK pair).
+//! headers out (signed when the config has an AK/SK pair); and
+//! `signRequest`'s checks and signing of any other call ([`check_and_sign`]).
 
-use super::config::{Auth, Config, ListQuery};
+use super::arg2_raw::{RawAuth, RawSignRequest};
+use super::arg3_input::Input;
+use super::arg4_config::{check_auth, is_sendable, Auth, Config, ListQuery, NOT_SENDABLE};
 use super::encode::{decode_lossy, encode_into};
 use super::endpoint::{parse_absolute, Endpoint};
 use super::error::EvsError;
-use super::sign::{sign_sdk_hmac, trim_value, Credentials, SignInput};
+use super::sign::{canonical_query, sign_sdk_hmac, trim_value, Credentials, SignInput};
 use super::time::sdk_date;
 
 /// An HTTP request ready for `fetch`.
@@ -81,20 +84,6 @@ pub fn list_request(cfg: &Config, q: &ListQuery, now_ms: f64) -> Request {
     authorized(cfg, path, list_query_pairs(q), now_ms)
 }
 
-/// `k=v&k=v` with RFC 3986 encoding of keys and values, in the given order.
-pub fn encode_query(pairs: &[(String, String)]) -> String {
-    let mut out = String::new();
-    for (i, (k, v)) in pairs.iter().enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        encode_into(k, &mut out);
-        out.push('=');
-        encode_into(v, &mut out);
-    }
-    out
-}
-
 /// The request for `path` and `query` on the config's endpoint, authorized:
 /// the caller's headers (less those the client sets itself), `Accept`, and
 /// the config's auth: the token, or the SDK-HMAC-SHA256 signature at
@@ -125,7 +114,8 @@ fn authorize(
     now_ms: f64,
 ) -> Request {
     headers.push(("Accept".into(), "application/json".into()));
-    let mut query_string = encode_query(&query);
+    // The canonical form, signed or not: one encoding of a query.
+    let mut query_string = canonical_query(&query);
     match auth {
         Auth::None => {}
         Auth::Token(t) => headers.push(("X-Auth-Token".into(), t.clone())),
@@ -227,12 +217,64 @@ pub fn sign_url(
     Ok(SignedRequest { url: out, headers: all })
 }
 
+/// `signRequest(request, credentials, date)` (docs/contract.md "Signing other
+/// calls"): checked, then signed at `now_ms`.
+///
+/// # Errors
+/// `invalid_input` when the method, URL, headers or credentials break a
+/// rule (a header value that cannot be sent is never signed).
+pub fn check_and_sign(request: &RawSignRequest, body: &[u8], credentials: &RawAuth, now_ms: f64) -> Result<SignedRequest, EvsError> {
+    let credentials = match credentials {
+        RawAuth::Absent => RawAuth::NotObject("undefined"),
+        RawAuth::Object { access_key: Input::Absent, secret_key: Input::Absent, .. } => {
+            return Err(EvsError::invalid_input("credentials must have accessKey and secretKey (signRequest signs with a key pair)"))
+        }
+        RawAuth::Object { access_key, secret_key, security_token, .. } => RawAuth::Object {
+            token: Input::Absent,
+            access_key: access_key.clone(),
+            secret_key: secret_key.clone(),
+            security_token: security_token.clone(),
+        },
+        other => other.clone(),
+    };
+    let Auth::Keys { access_key, secret_key, security_token } = check_auth(&credentials, "credentials")? else {
+        return Err(EvsError::invalid_input("credentials must have accessKey and secretKey"));
+    };
+    let method = match &request.method {
+        Input::Str(m) => m,
+        Input::Absent => return Err(EvsError::invalid_input("request.method is required")),
+        other => return Err(EvsError::wrong_type("request.method", "a string", other.type_name())),
+    };
+    let url = match &request.url {
+        Input::Str(u) => u,
+        other => return Err(EvsError::wrong_type("request.url", "a string", other.type_name())),
+    };
+    let described = request.headers.as_ref().map_err(|t| EvsError::wrong_type("request.headers", "an object", t))?;
+    let mut headers = Vec::with_capacity(described.len());
+    for (k, v) in described {
+        match v {
+            // Signed only if it can be sent: the same rule as the calls'.
+            Input::Str(s) if is_sendable(s) => headers.push((k.clone(), s.clone())),
+            Input::Str(_) => return Err(EvsError::invalid_input(format!("request.headers: the value of \"{k}\" {NOT_SENDABLE}"))),
+            other => return Err(EvsError::wrong_type(&format!("request.headers: the value of \"{k}\""), "a string", other.type_name())),
+        }
+    }
+    let creds = Credentials { access_key: &access_key, secret_key: &secret_key, security_token: security_token.as_deref() };
+    sign_url(method, url, &headers, body, &creds, now_ms)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::config::check_config;
-    use super::super::input::Input;
-    use super::super::raw::{RawAuth, RawConfig};
+    use super::super::arg2_raw::RawConfig;
+    use super::super::arg4_config::check_config;
+    use super::super::error::ErrorKind;
     use super::*;
+
+    fn invalid<T: core::fmt::Debug>(r: Result<T, EvsError>) -> String {
+        let e = r.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput, "{}", e.message);
+        e.message
+    }
 
     fn config(endpoint: &str) -> Config {
         let mut c = RawConfig::new();
@@ -346,5 +388,43 @@ mod tests {
         assert!(auth.starts_with("SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-project-id;x-sdk-date;x-security-token, Signature="), "{auth}");
         assert!(!auth.contains("SK-secret"));
         assert_eq!(r.header("Host"), None);
+    }
+
+    #[test]
+    fn sign_request_checks_and_signs() {
+        let req: RawSignRequest = serde_json::from_str(
+            r#"{"method":"GET","url":"https://iam.example.com/v3/projects?b=2&a=1","headers":{"Content-Type":"application/json","X-Custom":"  padded  "}}"#,
+        )
+        .unwrap();
+        let creds: RawAuth = serde_json::from_str(r#"{"accessKey":"AK","secretKey":"SK"}"#).unwrap();
+        let out = check_and_sign(&req, b"", &creds, 1_795_342_500_000.0).unwrap();
+        assert_eq!(out.url, "https://iam.example.com/v3/projects?a=1&b=2");
+        let get = |n: &str| out.headers.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
+        assert_eq!(get("X-Sdk-Date"), Some("20261122T101500Z"));
+        // The value as it was signed: trimmed, as the official SDK returns it.
+        assert_eq!(get("X-Custom"), Some("padded"));
+        let bad =
+            |req: &str, creds: &str| invalid(check_and_sign(&serde_json::from_str(req).unwrap(), b"", &serde_json::from_str(creds).unwrap(), 0.0));
+        assert_eq!(bad(r#"{"url":"https://h/"}"#, r#"{"accessKey":"a","secretKey":"b"}"#), "request.method is required");
+        assert_eq!(bad(r#"{"method":"GET","url":5}"#, r#"{"accessKey":"a","secretKey":"b"}"#), "request.url must be a string, not a number");
+        assert_eq!(bad(r#"{"method":"GET","url":"/v2/x"}"#, r#"{"accessKey":"a","secretKey":"b"}"#), "url must be an absolute http: or https: URL");
+        assert_eq!(
+            bad(r#"{"method":"GET","url":"https://h/","headers":{"a":"x\ny"}}"#, r#"{"accessKey":"a","secretKey":"b"}"#),
+            format!("request.headers: the value of \"a\" {NOT_SENDABLE}")
+        );
+        for v in [r"\u2603", r"a\u007fb", r"\u0001"] {
+            let req = format!(r#"{{"method":"GET","url":"https://h/","headers":{{"x-a":"{v}"}}}}"#);
+            assert_eq!(bad(&req, r#"{"accessKey":"a","secretKey":"b"}"#), format!("request.headers: the value of \"x-a\" {NOT_SENDABLE}"), "{v:?}");
+        }
+        assert!(bad(r#"{"method":"GET","url":"https://h/"}"#, "null").starts_with("credentials must be an object"));
+        assert_eq!(
+            bad(r#"{"method":"GET","url":"https://h/"}"#, r#"{"token":"t"}"#),
+            "credentials must have accessKey and secretKey (signRequest signs with a key pair)"
+        );
+        // What fetch cannot send is refused before anything is signed or sent.
+        assert_eq!(
+            bad(r#"{"method":"GET","url":"https://h/"}"#, r#"{"accessKey":"a\nb","secretKey":"s"}"#),
+            format!("credentials.accessKey {NOT_SENDABLE}")
+        );
     }
 }

@@ -8,10 +8,10 @@
 
 use serde_json::Value;
 
+use super::arg3_input::Input;
 use super::encode::{decode, decode_lossy};
 use super::error::EvsError;
 use super::error_body::{service_error, ServiceError};
-use super::input::Input;
 use super::model::{Snapshot, SnapshotPage};
 use super::wire::{snapshot, Link, ListBody, ShowBody};
 

@@ -153,8 +153,9 @@ fn canonical_uri(path: &str) -> String {
 
 /// Canonical query (docs/signing.md step 6): sort on the raw key, then the raw
 /// value (byte order of UTF-8, which is code-point order as in Python), then
-/// encode each as `k=v`, joined with `&`.
-fn canonical_query(query: &[(String, String)]) -> String {
+/// encode each as `k=v`, joined with `&`. Also the query of every request
+/// the client sends unsigned (`request.rs`): one encoding of a query.
+pub fn canonical_query(query: &[(String, String)]) -> String {
     // Equal pairs are identical, so an unstable sort gives the same order.
     let mut sorted: Vec<&(String, String)> = query.iter().collect();
     sorted.sort_unstable();

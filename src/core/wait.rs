@@ -7,11 +7,11 @@
 //! before a retry and the pause before the next poll. Nothing starts at or
 //! after the deadline, and the wait ends there, not before.
 
-use super::config::MAX_TIMEOUT_MS;
+use super::arg2_raw::{RawList, RawWaitOptions};
+use super::arg3_input::{Input, MAX_SAFE_INTEGER};
+use super::arg4_config::MAX_TIMEOUT_MS;
 use super::error::{ErrorKind, EvsError};
-use super::input::{Input, MAX_SAFE_INTEGER};
 use super::model::Snapshot;
-use super::raw::{RawList, RawWaitOptions};
 
 /// `intervalMs` when not given.
 pub const DEFAULT_INTERVAL_MS: u32 = 2000;

@@ -12,7 +12,7 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::input::{Input, ObjectOr, MAX_SAFE_INTEGER};
+use super::arg3_input::{Input, ObjectOr, MAX_SAFE_INTEGER};
 use super::model::{Metadata, Snapshot};
 use super::time::normalize_timestamp;
 

@@ -5,7 +5,7 @@
 //! **No JavaScript exception unwinds through a wasm frame** (it would leave
 //! the call unsettled and leak wasm-bindgen's shadow stack, until every call
 //! fails). So an argument is first copied into plain data, once, by the
-//! shapes of `core::shape`: every read that can run the caller's code (a
+//! shapes of `core::arg1_shape`: every read that can run the caller's code (a
 //! getter, a Proxy trap: `Object.keys`, `Reflect.get`, `Array.isArray` on a
 //! revoked Proxy) goes through a `catch` import here, a read that throws is
 //! an `invalid_input` naming the field, and a key the contract does not
@@ -22,11 +22,10 @@ use serde_wasm_bindgen::Deserializer;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::send::bytes;
+use crate::core::arg1_shape::{field, unknown_key, Shape, CONFIG, CREDENTIALS, SIGN_REQUEST};
+use crate::core::arg2_raw::{RawAuth, RawConfig, RawSignRequest};
+use crate::core::arg3_input::Input;
 use crate::core::error::{cut, ErrorKind, EvsError, MAX_MESSAGE};
-use crate::core::input::Input;
-use crate::core::raw::{RawAuth, RawConfig, RawSignRequest};
-use crate::core::shape::{field, unknown_key, Shape, CONFIG, CREDENTIALS, SIGN_REQUEST};
 
 #[wasm_bindgen]
 extern "C" {
@@ -41,6 +40,13 @@ extern "C" {
     /// key such as `"__proto__"` is a key like any other.
     #[wasm_bindgen(js_namespace = Object, js_name = create)]
     fn object_with_prototype(proto: &JsValue) -> Object;
+
+    /// A `Uint8Array` over an `ArrayBuffer` (no copy), or a copy of an
+    /// array-like; throws for what is neither, or when a Proxy does.
+    #[wasm_bindgen(js_name = Uint8Array)]
+    type Bytes;
+    #[wasm_bindgen(catch, constructor, js_class = "Uint8Array")]
+    fn new(source: &JsValue) -> Result<Bytes, JsValue>;
 }
 
 /// How a call sends: the global `fetch` (called with the global object as
@@ -62,6 +68,13 @@ pub struct Context {
     pub signals: Vec<JsValue>,
     /// `config.onAttempt`, called after each attempt.
     pub on_attempt: Option<Function>,
+}
+
+/// The bytes of an `ArrayBuffer` or a byte array, through a checked
+/// `new Uint8Array(source)` (a view of a buffer; a copy of anything else,
+/// whose reading may throw).
+pub fn bytes(source: &JsValue) -> Option<Vec<u8>> {
+    Bytes::new(source).ok().map(|b| b.unchecked_into::<Uint8Array>().to_vec())
 }
 
 /// `Array.isArray`, reading a revoked Proxy as "not an array" (its next
@@ -133,7 +146,7 @@ fn scalar(v: &JsValue) -> JsValue {
     }
 }
 
-/// `v` copied as plain data by `shape`; `what` names it in errors
+/// `v` copied as plain data by `arg1_shape`; `what` names it in errors
 /// (`"config"`, `"config.auth"`).
 fn plain(v: &JsValue, shape: Shape, what: &str) -> Result<JsValue, EvsError> {
     let fields = match shape {
@@ -204,7 +217,7 @@ pub fn input(v: &JsValue) -> Input {
 pub fn object<T: for<'de> Deserialize<'de> + Default>(
     what: &str,
     v: &JsValue,
-    fields: &'static [crate::core::shape::Field],
+    fields: &'static [crate::core::arg1_shape::Field],
 ) -> Result<(T, JsValue), EvsError> {
     if v.is_null() || v.is_undefined() {
         return Ok((T::default(), JsValue::UNDEFINED));

@@ -1,4 +1,4 @@
-// One attempt's I/O, in one crossing (issue 28): the shell (src/wasm/send.rs)
+// One attempt's I/O, in one crossing (issue 28): the shell (src/wasm/attempt.rs)
 // calls `attempt` with the request as flat data and gets one promise that
 // resolves once, never rejects, with how the attempt ended. Rust keeps every
 // decision (what to send, signing, retries, the clock, paging, reading the
@@ -20,10 +20,10 @@
 // Only a genuine Response of this realm is read here (its getters are the
 // platform's). Anything else a fetch resolves with (a Response-like, a
 // subclass, a Proxy, a status outside 200..599 such as a browser's opaque
-// redirect) comes back unread as `other`, with the time left, and send.rs
+// redirect) comes back unread as `other`, with the time left, and response.rs
 // reads it structurally, every read checked, as it always did.
 
-// How an attempt ended (send.rs's AttemptEnd): the first field of the result.
+// How an attempt ended (attempt.rs reads it into the core's Ended): the first field of the result.
 const RESPONSE = 0;
 const NETWORK = 1;
 const TIMEOUT = 3;
@@ -36,7 +36,7 @@ const SIGNALLED = {};
 const ENDED = {};
 const noop = () => {};
 
-/** A caller's signal's `aborted`; a getter that throws reads as aborted (as send.rs's is_aborted). */
+/** A caller's signal's `aborted`; a getter that throws reads as aborted (as stop.rs's is_aborted). */
 function isAborted(signal) {
   try {
     return signal.aborted === true;
@@ -129,7 +129,7 @@ function member(obj, key) {
   }
 }
 
-/** A rejection as one line, Node's `cause` included: send.rs's describe, read for read (it keeps using it for `other`). */
+/** A rejection as one line, Node's `cause` included: response.rs's describe, read for read (it keeps using it for `other`). */
 function describe(err) {
   const m = member(err, 'message');
   const msg = typeof m === 'string' && m !== '' ? m : typeof err === 'string' ? err : 'fetch failed';
@@ -221,7 +221,7 @@ function join(chunks, total) {
   return all;
 }
 
-/** A content length as send.rs reads it: digits (after trimming), else none. */
+/** A content length as response.rs reads it: digits (after trimming), else none. */
 function contentLength(v) {
   if (v === null) return null;
   const t = v.trim();
@@ -249,7 +249,7 @@ async function exchange(fetch, self, custom, method, url, headers, userAgent, ct
   if ('e' in r) return network(describe(r.e));
   const res = r.v;
   // Genuine: its prototype is this realm's Response.prototype (a Proxy's
-  // trap that throws makes it not genuine: send.rs reads it, checked).
+  // trap that throws makes it not genuine: response.rs reads it, checked).
   let genuine = false;
   try {
     genuine = typeof Response === 'function' && res !== null && typeof res === 'object' && Object.getPrototypeOf(res) === Response.prototype && res instanceof Response;
@@ -257,7 +257,7 @@ async function exchange(fetch, self, custom, method, url, headers, userAgent, ct
     genuine = false;
   }
   if (!genuine || !(res.status >= 200 && res.status <= 599)) return [OTHER, res];
-  // Only the headers Rust reads (`wanted`, named by send.rs): a lookup each,
+  // Only the headers Rust reads (`wanted`: response.rs's header_names, the core's ended::read_headers): a lookup each,
   // not a sorted copy of them all.
   const h = res.headers;
   let lines = '';
@@ -286,7 +286,7 @@ async function run(fetch, self, custom, method, url, headers, userAgent, signals
       // A fetch that honours the signal stops sending and reading.
       ctrl.abort(new Error(out[0] === ABORTED ? "aborted by the caller's signal" : 'timed out'));
     } else if (out[0] === OTHER) {
-      // send.rs reads it with the time left, and aborts this controller if that runs out.
+      // response.rs reads it with the time left, and aborts this controller if that runs out.
       out.push(Math.max(0, stop.deadline - Date.now()), ctrl);
     }
     return out;
@@ -301,13 +301,13 @@ async function run(fetch, self, custom, method, url, headers, userAgent, signals
  * require; undefined for the caller's), as fetch(url, init) or (the
  * caller's) fetch(request) with the Request built here; `headers`: [name, value, name, value, ...]; `userAgent`: added
  * when given; `signals`: the caller's; `ms`: the attempt's timeout; `max`:
- * the most body bytes kept; `wanted`: the header names send.rs reads.
+ * the most body bytes kept; `wanted`: the header names Rust reads (response.rs's header_names).
  * Resolves (never rejects) with an array:
  *   [0, status, "name\nvalue\n..." (the wanted ones present), body Uint8Array, truncated]
  *   [1, message]   a network failure (or a body that could not be read)
  *   [3]            timed out
  *   [4]            aborted by a caller's signal
- *   [5, response, msLeft, AbortController]   not a genuine Response: send.rs reads it
+ *   [5, response, msLeft, AbortController]   not a genuine Response: response.rs reads it
  */
 export function attempt(fetch, self, custom, method, url, headers, userAgent, signals, ms, max, wanted) {
   return run(fetch, self, custom, method, url, headers, userAgent, signals, ms, max, wanted).catch((e) => network(describe(e)));

@@ -7,19 +7,27 @@
 //! - **no JavaScript exception ever unwinds through a wasm frame**: every
 //!   import that can run the caller's code is a `catch` import, or the value
 //!   is first copied into plain data in one place (`args`: arguments, read
-//!   then with serde-wasm-bindgen; `send`: a response, read structurally);
+//!   then with serde-wasm-bindgen; `response`: a response that is not a
+//!   genuine `Response`, read structurally);
 //! - **every await on a JavaScript promise is raced against the attempt's
-//!   timer and the caller's signal** (`send::Stop`), so that a `fetch` that
+//!   timer and the caller's signal** (`stop::Stop`), so that a `fetch` that
 //!   ignores `Request.signal` still times out.
+//!
+//! Files: `args` (arguments in, results out), `attempt` (one attempt's
+//! I/O, through `src/wasm/fetch.js`), `response` (reading what is not a
+//! genuine `Response`), `stop` (the timer and the caller's signals: what
+//! ends an await early), `proxy` (the signing proxy).
 //!
 //! Data crosses into wasm once per call (the arguments) and out once (a
 //! plain object, or an error object that the JS entry turns into an
 //! `EvsError`).
 
 mod args;
+mod attempt;
 #[cfg(feature = "proxy")]
 mod proxy;
-mod send;
+mod response;
+mod stop;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -28,13 +36,14 @@ use js_sys::Promise;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::core::call::{aborted, check_and_sign, AttemptReport, Attempts, Call, Reply, Step, Target};
+use crate::core::arg1_shape::{LIST_OPTIONS, WAIT_OPTIONS};
+use crate::core::arg2_raw::{RawListOptions, RawWaitOptions};
+use crate::core::call::{aborted, AttemptReport, Attempts, Call, Reply, Step, Target};
+use crate::core::ended::Ended;
 use crate::core::error::ErrorKind;
 use crate::core::error::EvsError;
 use crate::core::paginate::Paginator;
-use crate::core::raw::{RawListOptions, RawWaitOptions};
-use crate::core::request::SignedRequest;
-use crate::core::shape::{LIST_OPTIONS, WAIT_OPTIONS};
+use crate::core::request::{check_and_sign, SignedRequest};
 use crate::core::wait::{check_wait_options, Deadline, Pause, WaitStep, Waiter};
 use args::{context, error, input, member, object, output, sign_arguments, Context};
 
@@ -49,7 +58,7 @@ thread_local! {
 
 /// The time to sign with: the clock, corrected.
 fn signing_time() -> f64 {
-    send::now() + CLOCK_OFFSET_MS.with(std::cell::Cell::get)
+    stop::now() + CLOCK_OFFSET_MS.with(std::cell::Cell::get)
 }
 
 /// How a call ended without its reply.
@@ -87,23 +96,23 @@ async fn run_until(ctx: &Context, call: &Call, operation: &str, deadline: Option
     let mut attempts = Attempts::new(call.clone(), CLOCK_OFFSET_MS.with(std::cell::Cell::get));
     let signals = ctx.signals.as_slice();
     loop {
-        if send::is_aborted(signals) {
+        if stop::is_aborted(signals) {
             return Err(Halt::Failed(aborted()));
         }
-        let started = send::now();
+        let started = stop::now();
         let (timeout_ms, cut) = match deadline {
             Some(d) => d.attempt_ms(call.config.timeout_ms, started).ok_or(Halt::TimeUp)?,
             None => (call.config.timeout_ms, false),
         };
         let request = attempts.request(started);
-        let end = send::attempt(&ctx.fetch, signals, &request, timeout_ms).await;
-        let step = attempts.ended(&end.as_ended(), send::now(), send::random());
+        let end = attempt::attempt(&ctx.fetch, signals, &request, timeout_ms).await;
+        let step = attempts.ended(&end, stop::now(), stop::random());
         if let (Some(hook), Some(report)) = (&ctx.on_attempt, attempts.report()) {
-            tell(hook, operation, report, send::now() - started);
+            tell(hook, operation, report, stop::now() - started);
         }
         // An attempt cut at the deadline that ran out of time: the
         // deadline's timeout, not the attempt's.
-        if cut && matches!(end, send::AttemptEnd::Timeout) {
+        if cut && matches!(end, Ended::Timeout) {
             return Err(Halt::TimeUp);
         }
         match step {
@@ -111,13 +120,13 @@ async fn run_until(ctx: &Context, call: &Call, operation: &str, deadline: Option
             Step::Fail(e) => return Err(Halt::Failed(e)),
             Step::Resend => CLOCK_OFFSET_MS.with(|o| o.set(attempts.clock_offset())),
             // An abort during the wait ends it early; the next round says so.
-            Step::Wait(ms) => match deadline.map_or(Pause::Then(ms), |d| d.pause(send::now(), ms)) {
-                Pause::Then(ms) => send::sleep(ms, signals).await,
+            Step::Wait(ms) => match deadline.map_or(Pause::Then(ms), |d| d.pause(stop::now(), ms)) {
+                Pause::Then(ms) => stop::sleep(ms, signals).await,
                 // No attempt could start before the deadline: wait until
                 // it, then stop (a wait keeps its deadline).
                 Pause::UntilDeadline(ms) => {
-                    send::sleep(ms, signals).await;
-                    return Err(if send::is_aborted(signals) { Halt::Failed(aborted()) } else { Halt::TimeUp });
+                    stop::sleep(ms, signals).await;
+                    return Err(if stop::is_aborted(signals) { Halt::Failed(aborted()) } else { Halt::TimeUp });
                 }
             },
         }
@@ -139,7 +148,7 @@ fn tell(hook: &js_sys::Function, operation: &str, report: &AttemptReport, durati
         set("error", &args::error_object(e));
     }
     if let Ok(returned) = hook.call1(&JsValue::UNDEFINED, &info) {
-        send::ignore_rejection(&returned);
+        stop::ignore_rejection(&returned);
     }
 }
 
@@ -228,7 +237,7 @@ impl Drop for Interest {
 /// goes on for the others.
 async fn with_project(ctx: &Context, call: Call, deadline: Option<Deadline>) -> Result<Call, Halt> {
     let Some(lookup) = call.project_lookup() else { return Ok(call) };
-    let (Target::Projects(where_), crate::core::config::Auth::Keys { access_key, .. }) = (&lookup.target, &lookup.config.auth) else {
+    let (Target::Projects(where_), crate::core::arg4_config::Auth::Keys { access_key, .. }) = (&lookup.target, &lookup.config.auth) else {
         return Ok(call);
     };
     let key = format!("{access_key}\n{}\n{}://{}{}", where_.region, where_.iam.scheme, where_.iam.host, where_.iam.path_prefix);
@@ -275,11 +284,11 @@ async fn with_project(ctx: &Context, call: Call, deadline: Option<Deadline>) -> 
     loop {
         // Raced against the time left (a timer runs at most 2^31 − 1 ms:
         // a longer wait races again).
-        let left = deadline.map_or(f64::INFINITY, |d| d.left_ms(send::now()));
+        let left = deadline.map_or(f64::INFINITY, |d| d.left_ms(stop::now()));
         if left <= 0.0 {
             return Err(Halt::TimeUp);
         }
-        match send::settled_or_stopped(&asking, &ctx.signals, left.min(f64::from(crate::core::config::MAX_TIMEOUT_MS))).await {
+        match stop::settled_or_stopped(&asking, &ctx.signals, left.min(f64::from(crate::core::arg4_config::MAX_TIMEOUT_MS))).await {
             Ok(Ok(id)) => {
                 return id
                     .as_string()
@@ -287,9 +296,9 @@ async fn with_project(ctx: &Context, call: Call, deadline: Option<Deadline>) -> 
                     .ok_or_else(|| Halt::Failed(EvsError::invalid_response("internal: IAM gave no project ID")))
             }
             Ok(Err(e)) => return Err(Halt::Failed(args::error_from(&e))),
-            Err(send::Why::Aborted) => return Err(Halt::Failed(aborted())),
+            Err(stop::Why::Aborted) => return Err(Halt::Failed(aborted())),
             // The timer: the next round says whether the time is up.
-            Err(send::Why::Timeout) => {}
+            Err(stop::Why::Timeout) => {}
         }
     }
 }
@@ -343,7 +352,7 @@ async fn wait(config: &JsValue, snapshot_id: &JsValue, options: &JsValue) -> Res
     };
     let Target::Show(id) = &call.target else { return Err(EvsError::invalid_input("snapshotId is required")) };
     // The deadline bounds everything from here on, IAM's lookup included.
-    let mut waiter = Waiter::new(id, wait_options, send::now());
+    let mut waiter = Waiter::new(id, wait_options, stop::now());
     let deadline = waiter.deadline();
     let call = match with_project(&ctx, call, Some(deadline)).await {
         Ok(call) => call,
@@ -351,7 +360,7 @@ async fn wait(config: &JsValue, snapshot_id: &JsValue, options: &JsValue) -> Res
         Err(Halt::Failed(e)) => return Err(e),
     };
     loop {
-        if send::is_aborted(&ctx.signals) {
+        if stop::is_aborted(&ctx.signals) {
             return Err(aborted());
         }
         let snapshot = match run_until(&ctx, &call, "waitForSnapshot", Some(deadline)).await {
@@ -360,25 +369,25 @@ async fn wait(config: &JsValue, snapshot_id: &JsValue, options: &JsValue) -> Res
             Err(Halt::TimeUp) => return Err(waiter.timed_out()),
             Err(Halt::Failed(e)) => return Err(e),
         };
-        let (changed, step) = waiter.polled(&snapshot, send::now());
+        let (changed, step) = waiter.polled(&snapshot, stop::now());
         if let (true, Some(hook)) = (changed, &on_progress) {
             if let Ok(plain) = output(&snapshot) {
                 if let Ok(returned) = hook.call1(&JsValue::UNDEFINED, &plain) {
-                    send::ignore_rejection(&returned);
+                    stop::ignore_rejection(&returned);
                 }
             }
         }
         match step {
             WaitStep::Reached => return output(&snapshot).map_err(|_| EvsError::invalid_response("internal: the snapshot could not be converted")),
             WaitStep::Failed(e) => return Err(e),
-            WaitStep::PollIn(ms) => send::sleep(ms, &ctx.signals).await,
+            WaitStep::PollIn(ms) => stop::sleep(ms, &ctx.signals).await,
             // No poll could start before the deadline: none is sent; the
             // wait ends at the deadline (or at an abort before it).
             WaitStep::TimeOutIn(ms) => {
                 if ms > 0 {
-                    send::sleep(ms, &ctx.signals).await;
+                    stop::sleep(ms, &ctx.signals).await;
                 }
-                return Err(if send::is_aborted(&ctx.signals) { aborted() } else { waiter.timed_out() });
+                return Err(if stop::is_aborted(&ctx.signals) { aborted() } else { waiter.timed_out() });
             }
         }
     }

@@ -5,7 +5,7 @@
 //! (`core::proxy`). Here: reading the options and the request's parts, the
 //! project ID (IAM's lookup, shared with the calls), the console's
 //! `authorize`, and the one attempt plus at most one clock-corrected resend,
-//! sent like every call's (`send::attempt`: raced against the attempt's
+//! sent like every call's (`attempt::attempt`: raced against the attempt's
 //! timer and the signals, the browser's `request.signal` among them).
 
 use std::rc::Rc;
@@ -14,7 +14,8 @@ use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use super::args::{self, context, error, is_object, member, object, type_name, Context};
-use super::send::{self, AttemptEnd};
+use super::attempt::attempt;
+use super::stop;
 use super::{tell, with_project, CLOCK_OFFSET_MS};
 use crate::core::call::{Call, Target};
 use crate::core::error::EvsError;
@@ -95,7 +96,7 @@ async fn project_id(ctx: &Context, proxy: &Proxy) -> Result<String, EvsError> {
 /// no answer within `timeoutMs` or the browser going away is a no.
 async fn authorized(hook: &Function, request: &JsValue, signals: &[JsValue], timeout_ms: u32) -> bool {
     let Ok(returned) = hook.call1(&JsValue::UNDEFINED, request) else { return false };
-    matches!(send::settled_within(&returned, signals, f64::from(timeout_ms)).await, Ok(Ok(v)) if v.as_bool() == Some(true))
+    matches!(stop::settled_within(&returned, signals, f64::from(timeout_ms)).await, Ok(Ok(v)) if v.as_bool() == Some(true))
 }
 
 async fn serve(inner: &Inner, parts: &JsValue, request: &JsValue, signal: &JsValue) -> Answer {
@@ -136,16 +137,12 @@ async fn serve(inner: &Inner, parts: &JsValue, request: &JsValue, signal: &JsVal
         Read::List => "listSnapshots",
     };
     loop {
-        let started = send::now();
+        let started = stop::now();
         let upstream = forward.request(started);
-        let end = send::attempt(&ctx.fetch, &ctx.signals, &upstream, timeout_ms).await;
-        let passed: &[(String, String)] = match &end {
-            AttemptEnd::Response { passed, .. } => passed,
-            _ => &[],
-        };
-        let pass = forward.ended(&end.as_ended(), passed, send::now(), send::random());
+        let end = attempt(&ctx.fetch, &ctx.signals, &upstream, timeout_ms).await;
+        let pass = forward.ended(&end, stop::now(), stop::random());
         if let (Some(hook), Some(report)) = (&ctx.on_attempt, forward.report()) {
-            tell(hook, operation, report, send::now() - started);
+            tell(hook, operation, report, stop::now() - started);
         }
         match pass {
             Pass::Resend => CLOCK_OFFSET_MS.with(|o| o.set(forward.clock_offset())),

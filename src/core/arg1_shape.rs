@@ -7,6 +7,13 @@
 //! anything reads it (`src/wasm/args.rs`), so that a getter or Proxy that
 //! throws is met once, in one place, and a misspelt filter never becomes an
 //! unfiltered list.
+//!
+//! Each list here and the serde type that reads the copy (`arg2_raw`) must hold
+//! the same keys (less the [`Shape::Kept`] ones, which the shell reads
+//! itself): `arg2_raw`'s test `each_shape_holds_the_keys_its_serde_type_reads`
+//! fails when they differ.
+//!
+//! An argument's stage 1 of 4 (the `core` module's docs); next, `arg2_raw` reads the copy.
 
 use super::error::EvsError;
 

@@ -2,12 +2,14 @@
 //! a checked [`Config`] and [`ListQuery`], or an `invalid_input` error that
 //! names the field. docs/contract.md "Invalid input" is the list this follows.
 //! Nothing here can send a request: validation happens before any I/O.
+//!
+//! An argument's stage 4 of 4 (the `core` module's docs); next, the call is built (`call`).
 
+use super::arg2_raw::{RawAuth, RawConfig, RawHeaders, RawListOptions};
+use super::arg3_input::{check_id, Input, MAX_SAFE_INTEGER};
 use super::endpoint::{check_endpoint, check_region, Endpoint};
 use super::error::EvsError;
 use super::iam::{iam_endpoint, ProjectLookup};
-use super::input::{Input, MAX_SAFE_INTEGER};
-use super::raw::{RawAuth, RawConfig, RawHeaders, RawListOptions};
 use super::retry::{DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS};
 
 /// How requests are authenticated: a checked `auth`.
@@ -104,32 +106,6 @@ pub struct ListQuery {
 pub const MAX_NAME_BYTES: usize = 255;
 /// `setTimeout` fires at once for delays above this.
 pub const MAX_TIMEOUT_MS: u32 = 2_147_483_647;
-
-/// An ID that must be one path segment: a non-empty string without `/`, `?`,
-/// `#` or control characters, and not `.` or `..`.
-///
-/// # Errors
-/// `invalid_input` naming `field` otherwise.
-pub fn check_id(field: &str, v: &Input) -> Result<String, EvsError> {
-    let s = match v {
-        Input::Str(s) => s,
-        Input::Absent => return Err(EvsError::field(field, "is required")),
-        other => return Err(EvsError::wrong_type(field, "a string", other.type_name())),
-    };
-    if s.is_empty() {
-        return Err(EvsError::field(field, "must not be empty"));
-    }
-    if s == "." || s == ".." {
-        return Err(EvsError::field(field, "must not be '.' or '..'"));
-    }
-    if s.contains(['/', '?', '#']) {
-        return Err(EvsError::field(field, "must be a single path segment (no '/', '?' or '#')"));
-    }
-    if s.chars().any(char::is_control) {
-        return Err(EvsError::field(field, "must not contain control characters"));
-    }
-    Ok(s.clone())
-}
 
 fn opt_string(field: &str, v: &Input) -> Result<Option<String>, EvsError> {
     match v {
@@ -364,18 +340,6 @@ mod tests {
         let e = r.unwrap_err();
         assert_eq!(e.kind, ErrorKind::InvalidInput);
         e.message
-    }
-
-    #[test]
-    fn ids() {
-        assert_eq!(check_id("snapshotId", &"abc-1".into()).unwrap(), "abc-1");
-        assert_eq!(check_id("snapshotId", &"snap s%".into()).unwrap(), "snap s%");
-        for bad in ["", ".", "..", "a/b", "a?b", "a#b", "a\nb", "a\u{7f}", "\u{0}"] {
-            invalid(check_id("snapshotId", &bad.into()));
-        }
-        assert_eq!(invalid(check_id("snapshotId", &Input::Absent)), "snapshotId is required");
-        assert_eq!(invalid(check_id("snapshotId", &Input::Num(5.0))), "snapshotId must be a string, not a number");
-        invalid(check_id("projectId", &Input::Other("object")));
     }
 
     #[test]

@@ -1,15 +1,17 @@
 //! The arguments as given: `ClientConfig`, `ListOptions`, `auth` and
 //! `signRequest`'s `request`, as serde types of [`Input`] values. The shell
 //! reads them from plain copies of the caller's objects (`src/wasm/args.rs`),
-//! the fuzz targets and tests from JSON. Nothing is checked here: `config`
+//! the fuzz targets and tests from JSON. Nothing is checked here: `arg4_config`
 //! does that.
+//!
+//! An argument's stage 2 of 4 (the `core` module's docs); next, `arg3_input` reads each value.
 
 use std::fmt;
 
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
-use super::input::{lenient, Input, Lenient, ObjectOr};
+use super::arg3_input::{lenient, Input, Lenient, ObjectOr};
 
 /// The members of an `auth` object.
 #[derive(Deserialize, Default)]
@@ -286,4 +288,87 @@ pub struct RawWaitOptions {
     /// `timeoutMs`.
     #[serde(deserialize_with = "lenient")]
     pub timeout_ms: Input,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::fmt;
+
+    use serde::de::{Deserializer, Visitor};
+    use serde::Deserialize;
+
+    use super::*;
+    use crate::core::arg1_shape::{Field, Shape, AUTH, CONFIG, CREDENTIALS, LIST_OPTIONS, SIGN_REQUEST, WAIT_OPTIONS};
+
+    /// What [`Keys`] fails with, once it has the keys.
+    #[derive(Debug)]
+    struct Seen;
+
+    impl fmt::Display for Seen {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("seen")
+        }
+    }
+
+    impl std::error::Error for Seen {}
+
+    impl serde::de::Error for Seen {
+        fn custom<T: fmt::Display>(_: T) -> Self {
+            Seen
+        }
+    }
+
+    /// A deserializer that only takes note of the keys serde's derive passes
+    /// to `deserialize_struct` (its `FIELDS`: the keys the type reads, renames
+    /// applied), then stops.
+    struct Keys<'a>(&'a mut &'static [&'static str]);
+
+    impl<'de> Deserializer<'de> for Keys<'_> {
+        type Error = Seen;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Seen> {
+            Err(Seen)
+        }
+        fn deserialize_struct<V: Visitor<'de>>(self, _: &'static str, fields: &'static [&'static str], _: V) -> Result<V::Value, Seen> {
+            *self.0 = fields;
+            Err(Seen)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+            unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+
+    /// The keys the serde type `T` reads.
+    fn read_by<'de, T: Deserialize<'de>>() -> BTreeSet<&'static str> {
+        let mut fields: &'static [&'static str] = &[];
+        let _ = T::deserialize(Keys(&mut fields));
+        fields.iter().copied().collect()
+    }
+
+    /// The keys of a shape the serde type reads: all but those kept for the
+    /// shell ([`Shape::Kept`]: `fetch`, `signal`, a body, a hook).
+    fn shape_keys(fields: &[Field]) -> BTreeSet<&'static str> {
+        fields.iter().filter(|(_, s)| *s != Shape::Kept).map(|(k, _)| *k).collect()
+    }
+
+    /// Issue 29: the keys of each argument are written twice, in `arg1_shape`
+    /// (which keys the shell copies; any other is refused) and here (which
+    /// the serde types read). A key in `arg1_shape` only would be copied and then
+    /// dropped by serde (a filter silently ignored: an unfiltered list); a
+    /// key here only would be refused before it is read. They must agree.
+    #[test]
+    fn each_shape_holds_the_keys_its_serde_type_reads() {
+        assert_eq!(read_by::<RawListOptions>(), shape_keys(LIST_OPTIONS), "ListOptions");
+        assert_eq!(read_by::<RawConfig>(), shape_keys(CONFIG), "ClientConfig");
+        assert_eq!(read_by::<AuthFields>(), shape_keys(AUTH), "auth");
+        assert_eq!(read_by::<RawWaitOptions>(), shape_keys(WAIT_OPTIONS), "waitForSnapshot's options");
+        assert_eq!(read_by::<RawSignRequest>(), shape_keys(SIGN_REQUEST), "signRequest's request");
+        // signRequest's credentials are read as an `auth` (its token refused).
+        let mut credentials = shape_keys(CREDENTIALS);
+        credentials.insert("token");
+        assert_eq!(read_by::<AuthFields>(), credentials, "signRequest's credentials");
+        // The check itself sees keys: the list options' six, by their names.
+        assert_eq!(read_by::<RawListOptions>().into_iter().collect::<Vec<_>>(), ["limit", "marker", "name", "offset", "status", "volumeId"]);
+    }
 }

@@ -1,14 +1,20 @@
 //! Loosely typed values, as a caller or the wire gives them: [`Input`] (a
 //! string, number, boolean, absent, or the type name of anything else),
 //! `ObjectOr` (an object, absent, or the type name of what stood there)
-//! and `lenient` (a caller's function or symbol read as its type name).
-//! The arguments (`raw`) and the wire (`wire`) both read through these.
+//! and `lenient` (a caller's function or symbol read as its type name);
+//! and [`check_id`], the one-path-segment rule of an ID (a snapshot's, a
+//! project's, IAM's), which every stage after this one uses.
+//! The arguments (`arg2_raw`) and the wire (`wire`) both read through these.
+//!
+//! An argument's stage 3 of 4 (the `core` module's docs); next, `arg4_config` checks the values.
 
 use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, value::MapAccessDeserializer, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+
+use super::error::EvsError;
 
 /// Largest whole number a JavaScript number holds exactly (2^53 − 1).
 pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
@@ -53,6 +59,32 @@ impl From<f64> for Input {
     fn from(n: f64) -> Self {
         Input::Num(n)
     }
+}
+
+/// An ID that must be one path segment: a non-empty string without `/`, `?`,
+/// `#` or control characters, and not `.` or `..`.
+///
+/// # Errors
+/// `invalid_input` naming `field` otherwise.
+pub fn check_id(field: &str, v: &Input) -> Result<String, EvsError> {
+    let s = match v {
+        Input::Str(s) => s,
+        Input::Absent => return Err(EvsError::field(field, "is required")),
+        other => return Err(EvsError::wrong_type(field, "a string", other.type_name())),
+    };
+    if s.is_empty() {
+        return Err(EvsError::field(field, "must not be empty"));
+    }
+    if s == "." || s == ".." {
+        return Err(EvsError::field(field, "must not be '.' or '..'"));
+    }
+    if s.contains(['/', '?', '#']) {
+        return Err(EvsError::field(field, "must be a single path segment (no '/', '?' or '#')"));
+    }
+    if s.chars().any(char::is_control) {
+        return Err(EvsError::field(field, "must not contain control characters"));
+    }
+    Ok(s.clone())
 }
 
 /// Reads any self-describing value: a string, number or boolean as itself,
@@ -192,5 +224,29 @@ pub(crate) struct Lenient(pub(crate) Input);
 impl<'de> Deserialize<'de> for Lenient {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         lenient(d).map(Lenient)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::error::ErrorKind;
+
+    fn invalid_id(r: Result<String, EvsError>) -> String {
+        let e = r.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+        e.message
+    }
+
+    #[test]
+    fn ids() {
+        assert_eq!(check_id("snapshotId", &"abc-1".into()).unwrap(), "abc-1");
+        assert_eq!(check_id("snapshotId", &"snap s%".into()).unwrap(), "snap s%");
+        for bad in ["", ".", "..", "a/b", "a?b", "a#b", "a\nb", "a\u{7f}", "\u{0}"] {
+            invalid_id(check_id("snapshotId", &bad.into()));
+        }
+        assert_eq!(invalid_id(check_id("snapshotId", &Input::Absent)), "snapshotId is required");
+        assert_eq!(invalid_id(check_id("snapshotId", &Input::Num(5.0))), "snapshotId must be a string, not a number");
+        invalid_id(check_id("projectId", &Input::Other("object")));
     }
 }
