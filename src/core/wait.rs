@@ -111,6 +111,23 @@ impl Deadline {
         }
     }
 
+    /// How long to pause, at `now_ms`, until the deadline has passed
+    /// (whole ms, at least 1); `None` once the clock reads beyond it. A wait
+    /// times out only then, never before: `now_ms` is a whole-millisecond
+    /// clock (`Date.now()`) that reads up to 1 ms behind the real time, and
+    /// a timer may fire up to 1 ms early (Node's timers run on the event
+    /// loop's cached time), so a wait that ended at the first reading equal
+    /// to the deadline could end before `timeoutMs` had passed.
+    pub fn until_past(self, now_ms: f64) -> Option<u64> {
+        if now_ms > self.0 {
+            None
+        } else {
+            // 0 ≤ deadline − now, and far below 2^53 for any deadline a
+            // wait can have (timeoutMs is a safe integer).
+            Some((self.0 - now_ms).floor() as u64 + 1)
+        }
+    }
+
     /// The time an attempt started at `now_ms` may take: the config's
     /// `timeout_ms`, cut to the time left (whole ms, rounded up). The flag
     /// says it was cut, so that the attempt's timeout is the deadline's;
@@ -217,6 +234,22 @@ impl Waiter {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_wait_times_out_only_once_the_clock_reads_past_its_deadline() {
+        let d = Deadline(1_300.0);
+        // 95 ms before: pause 96 ms (to 1,301, the first reading past 1,300).
+        assert_eq!(d.until_past(1_205.0), Some(96));
+        // At the deadline (a timer that fired on time, or up to 1 ms early
+        // with the clock reading whole ms): 1 ms more.
+        assert_eq!(d.until_past(1_300.0), Some(1));
+        assert_eq!(d.until_past(1_299.4), Some(1));
+        assert_eq!(d.until_past(1_299.0), Some(2));
+        // Past it: time out now.
+        assert_eq!(d.until_past(1_301.0), None);
+        assert_eq!(d.until_past(1_300.5), None);
+    }
+
     use super::*;
     use crate::core::model::Metadata;
 

@@ -354,9 +354,23 @@ async fn wait(config: &JsValue, snapshot_id: &JsValue, options: &JsValue) -> Res
     // The deadline bounds everything from here on, IAM's lookup included.
     let mut waiter = Waiter::new(id, wait_options, stop::now());
     let deadline = waiter.deadline();
+    // The time is up: the rejection waits until the clock reads past the
+    // deadline (a timer may fire up to 1 ms early), then says timeout, or
+    // aborted when the caller aborted meanwhile.
+    let time_up = |waiter: &Waiter, signals: Vec<JsValue>| {
+        let e = waiter.timed_out();
+        async move {
+            stop::sleep_past(deadline, &signals).await;
+            if stop::is_aborted(&signals) {
+                aborted()
+            } else {
+                e
+            }
+        }
+    };
     let call = match with_project(&ctx, call, Some(deadline)).await {
         Ok(call) => call,
-        Err(Halt::TimeUp) => return Err(waiter.timed_out()),
+        Err(Halt::TimeUp) => return Err(time_up(&waiter, ctx.signals.clone()).await),
         Err(Halt::Failed(e)) => return Err(e),
     };
     loop {
@@ -366,7 +380,7 @@ async fn wait(config: &JsValue, snapshot_id: &JsValue, options: &JsValue) -> Res
         let snapshot = match run_until(&ctx, &call, "waitForSnapshot", Some(deadline)).await {
             Ok(Reply::Snapshot(s)) => s,
             Ok(_) => return Err(EvsError::invalid_response("internal: no snapshot where one was expected")),
-            Err(Halt::TimeUp) => return Err(waiter.timed_out()),
+            Err(Halt::TimeUp) => return Err(time_up(&waiter, ctx.signals.clone()).await),
             Err(Halt::Failed(e)) => return Err(e),
         };
         let (changed, step) = waiter.polled(&snapshot, stop::now());
@@ -383,12 +397,7 @@ async fn wait(config: &JsValue, snapshot_id: &JsValue, options: &JsValue) -> Res
             WaitStep::PollIn(ms) => stop::sleep(ms, &ctx.signals).await,
             // No poll could start before the deadline: none is sent; the
             // wait ends at the deadline (or at an abort before it).
-            WaitStep::TimeOutIn(ms) => {
-                if ms > 0 {
-                    stop::sleep(ms, &ctx.signals).await;
-                }
-                return Err(if stop::is_aborted(&ctx.signals) { aborted() } else { waiter.timed_out() });
-            }
+            WaitStep::TimeOutIn(_) => return Err(time_up(&waiter, ctx.signals.clone()).await),
         }
     }
 }

@@ -274,6 +274,18 @@ pub async fn sleep(ms: u64, signals: &[JsValue]) {
     let _ = Stop::new(signals, ms as f64).wait().await;
 }
 
+/// Waits until the clock reads past `deadline` (the core's
+/// [`Deadline::until_past`]), or until the caller's signals end the wait.
+/// Each round pauses at least 1 ms, so the loop ends.
+pub async fn sleep_past(deadline: crate::core::wait::Deadline, signals: &[JsValue]) {
+    while let Some(ms) = deadline.until_past(now()) {
+        if is_aborted(signals) {
+            return;
+        }
+        sleep(ms, signals).await;
+    }
+}
+
 /// Milliseconds since the epoch.
 pub fn now() -> f64 {
     js_sys::Date::now()
