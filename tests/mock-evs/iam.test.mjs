@@ -3,25 +3,21 @@
 // switch for none and two projects. Requests are signed with the package's
 // own signRequest (run `make build` first), so a client's IAM call is what
 // these tests send.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { signRequest } from 'evs-snapshots';
 import { startMockEvs, IAM_MODES } from './server.mjs';
+import { useMock, mockFor } from '../helpers/mock.mjs';
 import { PROJECT_ID, SECOND_PROJECT_ID, DOMAIN_ID, REGION } from './data.mjs';
 
 const AK = 'AKIAMTEST00000001';
 const SK = 'sk-iam-Secret-4b7e';
 const HEX32 = /^[0-9a-f]{32}$/;
 
-let mock; // AK/SK checked, under the demo's prefix, default region and mode
-before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, apiPrefix: '/evs' });
-});
-after(() => mock.close());
-beforeEach(() => mock.reset());
+const mock = useMock({ ak: AK, sk: SK, apiPrefix: '/evs' }, { each: 'reset' }); // AK/SK checked, under the demo's prefix, default region and mode
 
 /** `GET {base}/v3/projects?{query}`, signed with signRequest unless `credentials` is null. */
 async function projects(m, query, { credentials = { accessKey: AK, secretKey: SK }, headers = {}, base = m.apiUrl } = {}) {
@@ -171,17 +167,13 @@ test('unsigned, wrongly signed or tampered requests get 401 in the gateway\'s sh
   assert.deepEqual(iamLog(mock).map((e) => e.status), [401, 401, 401, 401, 401]);
 });
 
-test('temporary credentials: the security token is required and checked, as for EVS', async () => {
-  const m = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, securityToken: 'STS-TOKEN-1' });
-  try {
-    const ok = await projects(m, `name=${REGION}`, { credentials: { accessKey: AK, secretKey: SK, securityToken: 'STS-TOKEN-1' } });
-    assert.equal(ok.status, 200);
-    assert.equal((await ok.json()).projects[0].id, PROJECT_ID);
-    assert.equal((await projects(m, `name=${REGION}`)).status, 401, 'without the token');
-    assert.equal((await projects(m, `name=${REGION}`, { credentials: { accessKey: AK, secretKey: SK, securityToken: 'STS-OTHER' } })).status, 401, 'another token');
-  } finally {
-    await m.close();
-  }
+test('temporary credentials: the security token is required and checked, as for EVS', async (t) => {
+  const m = await mockFor(t, { ak: AK, sk: SK, securityToken: 'STS-TOKEN-1' });
+  const ok = await projects(m, `name=${REGION}`, { credentials: { accessKey: AK, secretKey: SK, securityToken: 'STS-TOKEN-1' } });
+  assert.equal(ok.status, 200);
+  assert.equal((await ok.json()).projects[0].id, PROJECT_ID);
+  assert.equal((await projects(m, `name=${REGION}`)).status, 401, 'without the token');
+  assert.equal((await projects(m, `name=${REGION}`, { credentials: { accessKey: AK, secretKey: SK, securityToken: 'STS-OTHER' } })).status, 401, 'another token');
 });
 
 test('faults: op "iam" applies to IAM calls only, and EVS faults leave IAM alone', async () => {
@@ -258,21 +250,17 @@ test('served under the API prefix only (the client\'s iamEndpoint is apiUrl); ot
   }
 });
 
-test('CORS as for EVS: an allowed origin sees X-IAM-Trace-Id, another origin is refused and not logged', async () => {
-  const m = await startMockEvs({ port: 0, quiet: true, allowOrigins: ['http://127.0.0.1:5173'] });
-  try {
-    const url = `${m.apiUrl}/v3/projects?name=${REGION}`;
-    const pre = await fetch(url, { method: 'OPTIONS', headers: { Origin: 'http://127.0.0.1:5173', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization,x-sdk-date' } });
-    assert.equal(pre.status, 204);
-    assert.equal(pre.headers.get('access-control-allow-origin'), 'http://127.0.0.1:5173');
-    const r = await fetch(url, { headers: { Origin: 'http://127.0.0.1:5173' } });
-    assert.equal(r.status, 200, 'no auth configured: answered');
-    assert.match(r.headers.get('access-control-expose-headers'), /X-IAM-Trace-Id/);
-    assert.equal((await fetch(url, { headers: { Origin: 'http://evil.example' } })).status, 403);
-    assert.deepEqual(m.requests().map((e) => [e.kind, e.status]), [['preflight', undefined], ['iam', 200]]);
-  } finally {
-    await m.close();
-  }
+test('CORS as for EVS: an allowed origin sees X-IAM-Trace-Id, another origin is refused and not logged', async (t) => {
+  const m = await mockFor(t, { allowOrigins: ['http://127.0.0.1:5173'] });
+  const url = `${m.apiUrl}/v3/projects?name=${REGION}`;
+  const pre = await fetch(url, { method: 'OPTIONS', headers: { Origin: 'http://127.0.0.1:5173', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization,x-sdk-date' } });
+  assert.equal(pre.status, 204);
+  assert.equal(pre.headers.get('access-control-allow-origin'), 'http://127.0.0.1:5173');
+  const r = await fetch(url, { headers: { Origin: 'http://127.0.0.1:5173' } });
+  assert.equal(r.status, 200, 'no auth configured: answered');
+  assert.match(r.headers.get('access-control-expose-headers'), /X-IAM-Trace-Id/);
+  assert.equal((await fetch(url, { headers: { Origin: 'http://evil.example' } })).status, 403);
+  assert.deepEqual(m.requests().map((e) => [e.kind, e.status]), [['preflight', undefined], ['iam', 200]]);
 });
 
 test('the command line: --region and --iam-projects', async () => {
