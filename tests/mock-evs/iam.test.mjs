@@ -64,39 +64,30 @@ test('name is exact: another region, another case, a prefix or an empty name fin
   assert.deepEqual((await (await projects(mock)).json()).projects.map((p) => p.id), [PROJECT_ID]);
 });
 
-test('another region by option: the seeded project is named after it, and only it', async () => {
-  const m = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, region: 'cn-north-4' });
-  try {
-    assert.deepEqual((await (await projects(m, 'name=cn-north-4')).json()).projects.map((p) => [p.id, p.name]), [[PROJECT_ID, 'cn-north-4']]);
-    assert.deepEqual((await (await projects(m, `name=${REGION}`)).json()).projects, []);
-  } finally {
-    await m.close();
-  }
+test('another region by option: the seeded project is named after it, and only it', async (t) => {
+  const m = await mockFor(t, { ak: AK, sk: SK, region: 'cn-north-4' });
+  assert.deepEqual((await (await projects(m, 'name=cn-north-4')).json()).projects.map((p) => [p.id, p.name]), [[PROJECT_ID, 'cn-north-4']]);
+  assert.deepEqual((await (await projects(m, `name=${REGION}`)).json()).projects, []);
   await assert.rejects(startMockEvs({ port: 0, quiet: true, region: '' }), /region/);
 });
 
-test('the switch by option: none finds nothing, two finds the seeded project and a sub-project named like the region', async () => {
-  const none = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, iamProjects: 'none' });
-  const two = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, iamProjects: 'two' });
-  try {
-    const r = await projects(none, `name=${REGION}`);
-    assert.equal(r.status, 200);
-    assert.deepEqual((await r.json()).projects, []);
+test('the switch by option: none finds nothing, two finds the seeded project and a sub-project named like the region', async (t) => {
+  const none = await mockFor(t, { ak: AK, sk: SK, iamProjects: 'none' });
+  const two = await mockFor(t, { ak: AK, sk: SK, iamProjects: 'two' });
+  const r = await projects(none, `name=${REGION}`);
+  assert.equal(r.status, 200);
+  assert.deepEqual((await r.json()).projects, []);
 
-    const list = (await (await projects(two, `name=${REGION}`)).json()).projects;
-    assert.deepEqual(list.map((p) => p.id), [PROJECT_ID, SECOND_PROJECT_ID]);
-    assert.match(SECOND_PROJECT_ID, HEX32);
-    assert.notEqual(SECOND_PROJECT_ID, PROJECT_ID);
-    assert.ok(list.every((p) => p.name === REGION && p.domain_id === DOMAIN_ID && p.enabled === true));
-    assert.equal(list[1].parent_id, PROJECT_ID, 'the second is a sub-project of the region\'s project');
-    assert.equal(two.iamProjects(), 'two');
+  const list = (await (await projects(two, `name=${REGION}`)).json()).projects;
+  assert.deepEqual(list.map((p) => p.id), [PROJECT_ID, SECOND_PROJECT_ID]);
+  assert.match(SECOND_PROJECT_ID, HEX32);
+  assert.notEqual(SECOND_PROJECT_ID, PROJECT_ID);
+  assert.ok(list.every((p) => p.name === REGION && p.domain_id === DOMAIN_ID && p.enabled === true));
+  assert.equal(list[1].parent_id, PROJECT_ID, 'the second is a sub-project of the region\'s project');
+  assert.equal(two.iamProjects(), 'two');
 
-    two.reset();
-    assert.equal(two.iamProjects(), 'two', 'reset goes back to the start-up value, not to "one"');
-  } finally {
-    await none.close();
-    await two.close();
-  }
+  two.reset();
+  assert.equal(two.iamProjects(), 'two', 'reset goes back to the start-up value, not to "one"');
   await assert.rejects(startMockEvs({ port: 0, quiet: true, iamProjects: 'three' }), /iamProjects must be one of none, one, two/);
   assert.deepEqual(IAM_MODES, ['none', 'one', 'two']);
 });
@@ -220,7 +211,7 @@ test('the request log records IAM calls as kind "iam", with their status', async
   assert.equal(mock.requests().length, 0, 'reset clears the log');
 });
 
-test('served under the API prefix only (the client\'s iamEndpoint is apiUrl); other /v3 calls and methods in Keystone\'s shape', async () => {
+test('served under the API prefix only (the client\'s iamEndpoint is apiUrl); other /v3 calls and methods in Keystone\'s shape', async (t) => {
   // Outside the prefix there is no IAM, as there is no EVS.
   let r = await projects(mock, `name=${REGION}`, { base: mock.url });
   assert.equal(r.status, 404);
@@ -241,13 +232,9 @@ test('served under the API prefix only (the client\'s iamEndpoint is apiUrl); ot
   assert.deepEqual(iamLog(mock).map((e) => e.status), [401, 404, 405]);
 
   // Without a prefix, at the root.
-  const bare = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK });
-  try {
-    assert.equal(bare.apiUrl, bare.url);
-    assert.equal((await (await projects(bare, `name=${REGION}`)).json()).projects[0].id, PROJECT_ID);
-  } finally {
-    await bare.close();
-  }
+  const bare = await mockFor(t, { ak: AK, sk: SK });
+  assert.equal(bare.apiUrl, bare.url);
+  assert.equal((await (await projects(bare, `name=${REGION}`)).json()).projects[0].id, PROJECT_ID);
 });
 
 test('CORS as for EVS: an allowed origin sees X-IAM-Trace-Id, another origin is refused and not logged', async (t) => {
