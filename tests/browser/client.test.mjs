@@ -3,15 +3,17 @@
 // the page's origin and nothing else), and from the page's own origin
 // through a path endpoint. The page runs under the dashboard's
 // Content-Security-Policy, with connect-src opened to loopback.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { startMockEvs, DEFAULT_CSP } from '../mock-evs/server.mjs';
+import { DEFAULT_CSP } from '../mock-evs/server.mjs';
+import { useMock, mockFor } from '../helpers/mock.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 import { normalizeSnapshot, sortWire } from '../helpers/reference.mjs';
-import { launchChromium } from '../helpers/browser.mjs';
+import { useChromium } from '../helpers/browser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ALL = sortWire(SNAPSHOTS).map(normalizeSnapshot);
@@ -20,12 +22,6 @@ const VECTORS = readFileSync(join(root, 'tests', 'fixtures', 'sdk-hmac-sha256.js
   .filter((l) => l.trim())
   .map((l) => JSON.parse(l));
 
-let site; // serves the page and the package, and an API under /evs
-let api; // another origin, token-protected
-let signed; // another origin, AK/SK-protected
-let browser;
-let page;
-
 /** The dashboard's policy, with calls to any loopback port allowed (CORS decides the rest). */
 const CSP = DEFAULT_CSP.replace(/connect-src [^;]*/, "connect-src 'self' http://127.0.0.1:*");
 const statics = [
@@ -33,19 +29,16 @@ const statics = [
   { urlPrefix: '/', dir: join(root, 'tests', 'browser', 'fixtures') },
 ];
 
+const site = useMock({ apiPrefix: '/evs', statics, csp: CSP }); // serves the page and the package, and an API under /evs
+const api = useMock(() => ({ token: 'tok-browser-51e2', allowOrigins: [site.url] })); // another origin, token-protected
+const signed = useMock(() => ({ ak: 'AKBROWSER000001', sk: 'sk-browser-9d8c7b6a', allowOrigins: [site.url] })); // another origin, AK/SK-protected
+const browser = useChromium();
+let page;
+
 before(async () => {
-  site = await startMockEvs({ port: 0, quiet: true, apiPrefix: '/evs', statics, csp: CSP });
-  api = await startMockEvs({ port: 0, quiet: true, token: 'tok-browser-51e2', allowOrigins: [site.url] });
-  signed = await startMockEvs({ port: 0, quiet: true, ak: 'AKBROWSER000001', sk: 'sk-browser-9d8c7b6a', allowOrigins: [site.url] });
-  browser = await launchChromium();
   page = await browser.newPage();
   await page.goto(`${site.url}/`);
   await page.waitForFunction(() => document.body.dataset.ready === 'yes', null, { timeout: 15000 });
-});
-
-after(async () => {
-  await browser?.close();
-  await Promise.all([site?.close(), api?.close(), signed?.close()]);
 });
 
 test('cross-origin calls with a token: get, list, paginate', async () => {
@@ -256,8 +249,8 @@ test('another origin cannot read the control endpoints or set faults, even one t
   await page.close();
 });
 
-test('an origin that was not asked for gets no answer from the API', async () => {
-  const closed = await startMockEvs({ port: 0, quiet: true });
+test('an origin that was not asked for gets no answer from the API', async (t) => {
+  const closed = await mockFor(t);
   const page = await sitePage();
   try {
     const e = await page.evaluate(
@@ -268,7 +261,6 @@ test('an origin that was not asked for gets no answer from the API', async () =>
     assert.equal(closed.requests().length, 0, 'refused, not logged');
   } finally {
     await page.close();
-    await closed.close();
   }
 });
 
@@ -276,10 +268,10 @@ test('no console errors on the page', () => {
   assert.deepEqual(page.errors.filter((e) => !/Failed to load resource/.test(e)), []);
 });
 
-test('a wrong clock is corrected in the browser too (same origin, the Date header): 20 minutes fast and 20 slow', async () => {
+test('a wrong clock is corrected in the browser too (same origin, the Date header): 20 minutes fast and 20 slow', async (t) => {
   const AK = 'AKBROWSERCLOCK001';
   const SK = 'sk-browser-clock-4e5f';
-  const clocked = await startMockEvs({ port: 0, quiet: true, apiPrefix: '/evs', ak: AK, sk: SK, statics });
+  const clocked = await mockFor(t, { apiPrefix: '/evs', ak: AK, sk: SK, statics });
   const p = await browser.newPage();
   try {
     await p.goto(`${clocked.url}/`);
@@ -305,6 +297,5 @@ test('a wrong clock is corrected in the browser too (same origin, the Date heade
     }
   } finally {
     await p.close();
-    await clocked.close();
   }
 });

@@ -5,44 +5,28 @@
 // service on the page, in the banner or in the Requests panel.
 //
 //   node --test tests/browser/dashboard-security.test.mjs
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { startMockEvs, DEFAULT_CSP } from '../mock-evs/server.mjs';
+import { DEFAULT_CSP } from '../mock-evs/server.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 import { normalizeSnapshot, sortWire } from '../helpers/reference.mjs';
-import { launchChromium, openRequestsPanel, loads, waitLoaded, act } from '../helpers/browser.mjs';
+import { useDashboard } from '../helpers/dashboard.mjs';
+import { openRequestsPanel, loads, waitLoaded, act } from '../helpers/browser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUT = join(root, 'test-output');
 const ALL = sortWire(SNAPSHOTS).map(normalizeSnapshot);
 const T = 15_000; // the bound on any single wait
 
-let mock;
-let browser;
+const { mock, browser } = useDashboard({}, { each: 'reset' });
 
-before(async () => {
+before(() => {
   mkdirSync(OUT, { recursive: true });
-  mock = await startMockEvs({
-    port: 0,
-    quiet: true,
-    apiPrefix: '/evs',
-    statics: [
-      { urlPrefix: '/pkg/', dir: join(root, 'pkg') },
-      { urlPrefix: '/', dir: join(root, 'www') },
-    ],
-  });
-  browser = await launchChromium();
-});
-
-beforeEach(() => mock.reset());
-
-after(async () => {
-  await browser?.close();
-  await mock?.close();
 });
 
 // ----------------------------------------------------------------- helpers

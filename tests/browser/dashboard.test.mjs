@@ -5,15 +5,16 @@
 //
 //   node --test tests/browser/dashboard.test.mjs
 //   UPDATE_SCREENSHOTS=1 node --test tests/browser/dashboard.test.mjs   # also rewrites docs/dashboard.png
-import { test, before, after, beforeEach } from 'node:test';
+import { test, beforeEach } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { mkdirSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { startMockEvs } from '../mock-evs/server.mjs';
 import { SNAPSHOTS, PROJECT_ID, VOLUMES, STATUSES } from '../mock-evs/data.mjs';
 import { normalizeSnapshot, sortWire } from '../helpers/reference.mjs';
-import { launchChromium, loads, waitLoaded, act } from '../helpers/browser.mjs';
+import { useDashboard, clearSettings } from '../helpers/dashboard.mjs';
+import { loads, waitLoaded, act } from '../helpers/browser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUT = join(root, 'test-output');
@@ -23,36 +24,12 @@ const ALL = sortWire(SNAPSHOTS).map(normalizeSnapshot);
 const WIRE = new Map(SNAPSHOTS.map((s) => [s.id, s]));
 const T = 20_000; // the bound on any single wait (a bound for a failure only: a shared, busy CI machine is slow)
 
-let mock;
-let browser;
-
-before(async () => {
-  mkdirSync(OUT, { recursive: true });
-  mock = await startMockEvs({
-    port: 0,
-    quiet: true,
-    apiPrefix: '/evs',
-    liveProgress: false,
-    statics: [
-      { urlPrefix: '/pkg/', dir: join(root, 'pkg') },
-      { urlPrefix: '/', dir: join(root, 'www') },
-    ],
-  });
-  browser = await launchChromium();
-});
-
 // A failed test must not leave faults or settings behind for the next one.
-beforeEach(async () => {
-  mock.clearFaults();
-  const blank = await browser.context.newPage();
-  await blank.goto(`${mock.url}/pkg/package.json`);
-  await blank.evaluate(() => localStorage.clear());
-  await blank.close();
-});
+const { mock, browser } = useDashboard({ liveProgress: false }, { each: 'faults' });
+beforeEach(() => clearSettings(browser, mock));
 
-after(async () => {
-  await browser?.close();
-  await mock?.close();
+before(() => {
+  mkdirSync(OUT, { recursive: true });
 });
 
 // ----------------------------------------------------------------- helpers

@@ -12,15 +12,15 @@
 //
 //   node --test tests/browser/i18n.test.mjs
 //   UPDATE_SCREENSHOTS=1 node --test tests/browser/i18n.test.mjs   # also rewrites docs/dashboard-zh-CN.png
-import { test, before, after, beforeEach } from 'node:test';
+import { test, beforeEach } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { startMockEvs } from '../mock-evs/server.mjs';
 import { SNAPSHOTS } from '../mock-evs/data.mjs';
 
-import { launchChromium } from '../helpers/browser.mjs';
+import { useDashboard, clearSettings } from '../helpers/dashboard.mjs';
 import { MESSAGES, LOCALE_NAMES } from '../../www/i18n.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -31,36 +31,11 @@ const SERVICE_TEXT = [
   ...new Set(SNAPSHOTS.flatMap((s) => [s.name, s.description, ...Object.keys(s.metadata ?? {}), ...Object.values(s.metadata ?? {})]).filter((v) => typeof v === 'string' && /[A-Za-z]{3,}/.test(v))),
 ].sort((a, b) => b.length - a.length);
 
-let mock;
-let browser;
+const { mock, browser } = useDashboard({ liveProgress: false }, { each: 'reset' });
+beforeEach(() => clearSettings(browser, mock));
 
-before(async () => {
+before(() => {
   mkdirSync(OUT, { recursive: true });
-  mock = await startMockEvs({
-    port: 0,
-    quiet: true,
-    apiPrefix: '/evs',
-    liveProgress: false,
-    statics: [
-      { urlPrefix: '/pkg/', dir: join(root, 'pkg') },
-      { urlPrefix: '/', dir: join(root, 'www') },
-    ],
-  });
-  browser = await launchChromium();
-});
-
-beforeEach(async () => {
-  mock.clearFaults();
-  mock.reset?.();
-  const blank = await browser.context.newPage();
-  await blank.goto(`${mock.url}/pkg/package.json`);
-  await blank.evaluate(() => localStorage.clear());
-  await blank.close();
-});
-
-after(async () => {
-  await browser?.close();
-  await mock?.close();
 });
 
 // ----------------------------------------------------------------- helpers

@@ -6,16 +6,18 @@
 //
 //   node --test tests/browser/overview.test.mjs
 //   UPDATE_SCREENSHOTS=1 node --test tests/browser/overview.test.mjs   # also rewrites docs/overview.png
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { startMockEvs } from '../mock-evs/server.mjs';
 import { SNAPSHOTS, PROJECT_ID, VOLUMES, wireSnapshots } from '../mock-evs/data.mjs';
 import { normalizeSnapshot, sortWire } from '../helpers/reference.mjs';
-import { launchChromium } from '../helpers/browser.mjs';
+import { useChromium } from '../helpers/browser.mjs';
+import { useMock } from '../helpers/mock.mjs';
+import { dashboardMock } from '../helpers/dashboard.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUT = join(root, 'test-output');
@@ -26,30 +28,12 @@ const SEED = sortWire(SNAPSHOTS).map(normalizeSnapshot);
 const MANY = sortWire(wireSnapshots(BIG)).map(normalizeSnapshot);
 const T = 15_000; // the bound on any single wait
 
-let seed;
-let big;
-let browser;
+const seed = useMock(dashboardMock(), { each: 'reset' });
+const big = useMock(dashboardMock({ count: BIG }), { each: 'reset' });
+const browser = useChromium();
 
-const statics = [
-  { urlPrefix: '/pkg/', dir: join(root, 'pkg') },
-  { urlPrefix: '/', dir: join(root, 'www') },
-];
-
-before(async () => {
+before(() => {
   mkdirSync(OUT, { recursive: true });
-  seed = await startMockEvs({ port: 0, quiet: true, apiPrefix: '/evs', statics });
-  big = await startMockEvs({ port: 0, quiet: true, apiPrefix: '/evs', statics, count: BIG });
-  browser = await launchChromium();
-});
-
-beforeEach(() => {
-  for (const m of [seed, big]) m.reset();
-});
-
-after(async () => {
-  await browser?.close();
-  await seed?.close();
-  await big?.close();
 });
 
 // ----------------------------------------------------------------- helpers

@@ -5,30 +5,13 @@
 // warning in the console. Headless Chromium against the mock, as `make demo`.
 //
 //   node --test tests/browser/preload.test.mjs
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
-import { startMockEvs } from '../mock-evs/server.mjs';
-import { launchChromium } from '../helpers/browser.mjs';
+import { useDashboard } from '../helpers/dashboard.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const statics = [
-  { urlPrefix: '/pkg/', dir: join(root, 'pkg') },
-  { urlPrefix: '/', dir: join(root, 'www') },
-];
 const EARLY = ['/pkg/index.js', '/pkg/lib/wasm.js', '/pkg/lib/evs_snapshots_bg.wasm'];
 
-let mock;
-let browser;
-before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true, apiPrefix: '/evs', liveProgress: false, statics });
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await mock?.close();
-});
+const { mock, browser } = useDashboard({ liveProgress: false });
 
 test('the dashboard fetches the entry, the glue and the .wasm early, once each, and uses every preload', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

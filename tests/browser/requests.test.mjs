@@ -8,45 +8,28 @@
 // mock whose `/evs` serves IAM too.
 //
 //   node --test tests/browser/requests.test.mjs
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { startMockEvs } from '../mock-evs/server.mjs';
 import { PROJECT_ID, REGION } from '../mock-evs/data.mjs';
-import { launchChromium, openRequestsPanel, loads, waitLoaded, act } from '../helpers/browser.mjs';
+import { useMock } from '../helpers/mock.mjs';
+import { dashboardMock } from '../helpers/dashboard.mjs';
+import { useChromium, openRequestsPanel, loads, waitLoaded, act } from '../helpers/browser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUT = join(root, 'test-output');
 const T = 20_000; // the bound on any single wait (a bound for a failure only: a shared, busy CI machine is slow)
 const AK = 'AKDASHIAM00000001';
 const SK = 'sk-dash-iam-6c5d4e3f';
-const statics = [
-  { urlPrefix: '/pkg/', dir: join(root, 'pkg') },
-  { urlPrefix: '/', dir: join(root, 'www') },
-];
+const mock = useMock(dashboardMock({ liveProgress: false }), { each: 'reset' }); // no auth, as `make demo`
+const signed = useMock(dashboardMock({ liveProgress: false, ak: AK, sk: SK }), { each: 'reset' }); // checks AK/SK signatures; serves IAM under /evs
+const browser = useChromium();
 
-let mock; // no auth, as `make demo`
-let signed; // checks AK/SK signatures; serves IAM under /evs
-let browser;
-
-before(async () => {
+before(() => {
   mkdirSync(OUT, { recursive: true });
-  mock = await startMockEvs({ port: 0, quiet: true, apiPrefix: '/evs', liveProgress: false, statics });
-  signed = await startMockEvs({ port: 0, quiet: true, apiPrefix: '/evs', liveProgress: false, ak: AK, sk: SK, statics });
-  browser = await launchChromium();
-});
-
-beforeEach(() => {
-  mock.reset();
-  signed.reset();
-});
-
-after(async () => {
-  await browser?.close();
-  await mock?.close();
-  await signed?.close();
 });
 
 // ----------------------------------------------------------------- helpers

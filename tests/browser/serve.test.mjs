@@ -13,17 +13,18 @@
 // are counted in the mock's log.
 //
 //   node --test tests/browser/serve.test.mjs
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock } from '../helpers/mock.mjs';
 import { SNAPSHOTS, PROJECT_ID, REGION } from '../mock-evs/data.mjs';
 import { normalizeSnapshot, sortWire } from '../helpers/reference.mjs';
-import { launchChromium, loads, waitLoaded, act } from '../helpers/browser.mjs';
-import { startServe, secret, pythonCsv } from '../cli/child.mjs';
+import { useChromium, loads, waitLoaded, act } from '../helpers/browser.mjs';
+import { startServe, secret, pythonCsv } from '../helpers/child.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUT = join(root, 'test-output');
@@ -36,20 +37,18 @@ const SK = secret(40, 2612);
 /** A host name Chromium resolves to 127.0.0.1 (--host-resolver-rules): a DNS-rebinding page's name. */
 const REBIND = 'rebind.evs-test';
 
-let mock;
+const mock = useMock({ ak: AK, sk: SK, apiPrefix: '/api' });
+const browser = useChromium({ args: [`--host-resolver-rules=MAP ${REBIND} 127.0.0.1`] });
 let served;
-let browser;
 let other; // a second origin: another port of 127.0.0.1
 
 before(async () => {
   mkdirSync(OUT, { recursive: true });
-  mock = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, apiPrefix: '/api' });
   // The project from IAM, as a user with only a key pair and a region has it.
   served = await startServe(['--endpoint', `${mock.url}/api`, '--region', REGION, '--iam-endpoint', `${mock.url}/api`], {
     HUAWEICLOUD_SDK_AK: AK,
     HUAWEICLOUD_SDK_SK: SK,
   });
-  browser = await launchChromium({ args: [`--host-resolver-rules=MAP ${REBIND} 127.0.0.1`] });
   other = createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     res.end('<!doctype html><title>another local server</title><p>another origin</p>');
@@ -58,10 +57,8 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
   await new Promise((ok) => (other ? other.close(ok) : ok()));
   if (served && served.child.exitCode === null) await served.stop();
-  await mock?.close();
 });
 
 /** No credential, nor 16 characters of one, in `text`. */

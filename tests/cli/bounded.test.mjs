@@ -7,7 +7,8 @@
 // have, whose host DNS does not know, ends at the first attempt with a hint
 // naming the known regions: the DNS answer comes from a resolver preloaded
 // into the command (fixtures/no-such-host.mjs), never from a real one.
-import { test, before, after, beforeEach } from 'node:test';
+import { test, after, beforeEach } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
@@ -15,10 +16,10 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock } from '../helpers/mock.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 import { sortWire } from '../helpers/reference.mjs';
-import { run } from './child.mjs';
+import { run } from '../helpers/child.mjs';
 
 const NO_SUCH_HOST = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'no-such-host.mjs')).href;
 const ID = sortWire(SNAPSHOTS)[0].id;
@@ -26,7 +27,7 @@ const ID = sortWire(SNAPSHOTS)[0].id;
 let silent; // accepts every request and never answers
 let arrived = 0;
 const sockets = new Set();
-let mock;
+const mock = useMock({}, { each: 'reset' });
 let dir;
 
 before(async () => {
@@ -37,18 +38,15 @@ before(async () => {
   });
   silent.listen(0, '127.0.0.1');
   await once(silent, 'listening');
-  mock = await startMockEvs({ port: 0, quiet: true });
   dir = mkdtempSync(join(tmpdir(), 'evs-bounded-'));
 });
 after(async () => {
   for (const s of sockets) s.destroy();
   await new Promise((ok) => silent.close(ok));
-  await mock.close();
   rmSync(dir, { recursive: true, force: true });
 });
 beforeEach(() => {
   arrived = 0;
-  mock.reset();
 });
 
 const at = () => ({ EVS_SNAPSHOTS_ENDPOINT: `http://127.0.0.1:${silent.address().port}`, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID });

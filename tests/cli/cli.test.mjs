@@ -6,24 +6,22 @@
 // commands are run by a real curl against the AK/SK-checking mock.
 //
 // Every child runs asynchronously: the mock answers from this process.
-import { test, before, after, beforeEach } from 'node:test';
+import { test, after } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { createRequire } from 'node:module';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock } from '../helpers/mock.mjs';
+import { BIN, PKG_DIR, collect, shq, cli, ndjson, pythonCsv } from '../helpers/child.mjs';
 import { SNAPSHOTS, PROJECT_ID, VOLUMES } from '../mock-evs/data.mjs';
 import { verifySignature } from '../mock-evs/signature.mjs';
 import { sortWire, normalizeSnapshot } from '../helpers/reference.mjs';
 
-const require = createRequire(import.meta.url);
-const PKG_DIR = dirname(require.resolve('evs-snapshots/package.json'));
-const BIN = join(PKG_DIR, 'bin', 'evs-snapshots.mjs');
 const VERSION = JSON.parse(readFileSync(join(PKG_DIR, 'package.json'), 'utf8')).version;
 
 const AK = 'AKCLITEST00000000001';
@@ -36,33 +34,24 @@ const SECRETS = [SK, ST, TOKEN, 'wrong-token-MIIsecret', 'sk-wrong-Secret'];
 const ALL = sortWire(SNAPSHOTS).map(normalizeSnapshot);
 const CSV_COLUMNS = ['id', 'name', 'description', 'status', 'size', 'volumeId', 'createdAt', 'updatedAt', 'metadata'];
 
-let mock; // no auth
-let akMock; // AK/SK with temporary credentials
-let tokenMock;
+const mock = useMock({}, { each: 'reset' }); // no auth
+const akMock = useMock({ ak: AK, sk: SK, securityToken: ST }, { each: 'reset' }); // AK/SK with temporary credentials
+const tokenMock = useMock({ token: TOKEN }, { each: 'reset' });
 let dir;
 let deadUrl;
 
 before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true });
-  akMock = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, securityToken: ST });
-  tokenMock = await startMockEvs({ port: 0, quiet: true, token: TOKEN });
   dir = mkdtempSync(join(tmpdir(), 'evs-cli-'));
   const s = createServer().listen(0, '127.0.0.1');
   await once(s, 'listening');
   deadUrl = `http://127.0.0.1:${s.address().port}`;
   await new Promise((r) => s.close(r));
 });
-after(async () => {
-  await Promise.all([mock.close(), akMock.close(), tokenMock.close()]);
+after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-beforeEach(() => {
-  mock.reset();
-  akMock.reset();
-  tokenMock.reset();
-});
 
-/** A clean environment: nothing from the developer's shell leaks in. */
+/** A clean environment: nothing from the developer's shell leaks in (HOME: the run's own folder; unlike child.mjs's, NO_COLOR is not set). */
 const baseEnv = () => ({ PATH: process.env.PATH, HOME: dir, LANG: 'C.UTF-8' });
 const at = (m) => ({ EVS_SNAPSHOTS_ENDPOINT: m.url, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID });
 
@@ -72,35 +61,10 @@ function run(args, { env = at(mock), timeoutMs = 30000 } = {}) {
   return collect(child, timeoutMs);
 }
 
-function collect(child, timeoutMs) {
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-  child.stderr?.setEncoding('utf8').on('data', (d) => (stderr += d));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  return new Promise((resolve) => {
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
-
-const shq = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
-
 /** Runs a shell command line under a pseudo-terminal (`script`): stdin, stdout and stderr are a terminal unless redirected. */
 function inTerminal(cmdline, env = at(mock)) {
   const child = spawn('script', ['-qfec', cmdline, '/dev/null'], { env: { ...baseEnv(), TERM: 'xterm', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return collect(child, 30000);
-}
-const cli = (args) => [process.execPath, BIN, ...args].map(shq).join(' ');
-
-const ndjson = (text) => text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
-
-/** Python's csv module reads the text (strict RFC 4180 quoting). */
-function pythonCsv(text) {
-  const py = "import csv, io, json, sys\nrows = list(csv.reader(io.TextIOWrapper(sys.stdin.buffer, encoding='utf-8', newline=''), strict=True))\nprint(json.dumps(rows))";
-  return JSON.parse(execFileSync('python3', ['-c', py], { input: text, encoding: 'utf8', timeout: 10000 }));
 }
 
 /** A CSV cell as the command must write it: one that a spreadsheet would run as a formula gets a leading ' (OWASP), unless --csv-raw. */

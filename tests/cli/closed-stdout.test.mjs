@@ -1,12 +1,12 @@
 // The command with a closed stdout (`| true`, `| head -c0`, a reader that
 // went away): every command, help and output format exits 0 with nothing on
 // stderr, never an EPIPE stack trace and exit 1 ("the service failed").
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock } from '../helpers/mock.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 import { sortWire } from '../helpers/reference.mjs';
-import { BIN, runClosed, cli, collect, baseEnv } from './child.mjs';
+import { BIN, runClosed, cli, collect, baseEnv } from '../helpers/child.mjs';
 import { spawn } from 'node:child_process';
 
 const AK = 'AKCLITEST00000000001';
@@ -14,12 +14,7 @@ const SK = 'sk-cli-Secret-5e81d0';
 const ID = sortWire(SNAPSHOTS)[0].id;
 const AVAILABLE = sortWire(SNAPSHOTS).find((s) => s.status === 'available').id;
 
-let mock;
-before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true });
-});
-after(() => mock.close());
-beforeEach(() => mock.reset());
+const mock = useMock({}, { each: 'reset' });
 
 const env = () => ({ EVS_SNAPSHOTS_ENDPOINT: mock.url, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID, HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: SK });
 const apiCount = () => mock.requests().filter((r) => r.kind === 'api').length;

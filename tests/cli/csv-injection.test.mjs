@@ -2,12 +2,12 @@
 // first character is = + - @ TAB or CR a leading ', so that a spreadsheet
 // shows =HYPERLINK(…) or =cmd|… as text instead of running it; --csv-raw
 // writes the values as they are. Python's csv module reads the files back.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock } from '../helpers/mock.mjs';
 import { PROJECT_ID } from '../mock-evs/data.mjs';
 import { normalizeSnapshot } from '../helpers/reference.mjs';
-import { run, pythonCsv } from './child.mjs';
+import { run, pythonCsv } from '../helpers/child.mjs';
 
 const CSV_COLUMNS = ['id', 'name', 'description', 'status', 'size', 'volumeId', 'createdAt', 'updatedAt', 'metadata'];
 const FORMULAS = ['=HYPERLINK("http://x")', '+1', '-2', '@SUM(A1)', '\tTAB', '\rCR', "=cmd|' /C calc'!A0", '=1+2', '-', '@', '+', '\t', '\r\n=2+3'];
@@ -44,12 +44,7 @@ const WANT = WIRE.map(normalizeSnapshot);
 const neutral = (t) => (/^[=+\-@\t\r]/.test(t) ? `'${t}` : t);
 const cellText = (v) => (v === null || v === undefined ? '' : String(v));
 
-let mock;
-before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true });
-});
-after(() => mock.close());
-beforeEach(() => mock.reset());
+const mock = useMock({}, { each: 'reset' });
 
 const env = () => ({ EVS_SNAPSHOTS_ENDPOINT: mock.url, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID });
 const crafted = () => mock.setFaults([{ match: { op: 'list' }, times: 0, status: 200, json: { snapshots: WIRE } }]);

@@ -6,12 +6,12 @@
 // 3,000-character IAM token, and with AK/SK plus a 3,000-character security
 // token, all echoed back by the service: no 16-character run of any secret
 // on stderr or stdout.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock } from '../helpers/mock.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 import { sortWire } from '../helpers/reference.mjs';
-import { run, inTerminal, cli, ndjson, secret } from './child.mjs';
+import { run, inTerminal, cli, ndjson, secret } from '../helpers/child.mjs';
 
 const TOKEN = `MIIT${secret(2996, 71)}`;
 const SECURITY_TOKEN = `gQ5${secret(2997, 83)}`;
@@ -32,20 +32,9 @@ const ALL = sortWire(SNAPSHOTS);
 const ID = ALL.find((s) => s.status === 'available').id;
 const SKEW_MS = 20 * 60_000;
 
-let mock; // no auth
-let tokenMock;
-let akMock; // AK/SK with temporary credentials, its clock 20 minutes ahead
-before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true });
-  tokenMock = await startMockEvs({ port: 0, quiet: true, token: TOKEN });
-  akMock = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, securityToken: SECURITY_TOKEN, clockOffsetMs: SKEW_MS });
-});
-after(async () => {
-  await Promise.all([mock.close(), tokenMock.close(), akMock.close()]);
-});
-beforeEach(() => {
-  for (const m of [mock, tokenMock, akMock]) m.reset();
-});
+const mock = useMock({}, { each: 'reset' }); // no auth
+const tokenMock = useMock({ token: TOKEN }, { each: 'reset' });
+const akMock = useMock({ ak: AK, sk: SK, securityToken: SECURITY_TOKEN, clockOffsetMs: SKEW_MS }, { each: 'reset' }); // AK/SK with temporary credentials, its clock 20 minutes ahead
 
 const at = (m) => ({ EVS_SNAPSHOTS_ENDPOINT: m.url, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID });
 const lines = (stderr) => stderr.split('\n').filter((l) => l !== '');

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { STATUSES } from 'evs-snapshots';
-import { PKG_DIR, run } from './child.mjs';
+import { PKG_DIR, run } from '../helpers/child.mjs';
 
 const f = await import(pathToFileURL(join(PKG_DIR, 'bin', 'format.mjs')).href);
 // The duration grammar the command's options and configFromEnv share (lib/env.cjs, from pkg-template/src/env.js).

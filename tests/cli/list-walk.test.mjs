@@ -9,24 +9,19 @@
 // Expected values: the mock's seed grown to 2,500 (data.mjs's wireSnapshots,
 // the copies the mock serves) in the mock's order (reference.mjs's
 // sortWire), never the command's own output.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock } from '../helpers/mock.mjs';
 import { wireSnapshots, PROJECT_ID } from '../mock-evs/data.mjs';
 import { sortWire, normalizeSnapshot } from '../helpers/reference.mjs';
-import { BIN, baseEnv, collect, run, ndjson, pythonCsv, inTerminal, cli } from './child.mjs';
+import { BIN, baseEnv, collect, run, ndjson, pythonCsv, inTerminal, cli } from '../helpers/child.mjs';
 
 const COUNT = 2500;
 const ALL = sortWire(wireSnapshots(COUNT)).map(normalizeSnapshot);
 const IDS = ALL.map((s) => s.id);
 
-let mock;
-before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true, count: COUNT });
-});
-after(() => mock.close());
-beforeEach(() => mock.reset());
+const mock = useMock({ count: COUNT }, { each: 'reset' });
 
 const env = () => ({ EVS_SNAPSHOTS_ENDPOINT: mock.url, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID });
 /** The list requests the mock saw, as their query parameters. */

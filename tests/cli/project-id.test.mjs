@@ -4,12 +4,13 @@
 // HUAWEICLOUD_SDK_IAM_ENDPOINT: the mock's apiUrl serves IAM's
 // GET /v3/projects?name=); with a token, or without a region, it is still a
 // usage mistake (exit 2, nothing sent).
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock } from '../helpers/mock.mjs';
 import { SNAPSHOTS, PROJECT_ID, SECOND_PROJECT_ID } from '../mock-evs/data.mjs';
 import { sortWire, normalizeSnapshot } from '../helpers/reference.mjs';
-import { run, ndjson, inTerminal, cli } from './child.mjs';
+import { run, ndjson, inTerminal, cli } from '../helpers/child.mjs';
 
 const AK = 'AKCLIIAM00000000001';
 const SK = 'sk-cli-iam-Secret-77c2';
@@ -18,15 +19,12 @@ const REGION = 'cn-north-4';
 const ALL = sortWire(SNAPSHOTS).map(normalizeSnapshot);
 const ID = ALL.find((s) => s.status === 'available').id;
 
-let mock;
+const mock = useMock({ ak: AK, sk: SK, region: REGION, apiPrefix: '/api' }, { each: 'reset' });
 let dead;
-before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, region: REGION, apiPrefix: '/api' });
+before(() => {
   // Nothing listens there: an IAM endpoint from the environment that a flag must override.
   dead = 'http://127.0.0.1:9';
 });
-after(() => mock.close());
-beforeEach(() => mock.reset());
 
 const keys = { HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: SK };
 const kinds = () => mock.requests().map((r) => r.kind);

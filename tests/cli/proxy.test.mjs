@@ -13,7 +13,8 @@
 // of them on stdout or stderr, --debug included, whatever fails.
 //
 // Every server here is bounded: closed after the tests with every socket.
-import { test, before, after, beforeEach } from 'node:test';
+import { test, after, beforeEach } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -23,10 +24,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock } from '../helpers/mock.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 import { sortWire } from '../helpers/reference.mjs';
-import { run, ndjson, secret } from './child.mjs';
+import { run, ndjson, secret } from '../helpers/child.mjs';
 
 const HOST = 'evs.ap-southeast-1.myhuaweicloud.com';
 const USER = `proxyuser${secret(12, 5)}`;
@@ -35,7 +36,7 @@ const BASIC = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
 const IDS = sortWire(SNAPSHOTS).map((s) => s.id);
 
 let dir;
-let mock;
+const mock = useMock({}, { each: 'reset' });
 let proxy; // forward and CONNECT, no credentials asked
 let authProxy; // the same, asking for USER and PASSWORD
 let tls; // the stand-in for the region's https: endpoint
@@ -137,7 +138,6 @@ before(async () => {
     '-subj', `/CN=${HOST}`, '-addext', `subjectAltName=DNS:${HOST}`,
     '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
   ], { stdio: 'ignore', timeout: 30000 });
-  mock = await startMockEvs({ port: 0, quiet: true });
   tls = await startTlsStandIn(readFileSync(join(dir, 'key.pem')), readFileSync(join(dir, 'cert.pem')));
   // Every tunnel goes to the stand-in: the proxy is the only one that knows where the region is.
   const route = () => ({ host: '127.0.0.1', port: tls.port });
@@ -149,11 +149,10 @@ before(async () => {
   await new Promise((r) => s.close(r));
 });
 after(async () => {
-  await Promise.all([mock?.close(), tls?.close(), proxy?.close(), authProxy?.close()]);
+  await Promise.all([tls?.close(), proxy?.close(), authProxy?.close()]);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 beforeEach(() => {
-  mock.reset();
   proxy.reset();
   authProxy.reset();
   tls.hosts.length = 0;

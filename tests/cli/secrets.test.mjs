@@ -3,14 +3,15 @@
 // quotes a 3,000-character IAM token (or security token, or secret key), and
 // no 16-character run of it may appear anywhere in stderr or stdout (list,
 // get, wait, and get with --debug's lines).
-import { test, before, after, beforeEach } from 'node:test';
+import { test, after } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock } from '../helpers/mock.mjs';
 import { PROJECT_ID } from '../mock-evs/data.mjs';
-import { run, inTerminal, cli, secret } from './child.mjs';
+import { run, inTerminal, cli, secret } from '../helpers/child.mjs';
 
 const TOKEN = `MIIT${secret(2996, 17)}`;
 const SECURITY_TOKEN = `gQ5${secret(2997, 29)}`;
@@ -33,17 +34,14 @@ function assertNoRun(secretText, name, ...texts) {
   }
 }
 
-let mock;
+const mock = useMock({}, { each: 'reset' });
 let dir;
-before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true });
+before(() => {
   dir = mkdtempSync(join(tmpdir(), 'evs-cli-secrets-'));
 });
-after(async () => {
-  await mock.close();
+after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-beforeEach(() => mock.reset());
 
 const at = () => ({ EVS_SNAPSHOTS_ENDPOINT: mock.url, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID });
 /** The gateway's answer, echoing `echo` in its message (faults apply before the mock's own auth check). */

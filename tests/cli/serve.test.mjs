@@ -6,16 +6,16 @@
 // connection without a credential, the project from IAM, a used port, --host,
 // Ctrl-C. Upstream requests are counted in the mock's log; every answer and
 // every line the command writes is checked for the credentials.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { createHash } from 'node:crypto';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock } from '../helpers/mock.mjs';
 import { SNAPSHOTS, PROJECT_ID, REGION } from '../mock-evs/data.mjs';
 import { sortWire } from '../helpers/reference.mjs';
-import { BIN, baseEnv, collect, secret, startServe } from './child.mjs';
+import { BIN, baseEnv, collect, secret, startServe } from '../helpers/child.mjs';
 
 const AK = secret(20, 2601);
 const SK = secret(40, 2602);
@@ -23,12 +23,7 @@ const keys = { HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: SK };
 const WIRE = sortWire(SNAPSHOTS);
 const T = 30_000;
 
-let mock;
-before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, apiPrefix: '/api' });
-});
-after(() => mock.close());
-beforeEach(() => mock.reset());
+const mock = useMock({ ak: AK, sk: SK, apiPrefix: '/api' }, { each: 'reset' });
 
 /** Everything the command wrote and every answer it gave, for the credentials check. */
 const seen = [];

@@ -5,13 +5,13 @@
 // request IDs. On a pipe and on a terminal (`script`) none of them reaches
 // the output raw: tables and stderr show them as \xNN / \uNNNN, JSON and
 // NDJSON carry them as JSON \u escapes (the same values when parsed).
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock } from '../helpers/mock.mjs';
 import { PROJECT_ID } from '../mock-evs/data.mjs';
 import { normalizeSnapshot } from '../helpers/reference.mjs';
-import { run, inTerminal, cli, shq, ndjson, pythonCsv } from './child.mjs';
+import { run, inTerminal, cli, shq, ndjson, pythonCsv } from '../helpers/child.mjs';
 
 /** One attack per snapshot, so that each fits a table cell (60 columns) once escaped. */
 const PAYLOADS = {
@@ -67,12 +67,7 @@ const ONE_WIRE = {
 };
 const ONE = normalizeSnapshot(ONE_WIRE);
 
-let mock;
-before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true });
-});
-after(() => mock.close());
-beforeEach(() => mock.reset());
+const mock = useMock({}, { each: 'reset' });
 
 const env = () => ({ EVS_SNAPSHOTS_ENDPOINT: mock.url, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID });
 /**

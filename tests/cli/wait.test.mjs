@@ -4,17 +4,18 @@
 // (124, as timeout(1)), a 404 (1), Ctrl-C (130), usage mistakes (2, nothing
 // sent), and on a terminal (util-linux `script`) the live progress line:
 // status and percent, service text escaped, redrawn at most 10 times a second.
-import { test, before, after, beforeEach } from 'node:test';
+import { test, after } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock, mockFor } from '../helpers/mock.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 import { sortWire, normalizeSnapshot } from '../helpers/reference.mjs';
-import { BIN, run, collect, baseEnv, inTerminal, cli, shq } from './child.mjs';
+import { BIN, run, collect, baseEnv, inTerminal, cli, shq } from '../helpers/child.mjs';
 
 const ID = 'snap-waited-on';
 /** The show answer of one poll: this status and progress. */
@@ -32,17 +33,14 @@ const wire = (status, progress) => ({
 });
 const answer = (status, progress, times = 1) => ({ match: { op: 'show' }, times, status: 200, json: { snapshot: wire(status, progress) } });
 
-let mock;
+const mock = useMock({}, { each: 'reset' });
 let dir;
-before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true });
+before(() => {
   dir = mkdtempSync(join(tmpdir(), 'evs-cli-wait-'));
 });
-after(async () => {
-  await mock.close();
+after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-beforeEach(() => mock.reset());
 
 const env = () => ({ EVS_SNAPSHOTS_ENDPOINT: mock.url, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID });
 const polls = () => mock.requests().filter((r) => r.kind === 'api').length;
@@ -154,25 +152,21 @@ test('throttled (issue 25 §3): a Retry-After past the deadline is still a timeo
   assert.equal(polls(), 2);
 });
 
-test('the deadline bounds the IAM lookup (issue 25 §3): an IAM that never answers is exit 124 at --timeout, and the process ends then', async () => {
+test('the deadline bounds the IAM lookup (issue 25 §3): an IAM that never answers is exit 124 at --timeout, and the process ends then', async (t) => {
   const AK = 'AKCLIWAITIAM000001';
   const SK = 'sk-cli-wait-iam-5e6f';
-  const keyed = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK });
-  try {
-    keyed.setFaults([{ match: { op: 'iam' }, times: 0, hang: true }]);
-    const vars = { HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: SK, HUAWEICLOUD_SDK_REGION: 'ap-southeast-1', EVS_SNAPSHOTS_ENDPOINT: keyed.apiUrl, HUAWEICLOUD_SDK_IAM_ENDPOINT: keyed.apiUrl };
-    const t0 = Date.now();
-    // Killed after 15 s: the lookup's own attempts (30 s each) would keep it alive far longer.
-    const child = spawn(process.execPath, [BIN, 'wait', ID, '--timeout', '1s'], { env: { ...baseEnv(), ...vars }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const r = await collect(child, 15000);
-    const ms = Date.now() - t0;
-    assert.equal(r.code, 124, r.stderr);
-    assert.equal(oneLine(r.stderr), `evs-snapshots: timeout error: snapshot ${ID} did not reach status "available" within 1000 ms (no poll answered)\n`);
-    assert.ok(ms < 10000, `the process lived ${ms} ms`);
-    assert.deepEqual(keyed.requests().map((q) => q.kind), ['iam']);
-  } finally {
-    await keyed.close();
-  }
+  const keyed = await mockFor(t, { ak: AK, sk: SK });
+  keyed.setFaults([{ match: { op: 'iam' }, times: 0, hang: true }]);
+  const vars = { HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: SK, HUAWEICLOUD_SDK_REGION: 'ap-southeast-1', EVS_SNAPSHOTS_ENDPOINT: keyed.apiUrl, HUAWEICLOUD_SDK_IAM_ENDPOINT: keyed.apiUrl };
+  const t0 = Date.now();
+  // Killed after 15 s: the lookup's own attempts (30 s each) would keep it alive far longer.
+  const child = spawn(process.execPath, [BIN, 'wait', ID, '--timeout', '1s'], { env: { ...baseEnv(), ...vars }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = await collect(child, 15000);
+  const ms = Date.now() - t0;
+  assert.equal(r.code, 124, r.stderr);
+  assert.equal(oneLine(r.stderr), `evs-snapshots: timeout error: snapshot ${ID} did not reach status "available" within 1000 ms (no poll answered)\n`);
+  assert.ok(ms < 10000, `the process lived ${ms} ms`);
+  assert.deepEqual(keyed.requests().map((q) => q.kind), ['iam']);
 });
 
 test('a snapshot that does not exist (404), a refused connection: exit 1, the error line', async () => {

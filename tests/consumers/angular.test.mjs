@@ -13,15 +13,17 @@
 // server asks for a .wasm that is not there (a 404 in the console) and the
 // page runs on the inline copy. `evs-snapshots/slim` in the same app: no
 // inline copy in the output at all.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startMockEvs, DEFAULT_CSP } from '../mock-evs/server.mjs';
+import { DEFAULT_CSP } from '../mock-evs/server.mjs';
 import { SNAPSHOTS } from '../mock-evs/data.mjs';
 import { sortWire } from '../helpers/reference.mjs';
-import { launchChromium } from '../helpers/browser.mjs';
+import { useChromium } from '../helpers/browser.mjs';
+import { useMock } from '../helpers/mock.mjs';
 import { exec, since, packTarball, installApp, diskUsage, filesUnder, filesHolding, INLINE_MARK, freePort, startServer, visit, moduleSource } from './apps.mjs';
 
 const EXPECTED = sortWire(SNAPSHOTS)
@@ -31,8 +33,6 @@ const PROJECT = 'evs-console';
 
 let work;
 let app;
-let mock;
-let browser;
 const servers = new Set();
 const costs = { disk: {}, bundle: {} };
 
@@ -113,24 +113,23 @@ async function withNgServe(fn) {
 
 const notFound = (errors) => errors.filter((e) => /status of 404/.test(e));
 
+// The dashboard's Content-Security-Policy (scripts from the origin only,
+// WebAssembly compiled), but with base-uri 'self': Angular's <base href>.
+const CSP = DEFAULT_CSP.replace("base-uri 'none'", "base-uri 'self'");
+
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'evs-angular-'));
   app = join(work, 'angular-app');
   const tarball = await packTarball(work);
   costs.install = await installApp('angular-app', app, tarball);
   costs.disk.node_modules = diskUsage(join(app, 'node_modules')).bytes;
-  // The dashboard's Content-Security-Policy (scripts from the origin only,
-  // WebAssembly compiled), but with base-uri 'self': Angular's <base href>.
-  const csp = DEFAULT_CSP.replace("base-uri 'none'", "base-uri 'self'");
-  assert.notEqual(csp, DEFAULT_CSP);
-  mock = await startMockEvs({ port: 0, quiet: true, apiPrefix: '/evs', statics: [{ urlPrefix: '/angular-app/', dir: app }], csp });
-  browser = await launchChromium();
+  assert.notEqual(CSP, DEFAULT_CSP);
 });
+const mock = useMock(() => ({ apiPrefix: '/evs', statics: [{ urlPrefix: '/angular-app/', dir: app }], csp: CSP }));
+const browser = useChromium();
 
 after(async () => {
   for (const s of servers) await s.stop();
-  await browser?.close();
-  await mock?.close();
   if (work) rmSync(work, { recursive: true, force: true });
   console.log(`# angular-app costs: ${JSON.stringify(costs)}`);
 });

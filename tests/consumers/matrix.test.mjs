@@ -8,7 +8,8 @@
 // nothing else: no node_modules, no package files beside them. Each row's
 // time, what it downloads or loads (bytes, gzip) and where the module came
 // from are printed at the end.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { execFileSync, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -20,7 +21,8 @@ import { gzipSync } from 'node:zlib';
 import { startMockEvs } from '../mock-evs/server.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 import { sortWire } from '../helpers/reference.mjs';
-import { launchChromium } from '../helpers/browser.mjs';
+import { useChromium } from '../helpers/browser.mjs';
+import { useMock } from '../helpers/mock.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -31,8 +33,6 @@ const loads = {};
 
 let work; // temp directory of the throwaway project
 let tarball; // the packed package, in work
-let mock;
-let browser;
 
 const execFileAsync = promisify(execFile);
 
@@ -78,14 +78,12 @@ before(async () => {
     writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '1.0.0' }));
     run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball]);
   });
-  // csp: false: the pages written below have inline scripts (the dashboard's policy would refuse them).
-  mock = await startMockEvs({ port: 0, quiet: true, apiPrefix: '/evs', statics: [{ urlPrefix: '/', dir: work }], csp: false });
-  browser = await launchChromium();
 });
+// csp: false: the pages written below have inline scripts (the dashboard's policy would refuse them).
+const mock = useMock(() => ({ apiPrefix: '/evs', statics: [{ urlPrefix: '/', dir: work }], csp: false }));
+const browser = useChromium();
 
 after(async () => {
-  await browser?.close();
-  await mock?.close();
   if (work) rmSync(work, { recursive: true, force: true });
   console.log(`# consumer matrix times (ms): ${JSON.stringify(times)}`);
   console.log('# row | ms | loads: bytes / gzip | the module from');

@@ -13,16 +13,17 @@
 // inline copy not; the handler refuses what it must not forward. Then what goes wrong without each of the two: the server output
 // bundles the inline copy into its entries; the build fails on the
 // package's Date.now().
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startMockEvs } from '../mock-evs/server.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 import { sortWire } from '../helpers/reference.mjs';
-import { launchChromium } from '../helpers/browser.mjs';
+import { useChromium } from '../helpers/browser.mjs';
+import { useMock } from '../helpers/mock.mjs';
 import { exec, since, packTarball, installApp, diskUsage, filesUnder, filesHolding, INLINE_MARK, MB, freePort, startServer, visit, moduleSource } from './apps.mjs';
 
 const EXPECTED = sortWire(SNAPSHOTS)
@@ -33,8 +34,6 @@ const SK = `sk-next-${randomBytes(16).toString('hex')}`;
 
 let work;
 let app;
-let mock;
-let browser;
 let server;
 const costs = {};
 
@@ -83,14 +82,12 @@ before(async () => {
   const tarball = await packTarball(work);
   costs.install = await installApp('next-app', app, tarball);
   costs.disk = { node_modules: diskUsage(join(app, 'node_modules')).bytes };
-  mock = await startMockEvs({ port: 0, quiet: true, apiPrefix: '/evs', ak: AK, sk: SK });
-  browser = await launchChromium();
 });
+const mock = useMock({ apiPrefix: '/evs', ak: AK, sk: SK });
+const browser = useChromium();
 
 after(async () => {
   await server?.stop();
-  await browser?.close();
-  await mock?.close();
   if (work) rmSync(work, { recursive: true, force: true });
   console.log(`# next-app costs: ${JSON.stringify(costs)}`);
 });

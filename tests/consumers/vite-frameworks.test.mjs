@@ -6,15 +6,16 @@
 // IDs rendered by a component, no console error, the .wasm Vite emitted
 // fetched and not the inline copy. The plugins transform components; the
 // .wasm is emitted by Vite itself, as in the matrix's plain Vite row.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startMockEvs } from '../mock-evs/server.mjs';
 import { SNAPSHOTS } from '../mock-evs/data.mjs';
 import { sortWire } from '../helpers/reference.mjs';
-import { launchChromium } from '../helpers/browser.mjs';
+import { useChromium } from '../helpers/browser.mjs';
+import { useMock } from '../helpers/mock.mjs';
 import { exec, since, packTarball, installApp, diskUsage, filesUnder, visit, moduleSource } from './apps.mjs';
 
 const EXPECTED = sortWire(SNAPSHOTS)
@@ -23,8 +24,6 @@ const EXPECTED = sortWire(SNAPSHOTS)
 
 let work;
 let app;
-let mock;
-let browser;
 const costs = { disk: {} };
 
 before(async () => {
@@ -33,13 +32,11 @@ before(async () => {
   const tarball = await packTarball(work);
   costs.install = await installApp('vite-frameworks-app', app, tarball);
   costs.disk.node_modules = diskUsage(join(app, 'node_modules')).bytes;
-  mock = await startMockEvs({ port: 0, quiet: true, apiPrefix: '/evs', statics: [{ urlPrefix: '/app/', dir: app }] });
-  browser = await launchChromium();
 });
+const mock = useMock(() => ({ apiPrefix: '/evs', statics: [{ urlPrefix: '/app/', dir: app }] }));
+const browser = useChromium();
 
 after(async () => {
-  await browser?.close();
-  await mock?.close();
   if (work) rmSync(work, { recursive: true, force: true });
   console.log(`# vite-frameworks-app costs: ${JSON.stringify(costs)}`);
 });

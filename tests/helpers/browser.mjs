@@ -5,10 +5,13 @@
 //   const page = await newPage(browser, { timezoneId: 'Asia/Shanghai' });
 //   ... page.errors holds every console error and uncaught page error ...
 //   await browser.close();
+//
+// or, for the tests of a file: `const browser = useChromium();` at its top.
 import { chromium } from 'playwright-core';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { shared } from './hooks.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -50,6 +53,15 @@ export async function launchChromium({ args = [] } = {}) {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Chromium for the tests of this file: launched in before(), closed in
+ * after(). `options`: launchChromium's, or a function giving them (called
+ * in before()). Returns a stand-in (hooks.mjs lateValue) of its handle.
+ */
+export function useChromium(options = {}) {
+  return shared('Chromium', () => launchChromium(typeof options === 'function' ? options() : options), (b) => b.close()).handle;
 }
 
 /**

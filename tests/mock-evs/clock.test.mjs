@@ -1,12 +1,12 @@
 // The mock's clock switch (issue 13 §2): a clock shifted at start-up or over
 // HTTP moves the Date header, the AK/SK check against X-Sdk-Date and the
 // server time in the gateway's skew message, and nothing else.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { startMockEvs } from './server.mjs';
+import { useMock, mockFor } from '../helpers/mock.mjs';
 import { PROJECT_ID, SNAPSHOTS } from './data.mjs';
 import { canonicalRequest, signature } from './signature.mjs';
 
@@ -16,11 +16,7 @@ const MIN = 60 * 1000;
 const PATH = `/v2/${PROJECT_ID}/snapshots`;
 const QUERY = 'limit=2';
 
-let fast; // 20 minutes ahead from the start
-before(async () => {
-  fast = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, clockOffsetMs: 20 * MIN });
-});
-after(() => fast.close());
+const fast = useMock({ ak: AK, sk: SK, clockOffsetMs: 20 * MIN }); // 20 minutes ahead from the start
 
 const sdkDate = (d) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
 
@@ -93,15 +89,11 @@ test('over HTTP: PUT, GET and DELETE /__mock/clock; reset restores the start-up 
   assert.throws(() => fast.setClockOffset(0.5));
 });
 
-test('an unshifted mock sends the real time in Date', async () => {
-  const m = await startMockEvs({ port: 0, quiet: true });
-  try {
-    const r = await fetch(`${m.url}/v2/${PROJECT_ID}/cloudsnapshots/${SNAPSHOTS[0].id}`);
-    assert.equal(r.status, 200);
-    assert.ok(dateGap(r, Date.now()) < 5000);
-  } finally {
-    await m.close();
-  }
+test('an unshifted mock sends the real time in Date', async (t) => {
+  const m = await mockFor(t);
+  const r = await fetch(`${m.url}/v2/${PROJECT_ID}/cloudsnapshots/${SNAPSHOTS[0].id}`);
+  assert.equal(r.status, 200);
+  assert.ok(dateGap(r, Date.now()) < 5000);
 });
 
 test('the command line: --clock-offset-ms', async () => {

@@ -3,25 +3,21 @@
 // switch for none and two projects. Requests are signed with the package's
 // own signRequest (run `make build` first), so a client's IAM call is what
 // these tests send.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { signRequest } from 'evs-snapshots';
 import { startMockEvs, IAM_MODES } from './server.mjs';
+import { useMock, mockFor } from '../helpers/mock.mjs';
 import { PROJECT_ID, SECOND_PROJECT_ID, DOMAIN_ID, REGION } from './data.mjs';
 
 const AK = 'AKIAMTEST00000001';
 const SK = 'sk-iam-Secret-4b7e';
 const HEX32 = /^[0-9a-f]{32}$/;
 
-let mock; // AK/SK checked, under the demo's prefix, default region and mode
-before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, apiPrefix: '/evs' });
-});
-after(() => mock.close());
-beforeEach(() => mock.reset());
+const mock = useMock({ ak: AK, sk: SK, apiPrefix: '/evs' }, { each: 'reset' }); // AK/SK checked, under the demo's prefix, default region and mode
 
 /** `GET {base}/v3/projects?{query}`, signed with signRequest unless `credentials` is null. */
 async function projects(m, query, { credentials = { accessKey: AK, secretKey: SK }, headers = {}, base = m.apiUrl } = {}) {
@@ -68,39 +64,30 @@ test('name is exact: another region, another case, a prefix or an empty name fin
   assert.deepEqual((await (await projects(mock)).json()).projects.map((p) => p.id), [PROJECT_ID]);
 });
 
-test('another region by option: the seeded project is named after it, and only it', async () => {
-  const m = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, region: 'cn-north-4' });
-  try {
-    assert.deepEqual((await (await projects(m, 'name=cn-north-4')).json()).projects.map((p) => [p.id, p.name]), [[PROJECT_ID, 'cn-north-4']]);
-    assert.deepEqual((await (await projects(m, `name=${REGION}`)).json()).projects, []);
-  } finally {
-    await m.close();
-  }
+test('another region by option: the seeded project is named after it, and only it', async (t) => {
+  const m = await mockFor(t, { ak: AK, sk: SK, region: 'cn-north-4' });
+  assert.deepEqual((await (await projects(m, 'name=cn-north-4')).json()).projects.map((p) => [p.id, p.name]), [[PROJECT_ID, 'cn-north-4']]);
+  assert.deepEqual((await (await projects(m, `name=${REGION}`)).json()).projects, []);
   await assert.rejects(startMockEvs({ port: 0, quiet: true, region: '' }), /region/);
 });
 
-test('the switch by option: none finds nothing, two finds the seeded project and a sub-project named like the region', async () => {
-  const none = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, iamProjects: 'none' });
-  const two = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, iamProjects: 'two' });
-  try {
-    const r = await projects(none, `name=${REGION}`);
-    assert.equal(r.status, 200);
-    assert.deepEqual((await r.json()).projects, []);
+test('the switch by option: none finds nothing, two finds the seeded project and a sub-project named like the region', async (t) => {
+  const none = await mockFor(t, { ak: AK, sk: SK, iamProjects: 'none' });
+  const two = await mockFor(t, { ak: AK, sk: SK, iamProjects: 'two' });
+  const r = await projects(none, `name=${REGION}`);
+  assert.equal(r.status, 200);
+  assert.deepEqual((await r.json()).projects, []);
 
-    const list = (await (await projects(two, `name=${REGION}`)).json()).projects;
-    assert.deepEqual(list.map((p) => p.id), [PROJECT_ID, SECOND_PROJECT_ID]);
-    assert.match(SECOND_PROJECT_ID, HEX32);
-    assert.notEqual(SECOND_PROJECT_ID, PROJECT_ID);
-    assert.ok(list.every((p) => p.name === REGION && p.domain_id === DOMAIN_ID && p.enabled === true));
-    assert.equal(list[1].parent_id, PROJECT_ID, 'the second is a sub-project of the region\'s project');
-    assert.equal(two.iamProjects(), 'two');
+  const list = (await (await projects(two, `name=${REGION}`)).json()).projects;
+  assert.deepEqual(list.map((p) => p.id), [PROJECT_ID, SECOND_PROJECT_ID]);
+  assert.match(SECOND_PROJECT_ID, HEX32);
+  assert.notEqual(SECOND_PROJECT_ID, PROJECT_ID);
+  assert.ok(list.every((p) => p.name === REGION && p.domain_id === DOMAIN_ID && p.enabled === true));
+  assert.equal(list[1].parent_id, PROJECT_ID, 'the second is a sub-project of the region\'s project');
+  assert.equal(two.iamProjects(), 'two');
 
-    two.reset();
-    assert.equal(two.iamProjects(), 'two', 'reset goes back to the start-up value, not to "one"');
-  } finally {
-    await none.close();
-    await two.close();
-  }
+  two.reset();
+  assert.equal(two.iamProjects(), 'two', 'reset goes back to the start-up value, not to "one"');
   await assert.rejects(startMockEvs({ port: 0, quiet: true, iamProjects: 'three' }), /iamProjects must be one of none, one, two/);
   assert.deepEqual(IAM_MODES, ['none', 'one', 'two']);
 });
@@ -171,17 +158,13 @@ test('unsigned, wrongly signed or tampered requests get 401 in the gateway\'s sh
   assert.deepEqual(iamLog(mock).map((e) => e.status), [401, 401, 401, 401, 401]);
 });
 
-test('temporary credentials: the security token is required and checked, as for EVS', async () => {
-  const m = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, securityToken: 'STS-TOKEN-1' });
-  try {
-    const ok = await projects(m, `name=${REGION}`, { credentials: { accessKey: AK, secretKey: SK, securityToken: 'STS-TOKEN-1' } });
-    assert.equal(ok.status, 200);
-    assert.equal((await ok.json()).projects[0].id, PROJECT_ID);
-    assert.equal((await projects(m, `name=${REGION}`)).status, 401, 'without the token');
-    assert.equal((await projects(m, `name=${REGION}`, { credentials: { accessKey: AK, secretKey: SK, securityToken: 'STS-OTHER' } })).status, 401, 'another token');
-  } finally {
-    await m.close();
-  }
+test('temporary credentials: the security token is required and checked, as for EVS', async (t) => {
+  const m = await mockFor(t, { ak: AK, sk: SK, securityToken: 'STS-TOKEN-1' });
+  const ok = await projects(m, `name=${REGION}`, { credentials: { accessKey: AK, secretKey: SK, securityToken: 'STS-TOKEN-1' } });
+  assert.equal(ok.status, 200);
+  assert.equal((await ok.json()).projects[0].id, PROJECT_ID);
+  assert.equal((await projects(m, `name=${REGION}`)).status, 401, 'without the token');
+  assert.equal((await projects(m, `name=${REGION}`, { credentials: { accessKey: AK, secretKey: SK, securityToken: 'STS-OTHER' } })).status, 401, 'another token');
 });
 
 test('faults: op "iam" applies to IAM calls only, and EVS faults leave IAM alone', async () => {
@@ -228,7 +211,7 @@ test('the request log records IAM calls as kind "iam", with their status', async
   assert.equal(mock.requests().length, 0, 'reset clears the log');
 });
 
-test('served under the API prefix only (the client\'s iamEndpoint is apiUrl); other /v3 calls and methods in Keystone\'s shape', async () => {
+test('served under the API prefix only (the client\'s iamEndpoint is apiUrl); other /v3 calls and methods in Keystone\'s shape', async (t) => {
   // Outside the prefix there is no IAM, as there is no EVS.
   let r = await projects(mock, `name=${REGION}`, { base: mock.url });
   assert.equal(r.status, 404);
@@ -249,30 +232,22 @@ test('served under the API prefix only (the client\'s iamEndpoint is apiUrl); ot
   assert.deepEqual(iamLog(mock).map((e) => e.status), [401, 404, 405]);
 
   // Without a prefix, at the root.
-  const bare = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK });
-  try {
-    assert.equal(bare.apiUrl, bare.url);
-    assert.equal((await (await projects(bare, `name=${REGION}`)).json()).projects[0].id, PROJECT_ID);
-  } finally {
-    await bare.close();
-  }
+  const bare = await mockFor(t, { ak: AK, sk: SK });
+  assert.equal(bare.apiUrl, bare.url);
+  assert.equal((await (await projects(bare, `name=${REGION}`)).json()).projects[0].id, PROJECT_ID);
 });
 
-test('CORS as for EVS: an allowed origin sees X-IAM-Trace-Id, another origin is refused and not logged', async () => {
-  const m = await startMockEvs({ port: 0, quiet: true, allowOrigins: ['http://127.0.0.1:5173'] });
-  try {
-    const url = `${m.apiUrl}/v3/projects?name=${REGION}`;
-    const pre = await fetch(url, { method: 'OPTIONS', headers: { Origin: 'http://127.0.0.1:5173', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization,x-sdk-date' } });
-    assert.equal(pre.status, 204);
-    assert.equal(pre.headers.get('access-control-allow-origin'), 'http://127.0.0.1:5173');
-    const r = await fetch(url, { headers: { Origin: 'http://127.0.0.1:5173' } });
-    assert.equal(r.status, 200, 'no auth configured: answered');
-    assert.match(r.headers.get('access-control-expose-headers'), /X-IAM-Trace-Id/);
-    assert.equal((await fetch(url, { headers: { Origin: 'http://evil.example' } })).status, 403);
-    assert.deepEqual(m.requests().map((e) => [e.kind, e.status]), [['preflight', undefined], ['iam', 200]]);
-  } finally {
-    await m.close();
-  }
+test('CORS as for EVS: an allowed origin sees X-IAM-Trace-Id, another origin is refused and not logged', async (t) => {
+  const m = await mockFor(t, { allowOrigins: ['http://127.0.0.1:5173'] });
+  const url = `${m.apiUrl}/v3/projects?name=${REGION}`;
+  const pre = await fetch(url, { method: 'OPTIONS', headers: { Origin: 'http://127.0.0.1:5173', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization,x-sdk-date' } });
+  assert.equal(pre.status, 204);
+  assert.equal(pre.headers.get('access-control-allow-origin'), 'http://127.0.0.1:5173');
+  const r = await fetch(url, { headers: { Origin: 'http://127.0.0.1:5173' } });
+  assert.equal(r.status, 200, 'no auth configured: answered');
+  assert.match(r.headers.get('access-control-expose-headers'), /X-IAM-Trace-Id/);
+  assert.equal((await fetch(url, { headers: { Origin: 'http://evil.example' } })).status, 403);
+  assert.deepEqual(m.requests().map((e) => [e.kind, e.status]), [['preflight', undefined], ['iam', 200]]);
 });
 
 test('the command line: --region and --iam-projects', async () => {

@@ -1,6 +1,7 @@
 // The mock itself, with raw fetch: if it drifts from the documented API, the
 // package's tests against it prove nothing.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdtempSync, mkdirSync, writeFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -9,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startMockEvs, DEFAULT_CSP, CONTROL_BODY_LIMIT, LOG_LIMIT } from './server.mjs';
+import { DEFAULT_CSP, CONTROL_BODY_LIMIT, LOG_LIMIT } from './server.mjs';
+import { useMock, mockFor } from '../helpers/mock.mjs';
 import { SNAPSHOTS, PROJECT_ID, VOLUMES } from './data.mjs';
 import { canonicalRequest, signature, stringToSign } from './signature.mjs';
 
@@ -19,7 +21,6 @@ const VECTORS = readFileSync(join(here, '..', 'fixtures', 'sdk-hmac-sha256.jsonl
   .filter((l) => l.trim())
   .map((l) => JSON.parse(l));
 
-let mock;
 let tmp; // holds the static folder and, beside it, what must never be served
 let dir;
 const IMPORT_MAP = '{"imports":{"evs-snapshots":"/pkg/index.js"}}';
@@ -37,10 +38,9 @@ before(async () => {
   symlinkSync(join(tmp, 'secret.txt'), join(dir, 'out.txt')); // a link that leaves the folder
   symlinkSync(join(tmp, 'elsewhere'), join(dir, 'outdir')); // a folder link that leaves it
   symlinkSync(join(dir, 'sub', 'inside.txt'), join(dir, 'in.txt')); // a link that stays inside
-  mock = await startMockEvs({ port: 0, quiet: true, apiPrefix: '/evs', statics: [{ urlPrefix: '/', dir }] });
 });
-after(async () => {
-  await mock.close();
+const mock = useMock(() => ({ apiPrefix: '/evs', statics: [{ urlPrefix: '/', dir }] }));
+after(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -148,40 +148,36 @@ test('queries read as the service reads them: + is a space, %2B a plus, %20 a sp
   assert.equal(pages.flat().length, want);
 });
 
-test('CORS for an allowed origin: preflight, exposed headers, and logged', async () => {
-  const m = await startMockEvs({ port: 0, quiet: true, allowOrigins: ['http://page.example', 'http://127.0.0.1:*'] });
-  try {
-    const r = await fetch(`${m.url}${base}/snapshots`, {
-      method: 'OPTIONS',
-      headers: { Origin: 'http://page.example', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'x-auth-token' },
-    });
-    assert.equal(r.status, 204);
-    assert.equal(r.headers.get('access-control-allow-origin'), 'http://page.example');
-    assert.equal(r.headers.get('access-control-allow-headers'), 'x-auth-token');
-    assert.match(r.headers.get('access-control-allow-methods'), /\bGET\b/);
-    assert.match(r.headers.get('access-control-expose-headers'), /X-Request-Id/);
-    assert.equal(m.requests()[0].kind, 'preflight');
-    // The call itself, from the exact origin and from any port of http://127.0.0.1.
-    for (const origin of ['http://page.example', 'http://127.0.0.1:5173', 'http://127.0.0.1:9']) {
-      const g = await fetch(`${m.url}${base}/snapshots?limit=1`, { headers: { Origin: origin } });
-      assert.equal(g.status, 200, origin);
-      assert.equal(g.headers.get('access-control-allow-origin'), origin);
-      assert.match(g.headers.get('vary'), /Origin/);
-      assert.equal((await g.json()).snapshots.length, 1);
-    }
-    // Not asked for: a scheme, a port of an exact origin, a look-alike host, "null".
-    for (const origin of ['https://127.0.0.1:5173', 'http://page.example:8080', 'http://localhost:5173', 'http://127.0.0.1.evil.example', 'null']) {
-      const g = await fetch(`${m.url}${base}/snapshots?limit=1`, { headers: { Origin: origin } });
-      assert.equal(g.status, 403, origin);
-      assert.equal(g.headers.get('access-control-allow-origin'), null, origin);
-    }
-    // No Origin (Node, curl): answered, with no CORS headers.
-    const plain = await fetch(`${m.url}${base}/snapshots?limit=1`);
-    assert.equal(plain.status, 200);
-    assert.equal(plain.headers.get('access-control-allow-origin'), null);
-  } finally {
-    await m.close();
+test('CORS for an allowed origin: preflight, exposed headers, and logged', async (t) => {
+  const m = await mockFor(t, { allowOrigins: ['http://page.example', 'http://127.0.0.1:*'] });
+  const r = await fetch(`${m.url}${base}/snapshots`, {
+    method: 'OPTIONS',
+    headers: { Origin: 'http://page.example', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'x-auth-token' },
+  });
+  assert.equal(r.status, 204);
+  assert.equal(r.headers.get('access-control-allow-origin'), 'http://page.example');
+  assert.equal(r.headers.get('access-control-allow-headers'), 'x-auth-token');
+  assert.match(r.headers.get('access-control-allow-methods'), /\bGET\b/);
+  assert.match(r.headers.get('access-control-expose-headers'), /X-Request-Id/);
+  assert.equal(m.requests()[0].kind, 'preflight');
+  // The call itself, from the exact origin and from any port of http://127.0.0.1.
+  for (const origin of ['http://page.example', 'http://127.0.0.1:5173', 'http://127.0.0.1:9']) {
+    const g = await fetch(`${m.url}${base}/snapshots?limit=1`, { headers: { Origin: origin } });
+    assert.equal(g.status, 200, origin);
+    assert.equal(g.headers.get('access-control-allow-origin'), origin);
+    assert.match(g.headers.get('vary'), /Origin/);
+    assert.equal((await g.json()).snapshots.length, 1);
   }
+  // Not asked for: a scheme, a port of an exact origin, a look-alike host, "null".
+  for (const origin of ['https://127.0.0.1:5173', 'http://page.example:8080', 'http://localhost:5173', 'http://127.0.0.1.evil.example', 'null']) {
+    const g = await fetch(`${m.url}${base}/snapshots?limit=1`, { headers: { Origin: origin } });
+    assert.equal(g.status, 403, origin);
+    assert.equal(g.headers.get('access-control-allow-origin'), null, origin);
+  }
+  // No Origin (Node, curl): answered, with no CORS headers.
+  const plain = await fetch(`${m.url}${base}/snapshots?limit=1`);
+  assert.equal(plain.status, 200);
+  assert.equal(plain.headers.get('access-control-allow-origin'), null);
 });
 
 test('CORS: by default no cross-origin caller is answered; refusals are not logged', async () => {
@@ -205,36 +201,32 @@ test('CORS: by default no cross-origin caller is answered; refusals are not logg
   assert.equal(same.headers.get('access-control-allow-origin'), null, 'same origin needs no CORS');
 });
 
-test('control endpoints: same origin only, even for an origin the API allows', async () => {
-  const m = await startMockEvs({ port: 0, quiet: true, token: 'tok-control-77', allowOrigins: ['http://page.example'] });
-  try {
-    await fetch(`${m.url}${base}/snapshots?limit=1`, { headers: { 'X-Auth-Token': 'tok-control-77' } });
-    for (const origin of ['http://page.example', 'http://evil.example', 'null']) {
-      const log = await fetch(`${m.url}/__mock/requests`, { headers: { Origin: origin } });
-      assert.equal(log.status, 403, origin);
-      assert.equal(log.headers.get('access-control-allow-origin'), null);
-      assert.ok(!(await log.text()).includes('tok-control-77'), 'the logged token is not in the refusal');
-      const put = await fetch(`${m.url}/__mock/faults`, { method: 'PUT', headers: { Origin: origin }, body: JSON.stringify([{ times: 0, status: 500 }]) });
-      assert.equal(put.status, 403, origin);
-      const pre = await fetch(`${m.url}/__mock/faults`, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'PUT' } });
-      assert.equal(pre.status, 403);
-      assert.equal(pre.headers.get('access-control-allow-origin'), null);
-    }
-    // A cross-site form post or no-cors fetch: refused on its fetch metadata alone.
-    for (const site of ['cross-site', 'same-site']) {
-      assert.equal((await fetch(`${m.url}/__mock/reset`, { method: 'POST', headers: { 'Sec-Fetch-Site': site } })).status, 403, site);
-      assert.equal((await fetch(`${m.url}/__mock/requests`, { headers: { 'Sec-Fetch-Site': site } })).status, 403, site);
-    }
-    // No fault was set: the API still answers.
-    assert.equal((await fetch(`${m.url}${base}/snapshots?limit=1`, { headers: { 'X-Auth-Token': 'tok-control-77' } })).status, 200);
-    // The same origin, and no Origin at all (a test, curl), are answered.
-    const own = await fetch(`${m.url}/__mock/requests`, { headers: { Origin: m.url, 'Sec-Fetch-Site': 'same-origin' } });
-    assert.equal(own.status, 200);
-    assert.equal((await own.json()).count, 2);
-    assert.equal((await fetch(`${m.url}/__mock/faults`, { method: 'DELETE' })).status, 204);
-  } finally {
-    await m.close();
+test('control endpoints: same origin only, even for an origin the API allows', async (t) => {
+  const m = await mockFor(t, { token: 'tok-control-77', allowOrigins: ['http://page.example'] });
+  await fetch(`${m.url}${base}/snapshots?limit=1`, { headers: { 'X-Auth-Token': 'tok-control-77' } });
+  for (const origin of ['http://page.example', 'http://evil.example', 'null']) {
+    const log = await fetch(`${m.url}/__mock/requests`, { headers: { Origin: origin } });
+    assert.equal(log.status, 403, origin);
+    assert.equal(log.headers.get('access-control-allow-origin'), null);
+    assert.ok(!(await log.text()).includes('tok-control-77'), 'the logged token is not in the refusal');
+    const put = await fetch(`${m.url}/__mock/faults`, { method: 'PUT', headers: { Origin: origin }, body: JSON.stringify([{ times: 0, status: 500 }]) });
+    assert.equal(put.status, 403, origin);
+    const pre = await fetch(`${m.url}/__mock/faults`, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'PUT' } });
+    assert.equal(pre.status, 403);
+    assert.equal(pre.headers.get('access-control-allow-origin'), null);
   }
+  // A cross-site form post or no-cors fetch: refused on its fetch metadata alone.
+  for (const site of ['cross-site', 'same-site']) {
+    assert.equal((await fetch(`${m.url}/__mock/reset`, { method: 'POST', headers: { 'Sec-Fetch-Site': site } })).status, 403, site);
+    assert.equal((await fetch(`${m.url}/__mock/requests`, { headers: { 'Sec-Fetch-Site': site } })).status, 403, site);
+  }
+  // No fault was set: the API still answers.
+  assert.equal((await fetch(`${m.url}${base}/snapshots?limit=1`, { headers: { 'X-Auth-Token': 'tok-control-77' } })).status, 200);
+  // The same origin, and no Origin at all (a test, curl), are answered.
+  const own = await fetch(`${m.url}/__mock/requests`, { headers: { Origin: m.url, 'Sec-Fetch-Site': 'same-origin' } });
+  assert.equal(own.status, 200);
+  assert.equal((await own.json()).count, 2);
+  assert.equal((await fetch(`${m.url}/__mock/faults`, { method: 'DELETE' })).status, 204);
 });
 
 test('Host: only the address the mock listens on, on every route (DNS rebinding)', async () => {
@@ -272,21 +264,17 @@ test('control bodies are bounded: 413 above 1 MiB, with or without Content-Lengt
   assert.equal((await get(`${base}/snapshots?limit=1`)).status, 200);
 });
 
-test('the request log keeps the newest entries only (10,000 by default)', async () => {
+test('the request log keeps the newest entries only (10,000 by default)', async (t) => {
   assert.equal(LOG_LIMIT, 10_000);
   assert.equal((await (await fetch(`${mock.apiUrl}/__mock/requests`)).json()).limit, 10_000);
-  const m = await startMockEvs({ port: 0, quiet: true, logLimit: 5 });
-  try {
-    for (let i = 0; i < 8; i++) await fetch(`${m.url}${base}/snapshots?limit=${i + 1}`);
-    assert.deepEqual(m.requests().map((r) => r.query), ['limit=4', 'limit=5', 'limit=6', 'limit=7', 'limit=8']);
-    const log = await (await fetch(`${m.url}/__mock/requests`)).json();
-    assert.deepEqual([log.count, log.dropped, log.limit], [5, 3, 5]);
-    await fetch(`${m.url}/__mock/requests`, { method: 'DELETE' });
-    const cleared = await (await fetch(`${m.url}/__mock/requests`)).json();
-    assert.deepEqual([cleared.count, cleared.dropped], [0, 0]);
-  } finally {
-    await m.close();
-  }
+  const m = await mockFor(t, { logLimit: 5 });
+  for (let i = 0; i < 8; i++) await fetch(`${m.url}${base}/snapshots?limit=${i + 1}`);
+  assert.deepEqual(m.requests().map((r) => r.query), ['limit=4', 'limit=5', 'limit=6', 'limit=7', 'limit=8']);
+  const log = await (await fetch(`${m.url}/__mock/requests`)).json();
+  assert.deepEqual([log.count, log.dropped, log.limit], [5, 3, 5]);
+  await fetch(`${m.url}/__mock/requests`, { method: 'DELETE' });
+  const cleared = await (await fetch(`${m.url}/__mock/requests`)).json();
+  assert.deepEqual([cleared.count, cleared.dropped], [0, 0]);
 });
 
 test('faults over HTTP: status, Retry-After, times, delay, reset, html, hang', async () => {
@@ -331,7 +319,7 @@ test('control: the request log over HTTP', async () => {
   assert.equal(log.requests[0].query, 'limit=2&name=a%20b');
 });
 
-test('static files: types, index, nosniff and the dashboard CSP', async () => {
+test('static files: types, index, nosniff and the dashboard CSP', async (t) => {
   const page = await fetch(`${mock.url}/`);
   assert.equal(await page.text(), '<p>hi</p>');
   assert.equal(page.headers.get('content-security-policy'), DEFAULT_CSP);
@@ -352,14 +340,10 @@ test('static files: types, index, nosniff and the dashboard CSP', async () => {
   for (const r of [await get(`${base}/snapshots?limit=1`), await get(`${base}/cloudsnapshots/nope`), await fetch(`${mock.apiUrl}/__mock/clock`), await get('/nowhere')]) {
     assert.equal(r.headers.get('x-content-type-options'), 'nosniff', r.url);
   }
-  const none = await startMockEvs({ port: 0, quiet: true, csp: false, statics: [{ urlPrefix: '/', dir }] });
-  try {
-    const r = await fetch(`${none.url}/`);
-    assert.equal(r.headers.get('content-security-policy'), null);
-    assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
-  } finally {
-    await none.close();
-  }
+  const none = await mockFor(t, { csp: false, statics: [{ urlPrefix: '/', dir }] });
+  const r = await fetch(`${none.url}/`);
+  assert.equal(r.headers.get('content-security-policy'), null);
+  assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
 });
 
 test('static files: gzip for a client that accepts it, as hosting does; as they are for one that does not', async () => {
@@ -418,31 +402,23 @@ test('static files: no file outside the folder (traversal, symlinks that leave i
   assert.equal(await inside.text(), 'inside');
 });
 
-test('token auth answers in the API gateway shape', async () => {
-  const m = await startMockEvs({ port: 0, quiet: true, token: 't0k' });
-  try {
-    const r = await fetch(`${m.apiUrl}${base}/snapshots`);
-    assert.equal(r.status, 401);
-    const body = await r.json();
-    assert.equal(body.error_code, 'APIGW.0301');
-    assert.equal(body.request_id, r.headers.get('x-request-id'));
-    assert.equal((await fetch(`${m.apiUrl}${base}/snapshots`, { headers: { 'X-Auth-Token': 't0k' } })).status, 200);
-  } finally {
-    await m.close();
-  }
+test('token auth answers in the API gateway shape', async (t) => {
+  const m = await mockFor(t, { token: 't0k' });
+  const r = await fetch(`${m.apiUrl}${base}/snapshots`);
+  assert.equal(r.status, 401);
+  const body = await r.json();
+  assert.equal(body.error_code, 'APIGW.0301');
+  assert.equal(body.request_id, r.headers.get('x-request-id'));
+  assert.equal((await fetch(`${m.apiUrl}${base}/snapshots`, { headers: { 'X-Auth-Token': 't0k' } })).status, 200);
 });
 
-test('live progress: creating snapshots advance and finish', async () => {
-  const m = await startMockEvs({ port: 0, quiet: true, liveProgress: true });
-  try {
-    const s = SNAPSHOTS.find((x) => x.status === 'creating');
-    const p = async () => parseInt((await (await fetch(`${m.apiUrl}${base}/cloudsnapshots/${s.id}`)).json()).snapshot['os-extended-snapshot-attributes:progress'], 10);
-    const a = await p();
-    await new Promise((r) => setTimeout(r, 1100));
-    assert.ok((await p()) > a);
-  } finally {
-    await m.close();
-  }
+test('live progress: creating snapshots advance and finish', async (t) => {
+  const m = await mockFor(t, { liveProgress: true });
+  const s = SNAPSHOTS.find((x) => x.status === 'creating');
+  const p = async () => parseInt((await (await fetch(`${m.apiUrl}${base}/cloudsnapshots/${s.id}`)).json()).snapshot['os-extended-snapshot-attributes:progress'], 10);
+  const a = await p();
+  await new Promise((r) => setTimeout(r, 1100));
+  assert.ok((await p()) > a);
 });
 
 // The JavaScript signer reproduces the official SDK's vectors on its own.
@@ -461,33 +437,29 @@ test('signature.mjs reproduces every official vector', () => {
   }
 });
 
-test('the AK/SK check accepts a vector request at its date and refuses tampering and skew', async () => {
+test('the AK/SK check accepts a vector request at its date and refuses tampering and skew', async (t) => {
   const v = VECTORS.find((x) => x.id === 'list-localhost');
   const at = new Date(Date.UTC(2026, 10, 22, 10, 15, 0));
   let clock = at;
-  const m = await startMockEvs({ port: 0, quiet: true, ak: v.ak, sk: v.sk, now: () => clock });
-  try {
-    // The vector signed host 127.0.0.1:8080; sign again for this port the same way.
-    const headers = { ...v.signer_input_headers };
-    delete headers['User-Agent'];
-    const hostHeader = `127.0.0.1:${m.port}`;
-    const u = new URL(v.sent_url);
-    const names = ['content-type', 'host', 'x-project-id', 'x-sdk-date'];
-    const lower = Object.fromEntries(Object.entries(headers).map(([k, val]) => [k.toLowerCase(), val]));
-    lower.host = hostHeader;
-    const canonical = canonicalRequest({ method: 'GET', path: u.pathname, query: u.search.slice(1), headers: lower, signedHeaders: names });
-    const sig = signature(v.sk, lower['x-sdk-date'], canonical);
-    const auth = (s) => `SDK-HMAC-SHA256 Access=${v.ak}, SignedHeaders=${names.join(';')}, Signature=${s}`;
-    const send = (s) => fetch(`${m.url}${u.pathname}${u.search}`, { headers: { ...headers, Authorization: auth(s) } });
-    assert.equal((await send(sig)).status, 200);
-    const tampered = await send(sig.replace(/^./, (c) => (c === '0' ? '1' : '0')));
-    assert.equal(tampered.status, 401);
-    assert.match((await tampered.json()).error_msg, /signature/);
-    clock = new Date(at.getTime() + 16 * 60 * 1000);
-    const skewed = await send(sig);
-    assert.equal(skewed.status, 401);
-    assert.match((await skewed.json()).error_msg, /15 minutes/);
-  } finally {
-    await m.close();
-  }
+  const m = await mockFor(t, { ak: v.ak, sk: v.sk, now: () => clock });
+  // The vector signed host 127.0.0.1:8080; sign again for this port the same way.
+  const headers = { ...v.signer_input_headers };
+  delete headers['User-Agent'];
+  const hostHeader = `127.0.0.1:${m.port}`;
+  const u = new URL(v.sent_url);
+  const names = ['content-type', 'host', 'x-project-id', 'x-sdk-date'];
+  const lower = Object.fromEntries(Object.entries(headers).map(([k, val]) => [k.toLowerCase(), val]));
+  lower.host = hostHeader;
+  const canonical = canonicalRequest({ method: 'GET', path: u.pathname, query: u.search.slice(1), headers: lower, signedHeaders: names });
+  const sig = signature(v.sk, lower['x-sdk-date'], canonical);
+  const auth = (s) => `SDK-HMAC-SHA256 Access=${v.ak}, SignedHeaders=${names.join(';')}, Signature=${s}`;
+  const send = (s) => fetch(`${m.url}${u.pathname}${u.search}`, { headers: { ...headers, Authorization: auth(s) } });
+  assert.equal((await send(sig)).status, 200);
+  const tampered = await send(sig.replace(/^./, (c) => (c === '0' ? '1' : '0')));
+  assert.equal(tampered.status, 401);
+  assert.match((await tampered.json()).error_msg, /signature/);
+  clock = new Date(at.getTime() + 16 * 60 * 1000);
+  const skewed = await send(sig);
+  assert.equal(skewed.status, 401);
+  assert.match((await skewed.json()).error_msg, /15 minutes/);
 });

@@ -2,12 +2,12 @@
 // over retries, a clock correction and a walk; nothing in info holds a
 // credential; a hook that throws or rejects changes nothing; Node's
 // requests carry the package's User-Agent.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as util from 'node:util';
 import { readFileSync } from 'node:fs';
 import { getSnapshot, listSnapshots, paginateSnapshots, EvsError } from 'evs-snapshots';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock } from '../helpers/mock.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 
 const TOKEN = 'tok-attempts-0123456789abcdefghij';
@@ -16,23 +16,9 @@ const SK = 'sk-attempts-9a8b7c6d5e4f';
 const ST = 'st-attempts-0123456789abcdef';
 const ID = SNAPSHOTS[0].id;
 const VERSION = JSON.parse(readFileSync(new URL('../../pkg/package.json', import.meta.url))).version;
-let mock;
-let signed;
+const mock = useMock({}, { each: 'clear' });
+const signed = useMock({ ak: AK, sk: SK, securityToken: ST }, { each: 'clear' });
 
-before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true });
-  signed = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, securityToken: ST });
-});
-after(async () => {
-  await mock.close();
-  await signed.close();
-});
-beforeEach(() => {
-  for (const m of [mock, signed]) {
-    m.clearFaults();
-    m.clearRequests();
-  }
-});
 
 /** No credential, nor 16 characters of one, in any view of the infos. */
 function assertNoSecret(infos) {

@@ -1,14 +1,14 @@
 // AK/SK from Node: calls signed by the package and checked by the mock's own
 // JavaScript signer (node:crypto), signRequest against the official vectors,
 // and secrets that never show up in anything the package returns.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { inspect } from 'node:util';
 import { getSnapshot, listSnapshots, paginateSnapshots, signRequest, EvsError } from 'evs-snapshots';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock, mockFor } from '../helpers/mock.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -23,16 +23,9 @@ const SK = 'sk-Zq8v!secret-4d1f9a';
 const ST = 'st-temporary-token-7c3e55aa';
 const TOKEN = 'iam-token-MIIb3xSecret';
 
-let plain; // AK/SK
-let temp; // AK/SK with a security token
-let withToken;
-
-before(async () => {
-  plain = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK });
-  temp = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, securityToken: ST });
-  withToken = await startMockEvs({ port: 0, quiet: true, token: TOKEN });
-});
-after(() => Promise.all([plain.close(), temp.close(), withToken.close()]));
+const plain = useMock({ ak: AK, sk: SK }); // AK/SK
+const temp = useMock({ ak: AK, sk: SK, securityToken: ST }); // AK/SK with a security token
+const withToken = useMock({ token: TOKEN });
 
 const api = (m) => m.requests().filter((r) => r.kind === 'api');
 
@@ -112,23 +105,19 @@ test('a wrong secret key is the gateway 401, not retried, and the key is nowhere
   }
 });
 
-test('a clock more than 15 minutes off: the gateway refuses it with a clear message, and the client corrects it once', async () => {
-  const skewed = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, now: () => new Date(Date.now() + 20 * 60 * 1000) });
-  try {
-    const s = await getSnapshot({ projectId: PROJECT_ID, endpoint: skewed.apiUrl, auth: { accessKey: AK, secretKey: SK } }, SNAPSHOTS[0].id);
-    assert.equal(s.id, SNAPSHOTS[0].id);
-    const [refused, accepted] = skewed.requests().filter((r) => r.kind === 'api');
-    assert.equal(refused.status, 401);
-    assert.equal(accepted.status, 200);
-    // The refusal itself says why (what a client without the correction sees).
-    const raw = await fetch(`${skewed.apiUrl}/v2/${PROJECT_ID}/cloudsnapshots/${SNAPSHOTS[0].id}`, {
-      headers: (await signRequest({ method: 'GET', url: `${skewed.apiUrl}/v2/${PROJECT_ID}/cloudsnapshots/${SNAPSHOTS[0].id}`, headers: { 'X-Project-Id': PROJECT_ID } }, { accessKey: AK, secretKey: SK }, new Date())).headers,
-    });
-    assert.equal(raw.status, 401);
-    assert.match((await raw.json()).error_msg, /time|clock|15 minutes|expired/i);
-  } finally {
-    await skewed.close();
-  }
+test('a clock more than 15 minutes off: the gateway refuses it with a clear message, and the client corrects it once', async (t) => {
+  const skewed = await mockFor(t, { ak: AK, sk: SK, now: () => new Date(Date.now() + 20 * 60 * 1000) });
+  const s = await getSnapshot({ projectId: PROJECT_ID, endpoint: skewed.apiUrl, auth: { accessKey: AK, secretKey: SK } }, SNAPSHOTS[0].id);
+  assert.equal(s.id, SNAPSHOTS[0].id);
+  const [refused, accepted] = skewed.requests().filter((r) => r.kind === 'api');
+  assert.equal(refused.status, 401);
+  assert.equal(accepted.status, 200);
+  // The refusal itself says why (what a client without the correction sees).
+  const raw = await fetch(`${skewed.apiUrl}/v2/${PROJECT_ID}/cloudsnapshots/${SNAPSHOTS[0].id}`, {
+    headers: (await signRequest({ method: 'GET', url: `${skewed.apiUrl}/v2/${PROJECT_ID}/cloudsnapshots/${SNAPSHOTS[0].id}`, headers: { 'X-Project-Id': PROJECT_ID } }, { accessKey: AK, secretKey: SK }, new Date())).headers,
+  });
+  assert.equal(raw.status, 401);
+  assert.match((await raw.json()).error_msg, /time|clock|15 minutes|expired/i);
 });
 
 // Every error kind, with distinctive secrets in the config: none may leak.

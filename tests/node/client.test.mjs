@@ -1,23 +1,22 @@
 // The built package, imported by name (ESM), against the mock EVS service.
 // Expected values come from the mock's seed data read by the independent
 // reference in tests/helpers/reference.mjs, never from the package itself.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { getSnapshot, listSnapshots, paginateSnapshots, ready, EvsError } from 'evs-snapshots';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock, mockFor } from '../helpers/mock.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 import { normalizeSnapshot, sortWire } from '../helpers/reference.mjs';
 
-let mock;
+const mock = useMock();
 let cfg;
 const ALL = sortWire(SNAPSHOTS).map(normalizeSnapshot);
 const STATUSES = ['creating', 'available', 'error', 'deleting', 'error_deleting', 'rollbacking', 'backing-up'];
 
-before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true });
+before(() => {
   cfg = { projectId: PROJECT_ID, endpoint: mock.apiUrl };
 });
-after(() => mock.close());
 
 const apiRequests = () => mock.requests().filter((r) => r.kind === 'api');
 
@@ -195,21 +194,17 @@ test('an unknown marker is a badRequest, not retried', async () => {
   assert.equal(apiRequests().length, 1);
 });
 
-test('token auth: sent when configured, the gateway 401 when missing', async () => {
-  const guarded = await startMockEvs({ port: 0, quiet: true, token: 'tok-3f9a1c' });
-  try {
-    const base = { projectId: PROJECT_ID, endpoint: guarded.apiUrl };
-    const page = await listSnapshots({ ...base, auth: { token: 'tok-3f9a1c' } }, { limit: 1 });
-    assert.equal(page.snapshots.length, 1);
-    assert.equal(guarded.requests().at(-1).headers['x-auth-token'], 'tok-3f9a1c');
-    const err = await rejects(listSnapshots(base), { kind: 'http', status: 401, code: 'APIGW.0301', retryable: false });
-    assert.equal(err.errorType, undefined);
-    const wrong = await rejects(getSnapshot({ ...base, auth: { token: 'wrong-token-77' } }, SNAPSHOTS[0].id), { status: 401 });
-    assert.ok(!JSON.stringify(wrong).includes('wrong-token-77'));
-    assert.ok(!String(wrong).includes('wrong-token-77'));
-  } finally {
-    await guarded.close();
-  }
+test('token auth: sent when configured, the gateway 401 when missing', async (t) => {
+  const guarded = await mockFor(t, { token: 'tok-3f9a1c' });
+  const base = { projectId: PROJECT_ID, endpoint: guarded.apiUrl };
+  const page = await listSnapshots({ ...base, auth: { token: 'tok-3f9a1c' } }, { limit: 1 });
+  assert.equal(page.snapshots.length, 1);
+  assert.equal(guarded.requests().at(-1).headers['x-auth-token'], 'tok-3f9a1c');
+  const err = await rejects(listSnapshots(base), { kind: 'http', status: 401, code: 'APIGW.0301', retryable: false });
+  assert.equal(err.errorType, undefined);
+  const wrong = await rejects(getSnapshot({ ...base, auth: { token: 'wrong-token-77' } }, SNAPSHOTS[0].id), { status: 401 });
+  assert.ok(!JSON.stringify(wrong).includes('wrong-token-77'));
+  assert.ok(!String(wrong).includes('wrong-token-77'));
 });
 
 test('extra headers are sent', async () => {

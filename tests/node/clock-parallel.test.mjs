@@ -4,23 +4,22 @@
 // (Summed, 8 parallel corrections of 20 minutes made 160, and 7 calls ended
 // in 401; Huawei locks a key pair after 5 failed signatures in a row.)
 // A file of its own: a fresh module instance, with no correction kept yet.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { getSnapshot, listSnapshots } from 'evs-snapshots';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock } from '../helpers/mock.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 
 const AK = 'AKPARALLEL0000001';
 const SK = 'sk-parallel-4b5c6d';
 const MIN = 60_000;
-let mock;
+const mock = useMock({ ak: AK, sk: SK });
 let cfg;
 
-before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK });
+before(() => {
   cfg = { projectId: PROJECT_ID, endpoint: mock.apiUrl, auth: { accessKey: AK, secretKey: SK }, maxAttempts: 1 };
 });
-after(() => mock.close());
 
 async function together(n) {
   mock.clearRequests();

@@ -3,26 +3,21 @@
 // again at once, signed with the server's time; the correction is kept for
 // later calls and for signRequest without a date. The mock's clock switch
 // plays the server whose clock differs from ours.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { getSnapshot, listSnapshots, signRequest } from 'evs-snapshots';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock, mockFor } from '../helpers/mock.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 
 const AK = 'AKCLOCK0000000001';
 const SK = 'sk-clock-7f3e2d1c';
 const MIN = 60_000;
-let mock;
+const mock = useMock({ ak: AK, sk: SK }, { each: 'clear' });
 let cfg;
 
-before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK });
+before(() => {
   cfg = { projectId: PROJECT_ID, endpoint: mock.apiUrl, auth: { accessKey: AK, secretKey: SK } };
-});
-after(() => mock.close());
-beforeEach(() => {
-  mock.clearFaults();
-  mock.clearRequests();
 });
 
 const api = () => mock.requests().filter((r) => r.kind === 'api');
@@ -93,13 +88,9 @@ test('a 401 with a correct clock is not sent again; nor is a second skew in one 
   assert.ok(api().length <= 2, `${api().length} requests`);
 });
 
-test('a token is never re-signed: a 401 stays a 401', async () => {
-  const guarded = await startMockEvs({ port: 0, quiet: true, token: 'tok-clock-1', clockOffsetMs: 30 * MIN });
-  try {
-    const e = await listSnapshots({ projectId: PROJECT_ID, endpoint: guarded.apiUrl, auth: { token: 'tok-wrong' } }).catch((x) => x);
-    assert.equal(e.status, 401);
-    assert.equal(guarded.requests().filter((r) => r.kind === 'api').length, 1);
-  } finally {
-    await guarded.close();
-  }
+test('a token is never re-signed: a 401 stays a 401', async (t) => {
+  const guarded = await mockFor(t, { token: 'tok-clock-1', clockOffsetMs: 30 * MIN });
+  const e = await listSnapshots({ projectId: PROJECT_ID, endpoint: guarded.apiUrl, auth: { token: 'tok-wrong' } }).catch((x) => x);
+  assert.equal(e.status, 401);
+  assert.equal(guarded.requests().filter((r) => r.kind === 'api').length, 1);
 });

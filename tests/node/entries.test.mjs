@@ -6,20 +6,18 @@
 // (docs/contract.md "Project ID from IAM": "kept ... in the module
 // instance") serves calls made through either entry. This file imports
 // first; tests/node/cjs.test.cjs requires first.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esm from 'evs-snapshots';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { mockFor } from '../helpers/mock.mjs';
 import { SNAPSHOTS, REGION } from '../mock-evs/data.mjs';
 
 const require = createRequire(import.meta.url);
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'pkg');
-const mocks = [];
-after(() => Promise.all(mocks.map((m) => m.close())));
 
 test('import, then require: the same functions and the same EvsError class', () => {
   const cjs = require('evs-snapshots');
@@ -28,11 +26,10 @@ test('import, then require: the same functions and the same EvsError class', () 
   for (const name of names) assert.equal(cjs[name], esm[name], name);
 });
 
-test('one module instance for both entries: the project ID IAM gave a call through import serves a call through require', async () => {
+test('one module instance for both entries: the project ID IAM gave a call through import serves a call through require', async (t) => {
   const AK = 'AKENTRIES00000001';
   const SK = 'sk-entries-5e6f7a8b';
-  const mock = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK });
-  mocks.push(mock);
+  const mock = await mockFor(t, { ak: AK, sk: SK });
   const cfg = { region: REGION, endpoint: mock.apiUrl, iamEndpoint: mock.apiUrl, auth: { accessKey: AK, secretKey: SK } };
   assert.equal((await esm.getSnapshot(cfg, SNAPSHOTS[0].id)).id, SNAPSHOTS[0].id);
   assert.deepEqual(mock.requests().map((r) => r.kind), ['iam', 'api']);

@@ -2,14 +2,15 @@
 // the pair checks as invalid_input naming the variable and never a value,
 // one EvsError class for import and require, and a config that really
 // signs against the checking mock.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configFromEnv, listSnapshots, EvsError } from 'evs-snapshots';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock } from '../helpers/mock.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 import { sortWire, normalizeSnapshot } from '../helpers/reference.mjs';
 
@@ -29,16 +30,13 @@ const FULL = {
 
 const TOKEN = 'MIIenvTestToken-7d2f0c';
 
-let mock;
-let tokenMock;
+const mock = useMock({ ak: AK, sk: SK, securityToken: ST });
+const tokenMock = useMock({ token: TOKEN });
 let dir;
-before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, securityToken: ST });
-  tokenMock = await startMockEvs({ port: 0, quiet: true, token: TOKEN });
+before(() => {
   dir = mkdtempSync(join(tmpdir(), 'evs-env-'));
 });
-after(async () => {
-  await Promise.all([mock.close(), tokenMock.close()]);
+after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 

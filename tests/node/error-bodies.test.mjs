@@ -5,24 +5,19 @@
 // (which keeps `string(data)` as the message), `[1,2]` and
 // `{"invalid_key":"invalid_value"}` JSON in another shape. Every expected
 // message is written out from the documented form, not taken from a run.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { getSnapshot, listSnapshots, EvsError } from 'evs-snapshots';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock } from '../helpers/mock.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 
-let mock;
+const mock = useMock({}, { each: 'clear' });
 let cfg;
 const ID = SNAPSHOTS[0].id;
 
-before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true });
+before(() => {
   cfg = { projectId: PROJECT_ID, endpoint: mock.apiUrl, maxAttempts: 1 };
-});
-after(() => mock.close());
-beforeEach(() => {
-  mock.clearFaults();
-  mock.clearRequests();
 });
 
 const failure = (promise) =>

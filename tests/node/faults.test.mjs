@@ -1,25 +1,20 @@
 // Retries, timeouts, cancellation and broken answers, against the mock's
 // fault switches. Timing bounds are loose on purpose: a busy 2-core machine
 // must not make them flaky, and each test stops itself within seconds.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { getSnapshot, listSnapshots, paginateSnapshots, EvsError } from 'evs-snapshots';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock } from '../helpers/mock.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 
-let mock;
+const mock = useMock({}, { each: 'clear' });
 let cfg;
 const ID = SNAPSHOTS[0].id;
 
-before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true });
+before(() => {
   cfg = { projectId: PROJECT_ID, endpoint: mock.apiUrl };
-});
-after(() => mock.close());
-beforeEach(() => {
-  mock.clearFaults();
-  mock.clearRequests();
 });
 
 const apiCount = () => mock.requests().filter((r) => r.kind === 'api').length;

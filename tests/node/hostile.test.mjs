@@ -5,27 +5,21 @@
 // crash (an uncaught exception, an unhandled rejection, a dead module) fails
 // the case rather than ending the runner; the child then checks that the
 // next getSnapshot and signRequest work and reports wasm memory.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock } from '../helpers/mock.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 import { CASES } from './fixtures/hostile-cases.mjs';
 
 const CHILD = fileURLToPath(new URL('./fixtures/hostile-child.mjs', import.meta.url));
-let mock;
-let stalled;
-
-before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true });
-  // A second mock whose every show answer sends half a body, then stalls.
-  stalled = await startMockEvs({ port: 0, quiet: true });
+const mock = useMock();
+// A second mock whose every show answer sends half a body, then stalls.
+const stalled = useMock();
+before(() => {
   stalled.setFaults([{ match: { op: 'show' }, times: 0, stallBodyMs: 6000 }]);
-});
-after(async () => {
-  await mock.close();
-  await stalled.close();
 });
 
 /** Runs one case in a child process; bounded at 90 s. */

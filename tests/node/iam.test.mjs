@@ -4,27 +4,24 @@
 // key and region, shares one request among concurrent first calls, and
 // refuses none or several projects. Each test uses a mock of its own (its
 // URL is the IAM endpoint, so the module's cache starts empty for it).
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getSnapshot, listSnapshots, paginateSnapshots, waitForSnapshot, configFromEnv } from 'evs-snapshots';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { mockFor } from '../helpers/mock.mjs';
 import { SNAPSHOTS, PROJECT_ID, SECOND_PROJECT_ID, REGION } from '../mock-evs/data.mjs';
 
 const AK = 'AKIAMLOOKUP000001';
 const SK = 'sk-iam-lookup-1a2b3c4d';
-const mocks = [];
-after(() => Promise.all(mocks.map((m) => m.close())));
 
-async function mockAndConfig(options = {}) {
-  const mock = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, ...options });
-  mocks.push(mock);
+async function mockAndConfig(t, options = {}) {
+  const mock = await mockFor(t, { ak: AK, sk: SK, ...options });
   const cfg = { region: REGION, endpoint: mock.apiUrl, iamEndpoint: mock.apiUrl, auth: { accessKey: AK, secretKey: SK } };
   return { mock, cfg };
 }
 const kinds = (mock) => mock.requests().map((r) => r.kind);
 
-test('found: the first call asks IAM once, signed; later calls use the kept ID', async () => {
-  const { mock, cfg } = await mockAndConfig();
+test('found: the first call asks IAM once, signed; later calls use the kept ID', async (t) => {
+  const { mock, cfg } = await mockAndConfig(t);
   const infos = [];
   const s = await getSnapshot({ ...cfg, onAttempt: (i) => infos.push(i) }, SNAPSHOTS[0].id);
   assert.equal(s.id, SNAPSHOTS[0].id);
@@ -48,16 +45,16 @@ test('found: the first call asks IAM once, signed; later calls use the kept ID',
   assert.equal((await getSnapshot({ ...fromEnv, endpoint: mock.apiUrl }, SNAPSHOTS[1].id)).id, SNAPSHOTS[1].id);
 });
 
-test('concurrent first calls share one IAM request', async () => {
-  const { mock, cfg } = await mockAndConfig();
+test('concurrent first calls share one IAM request', async (t) => {
+  const { mock, cfg } = await mockAndConfig(t);
   mock.setFaults([{ match: { op: 'iam' }, times: 1, delayMs: 200 }]);
   const results = await Promise.all(Array.from({ length: 8 }, (_, i) => getSnapshot(cfg, SNAPSHOTS[i].id)));
   assert.deepEqual(results.map((s) => s.id), SNAPSHOTS.slice(0, 8).map((s) => s.id));
   assert.equal(kinds(mock).filter((k) => k === 'iam').length, 1);
 });
 
-test('no project, or several: invalid_input saying so; a failed lookup is not kept', async () => {
-  const { mock, cfg } = await mockAndConfig({ iamProjects: 'none' });
+test('no project, or several: invalid_input saying so; a failed lookup is not kept', async (t) => {
+  const { mock, cfg } = await mockAndConfig(t, { iamProjects: 'none' });
   const none = await getSnapshot(cfg, SNAPSHOTS[0].id).then(() => null, (e) => e);
   assert.equal(none.kind, 'invalid_input');
   assert.match(none.message, new RegExp(`IAM has no project named "${REGION}"`));
@@ -70,19 +67,19 @@ test('no project, or several: invalid_input saying so; a failed lookup is not ke
   assert.equal((await getSnapshot(cfg, SNAPSHOTS[0].id)).id, SNAPSHOTS[0].id);
 });
 
-test('IAM failing is the call failing: retried like any call, then its error', async () => {
-  const { mock, cfg } = await mockAndConfig();
+test('IAM failing is the call failing: retried like any call, then its error', async (t) => {
+  const { mock, cfg } = await mockAndConfig(t);
   mock.setFaults([{ match: { op: 'iam' }, times: 1, status: 503, json: { error_msg: 'busy' } }]);
   assert.equal((await getSnapshot(cfg, SNAPSHOTS[0].id)).id, SNAPSHOTS[0].id);
   assert.deepEqual(kinds(mock), ['iam', 'iam', 'api']);
-  const { mock: down, cfg: downCfg } = await mockAndConfig();
+  const { mock: down, cfg: downCfg } = await mockAndConfig(t);
   down.setFaults([{ match: { op: 'iam' }, times: 0, status: 403, json: { error_code: 'IAM.0001', error_msg: 'forbidden' } }]);
   const e = await getSnapshot(downCfg, SNAPSHOTS[0].id).then(() => null, (err) => err);
   assert.deepEqual([e.kind, e.status, e.code], ['http', 403, 'IAM.0001']);
 });
 
-test('a token, no auth, or no region: projectId stays required, nothing is sent', async () => {
-  const { mock, cfg } = await mockAndConfig();
+test('a token, no auth, or no region: projectId stays required, nothing is sent', async (t) => {
+  const { mock, cfg } = await mockAndConfig(t);
   for (const [c, message] of [
     [{ ...cfg, auth: { token: 't' } }, /^projectId is required$/],
     [{ ...cfg, auth: undefined }, /^projectId is required$/],

@@ -1,20 +1,19 @@
 // The module survives load: wasm memory stays flat over 10,000 sequential
 // calls (wasm memory never shrinks, so a leak shows as growth).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { getSnapshot, listSnapshots } from 'evs-snapshots';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock } from '../helpers/mock.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 // The glue module instance the package's `import` entry runs (node_modules/evs-snapshots -> pkg).
 import * as raw from '../../pkg/lib/evs_snapshots_node.js';
 
-let mock;
+const mock = useMock();
 let cfg;
-before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true });
+before(() => {
   cfg = { projectId: PROJECT_ID, endpoint: mock.apiUrl };
 });
-after(() => mock.close());
 
 test('10,000 sequential calls leave wasm memory flat', async () => {
   // Warm up: the allocator reaches its working size.

@@ -5,27 +5,22 @@
 // (never followed) 502, too slow 504, IAM failing 502, each in EVS's error
 // shape. A file of its own: the clock correction is kept for the whole
 // module instance, as it is in a server.
-import { test, before, after, beforeEach } from 'node:test';
+import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { createProxy, listSnapshots, EvsError } from 'evs-snapshots';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock, mockFor } from '../helpers/mock.mjs';
 import { PROJECT_ID, SNAPSHOTS } from '../mock-evs/data.mjs';
 
 const AK = 'AKPROXYUPSTREAM0001';
 const SK = 'sk-proxy-upstream-0123456789abcdef';
 const MIN = 60_000;
 const S = `/evs/v2/${PROJECT_ID}/snapshots`;
-let mock;
+const mock = useMock({ ak: AK, sk: SK }, { each: 'reset' });
 let attempts = [];
 
-before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK });
-});
-after(() => mock.close());
 beforeEach(() => {
-  mock.reset();
   attempts = [];
 });
 
@@ -67,22 +62,18 @@ test('the project ID from IAM: projectId() and each request ask IAM once, signed
   }
 });
 
-test('IAM failing: 502 in the error shape and nothing sent to EVS; projectId() rejects with the lookup error', async () => {
-  const other = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, iamProjects: 'none' });
-  try {
-    const proxy = createProxy({ config: { auth: { accessKey: AK, secretKey: SK }, endpoint: other.apiUrl, region: other.region, iamEndpoint: other.apiUrl } });
-    const message = await own(await get(proxy, S), 502);
-    assert.match(message, /^the project ID could not be found: IAM has no project named/);
-    assert.equal(other.requests().filter((r) => r.kind === 'api').length, 0);
-    const e = await proxy.projectId().catch((err) => err);
-    assert.ok(e instanceof EvsError);
-    assert.equal(e.kind, 'invalid_input');
-    // IAM unreachable.
-    const gone = createProxy({ config: { auth: { accessKey: AK, secretKey: `${SK}-2` }, endpoint: other.apiUrl, region: other.region, iamEndpoint: 'http://127.0.0.1:9' } });
-    assert.match(await own(await get(gone, S), 502), /^the project ID could not be found: the request to http:\/\/127\.0\.0\.1:9 failed/);
-  } finally {
-    await other.close();
-  }
+test('IAM failing: 502 in the error shape and nothing sent to EVS; projectId() rejects with the lookup error', async (t) => {
+  const other = await mockFor(t, { ak: AK, sk: SK, iamProjects: 'none' });
+  const proxy = createProxy({ config: { auth: { accessKey: AK, secretKey: SK }, endpoint: other.apiUrl, region: other.region, iamEndpoint: other.apiUrl } });
+  const message = await own(await get(proxy, S), 502);
+  assert.match(message, /^the project ID could not be found: IAM has no project named/);
+  assert.equal(other.requests().filter((r) => r.kind === 'api').length, 0);
+  const e = await proxy.projectId().catch((err) => err);
+  assert.ok(e instanceof EvsError);
+  assert.equal(e.kind, 'invalid_input');
+  // IAM unreachable.
+  const gone = createProxy({ config: { auth: { accessKey: AK, secretKey: `${SK}-2` }, endpoint: other.apiUrl, region: other.region, iamEndpoint: 'http://127.0.0.1:9' } });
+  assert.match(await own(await get(gone, S), 502), /^the project ID could not be found: the request to http:\/\/127\.0\.0\.1:9 failed/);
 });
 
 test('EVS unreachable: 502; a redirect, never followed: 502; too slow: 504', async () => {

@@ -9,12 +9,13 @@
 //
 // Requests with odd paths are sent with node:http, which sends the target
 // as written (fetch would resolve `..` and `\` first).
-import { test, before, after, beforeEach } from 'node:test';
+import { test, after, beforeEach } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { createServer, request as httpRequest } from 'node:http';
 import { once } from 'node:events';
 import { createProxy, getSnapshot, listSnapshots, paginateSnapshots, EvsError } from 'evs-snapshots';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock } from '../helpers/mock.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 
 // As long as real IAM tokens get, no run of 16 repeated.
@@ -26,8 +27,8 @@ const TOKEN = `tok-${LONG.slice(100, 1700)}`;
 const CREDENTIALS = { AK, SK, ST, TOKEN };
 const CONSOLE = 'https://console.example.com';
 
-let mock; // checks AK/SK and the security token
-let tokenMock; // checks X-Auth-Token
+const mock = useMock({ ak: AK, sk: SK, securityToken: ST }, { each: 'clear' }); // checks AK/SK and the security token
+const tokenMock = useMock({ token: TOKEN }); // checks X-Auth-Token
 let proxy;
 let server;
 let base; // http://127.0.0.1:PORT
@@ -81,19 +82,13 @@ function assertOwn(answer, status, what) {
 }
 
 before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK, securityToken: ST });
-  tokenMock = await startMockEvs({ port: 0, quiet: true, token: TOKEN });
   proxy = createProxy({ config: { ...direct(), onAttempt: (info) => attempts.push(info) }, allowOrigins: [CONSOLE] });
   ({ server, url: base } = await serve(proxy.listener));
 });
-after(async () => {
+after(() => {
   server?.close();
-  await mock?.close();
-  await tokenMock?.close();
 });
 beforeEach(() => {
-  mock.clearFaults();
-  mock.clearRequests();
   attempts = [];
 });
 

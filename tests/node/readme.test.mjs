@@ -27,7 +27,8 @@
 // new example has to be classified. The package README's links must be
 // absolute (a reader on the registry has no repository beside them) and
 // point at what exists; it must document every variable the command reads.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -35,7 +36,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, symlinkSyn
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock } from '../helpers/mock.mjs';
 import { PROJECT_ID } from '../mock-evs/data.mjs';
 
 const execFileAsync = promisify(execFile);
@@ -90,7 +91,7 @@ test('every code block of both READMEs carries a marker saying how it is checked
 });
 
 let work; // a fresh project with the built package installed (symlinked, as npm link does)
-let mock;
+const mock = useMock();
 
 before(async () => {
   assert.ok(existsSync(join(root, 'pkg', 'package.json')), "run 'make build' first");
@@ -104,11 +105,9 @@ before(async () => {
   const pkg = JSON.parse(readFileSync(join(root, 'pkg', 'package.json'), 'utf8'));
   for (const [name, file] of Object.entries(pkg.bin)) symlinkSync(join('..', 'evs-snapshots', file), join(work, 'node_modules', '.bin', name));
   writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'readme-examples', private: true, type: 'module' }));
-  mock = await startMockEvs({ port: 0, quiet: true });
 });
 
 after(async () => {
-  await mock?.close();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 

@@ -3,24 +3,18 @@
 // cut, so a long IAM token echoed in a 401 or 403 message (a cut first
 // showed its first ~460 characters) or a part of it is gone from message,
 // String(e), JSON.stringify(e), util.inspect(e) and the stack.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as util from 'node:util';
 import { getSnapshot, listSnapshots } from 'evs-snapshots';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock } from '../helpers/mock.mjs';
 import { SNAPSHOTS, PROJECT_ID } from '../mock-evs/data.mjs';
 
 // 3,000 characters, as long as real IAM tokens get, no run of 16 repeated.
 const TOKEN = Array.from({ length: 3000 }, (_, i) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[(i * 7 + Math.floor(i / 62)) % 62]).join('');
 const SK = `sk-${TOKEN.slice(100, 140)}`;
 const ST = TOKEN.slice(500, 2500);
-let mock;
-
-before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true });
-});
-after(() => mock.close());
-beforeEach(() => mock.clearFaults());
+const mock = useMock({}, { each: 'faults' });
 
 /** Every 16-character run of `secret` that stands in `text`. */
 function runsOf(secret, text) {

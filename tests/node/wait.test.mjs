@@ -5,24 +5,19 @@
 // nothing is sent and no timer runs once it has settled (issue 25 §2); it
 // keeps its deadline when throttled, and the deadline bounds IAM's lookup
 // too (§3).
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
+import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
 import { waitForSnapshot, getSnapshot, EvsError } from 'evs-snapshots';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { useMock, mockFor } from '../helpers/mock.mjs';
 import { PROJECT_ID, REGION, SNAPSHOTS } from '../mock-evs/data.mjs';
 
-let mock;
+const mock = useMock({}, { each: 'clear' });
 let cfg;
 const ID = 'snap-waited-on';
 
-before(async () => {
-  mock = await startMockEvs({ port: 0, quiet: true });
+before(() => {
   cfg = { projectId: PROJECT_ID, endpoint: mock.apiUrl };
-});
-after(() => mock.close());
-beforeEach(() => {
-  mock.clearFaults();
-  mock.clearRequests();
 });
 
 /** A show answer with this status and progress. */
@@ -222,15 +217,14 @@ test('throttled: a Retry-After past the deadline keeps the deadline, then timeou
 // project IDs start empty for it).
 const AK = 'AKWAITLOOKUP00001';
 const SK = 'sk-wait-lookup-9f8e7d';
-async function iamMock() {
-  const m = await startMockEvs({ port: 0, quiet: true, ak: AK, sk: SK });
+async function iamMock(t) {
+  const m = await mockFor(t, { ak: AK, sk: SK });
   return { m, c: { region: REGION, endpoint: m.apiUrl, iamEndpoint: m.apiUrl, auth: { accessKey: AK, secretKey: SK }, timeoutMs: 2000 } };
 }
 const available = SNAPSHOTS.find((s) => s.status === 'available').id;
 
 test('the deadline bounds the IAM lookup: an IAM that never answers ends the wait at timeoutMs; the lookup is cancelled', async (t) => {
-  const { m, c } = await iamMock();
-  t.after(() => m.close());
+  const { m, c } = await iamMock(t);
   m.setFaults([{ match: { op: 'iam' }, times: 0, hang: true }]);
   const r = await settlesQuietly(m, () => waitForSnapshot(c, available, { timeoutMs: 500 }), 'IAM never answers');
   assert.equal(r.e.kind, 'timeout');
@@ -246,8 +240,7 @@ test('the deadline bounds the IAM lookup: an IAM that never answers ends the wai
 });
 
 test('a wait that gives up on a shared IAM lookup leaves it to the other calls', async (t) => {
-  const { m, c } = await iamMock();
-  t.after(() => m.close());
+  const { m, c } = await iamMock(t);
   m.setFaults([{ match: { op: 'iam' }, times: 1, delayMs: 1000 }]);
   const waiting = waitForSnapshot(c, available, { timeoutMs: 200 }).then(() => null, (e) => e);
   const getting = getSnapshot(c, available);

@@ -1,7 +1,7 @@
-// Running the evs-snapshots command as a child process, for the test files
-// in this folder: in a pipe, with its stdout's reader gone, and under a
-// pseudo-terminal (util-linux's `script`). Every child runs asynchronously:
-// the mock answers from the test's own process.
+// Running the evs-snapshots command as a child process, for the tests of
+// tests/cli/ and tests/browser/serve.test.mjs: in a pipe, with its stdout's
+// reader gone, and under a pseudo-terminal (util-linux's `script`). Every
+// child runs asynchronously: the mock answers from the test's own process.
 import { spawn, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
