@@ -4,25 +4,16 @@
 // config left it out; absent for the `projectId` operation, IAM's lookup.
 // The dashboard shows IAM's project from it (issue 29), where it used to
 // take it out of info.url with a regular expression.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getSnapshot, listSnapshots } from 'evs-snapshots';
-import { startMockEvs } from '../mock-evs/server.mjs';
+import { mockFor } from '../helpers/mock.mjs';
 import { SNAPSHOTS, PROJECT_ID, REGION } from '../mock-evs/data.mjs';
 
 const AK = 'AKPROJECTINFO0001';
 const SK = 'sk-project-info-7f6e5d4c3b2a';
-const mocks = [];
-after(() => Promise.all(mocks.map((m) => m.close())));
-
-async function mock(options = {}) {
-  const m = await startMockEvs({ port: 0, quiet: true, ...options });
-  mocks.push(m);
-  return m;
-}
-
-test('a get and a list name the project in their path', async () => {
-  const m = await mock();
+test('a get and a list name the project in their path', async (t) => {
+  const m = await mockFor(t);
   const infos = [];
   const cfg = { projectId: PROJECT_ID, endpoint: m.apiUrl, onAttempt: (i) => infos.push(i) };
   assert.equal((await getSnapshot(cfg, SNAPSHOTS[0].id)).id, SNAPSHOTS[0].id);
@@ -43,8 +34,8 @@ test('a get and a list name the project in their path', async () => {
   assert.equal(other[0].projectId, 'proj ä-1');
 });
 
-test("the project IAM gave is named on the EVS calls; IAM's lookup has none", async () => {
-  const m = await mock({ ak: AK, sk: SK });
+test("the project IAM gave is named on the EVS calls; IAM's lookup has none", async (t) => {
+  const m = await mockFor(t, { ak: AK, sk: SK });
   const infos = [];
   const cfg = { region: REGION, endpoint: m.apiUrl, iamEndpoint: m.apiUrl, auth: { accessKey: AK, secretKey: SK }, onAttempt: (i) => infos.push(i) };
   assert.equal((await getSnapshot(cfg, SNAPSHOTS[0].id)).id, SNAPSHOTS[0].id);
