@@ -23,7 +23,8 @@
 // password are never shown).
 //
 // Text from the service reaches a terminal only made harmless: controls
-// (terminal escapes) and bidirectional overrides are shown escaped in tables
+// (terminal escapes), bidirectional marks and controls and line separators
+// (../lib/rules.js, the dashboard's rule too) are shown escaped in tables
 // and on stderr, and escaped the JSON way (same values) in JSON and NDJSON.
 // CSV cells a spreadsheet would run as a formula get a leading ' (OWASP).
 // Those rules, the formats and the reading of option values are format.mjs.
@@ -823,8 +824,8 @@ Exit codes: 0 ok (also when the reader of stdout went away, as with | head),
 invalid input, 124 wait timed out, 130 interrupted.
 
 Text from the service is shown with control characters as \\xNN and
-bidirectional controls as \\uNNNN in tables and on stderr, and with \\u
-escapes (the same values) in JSON.
+bidirectional marks and controls and line separators as \\uNNNN in tables and
+on stderr, and with \\u escapes (the same values) in JSON.
 `,
   list: `Usage: ${PROG} list [options]
 

@@ -1,38 +1,40 @@
 // The `evs-snapshots` command's pure helpers: what it does to text before it
 // writes it (sanitising, JSON, terminal widths, tables, CSV) and how it reads
-// the values of its options. No I/O, no process state, no package import:
-// the command (evs-snapshots.mjs) passes in what depends on its streams (the
-// bold style of a header, whether stdout is a terminal). Tested directly by
+// the values of its options. No I/O, no process state; its one import is the
+// package's rules shared with the dashboard (../lib/rules.js: which
+// characters to escape, the CSV formula rule), pure as well. The command
+// (evs-snapshots.mjs) passes in what depends on its streams (the bold style
+// of a header, whether stdout is a terminal). Tested directly by
 // tests/cli/format.test.mjs, and through the command by the other tests there.
+import { escapeUnsafe, escapeUnsafeInJson, neutralizeFormula } from '../lib/rules.js';
 
 /** A mistake in the command line: the command exits 2, with a pointer to --help. */
 class UsageError extends Error {}
 
 // --- text from the service: made harmless for a terminal ---------------------
 
-const hex = (c, digits) => c.charCodeAt(0).toString(16).padStart(digits, '0');
-/** Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they reorder what follows on screen. */
-const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
-
 /**
- * Text for a terminal: C0 and C1 controls and DEL (line breaks, ESC, BEL,
- * CSI) as `\xNN`, bidirectional controls as `\uNNNN`. Every table cell and
- * every stderr line goes through it, so service text can neither move the
- * cursor, set the window title, clear the screen nor reorder a line; a table
- * row stays one line.
+ * Text for a terminal: each character of the shared rule's UNSAFE_CHARS
+ * (lib/rules.js: C0 and C1 controls and DEL, such as line breaks, ESC, BEL,
+ * CSI; the bidirectional marks, embeddings, overrides and isolates; the line
+ * and paragraph separators) written out, `\xNN` up to U+00FF, else
+ * `\uNNNN`. Every table cell and every stderr line goes through it, so
+ * service text can neither move the cursor, set the window title, clear the
+ * screen nor reorder a line; a table row stays one line.
  */
-const visible = (s) => String(s).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${hex(c, 2)}`).replace(BIDI, (c) => `\\u${hex(c, 4)}`);
+const visible = escapeUnsafe;
 const oneLine = (s) => String(s).replace(/\s+/g, ' ').trim();
 /** One stderr line's text: white space runs made one space, then `visible`. */
 const safeLine = (s) => visible(oneLine(s));
 
 /**
  * JSON text that a terminal cannot act on, with the same values:
- * JSON.stringify escapes C0 controls but leaves DEL, C1 controls and
- * bidirectional controls raw; they become `\uNNNN` escapes here (they can
- * only stand inside strings, so the text stays valid JSON of the same value).
+ * JSON.stringify escapes C0 controls but leaves DEL, C1 controls, the
+ * bidirectional controls and U+2028/U+2029 raw; they become `\uNNNN`
+ * escapes here (lib/rules.js `escapeUnsafeInJson`: they can only stand
+ * inside strings, so the text stays valid JSON of the same value).
  */
-const json = (v, space) => JSON.stringify(v, null, space).replace(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${hex(c, 4)}`);
+const json = (v, space) => escapeUnsafeInJson(JSON.stringify(v, null, space));
 
 // --- terminal columns ----------------------------------------------------------
 
@@ -125,10 +127,11 @@ const csvLine = (cells) => `${cells.map(csvField).join(',')}\r\n`;
 /**
  * CSV injection (OWASP): a cell whose first character is = + - @ TAB or CR
  * would be run as a formula by a spreadsheet (=HYPERLINK(…), =cmd|…), so it
- * gets a leading '; then the RFC 4180 quoting. The dashboard's CSV export
- * is to use the same rule, so that the two agree. --csv-raw turns it off.
+ * gets a leading '; then the RFC 4180 quoting. The rule is lib/rules.js's
+ * `neutralizeFormula`, which the dashboard's CSV export takes too, so that
+ * the two agree. --csv-raw turns it off.
  */
-const neutral = (v) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+const neutral = neutralizeFormula;
 
 function pick(s, columns) {
   if (!columns) return s;

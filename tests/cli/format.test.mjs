@@ -54,6 +54,16 @@ test('json: the same values as JSON.stringify, with DEL, C1 and bidirectional co
   assert.equal(f.json([]), '[]');
 });
 
+// Issue 29: one rule with the dashboard's (the stricter copy): the directional
+// marks U+061C, U+200E, U+200F and the separators U+2028, U+2029 too.
+test('visible and json: directional marks and line and paragraph separators as \\uNNNN', () => {
+  assert.equal(f.visible('a\u200eb\u200fc\u061cd\u2028e\u2029f'), 'a\\u200eb\\u200fc\\u061cd\\u2028e\\u2029f');
+  assert.equal(f.json({ a: '\u200e\u200f\u061c\u2028\u2029' }), '{"a":"\\u200e\\u200f\\u061c\\u2028\\u2029"}');
+  assert.deepEqual(JSON.parse(f.json({ a: '\u200e\u2028' }, 2)), { a: '\u200e\u2028' });
+  // The zero-width joiner and non-joiner and the word joiner are no such marks: they stay.
+  for (const s of ['\u200d', '\u200c', '\u2060']) assert.equal(f.visible(s), s);
+});
+
 test('width, clip, pad: East Asian wide and full-width characters take two columns', () => {
   assert.equal(f.width('abc'), 3);
   assert.equal(f.width('快照'), 4);
@@ -389,9 +399,14 @@ test('help text: the package\'s STATUSES as "a, b or c", filled to 80 columns af
   assert.ok(help.stdout.includes(`\n  --status S           ${statusHelp}\n`), help.stdout);
 });
 
-test('the module is pure: it imports nothing and touches neither process nor globals', async () => {
+test('the module is pure: it imports only the shared rules (which import nothing), and neither touches process nor globals', async () => {
   const { readFileSync } = await import('node:fs');
   const src = readFileSync(join(PKG_DIR, 'bin', 'format.mjs'), 'utf8');
-  assert.doesNotMatch(src, /^\s*import\b/m);
+  // Since issue 29 its one import is the package's rules, shared with the dashboard.
+  assert.deepEqual([...src.matchAll(/^\s*import\b[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]), ['../lib/rules.js']);
+  assert.equal(src.match(/^\s*import\b/gm).length, 1);
   assert.doesNotMatch(src, /\b(process|globalThis|console)\./);
+  const rules = readFileSync(join(PKG_DIR, 'lib', 'rules.js'), 'utf8');
+  assert.doesNotMatch(rules, /^\s*import\b/m);
+  assert.doesNotMatch(rules, /\b(process|globalThis|console|document|window)\./);
 });
