@@ -1,21 +1,19 @@
 // Pure formatting helpers for the dashboard: no DOM. Texts and Intl formats
-// follow the language in use (i18n.js). Which characters of service text are
-// shown escaped, and how, is the package's rules module
-// (`evs-snapshots/rules`, lib/rules.js: the command's tables and JSON follow
-// the same rule), which dom.js and details.js use.
+// follow the language in use (i18n.js). The status list is the package's
+// (`STATUSES`, from its entry); which characters of service text are shown
+// escaped, and how, is the package's rules module (`evs-snapshots/rules`,
+// lib/rules.js: the command's tables and JSON follow the same rule), which
+// dom.js and details.js use.
 
+import { STATUSES } from 'evs-snapshots';
 import { t, locale } from './i18n.js';
 
-/** The seven statuses EVS documents, in the order the status filter lists them. */
-export const STATUSES = [
-  'available',
-  'creating',
-  'backing-up',
-  'rollbacking',
-  'deleting',
-  'error',
-  'error_deleting',
-];
+/**
+ * The seven statuses EVS documents (the package's STATUSES, in the order of
+ * docs/evs-api.md "Statuses"), in the order the status filter and the
+ * overview list them.
+ */
+export { STATUSES };
 
 /**
  * A status's label in the language in use (messages/common.js: the
