@@ -227,6 +227,34 @@ test('fieldTable: the fields a snapshot has, labels padded to the longest and pa
   assert.equal(f.fieldTable({ id: 'x', description: '' }, { bold: (s) => `*${s}*` }), '*ID         *  x\n*DESCRIPTION*\n');
 });
 
+// Issue 29: one map of formats serves list, get and wait.
+test('OUTPUTS: the formats of list (rows) and of get and wait (one snapshot); outputOf picks the default and names the choices', () => {
+  assert.deepEqual(Object.keys(f.OUTPUTS), ['table', 'json', 'ndjson', 'csv']);
+  assert.deepEqual(f.FORMATS, Object.keys(f.OUTPUTS));
+  // The defaults: a table on a terminal; NDJSON (list) or JSON (get, wait) otherwise.
+  assert.equal(f.outputOf('rows', undefined, true), 'table');
+  assert.equal(f.outputOf('rows', undefined, false), 'ndjson');
+  assert.equal(f.outputOf('one', undefined, true), 'table');
+  assert.equal(f.outputOf('one', undefined, false), 'json');
+  for (const v of ['table', 'json', 'ndjson', 'csv']) assert.equal(f.outputOf('rows', v, true), v);
+  for (const v of ['table', 'json']) assert.equal(f.outputOf('one', v, false), v);
+  const usage = (fn, message) => assert.throws(fn, (e) => e instanceof f.UsageError && e.message === message);
+  for (const v of ['xml', '', 'TABLE', 'constructor', '__proto__', 'toString']) {
+    usage(() => f.outputOf('rows', v, false), '--output must be one of table, json, ndjson, csv');
+  }
+  for (const v of ['csv', 'ndjson', 'xml', 'constructor']) usage(() => f.outputOf('one', v, true), '--output must be table or json');
+  // One snapshot: JSON indented by 2 with a newline, or the field table.
+  const s = { id: 'x', name: 'n\u202e', status: 'available' };
+  assert.equal(f.OUTPUTS.json.one(s), '{\n  "id": "x",\n  "name": "n\\u202e",\n  "status": "available"\n}\n');
+  assert.equal(f.OUTPUTS.table.one(s), 'ID      x\nNAME    n\\u202e\nSTATUS  available\n');
+  // The help lines come from the map, filled after the option names.
+  assert.equal(f.outputHelp('one', 23), `table or json (default: table on a terminal, json\n${' '.repeat(23)}otherwise)`);
+  assert.equal(
+    f.outputHelp('rows', 23),
+    `table, json, ndjson or csv (default: table on a terminal,\n${' '.repeat(23)}ndjson otherwise); csv is RFC 4180, metadata one JSON\n${' '.repeat(23)}column`,
+  );
+});
+
 test('option values: --columns, integers and -H headers; mistakes are UsageErrors', () => {
   assert.equal(f.columnsOf(undefined), undefined);
   assert.deepEqual(f.columnsOf('id, status,,volumeId '), ['id', 'status', 'volumeId']);
