@@ -17,7 +17,9 @@
 //                    ssr.noExternal); the two share one set of exports per
 //                    process (lib/shared.js)
 //   pkg/lib/         api, load, env, statuses, shared, proxy (pkg-template/src/,
-//                    each as .js for index.mjs and .cjs for index.cjs), wasm.js
+//                    each as .js for index.mjs and .cjs for index.cjs), rules.js
+//                    (the rules the command and the dashboard share: no entry
+//                    imports it), wasm.js
 //                    (the `web` glue and load.js, for the browser entries),
 //                    the Node build's glue as ES module (evs_snapshots_node.js)
 //                    and as CommonJS (evs_snapshots.cjs),
@@ -82,6 +84,11 @@ esmAndCjs('env');
 esmAndCjs('statuses');
 // The signing proxy (createProxy): Node, Deno and Bun only, for index.cjs and index.mjs.
 esmAndCjs('proxy');
+// The rules the command (bin/format.mjs: ../lib/rules.js) and the dashboard
+// (its import map's `evs-snapshots/rules`) share: escaping service text, the
+// CSV formula rule. An ES module only; no entry imports it, so no library
+// import or bundle grows for it.
+esmAndCjs('rules', undefined, ['js']);
 // The Node entries' one set of exports per process, its slot named with the version.
 {
   const src = readFileSync(join(tpl, 'src', 'shared.js'), 'utf8');

@@ -22,8 +22,8 @@
 //
 // Everything the service sends reaches the DOM through dom.js's `h()`/`fill()`
 // (text nodes and attribute values), never as markup, and with its control
-// characters and bidirectional overrides shown escaped (format.js's
-// `visibleText`), so it cannot reorder the rest of a row or a banner.
+// characters and bidirectional overrides shown escaped (the package's rules,
+// `evs-snapshots/rules`), so it cannot reorder the rest of a row or a banner.
 
 import { getSnapshot, listSnapshots } from 'evs-snapshots';
 import { h, fill, $, $$, icon } from './dom.js';

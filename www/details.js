@@ -5,7 +5,8 @@
 
 import { EvsError } from 'evs-snapshots';
 import { h, fill, $, icon } from './dom.js';
-import { BACKUP_KEY, statusInfo, isBackupSnapshot, shortId, formatSize, visibleText, visibleJson } from './format.js';
+import { escapeUnsafe, escapeUnsafeInJson } from 'evs-snapshots/rules';
+import { BACKUP_KEY, statusInfo, isBackupSnapshot, shortId, formatSize } from './format.js';
 import { badge, backupMarker, timeEl, fact, copyButton } from './parts.js';
 import { errorFacts } from './banner.js';
 import { t, onLocaleChange } from './i18n.js';
@@ -69,7 +70,7 @@ export function mountDetails(deps) {
     el.panel.dataset.id = d.id;
     current = d;
     fill(el.title, s ? s.name || t('details.noName') : shortId(d.id));
-    el.title.title = visibleText(s ? s.name : d.id);
+    el.title.title = escapeUnsafe(s ? s.name : d.id);
 
     const parts = [];
     if (d.error) {
@@ -144,7 +145,7 @@ export function mountDetails(deps) {
     );
 
     const json = h('pre', { class: 'json', 'data-testid': 'details-json' });
-    json.textContent = visibleJson(JSON.stringify(s, null, 2));
+    json.textContent = escapeUnsafeInJson(JSON.stringify(s, null, 2));
     parts.push(h('details', { class: 'raw-json' }, h('summary', null, t('details.rawJson')), json));
 
     if (s.volumeId && s.volumeId !== deps.view().volumeId) {

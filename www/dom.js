@@ -2,16 +2,16 @@
 // value, so text from the service can never become markup: this file (and
 // the whole dashboard) never assigns innerHTML.
 //
-// And no string can reorder or break what is around it: control characters
-// and bidirectional overrides (format.js's HIDDEN_CHARS) are shown escaped,
+// And no string can reorder or break what is around it: control characters,
+// bidirectional marks and controls, and line separators (UNSAFE_CHARS of the
+// package's rules, lib/rules.js, the command's too) are shown escaped,
 // `\u202e` or `\x0a`, in text (each in a <span class="esc">) and in the
 // attributes people read (title, aria-label, ...).
 
-import { HIDDEN_CHARS, escapeChar, visibleText } from './format.js';
+import { UNSAFE_CHARS, hasUnsafe, escapeChar, escapeUnsafe } from 'evs-snapshots/rules';
 
 /** Attributes shown to people (tooltips, screen readers): written through the display rule. */
 const READ_ATTRS = new Set(['title', 'aria-label', 'aria-valuetext', 'aria-description', 'alt', 'placeholder']);
-const HAS_HIDDEN = new RegExp(HIDDEN_CHARS.source);
 
 /**
  * h('td', { class: 'x', dataset: { id }, title, onclick }, 'text', child, ...)
@@ -33,7 +33,7 @@ export function setAttrs(el, attrs) {
     else if (k === 'dataset') Object.assign(el.dataset, v);
     else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
     else if (v === true) el.setAttribute(k, '');
-    else el.setAttribute(k, READ_ATTRS.has(k) ? visibleText(v) : String(v));
+    else el.setAttribute(k, READ_ATTRS.has(k) ? escapeUnsafe(v) : String(v));
   }
 }
 
@@ -43,13 +43,13 @@ export function setAttrs(el, attrs) {
  * form controls, which show no markup).
  */
 function textNodes(el, text) {
-  if (!HAS_HIDDEN.test(text)) return [document.createTextNode(text)];
+  if (!hasUnsafe(text)) return [document.createTextNode(text)];
   if (el.namespaceURI !== 'http://www.w3.org/1999/xhtml' || /^(OPTION|TEXTAREA|TITLE)$/.test(el.tagName)) {
-    return [document.createTextNode(visibleText(text))];
+    return [document.createTextNode(escapeUnsafe(text))];
   }
   const out = [];
   let at = 0;
-  for (const m of text.matchAll(HIDDEN_CHARS)) {
+  for (const m of text.matchAll(UNSAFE_CHARS)) {
     if (m.index > at) out.push(document.createTextNode(text.slice(at, m.index)));
     const esc = document.createElement('span');
     esc.className = 'esc';

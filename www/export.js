@@ -13,6 +13,8 @@
 // Injection guidance says, such a cell is written with a `'` before it
 // (then quoted by the rules above when it must be), so it is shown as text;
 // the `'` is in the file, and a reader that is not a spreadsheet sees it.
+// The rule is the package's (`neutralizeFormula` of `evs-snapshots/rules`,
+// lib/rules.js), the one the command's `list --output csv` follows.
 //
 // Languages: the files are data for scripts, so they are the same whatever
 // language the page speaks: the CSV's column names (CSV_COLUMNS), the JSON's
@@ -23,17 +25,15 @@
 // translated; those messages are `export.…` in www/messages/overview.js,
 // shown by overview.js.
 
+import { UNSAFE_CHARS, neutralizeFormula } from 'evs-snapshots/rules';
+
 export const CSV_COLUMNS = ['id', 'name', 'description', 'status', 'size_gb', 'volume_id', 'created_at', 'updated_at', 'metadata'];
 
 const BOM = '\uFEFF';
 
-/** The first characters that make a spreadsheet read a cell as a formula. */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
 /** One field: `null`/`undefined` → empty; a `'` before a formula-like value; quoted when it has to be. */
 export function csvField(value) {
-  let s = value === null || value === undefined ? '' : String(value);
-  if (FORMULA_START.test(s)) s = `'${s}`;
+  const s = neutralizeFormula(value === null || value === undefined ? '' : String(value));
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
@@ -84,10 +84,18 @@ export const FORMATS = {
   },
 };
 
-/** A piece of a file name: no path separators, reserved, control or bidirectional-override characters, at most `max` characters. */
+/**
+ * What a file name must not hold: path separators, the characters Windows
+ * reserves, white space, and the characters of service text a screen must
+ * not get raw (UNSAFE_CHARS: controls, bidirectional marks and controls, line
+ * separators), each run of them one `-`.
+ */
+const NOT_IN_NAME = new RegExp(`(?:[\\\\/:*?"<>|\\s]|${UNSAFE_CHARS.source})+`, 'g');
+
+/** A piece of a file name: none of NOT_IN_NAME, at most `max` characters. */
 function namePart(text, max = 48) {
   const clean = String(text)
-    .replace(/[\\/:*?"<>|\p{Cc}\s\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu, '-')
+    .replace(NOT_IN_NAME, '-')
     .replace(/^[-.]+|[-.]+$/g, '');
   return [...clean].slice(0, max).join('') || '_';
 }

@@ -1,46 +1,19 @@
-// Pure formatting helpers for the dashboard: no DOM, no package. Texts and
-// Intl formats follow the language in use (i18n.js).
+// Pure formatting helpers for the dashboard: no DOM. Texts and Intl formats
+// follow the language in use (i18n.js). The status list is the package's
+// (`STATUSES`, from its entry); which characters of service text are shown
+// escaped, and how, is the package's rules module (`evs-snapshots/rules`,
+// lib/rules.js: the command's tables and JSON follow the same rule), which
+// dom.js and details.js use.
 
+import { STATUSES } from 'evs-snapshots';
 import { t, locale } from './i18n.js';
 
 /**
- * Characters of service text that would reorder or break what is around
- * them: control characters (C0, DEL, C1), the bidirectional embeddings,
- * overrides and isolates (U+202A–U+202E, U+2066–U+2069), the marks U+200E,
- * U+200F and U+061C, and the line and paragraph separators U+2028, U+2029.
+ * The seven statuses EVS documents (the package's STATUSES, in the order of
+ * docs/evs-api.md "Statuses"), in the order the status filter and the
+ * overview list them.
  */
-export const HIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/** One such character as the text shows it: `\xNN` up to U+00FF (as the command's table does), else `\uNNNN`. */
-export function escapeChar(c) {
-  const n = c.codePointAt(0);
-  return n <= 0xff ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
-}
-
-/** `text` with each of HIDDEN_CHARS written out (`abc\u202edef`): the display rule for service text. */
-export function visibleText(text) {
-  return String(text).replace(HIDDEN_CHARS, escapeChar);
-}
-
-/**
- * The same for the text of JSON.stringify: `\uNNNN`, so it is still the
- * same JSON. (Its C0 characters are its own line breaks and indents: those
- * in strings it has escaped already.)
- */
-export function visibleJson(json) {
-  return json.replace(HIDDEN_CHARS, (c) => (c < ' ' ? c : `\\u${c.codePointAt(0).toString(16).padStart(4, '0')}`));
-}
-
-/** The seven statuses EVS documents, in the order the status filter lists them. */
-export const STATUSES = [
-  'available',
-  'creating',
-  'backing-up',
-  'rollbacking',
-  'deleting',
-  'error',
-  'error_deleting',
-];
+export { STATUSES };
 
 /**
  * A status's label in the language in use (messages/common.js: the

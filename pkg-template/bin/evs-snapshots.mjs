@@ -5,9 +5,9 @@
 // and Node >= 20 built-ins; undici (the package's one dependency) only
 // behind a proxy, loaded then and only then.
 //
-//   evs-snapshots list [--max-items N] [--page-size N] [--output table|json|ndjson|csv] [--csv-raw] [--columns a,b] [filters]
-//   evs-snapshots get <snapshot-id> [--output table|json]
-//   evs-snapshots wait <snapshot-id> [--status S] [--fail-on S,S] [--timeout 10m] [--interval 2s] [--output table|json]
+//   evs-snapshots list [--max-items N] [--page-size N] [--output F] [--csv-raw] [--columns a,b] [filters]
+//   evs-snapshots get <snapshot-id> [--output F]
+//   evs-snapshots wait <snapshot-id> [--status S] [--fail-on S,S] [--timeout 10m] [--interval 2s] [--output F]
 //   evs-snapshots sign <METHOD> <URL> [-H 'Name: value']... [--data @file] [--curl]
 //   evs-snapshots serve [--port N] [--host ADDR] [--open]   (the dashboard for the account: ./serve.mjs)
 //
@@ -23,10 +23,13 @@
 // password are never shown).
 //
 // Text from the service reaches a terminal only made harmless: controls
-// (terminal escapes) and bidirectional overrides are shown escaped in tables
+// (terminal escapes), bidirectional marks and controls and line separators
+// (../lib/rules.js, the dashboard's rule too) are shown escaped in tables
 // and on stderr, and escaped the JSON way (same values) in JSON and NDJSON.
 // CSV cells a spreadsheet would run as a formula get a leading ' (OWASP).
-// Those rules, the formats and the reading of option values are format.mjs.
+// Those rules (shared with the dashboard: ../lib/rules.js), the output
+// formats (OUTPUTS: --output's names, what list, get and wait write) and the
+// reading of option values are format.mjs.
 import * as util from 'node:util';
 import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
@@ -35,15 +38,15 @@ import { getSnapshot, paginateSnapshots, waitForSnapshot, signRequest, configFro
 import { startServe, BASE_PATH } from './serve.mjs';
 // The grammar configFromEnv reads EVS_SNAPSHOTS_ATTEMPT_TIMEOUT with: the flags read durations the same way.
 import { durationMs } from '../lib/env.js';
-// The pure helpers: sanitising, JSON, widths, tables, CSV, option values, the lines of --debug and wait.
+// The pure helpers: sanitising, JSON, widths, the output formats, option values, the lines of --debug and wait.
 import {
   UsageError,
   safeLine,
   json,
   FIELDS,
-  rowWriter,
-  fieldTable,
-  FORMATS,
+  OUTPUTS,
+  outputOf,
+  outputHelp,
   columnsOf,
   integer,
   statusesOf,
@@ -478,8 +481,7 @@ function pagingOf(values) {
 }
 
 async function list(values, env) {
-  const format = values.output ?? (stdout.isTTY ? 'table' : 'ndjson');
-  if (!FORMATS.includes(format)) throw new UsageError(`--output must be one of ${FORMATS.join(', ')}`);
+  const format = outputOf('rows', values.output, stdout.isTTY);
   if (values['csv-raw'] && format !== 'csv') throw new UsageError('--csv-raw goes with --output csv');
   const columns = columnsOf(values.columns);
   const options = {};
@@ -517,7 +519,7 @@ async function list(values, env) {
     if (shown) progress.update();
   };
   // Under --max-items, JSON is {"snapshots": [...], "nextMarker": ...}: a script finds where to go on from.
-  const rows = rowWriter(format, columns, emit, {
+  const rows = OUTPUTS[format].rows(columns, emit, {
     csvRaw: Boolean(values['csv-raw']),
     terminal: Boolean(stdout.isTTY),
     bold,
@@ -571,8 +573,7 @@ function attemptTimeout(values) {
 
 async function get(values, positionals, env) {
   if (positionals.length !== 1) throw new UsageError('get needs exactly one snapshot ID');
-  const format = values.output ?? (stdout.isTTY ? 'table' : 'json');
-  if (format !== 'table' && format !== 'json') throw new UsageError('--output must be table or json');
+  const format = outputOf('one', values.output, stdout.isTTY);
   const stop = interruption();
   const config = await connection(attemptTimeout(values), env, stop);
   let s;
@@ -583,7 +584,7 @@ async function get(values, positionals, env) {
     say(`${PROG}: interrupted`);
     return EXIT.interrupted;
   }
-  out(format === 'json' ? `${json(s, 2)}\n` : fieldTable(s, { bold }));
+  out(OUTPUTS[format].one(s, { bold }));
   return EXIT.ok;
 }
 
@@ -597,8 +598,7 @@ function warnUnknown(flag, statuses) {
 async function wait(values, positionals, env) {
   if (positionals.length !== 1) throw new UsageError('wait needs exactly one snapshot ID');
   const [id] = positionals;
-  const format = values.output ?? (stdout.isTTY ? 'table' : 'json');
-  if (format !== 'table' && format !== 'json') throw new UsageError('--output must be table or json');
+  const format = outputOf('one', values.output, stdout.isTTY);
   const timeoutMs = duration('timeout', values.timeout);
   const intervalMs = duration('interval', values.interval);
   const status = values.status ?? 'available';
@@ -643,7 +643,7 @@ async function wait(values, positionals, env) {
   line.done();
   live = null;
 
-  const print = (s) => out(format === 'json' ? `${json(s, 2)}\n` : fieldTable(s, { bold }));
+  const print = (s) => out(OUTPUTS[format].one(s, { bold }));
   if (failure === null) {
     print(snapshot);
     return EXIT.ok;
@@ -823,8 +823,8 @@ Exit codes: 0 ok (also when the reader of stdout went away, as with | head),
 invalid input, 124 wait timed out, 130 interrupted.
 
 Text from the service is shown with control characters as \\xNN and
-bidirectional controls as \\uNNNN in tables and on stderr, and with \\u
-escapes (the same values) in JSON.
+bidirectional marks and controls and line separators as \\uNNNN in tables and
+on stderr, and with \\u escapes (the same values) in JSON.
 `,
   list: `Usage: ${PROG} list [options]
 
@@ -846,8 +846,7 @@ Options:
   --timeout D          time limit of each HTTP attempt (--attempt-timeout)
   --limit N            deprecated: --max-items N (with --all: --page-size N)
   --all                accepted for older scripts; every page is the default
-  -o, --output F       table, json, ndjson or csv (default: table on a terminal,
-                       ndjson otherwise); csv is RFC 4180, metadata one JSON column
+  -o, --output F       ${outputHelp('rows', 23)}
   --csv-raw            csv: cells as they are; by default a cell starting with
                        = + - @ TAB or CR gets a leading ' so that a spreadsheet
                        does not run it as a formula (CSV injection)
@@ -865,7 +864,7 @@ rows already written complete.
 Shows one snapshot with its project ID and progress.
 
 Options:
-  -o, --output F       table or json (default: table on a terminal, json otherwise)
+  -o, --output F       ${outputHelp('one', 23)}
   --timeout D          time limit of each HTTP attempt (--attempt-timeout)
   -h, --help           this help
 
@@ -886,7 +885,7 @@ Options:
                        as timeout(1) does; each HTTP attempt's own limit is
                        --attempt-timeout
   --interval D         between polls (default 2s)
-  -o, --output F       table or json (default: table on a terminal, json otherwise)
+  -o, --output F       ${outputHelp('one', 23)}
   -h, --help           this help
 
 D, a duration: 30s, 3m30s, 1h, 500ms, or a number of seconds (1.5s works too).

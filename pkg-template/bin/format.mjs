@@ -1,38 +1,41 @@
 // The `evs-snapshots` command's pure helpers: what it does to text before it
-// writes it (sanitising, JSON, terminal widths, tables, CSV) and how it reads
-// the values of its options. No I/O, no process state, no package import:
-// the command (evs-snapshots.mjs) passes in what depends on its streams (the
-// bold style of a header, whether stdout is a terminal). Tested directly by
-// tests/cli/format.test.mjs, and through the command by the other tests there.
+// writes it (sanitising, JSON, terminal widths, tables, CSV), its output
+// formats (OUTPUTS) and how it reads the values of its options. No I/O, no
+// process state; its one import is the package's rules shared with the
+// dashboard (../lib/rules.js: which characters to escape, the CSV formula
+// rule), pure as well. The command (evs-snapshots.mjs) passes in what depends
+// on its streams (the bold style of a header, whether stdout is a terminal).
+// Tested directly by tests/cli/format.test.mjs, and through the command by
+// the other tests there.
+import { escapeUnsafe, escapeUnsafeInJson, neutralizeFormula } from '../lib/rules.js';
 
 /** A mistake in the command line: the command exits 2, with a pointer to --help. */
 class UsageError extends Error {}
 
 // --- text from the service: made harmless for a terminal ---------------------
 
-const hex = (c, digits) => c.charCodeAt(0).toString(16).padStart(digits, '0');
-/** Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they reorder what follows on screen. */
-const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
-
 /**
- * Text for a terminal: C0 and C1 controls and DEL (line breaks, ESC, BEL,
- * CSI) as `\xNN`, bidirectional controls as `\uNNNN`. Every table cell and
- * every stderr line goes through it, so service text can neither move the
- * cursor, set the window title, clear the screen nor reorder a line; a table
- * row stays one line.
+ * Text for a terminal: each character of the shared rule's UNSAFE_CHARS
+ * (lib/rules.js: C0 and C1 controls and DEL, such as line breaks, ESC, BEL,
+ * CSI; the bidirectional marks, embeddings, overrides and isolates; the line
+ * and paragraph separators) written out, `\xNN` up to U+00FF, else
+ * `\uNNNN`. Every table cell and every stderr line goes through it, so
+ * service text can neither move the cursor, set the window title, clear the
+ * screen nor reorder a line; a table row stays one line.
  */
-const visible = (s) => String(s).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${hex(c, 2)}`).replace(BIDI, (c) => `\\u${hex(c, 4)}`);
+const visible = escapeUnsafe;
 const oneLine = (s) => String(s).replace(/\s+/g, ' ').trim();
 /** One stderr line's text: white space runs made one space, then `visible`. */
 const safeLine = (s) => visible(oneLine(s));
 
 /**
  * JSON text that a terminal cannot act on, with the same values:
- * JSON.stringify escapes C0 controls but leaves DEL, C1 controls and
- * bidirectional controls raw; they become `\uNNNN` escapes here (they can
- * only stand inside strings, so the text stays valid JSON of the same value).
+ * JSON.stringify escapes C0 controls but leaves DEL, C1 controls, the
+ * bidirectional controls and U+2028/U+2029 raw; they become `\uNNNN`
+ * escapes here (lib/rules.js `escapeUnsafeInJson`: they can only stand
+ * inside strings, so the text stays valid JSON of the same value).
  */
-const json = (v, space) => JSON.stringify(v, null, space).replace(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${hex(c, 4)}`);
+const json = (v, space) => escapeUnsafeInJson(JSON.stringify(v, null, space));
 
 // --- terminal columns ----------------------------------------------------------
 
@@ -125,10 +128,11 @@ const csvLine = (cells) => `${cells.map(csvField).join(',')}\r\n`;
 /**
  * CSV injection (OWASP): a cell whose first character is = + - @ TAB or CR
  * would be run as a formula by a spreadsheet (=HYPERLINK(…), =cmd|…), so it
- * gets a leading '; then the RFC 4180 quoting. The dashboard's CSV export
- * is to use the same rule, so that the two agree. --csv-raw turns it off.
+ * gets a leading '; then the RFC 4180 quoting. The rule is lib/rules.js's
+ * `neutralizeFormula`, which the dashboard's CSV export takes too, so that
+ * the two agree. --csv-raw turns it off.
  */
-const neutral = (v) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+const neutral = neutralizeFormula;
 
 function pick(s, columns) {
   if (!columns) return s;
@@ -139,50 +143,57 @@ function pick(s, columns) {
 
 const plain = (s) => s;
 
+// --- output formats: list's rows, get's and wait's one snapshot ---------------
+//
+// Each of list's writers writes snapshots one by one; every row is one write
+// of whole lines, so output stopped at any point (Ctrl-C) is line-complete.
+// `end(nextMarker)` closes a JSON array or flushes a table's buffered rows.
+
+/** NDJSON: one JSON object a line. */
+function ndjsonRows(columns, emit) {
+  return { row: (s) => emit(`${json(pick(s, columns))}\n`), end() {} };
+}
+
 /**
- * Writes snapshots one by one; every row is one write of whole lines, so
- * output stopped at any point (Ctrl-C) is line-complete. `end(nextMarker)`
- * closes a JSON array or flushes a table's buffered rows. `terminal`: stdout
- * is a terminal (CSV cells are then escaped as a table's); `bold` styles a
- * table's header line. `envelope` (JSON only): the array is the `snapshots`
- * of an object whose `nextMarker` is what `end` is given (`null`: none),
+ * A JSON array, a row a line. `envelope`: the array is the `snapshots` of an
+ * object whose `nextMarker` is what `end` is given (`null`: none),
  * `{"snapshots":[…],"nextMarker":"…"}`, as a page of listSnapshots is.
  */
-function rowWriter(format, columns, emit, { csvRaw = false, terminal = false, bold = plain, envelope = false } = {}) {
-  if (format === 'ndjson') {
-    return { row: (s) => emit(`${json(pick(s, columns))}\n`), end() {} };
-  }
-  if (format === 'json') {
-    let n = 0;
-    const open = envelope ? '{"snapshots":[' : '[';
-    const close = (next) => (envelope ? `],"nextMarker":${json(next ?? null)}}` : ']');
-    return {
-      row: (s) => emit(`${n++ === 0 ? `${open}\n` : ',\n'}${json(pick(s, columns))}`),
-      end: (next) => emit(n === 0 ? `${open}${close(next)}\n` : `\n${close(next)}\n`),
-    };
-  }
-  if (format === 'csv') {
-    const cols = columns ?? CSV_COLUMNS;
-    // On a terminal a person reads the cells: escaped as a table's are. To a
-    // file or a pipe they are the data, as they are (after the formula rule).
-    const cell = (v) => {
-      const t = csvRaw ? v : neutral(v);
-      return terminal ? visible(t) : t;
-    };
-    let header = false;
-    const head = () => {
-      if (!header) emit(csvLine(cols));
-      header = true;
-    };
-    return {
-      row: (s) => {
-        head();
-        emit(csvLine(cols.map((c) => cell(text(s[c])))));
-      },
-      end: head,
-    };
-  }
-  // table: the widths come from the first rows (up to 100), later rows are clipped to them.
+function jsonRows(columns, emit, { envelope = false } = {}) {
+  let n = 0;
+  const open = envelope ? '{"snapshots":[' : '[';
+  const close = (next) => (envelope ? `],"nextMarker":${json(next ?? null)}}` : ']');
+  return {
+    row: (s) => emit(`${n++ === 0 ? `${open}\n` : ',\n'}${json(pick(s, columns))}`),
+    end: (next) => emit(n === 0 ? `${open}${close(next)}\n` : `\n${close(next)}\n`),
+  };
+}
+
+/** CSV (RFC 4180) with the formula rule unless `csvRaw`; `terminal`: stdout is a terminal, where cells are escaped as a table's. */
+function csvRows(columns, emit, { csvRaw = false, terminal = false } = {}) {
+  const cols = columns ?? CSV_COLUMNS;
+  // On a terminal a person reads the cells: escaped as a table's are. To a
+  // file or a pipe they are the data, as they are (after the formula rule).
+  const cell = (v) => {
+    const t = csvRaw ? v : neutral(v);
+    return terminal ? visible(t) : t;
+  };
+  let header = false;
+  const head = () => {
+    if (!header) emit(csvLine(cols));
+    header = true;
+  };
+  return {
+    row: (s) => {
+      head();
+      emit(csvLine(cols.map((c) => cell(text(s[c])))));
+    },
+    end: head,
+  };
+}
+
+/** A table: the widths come from the first rows (up to 100), later rows are clipped to them; `bold` styles the header line. */
+function tableRows(columns, emit, { bold = plain } = {}) {
   const cols = columns ?? TABLE_COLUMNS;
   let buffered = [];
   let widths = null;
@@ -212,9 +223,68 @@ function fieldTable(s, { bold = plain } = {}) {
   return names.map((f) => `${bold(LABELS[f].padEnd(w))}  ${visible(text(s[f]))}`.trimEnd() + '\n').join('');
 }
 
-// --- option values -------------------------------------------------------------
+/**
+ * The command's output formats, by --output's name, in the order its help
+ * and messages list them. `rows(columns, emit, options)`: list's writer of
+ * rows (`{ row(snapshot), end(nextMarker) }`); `one(snapshot, { bold })`:
+ * the text of one snapshot, for get and wait, in the formats that show one;
+ * `note`: what the help adds about it. A new format is one entry here:
+ * list, get and wait check --output against this map (`outputOf`), name its
+ * formats in their messages and help (`outputHelp`) and write with it.
+ */
+const OUTPUTS = {
+  table: { rows: tableRows, one: fieldTable },
+  json: { rows: jsonRows, one: (s) => `${json(s, 2)}\n` },
+  ndjson: { rows: ndjsonRows },
+  csv: { rows: csvRows, note: 'csv is RFC 4180, metadata one JSON column' },
+};
 
-const FORMATS = ['table', 'json', 'ndjson', 'csv'];
+/** The names of the formats (what list's --output takes). */
+const FORMATS = Object.keys(OUTPUTS);
+
+/**
+ * --output's default: `terminal` when stdout is a terminal; otherwise, for
+ * list's rows (`rows`) NDJSON, a line a snapshot for a pipe, and for one
+ * snapshot (`one`: get, wait) JSON.
+ */
+const DEFAULT_OUTPUT = { terminal: 'table', rows: 'ndjson', one: 'json' };
+
+/** The formats that serve `use` (`rows`: list; `one`: get and wait), in OUTPUTS' order. */
+const outputsFor = (use) => FORMATS.filter((name) => typeof OUTPUTS[name][use] === 'function');
+
+/**
+ * The format to write with: --output's `value` for `use` (`rows`: list;
+ * `one`: get and wait), else DEFAULT_OUTPUT's (`terminal`: stdout is a
+ * terminal). One that does not serve `use` is a UsageError naming those that
+ * do: `one of table, json, ndjson, csv`, or `table or json` for two.
+ */
+function outputOf(use, value, terminal) {
+  const format = value ?? (terminal ? DEFAULT_OUTPUT.terminal : DEFAULT_OUTPUT[use]);
+  const names = outputsFor(use);
+  if (!names.includes(format)) throw new UsageError(`--output must be ${names.length > 2 ? `one of ${names.join(', ')}` : orList(names)}`);
+  return format;
+}
+
+/** The text of the help's `-o, --output F` option for `use`: the formats, the defaults, the formats' notes; filled after `indent` columns. */
+function outputHelp(use, indent) {
+  const names = outputsFor(use);
+  const notes = names.map((name) => OUTPUTS[name].note).filter(Boolean);
+  const defaults = `(default: ${DEFAULT_OUTPUT.terminal} on a terminal, ${DEFAULT_OUTPUT[use]} otherwise)`;
+  return fill([`${orList(names)} ${defaults}`, ...notes].join('; '), indent);
+}
+
+/**
+ * list's writer of rows in `format` (OUTPUTS; any other name: a table).
+ * `options`: `terminal`, stdout is a terminal (CSV cells are then escaped
+ * as a table's); `csvRaw`, CSV without the formula rule; `bold`, the style
+ * of a table's header line; `envelope` (JSON only), the array inside
+ * `{"snapshots":[…],"nextMarker":…}`.
+ */
+function rowWriter(format, columns, emit, options = {}) {
+  return (Object.hasOwn(OUTPUTS, format) ? OUTPUTS[format] : OUTPUTS.table).rows(columns, emit, options);
+}
+
+// --- option values -------------------------------------------------------------
 
 /** --columns: field names, comma-separated (spaces around them allowed); unknown ones are a UsageError. */
 function columnsOf(value) {
@@ -436,7 +506,11 @@ export {
   pick,
   rowWriter,
   fieldTable,
+  OUTPUTS,
   FORMATS,
+  DEFAULT_OUTPUT,
+  outputOf,
+  outputHelp,
   columnsOf,
   integer,
   statusesOf,

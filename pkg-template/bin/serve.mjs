@@ -61,8 +61,13 @@ export const CSP = [
 /** The policy of the server's own notes (no script, no style, nothing loaded). */
 const NOTE_CSP = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/** The browser build's files a page loads (the entry, its module, the .wasm and the inline copy a missing .wasm falls back to). */
-const PKG_FILES = ['index.js', 'lib/wasm.js', 'lib/evs_snapshots_bg.wasm', 'lib/evs_snapshots_bg.inline.js'];
+/**
+ * The browser build's files a page loads (the entry, its module, the .wasm
+ * and the inline copy a missing .wasm falls back to), and the rules the
+ * dashboard shares with the command (lib/rules.js, its import map's
+ * `evs-snapshots/rules`).
+ */
+const PKG_FILES = ['index.js', 'lib/wasm.js', 'lib/evs_snapshots_bg.wasm', 'lib/evs_snapshots_bg.inline.js', 'lib/rules.js'];
 
 /** Text made safe inside an HTML attribute value or element. */
 const escapeHtml = (s) =>

@@ -151,6 +151,15 @@ test('a badge per documented status, a neutral one for others, a marker for back
   await closePage(page);
 });
 
+// Issue 29: the filter lists the package's one status list (STATUSES), not a
+// copy of its own: the statuses of docs/evs-api.md "Statuses", in its order.
+test('the status filter: all, then the seven documented statuses in the order of the API docs', async () => {
+  const page = await open();
+  const values = await page.$$eval('[data-testid="filter-status"] option', (os) => os.map((o) => o.value));
+  assert.deepEqual(values, ['', 'creating', 'available', 'error', 'deleting', 'error_deleting', 'rollbacking', 'backing-up']);
+  await closePage(page);
+});
+
 test('each filter narrows the rows to what the mock data says', async () => {
   const page = await open();
 

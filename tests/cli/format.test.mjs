@@ -54,6 +54,16 @@ test('json: the same values as JSON.stringify, with DEL, C1 and bidirectional co
   assert.equal(f.json([]), '[]');
 });
 
+// Issue 29: one rule with the dashboard's (the stricter copy): the directional
+// marks U+061C, U+200E, U+200F and the separators U+2028, U+2029 too.
+test('visible and json: directional marks and line and paragraph separators as \\uNNNN', () => {
+  assert.equal(f.visible('a\u200eb\u200fc\u061cd\u2028e\u2029f'), 'a\\u200eb\\u200fc\\u061cd\\u2028e\\u2029f');
+  assert.equal(f.json({ a: '\u200e\u200f\u061c\u2028\u2029' }), '{"a":"\\u200e\\u200f\\u061c\\u2028\\u2029"}');
+  assert.deepEqual(JSON.parse(f.json({ a: '\u200e\u2028' }, 2)), { a: '\u200e\u2028' });
+  // The zero-width joiner and non-joiner and the word joiner are no such marks: they stay.
+  for (const s of ['\u200d', '\u200c', '\u2060']) assert.equal(f.visible(s), s);
+});
+
 test('width, clip, pad: East Asian wide and full-width characters take two columns', () => {
   assert.equal(f.width('abc'), 3);
   assert.equal(f.width('快照'), 4);
@@ -215,6 +225,34 @@ test('fieldTable: the fields a snapshot has, labels padded to the longest and pa
   const t = f.fieldTable({ id: 'x', status: 'creating', progress: 16, metadata: { a: '\u202e' }, name: '\u001b]0;t\u0007' });
   assert.equal(t, 'ID        x\nNAME      \\x1b]0;t\\x07\nSTATUS    creating\nMETADATA  {"a":"\\u202e"}\nPROGRESS  16\n');
   assert.equal(f.fieldTable({ id: 'x', description: '' }, { bold: (s) => `*${s}*` }), '*ID         *  x\n*DESCRIPTION*\n');
+});
+
+// Issue 29: one map of formats serves list, get and wait.
+test('OUTPUTS: the formats of list (rows) and of get and wait (one snapshot); outputOf picks the default and names the choices', () => {
+  assert.deepEqual(Object.keys(f.OUTPUTS), ['table', 'json', 'ndjson', 'csv']);
+  assert.deepEqual(f.FORMATS, Object.keys(f.OUTPUTS));
+  // The defaults: a table on a terminal; NDJSON (list) or JSON (get, wait) otherwise.
+  assert.equal(f.outputOf('rows', undefined, true), 'table');
+  assert.equal(f.outputOf('rows', undefined, false), 'ndjson');
+  assert.equal(f.outputOf('one', undefined, true), 'table');
+  assert.equal(f.outputOf('one', undefined, false), 'json');
+  for (const v of ['table', 'json', 'ndjson', 'csv']) assert.equal(f.outputOf('rows', v, true), v);
+  for (const v of ['table', 'json']) assert.equal(f.outputOf('one', v, false), v);
+  const usage = (fn, message) => assert.throws(fn, (e) => e instanceof f.UsageError && e.message === message);
+  for (const v of ['xml', '', 'TABLE', 'constructor', '__proto__', 'toString']) {
+    usage(() => f.outputOf('rows', v, false), '--output must be one of table, json, ndjson, csv');
+  }
+  for (const v of ['csv', 'ndjson', 'xml', 'constructor']) usage(() => f.outputOf('one', v, true), '--output must be table or json');
+  // One snapshot: JSON indented by 2 with a newline, or the field table.
+  const s = { id: 'x', name: 'n\u202e', status: 'available' };
+  assert.equal(f.OUTPUTS.json.one(s), '{\n  "id": "x",\n  "name": "n\\u202e",\n  "status": "available"\n}\n');
+  assert.equal(f.OUTPUTS.table.one(s), 'ID      x\nNAME    n\\u202e\nSTATUS  available\n');
+  // The help lines come from the map, filled after the option names.
+  assert.equal(f.outputHelp('one', 23), `table or json (default: table on a terminal, json\n${' '.repeat(23)}otherwise)`);
+  assert.equal(
+    f.outputHelp('rows', 23),
+    `table, json, ndjson or csv (default: table on a terminal,\n${' '.repeat(23)}ndjson otherwise); csv is RFC 4180, metadata one JSON\n${' '.repeat(23)}column`,
+  );
 });
 
 test('option values: --columns, integers and -H headers; mistakes are UsageErrors', () => {
@@ -389,9 +427,14 @@ test('help text: the package\'s STATUSES as "a, b or c", filled to 80 columns af
   assert.ok(help.stdout.includes(`\n  --status S           ${statusHelp}\n`), help.stdout);
 });
 
-test('the module is pure: it imports nothing and touches neither process nor globals', async () => {
+test('the module is pure: it imports only the shared rules (which import nothing), and neither touches process nor globals', async () => {
   const { readFileSync } = await import('node:fs');
   const src = readFileSync(join(PKG_DIR, 'bin', 'format.mjs'), 'utf8');
-  assert.doesNotMatch(src, /^\s*import\b/m);
+  // Since issue 29 its one import is the package's rules, shared with the dashboard.
+  assert.deepEqual([...src.matchAll(/^\s*import\b[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]), ['../lib/rules.js']);
+  assert.equal(src.match(/^\s*import\b/gm).length, 1);
   assert.doesNotMatch(src, /\b(process|globalThis|console)\./);
+  const rules = readFileSync(join(PKG_DIR, 'lib', 'rules.js'), 'utf8');
+  assert.doesNotMatch(rules, /^\s*import\b/m);
+  assert.doesNotMatch(rules, /\b(process|globalThis|console|document|window)\./);
 });

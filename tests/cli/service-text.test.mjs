@@ -251,3 +251,78 @@ test('a plain-text error body and Cinder\'s request ID: quoted, one line, escape
     assert.ok(text.includes(shown(quoted)), text);
   }
 });
+
+// Issue 29: the command escapes what the dashboard does (one rule, the
+// stricter of the two copies): the directional marks U+200E (LRM), U+200F
+// (RLM) and U+061C (ALM), which reorder the text around them, and the line
+// and paragraph separators U+2028 and U+2029, which JSON.stringify leaves
+// raw. Before, the command wrote all five raw in tables and JSON.
+const MARKS = 'ab\u200ecd\u200fef\u2028gh\u2029ij\u061ckl';
+const MARKS_SHOWN = 'ab\\u200ecd\\u200fef\\u2028gh\\u2029ij\\u061ckl';
+const RAW_MARKS = /[\u061c\u200e\u200f\u2028\u2029]/u;
+const MARKS_WIRE = {
+  id: 'id-marks',
+  name: MARKS,
+  description: `d ${MARKS}`,
+  status: 'available',
+  size: 1,
+  volume_id: `v-${MARKS}`,
+  created_at: '2026-02-02T00:00:00',
+  metadata: { [`k${MARKS}`]: MARKS },
+  'os-extended-snapshot-attributes:project_id': PROJECT_ID,
+  'os-extended-snapshot-attributes:progress': '100%',
+};
+const marksData = () =>
+  mock.setFaults([
+    { match: { op: 'list' }, times: 0, status: 200, json: { snapshots: [MARKS_WIRE] } },
+    { match: { op: 'show' }, times: 0, status: 200, json: { snapshot: MARKS_WIRE } },
+  ]);
+
+test('directional marks (U+200E, U+200F, U+061C) and line separators (U+2028, U+2029): escaped in tables, JSON and NDJSON, as on the dashboard', async () => {
+  marksData();
+  const t = await run(['list', '-o', 'table', '--columns', 'id,name,description,volumeId'], env());
+  assert.equal(t.code, 0, t.stderr);
+  assert.doesNotMatch(t.stdout, RAW_MARKS);
+  assert.equal(t.stdout.trimEnd().split('\n').length, 2, 'a header and one row');
+  assert.ok(t.stdout.includes(`id-marks  ${MARKS_SHOWN}  d ${MARKS_SHOWN}  v-${MARKS_SHOWN}\n`), t.stdout);
+
+  marksData();
+  const g = await run(['get', 'id-marks', '-o', 'table'], env());
+  assert.equal(g.code, 0, g.stderr);
+  assert.doesNotMatch(g.stdout, RAW_MARKS);
+  const rows = Object.fromEntries(g.stdout.trimEnd().split('\n').map((l) => l.split(/\s{2,}(.*)/).slice(0, 2)));
+  assert.equal(rows.NAME, MARKS_SHOWN);
+  assert.equal(rows['VOLUME ID'], `v-${MARKS_SHOWN}`);
+  assert.equal(rows.METADATA, `{"k${MARKS_SHOWN}":"${MARKS_SHOWN}"}`);
+
+  for (const args of [['list', '-o', 'json'], ['list', '-o', 'ndjson'], ['get', 'id-marks', '-o', 'json']]) {
+    marksData();
+    const r = await run(args, env());
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, RAW_MARKS, args.join(' '));
+    assert.ok(r.stdout.includes(`"name":${args[0] === 'get' ? ' ' : ''}"${MARKS_SHOWN}"`), `${args.join(' ')}: ${r.stdout}`);
+    const parsed = args[2] === 'ndjson' ? ndjson(r.stdout)[0] : args[0] === 'get' ? JSON.parse(r.stdout) : JSON.parse(r.stdout)[0];
+    assert.equal(parsed.name, MARKS, 'the same value when parsed');
+    assert.deepEqual(parsed.metadata, { [`k${MARKS}`]: MARKS });
+  }
+
+  // On a terminal: the table and the field table.
+  for (const [args, want] of [
+    [['list', '--columns', 'id,name'], `id-marks  ${MARKS_SHOWN}\r\n`],
+    [['get', 'id-marks'], `NAME         ${MARKS_SHOWN}\r\n`],
+  ]) {
+    marksData();
+    const r = await inTerminal(cli(args), env());
+    assert.equal(r.code, 0, r.stdout);
+    assert.doesNotMatch(r.stdout, RAW_MARKS, args.join(' '));
+    assert.ok(r.stdout.includes(want), `${args.join(' ')}: ${JSON.stringify(r.stdout)}`);
+  }
+});
+
+test('directional marks in an error message on stderr: escaped; the line separators, white space, one space', async () => {
+  mock.setFaults([{ match: { op: 'show' }, times: 0, status: 400, headers: { 'X-Request-Id': 'req-1' }, json: { badRequest: { message: `bad ${MARKS}`, code: 'EVS.\u200f1' } } }]);
+  const r = await run(['get', 'id-1'], env());
+  assert.equal(r.code, 1, r.stderr);
+  assert.doesNotMatch(r.stderr, RAW_MARKS);
+  assert.equal(r.stderr, 'evs-snapshots: http error, status 400, code EVS.\\u200f1, request ID req-1: bad ab\\u200ecd\\u200fef gh ij\\u061ckl\n');
+});
