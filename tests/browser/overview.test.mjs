@@ -18,6 +18,7 @@ import { normalizeSnapshot, sortWire } from '../helpers/reference.mjs';
 import { useChromium } from '../helpers/browser.mjs';
 import { useMock } from '../helpers/mock.mjs';
 import { dashboardMock } from '../helpers/dashboard.mjs';
+import { owaspCell, FORMULA_START } from '../helpers/csv.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUT = join(root, 'test-output');
@@ -138,10 +139,10 @@ function readCsvWithPython(path) {
 }
 
 /**
- * OWASP's CSV-injection rule, as the export applies it: a cell that begins
- * with =, +, -, @, TAB or CR gets a ' before it.
+ * OWASP's CSV-injection rule, as the export must apply it: a cell that
+ * begins with =, +, -, @, TAB or CR gets a ' before it (tests/helpers/csv.mjs).
  */
-const neutral = (v) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+const neutral = owaspCell;
 
 function assertCsvEquals(path, list) {
   const bytes = readFileSync(path);
@@ -333,7 +334,7 @@ test('CSV injection: formula-like names, descriptions, IDs and metadata are writ
   assert.deepEqual(records.map((r) => r[5]), ["'@volume", "'-vol", "'=vol", 'vol-1']);
   assert.deepEqual(JSON.parse(records[0][8]), { note: '=HYPERLINK("https://evil.example")' });
   // No cell of the file begins with a formula character.
-  for (const r of records) for (const cell of r) assert.doesNotMatch(cell, /^[=+\-@\t\r]/, cell);
+  for (const r of records) for (const cell of r) assert.doesNotMatch(cell, FORMULA_START, cell);
   // The JSON export keeps the values as the service sent them.
   seed.setFaults([{ match: { op: 'list' }, times: 1, status: 200, json: { snapshots: formulas } }]);
   const jsonPath = join(OUT, 'export-formulas.json');

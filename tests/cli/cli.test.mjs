@@ -21,6 +21,7 @@ import { BIN, PKG_DIR, collect, shq, cli, ndjson, pythonCsv } from '../helpers/c
 import { SNAPSHOTS, PROJECT_ID, VOLUMES } from '../mock-evs/data.mjs';
 import { verifySignature } from '../mock-evs/signature.mjs';
 import { sortWire, normalizeSnapshot } from '../helpers/reference.mjs';
+import { owaspCell } from '../helpers/csv.mjs';
 
 const VERSION = JSON.parse(readFileSync(join(PKG_DIR, 'package.json'), 'utf8')).version;
 
@@ -68,7 +69,7 @@ function inTerminal(cmdline, env = at(mock)) {
 }
 
 /** A CSV cell as the command must write it: one that a spreadsheet would run as a formula gets a leading ' (OWASP), unless --csv-raw. */
-const csvCell = (text, raw = false) => (!raw && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+const csvCell = (text, raw = false) => (raw ? text : owaspCell(text));
 
 /** A CSV row read back, compared with the snapshot it must be. */
 function assertCsvRow(row, s, columns = CSV_COLUMNS, { raw = false } = {}) {
