@@ -697,6 +697,29 @@ mod tests {
     use super::*;
 
     const PROJECT: &str = "c5d4b3a2f1e0d9c8b7a6f5e4d3c2b1a0";
+
+    /// A list filter added to `ListOptions` (arg1_shape's `LIST_OPTIONS`)
+    /// and not to the proxy's query keys would be refused by the proxy,
+    /// and one here alone would be a key no list takes: the two lists
+    /// name the same filters, the wire's `volume_id` for `volumeId`.
+    #[test]
+    fn the_proxy_forwards_exactly_the_list_options() {
+        let wire = |option: &str| {
+            option.chars().flat_map(|c| if c.is_ascii_uppercase() { vec!['_', c.to_ascii_lowercase()] } else { vec![c] }).collect::<String>()
+        };
+        let mut options: Vec<String> = super::super::arg1_shape::LIST_OPTIONS.iter().map(|(o, _)| wire(o)).collect();
+        let mut keys: Vec<String> = LIST_KEYS.iter().map(|k| (*k).to_string()).collect();
+        options.sort();
+        keys.sort();
+        assert_eq!(options, keys);
+        // Each key reaches its own option, not another's.
+        for key in LIST_KEYS {
+            let value = if key == "limit" || key == "offset" { "7" } else { "x" };
+            let q = list_query(&[(key.to_string(), value.to_string())]);
+            let pairs = q.map(|q| super::super::request::list_query_pairs(&q));
+            assert_eq!(pairs, Ok(vec![(key.to_string(), value.to_string())]), "{key}");
+        }
+    }
     const SK: &str = "sk-proxy-Secret-0123456789abcdef";
     const OWN: &str = "http://127.0.0.1:3000";
 
