@@ -269,7 +269,7 @@ const FLAG_VARIABLES = {
 function duration(flag, v) {
   if (v === undefined) return undefined;
   const ms = durationMs(v);
-  if (Number.isNaN(ms)) throw new UsageError(`--${flag} must be a duration such as 30s, 3m30s, 1h or 500ms (a bare number is seconds)`);
+  if (Number.isNaN(ms)) throw new UsageError(`--${flag} must be a duration of at least 1 ms, such as 30s, 3m30s, 1h or 500ms (a bare number is seconds)`);
   return ms;
 }
 

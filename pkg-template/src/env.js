@@ -113,7 +113,7 @@ function configFromEnv(env, ErrorClass, requireFs) {
   const timeout = read(ATTEMPT_TIMEOUT);
   if (timeout !== undefined) {
     config.timeoutMs = durationMs(timeout);
-    if (Number.isNaN(config.timeoutMs)) fail(`configFromEnv: ${ATTEMPT_TIMEOUT} must be a duration such as 30s, 3m30s, 1h or 500ms (a bare number is seconds)`);
+    if (Number.isNaN(config.timeoutMs)) fail(`configFromEnv: ${ATTEMPT_TIMEOUT} must be a duration of at least 1 ms, such as 30s, 3m30s, 1h or 500ms (a bare number is seconds)`);
   }
   const attempts = read(MAX_ATTEMPTS);
   if (attempts !== undefined) {

@@ -99,7 +99,7 @@ test('the variables: EVS_SNAPSHOTS_ATTEMPT_TIMEOUT and EVS_SNAPSHOTS_MAX_ATTEMPT
   // A variable that is not a duration or a count: exit 2 naming it (never its value), nothing sent.
   arrived = 0;
   for (const [name, value, re] of [
-    ['EVS_SNAPSHOTS_ATTEMPT_TIMEOUT', '3 minutes', /configFromEnv: EVS_SNAPSHOTS_ATTEMPT_TIMEOUT must be a duration such as 30s, 3m30s, 1h or 500ms \(a bare number is seconds\)/],
+    ['EVS_SNAPSHOTS_ATTEMPT_TIMEOUT', '3 minutes', /configFromEnv: EVS_SNAPSHOTS_ATTEMPT_TIMEOUT must be a duration of at least 1 ms, such as 30s, 3m30s, 1h or 500ms \(a bare number is seconds\)/],
     ['EVS_SNAPSHOTS_MAX_ATTEMPTS', 'lots', /configFromEnv: EVS_SNAPSHOTS_MAX_ATTEMPTS must be a whole number from 1/],
     ['EVS_SNAPSHOTS_MAX_ATTEMPTS', '0', /EVS_SNAPSHOTS_MAX_ATTEMPTS must be a whole number from 1/],
   ]) {

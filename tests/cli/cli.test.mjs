@@ -138,7 +138,7 @@ test('usage mistakes and invalid input: exit 2, one line on stderr, nothing sent
     [['list', '--page-size', '1001'], /--page-size must be from 1 to 1000/],
     [['list', '--all', '--max-items', '3'], /--all and --max-items contradict each other/],
     [['list', '--limit', '3', '--page-size', '3'], /--limit is the old name of --max-items \(with --all: of --page-size\); give only --max-items and --page-size/],
-    [['list', '--timeout', '3x'], /--timeout must be a duration such as 30s, 3m30s, 1h or 500ms \(a bare number is seconds\)/],
+    [['list', '--timeout', '3x'], /--timeout must be a duration of at least 1 ms, such as 30s, 3m30s, 1h or 500ms \(a bare number is seconds\)/],
     [['get', 'x', '--attempt-timeout', '0'], /--attempt-timeout must be a duration/],
     [['list', '--timeout', '1s', '--attempt-timeout', '2s'], /--timeout and --attempt-timeout are the same limit here: give one/],
     [['get', 'x', '--max-attempts', '0'], /--max-attempts must be at least 1/],

@@ -185,13 +185,15 @@ test('usage mistakes: exit 2, one line, nothing sent', async () => {
   const cases = [
     [['wait'], /wait needs exactly one snapshot ID/],
     [['wait', 'a', 'b'], /wait needs exactly one snapshot ID/],
-    [['wait', ID, '--timeout', '0'], /--timeout must be a duration such as 30s, 3m30s, 1h or 500ms \(a bare number is seconds\)/],
+    [['wait', ID, '--timeout', '0'], /--timeout must be a duration of at least 1 ms, such as 30s, 3m30s, 1h or 500ms \(a bare number is seconds\)/],
     [['wait', ID, '--attempt-timeout', '0.0001'], /--attempt-timeout must be a duration/],
     [['wait', ID, '--max-attempts', '0'], /--max-attempts must be at least 1/],
     [['wait', ID, '--timeout', '10x'], /--timeout must be a duration/],
     [['wait', ID, '--timeout=-5s'], /--timeout must be a duration/],
     [['wait', ID, '--interval', ''], /--interval must be a duration/],
     [['wait', ID, '--interval', '5 s'], /--interval must be a duration/],
+    // Zero is a duration, but not one a wait can use: the message says the bound.
+    [['wait', ID, '--interval', '0s'], /--interval must be a duration of at least 1 ms/],
     [['wait', ID, '--fail-on', ''], /--fail-on needs at least one status/],
     [['wait', ID, '--fail-on', 'error,available'], /--fail-on must not hold the status waited for \("available"\)/],
     [['wait', ID, '--status', 'error', '--fail-on', 'error'], /--fail-on must not hold the status waited for \("error"\)/],

@@ -209,7 +209,7 @@ test('the package\'s own variables: mistakes are invalid_input naming the variab
     [{ EVS_SNAPSHOTS_TOKEN_FILE: join(dir, 'value-that-must-not-show') }, /^configFromEnv: EVS_SNAPSHOTS_TOKEN_FILE: the file cannot be read \(ENOENT\)$/],
     [{ EVS_SNAPSHOTS_TOKEN_FILE: dir }, /^configFromEnv: EVS_SNAPSHOTS_TOKEN_FILE: the file cannot be read \(EISDIR\)$/],
     [{ EVS_SNAPSHOTS_TOKEN_FILE: join(dir, 'empty') }, /^configFromEnv: EVS_SNAPSHOTS_TOKEN_FILE: the file is empty$/],
-    [{ EVS_SNAPSHOTS_ATTEMPT_TIMEOUT: 'value-that-must-not-show' }, /^configFromEnv: EVS_SNAPSHOTS_ATTEMPT_TIMEOUT must be a duration such as 30s, 3m30s, 1h or 500ms \(a bare number is seconds\)$/],
+    [{ EVS_SNAPSHOTS_ATTEMPT_TIMEOUT: 'value-that-must-not-show' }, /^configFromEnv: EVS_SNAPSHOTS_ATTEMPT_TIMEOUT must be a duration of at least 1 ms, such as 30s, 3m30s, 1h or 500ms \(a bare number is seconds\)$/],
     [{ EVS_SNAPSHOTS_ATTEMPT_TIMEOUT: '0s' }, /EVS_SNAPSHOTS_ATTEMPT_TIMEOUT must be a duration/],
     [{ EVS_SNAPSHOTS_MAX_ATTEMPTS: '0' }, /^configFromEnv: EVS_SNAPSHOTS_MAX_ATTEMPTS must be a whole number from 1$/],
     [{ EVS_SNAPSHOTS_MAX_ATTEMPTS: '2.5' }, /EVS_SNAPSHOTS_MAX_ATTEMPTS must be a whole number from 1/],
