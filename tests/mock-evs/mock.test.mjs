@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, mkdtempSync, mkdirSync, writeFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import { join, dirname } from 'node:path';
@@ -462,4 +463,18 @@ test('the AK/SK check accepts a vector request at its date and refuses tampering
   const skewed = await send(sig);
   assert.equal(skewed.status, 401);
   assert.match((await skewed.json()).error_msg, /15 minutes/);
+});
+
+test('the command line: --help lists every option the mock takes and exits 0; an unknown option exits 2 and points to --help', () => {
+  const server = fileURLToPath(new URL('./server.mjs', import.meta.url));
+  const help = spawnSync(process.execPath, [server, '--help'], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /^usage: node tests\/mock-evs\/server\.mjs/);
+  // Every option parseArgs reads (`a === '--…'` in server.mjs) has its line.
+  const taken = [...readFileSync(server, 'utf8').matchAll(/a === '(--[a-z-]+)'/g)].map((m) => m[1]);
+  assert.ok(taken.length >= 18, `found ${taken.length} options`);
+  for (const o of taken) assert.match(help.stdout, new RegExp(`\\n  ${o}\\b|\\| ${o}\\b| ${o} `), o);
+  const bad = spawnSync(process.execPath, [server, '--bogus'], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(bad.status, 2);
+  assert.equal(bad.stderr, 'mock EVS: unknown option --bogus (--help lists them)\n');
 });

@@ -194,6 +194,27 @@ export async function startMockEvs(options = {}) {
   };
 }
 
+/** What --help prints (and what follows an unknown option): the options, each with what it does; tests/mock-evs/README.md has the rest. */
+const USAGE = `usage: node tests/mock-evs/server.mjs [options]   (tests/mock-evs/README.md)
+  --port N                  the port on 127.0.0.1 (default 8081; 0: any free port)
+  --host ADDR               the address to listen on (default 127.0.0.1)
+  --api-prefix /P           serve the API under /P (as an API gateway's path would)
+  --static /URL=DIR         serve DIR's files under /URL (repeatable), with a CSP and gzip
+  --token T                 accept X-Auth-Token T
+  --ak AK --sk SK           check SDK-HMAC-SHA256 signatures made with this key pair
+  --security-token T        and require X-Security-Token T with them
+  --count N                 serve N snapshots (the seed plus copies)
+  --live-progress           snapshots that are creating advance on each read
+  --link-base URL           the base of the snapshots_links the list sends
+  --clock-offset-ms N       the service's clock this far from the machine's
+  --allow-origin URL        send CORS headers to this origin (repeatable)
+  --csp POLICY | --no-csp   the static files' Content-Security-Policy, or none
+  --log-limit N             keep the last N requests in the log (/__mock/requests)
+  --region R                the region IAM knows
+  --iam-projects none|one|two  what IAM's project lookup answers
+  --quiet                   no line per request
+  --help                    this text`;
+
 function parseArgs(argv) {
   const o = { statics: [] };
   for (let i = 0; i < argv.length; i++) {
@@ -223,7 +244,8 @@ function parseArgs(argv) {
     else if (a === '--log-limit') o.logLimit = Number(val());
     else if (a === '--region') o.region = val();
     else if (a === '--iam-projects') o.iamProjects = checkIamMode(val(), '--iam-projects');
-    else throw new Error(`unknown option ${a}`);
+    else if (a === '--help' || a === '-h') o.help = true;
+    else throw new Error(`unknown option ${a} (--help lists them)`);
   }
   if (o.allowOrigins) originMatcher(o.allowOrigins); // a bad value stops start-up with its message
   if (o.ak && !o.sk) throw new Error('--ak needs --sk');
@@ -237,6 +259,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   } catch (e) {
     console.error(`mock EVS: ${e.message}`);
     process.exit(2);
+  }
+  if (opts.help) {
+    console.log(USAGE);
+    process.exit(0);
   }
   const mock = await startMockEvs(opts);
   const stop = () => mock.close().then(() => process.exit(0));
