@@ -568,7 +568,11 @@ export interface EvsProxy {
    * The same for `node:http` (`createServer(proxy.listener)`) and Express
    * (`app.use(proxy.listener)`; the path read is `originalUrl`, so it may be
    * mounted anywhere). The response's `close` before it is written (the
-   * browser went away) aborts the upstream request.
+   * browser went away) aborts the upstream request. An answer with a body
+   * is written with its `Content-Length` in bytes, never chunked (a
+   * Chromium page reading a chunked `no-store` answer as a stream sees it
+   * reported as cancelled in DevTools); `HEAD`, `204` and `304` carry none
+   * (RFC 9110, 8.6).
    */
   listener(req: ProxyNodeRequest, res: ProxyNodeResponse): void;
   /**

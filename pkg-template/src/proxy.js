@@ -144,8 +144,19 @@ function proxyFactory(loadSync, EvsError, toError) {
       };
       serve(parts, request, ac.signal).then((out) => {
         if (res.destroyed || res.writableEnded) return;
-        res.writeHead(out.status, Object.fromEntries(out.headers));
-        res.end(req.method === 'HEAD' || out.body.length === 0 ? undefined : out.body);
+        const head = req.method === 'HEAD';
+        const headers = Object.fromEntries(out.headers);
+        // The whole body is here: its length, not chunked framing (what
+        // node:http does for a body given to end() after writeHead). A
+        // browser reads a body of known length whole; one without it a
+        // page's client reads as a stream, and Chromium then reports a
+        // `Cache-Control: no-store` response read to its end as cancelled
+        // (net::ERR_ABORTED) in DevTools, its body gone from there. None for
+        // HEAD (the GET's length is not known here) nor for a 204 or 304,
+        // which have no body (RFC 9110, 8.6).
+        if (!head && out.status !== 204 && out.status !== 304) headers['Content-Length'] = String(out.body.length);
+        res.writeHead(out.status, headers);
+        res.end(head || out.body.length === 0 ? undefined : out.body);
       });
     }
 

@@ -174,6 +174,33 @@ test('show through the proxy, and HEAD: its status and headers without a body', 
   );
 });
 
+test('listener: an answer with a body carries its Content-Length, not chunked framing; HEAD and 204 none (RFC 9110, 8.6)', async () => {
+  const framed = (a, what) => {
+    assert.equal(a.headers['transfer-encoding'], undefined, `${what}: not chunked`);
+    assert.equal(a.headers['content-length'], String(Buffer.byteLength(a.body)), `${what}: Content-Length is the body's length`);
+    assert.ok(a.body.length > 0, what);
+  };
+  const list = await raw('GET', `${S}?limit=3`);
+  assert.equal(list.status, 200);
+  assert.equal(JSON.parse(list.body).snapshots.length, 3);
+  framed(list, 'a list answered by EVS');
+  const shown = await raw('GET', `/evs/v2/${PROJECT_ID}/cloudsnapshots/${SNAPSHOTS[2].id}`);
+  assert.equal(shown.status, 200);
+  framed(shown, 'a snapshot answered by EVS');
+  const own = await raw('GET', `${S}?sort=x`);
+  assertOwn(own, 400, 'a refused query');
+  framed(own, "the proxy's own answer");
+  const head = await raw('HEAD', `${S}?limit=3`);
+  assert.equal(head.status, 200);
+  assert.equal(head.headers['content-length'], undefined, 'HEAD: the GET\'s length is not known');
+  assert.equal(head.headers['transfer-encoding'], undefined, 'HEAD');
+  const pre = await raw('OPTIONS', S, { Origin: CONSOLE, 'Access-Control-Request-Method': 'GET' });
+  assert.equal(pre.status, 204);
+  assert.equal(pre.headers['content-length'], undefined, '204: no Content-Length');
+  assert.equal(pre.headers['transfer-encoding'], undefined, '204');
+  framed(await raw('OPTIONS', S, { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'GET' }), 'a refused preflight');
+});
+
 test('paginateSnapshots walks through the proxy: every snapshot, one upstream request per page', async () => {
   const want = [];
   for await (const s of paginateSnapshots(direct(), { limit: 50 })) want.push(s.id);
