@@ -96,7 +96,7 @@ async fn project_id(ctx: &Context, proxy: &Proxy) -> Result<String, EvsError> {
 /// no answer within `timeoutMs` or the browser going away is a no.
 async fn authorized(hook: &Function, request: &JsValue, signals: &[JsValue], timeout_ms: u32) -> bool {
     let Ok(returned) = hook.call1(&JsValue::UNDEFINED, request) else { return false };
-    matches!(stop::settled_within(&returned, signals, f64::from(timeout_ms)).await, Ok(Ok(v)) if v.as_bool() == Some(true))
+    matches!(stop::settled_or_stopped(&returned, signals, f64::from(timeout_ms)).await, Ok(Ok(v)) if v.as_bool() == Some(true))
 }
 
 async fn serve(inner: &Inner, parts: &JsValue, request: &JsValue, signal: &JsValue) -> Answer {

@@ -242,22 +242,11 @@ pub fn tick() -> Promise {
 }
 
 /// `value` awaited until it settles, one of the caller's signals aborts, or
-/// `ms` pass (a promise shared by several calls: each races its own
-/// signals and time; at most 2^31 − 1 ms, a timer's limit). The timer is
+/// `ms` pass (a promise shared by several calls, IAM's lookup: each races
+/// its own signals and time; the console's `authorize` in the signing
+/// proxy; at most 2^31 − 1 ms, a timer's limit). The timer is
 /// cleared and the signals unwatched however it ends.
 pub async fn settled_or_stopped(value: &JsValue, signals: &[JsValue], ms: f64) -> Result<Result<JsValue, JsValue>, Why> {
-    let stop = Stop::new(signals, ms);
-    match stop.race(value).await {
-        Raced::Value(v) => Ok(Ok(v)),
-        Raced::Rejected(e) => Ok(Err(e)),
-        Raced::Stopped(why) => Err(why),
-    }
-}
-
-/// `value` awaited until it settles, `ms` milliseconds pass or one of the
-/// signals aborts (the console's `authorize`, in the signing proxy).
-#[cfg(feature = "proxy")]
-pub async fn settled_within(value: &JsValue, signals: &[JsValue], ms: f64) -> Result<Result<JsValue, JsValue>, Why> {
     let stop = Stop::new(signals, ms);
     match stop.race(value).await {
         Raced::Value(v) => Ok(Ok(v)),
