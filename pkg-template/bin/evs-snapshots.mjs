@@ -35,7 +35,7 @@ import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { getSnapshot, paginateSnapshots, waitForSnapshot, signRequest, configFromEnv, createProxy, EvsError, STATUSES } from '../index.mjs';
-import { startServe, BASE_PATH } from './serve.mjs';
+import { startServe, hostNames, BASE_PATH } from './serve.mjs';
 // The grammar configFromEnv reads EVS_SNAPSHOTS_ATTEMPT_TIMEOUT with: the flags read durations the same way.
 import { durationMs } from '../lib/env.js';
 // The pure helpers: sanitising, JSON, widths, the output formats, option values, the lines of --debug and wait.
@@ -64,6 +64,7 @@ import {
   regionHint,
   proxyUrl,
   secretsOf,
+  listenWarning,
 } from './format.mjs';
 
 const PROG = 'evs-snapshots';
@@ -721,11 +722,8 @@ async function serve(values, env) {
   const config = await connection(values, env, { signal: undefined, fail() {}, why: (e) => e });
   delete config.signal;
   const proxy = createProxy({ config, basePath: BASE_PATH });
-  if (host !== '127.0.0.1') {
-    say(
-      `${PROG}: warning: listening on ${host}, not 127.0.0.1: whoever reaches it there with the printed URL's key reads this account with your credentials`,
-    );
-  }
+  const warning = listenWarning(host, hostNames(host));
+  if (warning !== null) say(`${PROG}: ${warning}`);
   const upstream = config.endpoint ?? `https://evs.${config.region}.myhuaweicloud.com`;
   const page = proxy.projectId().then((projectId) => ({ projectId, region: config.region ?? '', upstream }));
   let server;
@@ -912,7 +910,10 @@ Only a Host of the server's own address is answered (DNS rebinding).
 Options:
   --port N             the port (default 8080; 0: a free one)
   --host ADDR          the address to listen on (default 127.0.0.1; another one
-                       is reachable by others: a warning says so)
+                       is reachable by others: a warning says so). Only a Host
+                       of 127.0.0.1, localhost or ADDR is answered: to use it
+                       from another machine, give the address or name it uses
+                       (0.0.0.0 listens everywhere, but answers no other name)
   --open               open the URL in the system's browser
   -h, --help           this help
 
