@@ -816,6 +816,9 @@ Global options (before or after the command; sign takes only -h and -V):
 
 ${CONNECTION_HELP}
 
+An option's value that begins with '-' is written --name=-x (a negative
+number may also follow as its own argument: --max-items -3).
+
 Exit codes: 0 ok (also when the reader of stdout went away, as with | head),
 1 the service or the network failed (wait: also a --fail-on status), 2 usage or
 invalid input, 124 wait timed out, 130 interrupted.
@@ -1051,6 +1054,36 @@ function splitCommand(argv) {
   return { command, args: [...argv.slice(0, end), ...rest], rest, help: lead.includes('help'), version: lead.includes('version') };
 }
 
+/** A negative number, such as -3 or -1.5: taken as an option's value (no option is named by a digit), as Python's argparse takes it. */
+const NEGATIVE_NUMBER = /^-\d+(\.\d+)?$/;
+
+/**
+ * `args` with every option's value that begins with '-' read the command's
+ * way, before parseArgs (strict) sees them: parseArgs refuses
+ * `--max-items -3` as ambiguous, in its own words. A negative number is
+ * taken as the value (`--max-items=-3`), so the option's own check answers
+ * ("--max-items must be at least 1"); anything else that begins with '-',
+ * and a value left out, is a UsageError naming the option (never the
+ * argument: it could be a secret pasted in the wrong place). The same for
+ * every option that takes a value, long or short.
+ */
+function dashValues(args, options) {
+  const { tokens } = util.parseArgs({ args, options, strict: false, allowPositionals: true, tokens: true });
+  const out = [...args];
+  for (const t of tokens) {
+    if (t.kind !== 'option' || !Object.hasOwn(options, t.name) || options[t.name].type !== 'string' || t.inlineValue) continue;
+    if (t.value === undefined) throw new UsageError(`${t.rawName} needs a value`);
+    // parseArgs's own rule for a value it would call ambiguous: two characters or more, the first a dash.
+    if (!(t.value.length > 1 && t.value.startsWith('-'))) continue;
+    if (!NEGATIVE_NUMBER.test(t.value) || out[t.index] !== t.rawName) {
+      throw new UsageError(`${t.rawName} needs a value; one that begins with '-' is written --${t.name}=-VALUE`);
+    }
+    out[t.index] = `--${t.name}=${t.value}`;
+    out[t.index + 1] = undefined;
+  }
+  return out.filter((a) => a !== undefined);
+}
+
 async function main(argv, env) {
   let split;
   try {
@@ -1078,9 +1111,10 @@ async function main(argv, env) {
   }
   if (!(command in OPTIONS)) return report(new UsageError(`unknown command ${JSON.stringify(command)}`));
   try {
+    const options = { ...OPTIONS[command], help: GLOBAL_OPTIONS.help, version: GLOBAL_OPTIONS.version };
     const { values, positionals } = util.parseArgs({
-      args,
-      options: { ...OPTIONS[command], help: GLOBAL_OPTIONS.help, version: GLOBAL_OPTIONS.version },
+      args: dashValues(args, options),
+      options,
       allowPositionals: command !== 'list' && command !== 'serve',
       strict: true,
     });
