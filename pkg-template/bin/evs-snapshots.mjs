@@ -317,9 +317,24 @@ async function connection(values, env, stop) {
   const debug = debugOn(values.debug, env.EVS_SNAPSHOTS_DEBUG);
   config.signal = stop.signal;
   config.fetch = unknownRegion(config, (await proxy(env, debug, stop)) ?? globalThis.fetch, stop);
-  if (debug) config.onAttempt = (info) => note(`${PROG}: debug: ${attemptLine(info)}`);
+  asked.credentials = config.auth !== undefined;
+  config.onAttempt = (info) => {
+    asked.last = info.operation;
+    asked.failed = info.error !== undefined;
+    if (debug) note(`${PROG}: debug: ${attemptLine(info)}`);
+  };
   return config;
 }
+
+/**
+ * What the command's call was given and did, for `report` to explain a
+ * failure: whether it had credentials (a 401 without any says which to
+ * give), and the operation of its last attempt (onAttempt's `operation`)
+ * and whether that attempt failed: an error after a failed "projectId"
+ * attempt is the project ID lookup's at IAM, which the library's error
+ * itself does not say (docs/contract.md "Errors" has no operation).
+ */
+const asked = { credentials: true, last: undefined, failed: false };
 
 /** configFromEnv(vars); a mistake in a value a flag gave is a UsageError naming the flag, not its variable. */
 function fromEnvironment(vars, given) {
@@ -987,6 +1002,14 @@ function version() {
 
 // --- main ----------------------------------------------------------------------
 
+/** What `report` puts before the error of a failed project ID lookup (`asked`), */
+const LOOKUP_FAILED = 'the project ID lookup at IAM failed';
+/** and after it: how to do without the lookup. */
+const LOOKUP_HINT = 'give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID to skip the lookup';
+/** What `report` adds to a 401 when the call had no credentials at all. */
+const NO_CREDENTIALS_HINT =
+  'no credentials were given: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or give --token-file FILE (or set EVS_SNAPSHOTS_TOKEN_FILE or EVS_SNAPSHOTS_TOKEN)';
+
 /** One line on stderr for a failure; returns the exit code. */
 function report(e, command) {
   const where = command ? `${PROG} ${command}` : PROG;
@@ -1005,8 +1028,15 @@ function report(e, command) {
     if (e.status !== undefined) parts.push(`status ${e.status}`);
     if (e.code !== undefined) parts.push(`code ${e.code}`);
     if (e.requestId !== undefined) parts.push(`request ID ${e.requestId}`);
+    // The project ID lookup's failures (IAM's "no project named" already says IAM).
+    const lookup = asked.last === 'projectId' && asked.failed && !['invalid_input', 'aborted'].includes(e.kind);
+    const before = lookup ? `${LOOKUP_FAILED}: ` : '';
+    const after = [];
+    if (lookup) after.push(LOOKUP_HINT);
+    if (e.kind === 'http' && e.status === 401 && !asked.credentials) after.push(NO_CREDENTIALS_HINT);
     // The code, request ID and message are the service's text: see `safeLine`.
-    err(`${style(stderr, 'red', hide(safeLine(`${PROG}: ${parts.join(', ')}:`)))} ${hide(safeLine(e.message))}\n`);
+    const message = after.length ? `${e.message}; ${after.join('; ')}` : e.message;
+    err(`${style(stderr, 'red', hide(safeLine(`${PROG}: ${before}${parts.join(', ')}:`)))} ${hide(safeLine(message))}\n`);
     if (e.kind === 'invalid_input') return EXIT.usage;
     return e.kind === 'aborted' ? EXIT.interrupted : EXIT.failed;
   }

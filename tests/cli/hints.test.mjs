@@ -1,7 +1,9 @@
 // What the command says when a user trips up (a new user's review): an
 // option's value that begins with '-' (`--max-items -3`) is read the
-// command's way, not refused in parseArgs' words. Each expected line is
-// written out here, from the command's help.
+// command's way, not refused in parseArgs' words; a failed project ID
+// lookup at IAM says that it was the lookup, and how to skip it; a 401 with
+// no credentials at all names the variables to set. Each expected line is
+// written out here, from the command's help and docs/contract.md.
 import { test } from 'node:test';
 import { before } from '../helpers/hooks.mjs';
 import assert from 'node:assert/strict';
@@ -62,4 +64,57 @@ test('an option\'s value that begins with "-": a negative number is the value (t
   const r = await run(['list', '--offset', '-1'], at);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /^evs-snapshots: invalid_input error: .*offset/);
+});
+
+test('a failed project ID lookup at IAM says so, and how to skip it: list, get, wait and serve', async () => {
+  const env = { HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: SK };
+  const line =
+    `evs-snapshots: the project ID lookup at IAM failed: network error: the request to ${closed} failed before a response: fetch failed (ECONNREFUSED); give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID to skip the lookup\n`;
+  for (const args of [['list'], ['get', 'x'], ['wait', 'x'], ['serve', '--port', '0']]) {
+    const r = await run([...args, '--region', REGION, '--iam-endpoint', closed, '--max-attempts', '1'], env);
+    assert.equal(r.code, 1, `${args[0]}: ${r.stderr}`);
+    assert.equal(r.stderr, line, args[0]);
+    assert.equal(r.stdout, '');
+    noSecret(r.stderr);
+  }
+  // IAM answers 401 (a wrong secret key): the lookup's, said so.
+  const r = await run(['list', '--region', REGION, '--iam-endpoint', akMock.apiUrl, '--max-attempts', '1'], { HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: 'sk-wrong-Secret' });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /^evs-snapshots: the project ID lookup at IAM failed: http error, status 401, code APIGW\.0301, request ID \w+: Incorrect IAM authentication information: .*; give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID to skip the lookup\n$/);
+  assert.deepEqual(akMock.requests().map((q) => q.kind), ['iam'], 'nothing sent to EVS');
+
+  // Once the lookup has succeeded, a failure of EVS is EVS's own: no word of IAM.
+  akMock.clearRequests();
+  const evs = await run(['list', '--endpoint', closed, '--region', REGION, '--iam-endpoint', akMock.apiUrl, '--max-attempts', '1'], env);
+  assert.equal(evs.code, 1, evs.stderr);
+  assert.equal(evs.stderr, `evs-snapshots: network error: the request to ${closed} failed before a response: fetch failed (ECONNREFUSED)\n`);
+  assert.deepEqual(akMock.requests().map((q) => q.kind), ['iam']);
+});
+
+test('a 401 when no credentials were given names the variables to set; with credentials, the service\'s message alone', async () => {
+  const at = { EVS_SNAPSHOTS_ENDPOINT: akMock.apiUrl, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID };
+  const hint =
+    '; no credentials were given: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or give --token-file FILE (or set EVS_SNAPSHOTS_TOKEN_FILE or EVS_SNAPSHOTS_TOKEN)';
+  // The command sends a call with no credentials (a project ID and an endpoint are enough: a proxy in front may add them).
+  for (const args of [['list'], ['get', 'x'], ['wait', 'x']]) {
+    const r = await run(args, at);
+    assert.equal(r.code, 1, `${args[0]}: ${r.stderr}`);
+    assert.match(
+      r.stderr,
+      new RegExp(`^evs-snapshots: http error, status 401, code APIGW\\.0301, request ID \\w+: Incorrect IAM authentication information: the request is not signed${hint.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n$`),
+      args[0],
+    );
+  }
+  // With credentials (wrong ones): no hint.
+  for (const env of [{ HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: 'sk-wrong-Secret' }, { EVS_SNAPSHOTS_TOKEN: TOKEN }]) {
+    const r = await run(['list'], { ...at, ...env });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^evs-snapshots: http error, status 401, code APIGW\.0301, request ID \w+: Incorrect IAM authentication information: [^;]*\n$/);
+    assert.ok(!r.stderr.includes('no credentials'), r.stderr);
+    noSecret(r.stderr);
+  }
+  // No credentials, another failure than 401: no hint.
+  const r = await run(['get', 'no-such-snapshot'], { EVS_SNAPSHOTS_ENDPOINT: mock.url, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT_ID });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /^evs-snapshots: http error, status 404, code EVS\.0004, request ID [0-9a-f]{32}: Snapshot no-such-snapshot could not be found\.\n$/);
 });
