@@ -35,7 +35,7 @@ import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { getSnapshot, paginateSnapshots, waitForSnapshot, signRequest, configFromEnv, createProxy, EvsError, STATUSES } from '../index.mjs';
-import { startServe, BASE_PATH } from './serve.mjs';
+import { startServe, hostNames, BASE_PATH } from './serve.mjs';
 // The grammar configFromEnv reads EVS_SNAPSHOTS_ATTEMPT_TIMEOUT with: the flags read durations the same way.
 import { durationMs } from '../lib/env.js';
 // The pure helpers: sanitising, JSON, widths, the output formats, option values, the lines of --debug and wait.
@@ -64,6 +64,7 @@ import {
   regionHint,
   proxyUrl,
   secretsOf,
+  listenWarning,
 } from './format.mjs';
 
 const PROG = 'evs-snapshots';
@@ -316,9 +317,24 @@ async function connection(values, env, stop) {
   const debug = debugOn(values.debug, env.EVS_SNAPSHOTS_DEBUG);
   config.signal = stop.signal;
   config.fetch = unknownRegion(config, (await proxy(env, debug, stop)) ?? globalThis.fetch, stop);
-  if (debug) config.onAttempt = (info) => note(`${PROG}: debug: ${attemptLine(info)}`);
+  asked.credentials = config.auth !== undefined;
+  config.onAttempt = (info) => {
+    asked.last = info.operation;
+    asked.failed = info.error !== undefined;
+    if (debug) note(`${PROG}: debug: ${attemptLine(info)}`);
+  };
   return config;
 }
+
+/**
+ * What the command's call was given and did, for `report` to explain a
+ * failure: whether it had credentials (a 401 without any says which to
+ * give), and the operation of its last attempt (onAttempt's `operation`)
+ * and whether that attempt failed: an error after a failed "projectId"
+ * attempt is the project ID lookup's at IAM, which the library's error
+ * itself does not say (docs/contract.md "Errors" has no operation).
+ */
+const asked = { credentials: true, last: undefined, failed: false };
 
 /** configFromEnv(vars); a mistake in a value a flag gave is a UsageError naming the flag, not its variable. */
 function fromEnvironment(vars, given) {
@@ -721,11 +737,8 @@ async function serve(values, env) {
   const config = await connection(values, env, { signal: undefined, fail() {}, why: (e) => e });
   delete config.signal;
   const proxy = createProxy({ config, basePath: BASE_PATH });
-  if (host !== '127.0.0.1') {
-    say(
-      `${PROG}: warning: listening on ${host}, not 127.0.0.1: whoever reaches it there with the printed URL's key reads this account with your credentials`,
-    );
-  }
+  const warning = listenWarning(host, hostNames(host));
+  if (warning !== null) say(`${PROG}: ${warning}`);
   const upstream = config.endpoint ?? `https://evs.${config.region}.myhuaweicloud.com`;
   const page = proxy.projectId().then((projectId) => ({ projectId, region: config.region ?? '', upstream }));
   let server;
@@ -817,6 +830,9 @@ Global options (before or after the command; sign takes only -h and -V):
   -V, --version        the version
 
 ${CONNECTION_HELP}
+
+An option's value that begins with '-' is written --name=-x (a negative
+number may also follow as its own argument: --max-items -3).
 
 Exit codes: 0 ok (also when the reader of stdout went away, as with | head),
 1 the service or the network failed (wait: also a --fail-on status), 2 usage or
@@ -912,7 +928,10 @@ Only a Host of the server's own address is answered (DNS rebinding).
 Options:
   --port N             the port (default 8080; 0: a free one)
   --host ADDR          the address to listen on (default 127.0.0.1; another one
-                       is reachable by others: a warning says so)
+                       is reachable by others: a warning says so). Only a Host
+                       of 127.0.0.1, localhost or ADDR is answered: to use it
+                       from another machine, give the address or name it uses
+                       (0.0.0.0 listens everywhere, but answers no other name)
   --open               open the URL in the system's browser
   -h, --help           this help
 
@@ -983,6 +1002,14 @@ function version() {
 
 // --- main ----------------------------------------------------------------------
 
+/** What `report` puts before the error of a failed project ID lookup (`asked`), */
+const LOOKUP_FAILED = 'the project ID lookup at IAM failed';
+/** and after it: how to do without the lookup. */
+const LOOKUP_HINT = 'give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID to skip the lookup';
+/** What `report` adds to a 401 when the call had no credentials at all. */
+const NO_CREDENTIALS_HINT =
+  'no credentials were given: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or give --token-file FILE (or set EVS_SNAPSHOTS_TOKEN_FILE or EVS_SNAPSHOTS_TOKEN)';
+
 /** One line on stderr for a failure; returns the exit code. */
 function report(e, command) {
   const where = command ? `${PROG} ${command}` : PROG;
@@ -1001,8 +1028,15 @@ function report(e, command) {
     if (e.status !== undefined) parts.push(`status ${e.status}`);
     if (e.code !== undefined) parts.push(`code ${e.code}`);
     if (e.requestId !== undefined) parts.push(`request ID ${e.requestId}`);
+    // The project ID lookup's failures (IAM's "no project named" already says IAM).
+    const lookup = asked.last === 'projectId' && asked.failed && !['invalid_input', 'aborted'].includes(e.kind);
+    const before = lookup ? `${LOOKUP_FAILED}: ` : '';
+    const after = [];
+    if (lookup) after.push(LOOKUP_HINT);
+    if (e.kind === 'http' && e.status === 401 && !asked.credentials) after.push(NO_CREDENTIALS_HINT);
     // The code, request ID and message are the service's text: see `safeLine`.
-    err(`${style(stderr, 'red', hide(safeLine(`${PROG}: ${parts.join(', ')}:`)))} ${hide(safeLine(e.message))}\n`);
+    const message = after.length ? `${e.message}; ${after.join('; ')}` : e.message;
+    err(`${style(stderr, 'red', hide(safeLine(`${PROG}: ${before}${parts.join(', ')}:`)))} ${hide(safeLine(message))}\n`);
     if (e.kind === 'invalid_input') return EXIT.usage;
     return e.kind === 'aborted' ? EXIT.interrupted : EXIT.failed;
   }
@@ -1050,6 +1084,36 @@ function splitCommand(argv) {
   return { command, args: [...argv.slice(0, end), ...rest], rest, help: lead.includes('help'), version: lead.includes('version') };
 }
 
+/** A negative number, such as -3 or -1.5: taken as an option's value (no option is named by a digit), as Python's argparse takes it. */
+const NEGATIVE_NUMBER = /^-\d+(\.\d+)?$/;
+
+/**
+ * `args` with every option's value that begins with '-' read the command's
+ * way, before parseArgs (strict) sees them: parseArgs refuses
+ * `--max-items -3` as ambiguous, in its own words. A negative number is
+ * taken as the value (`--max-items=-3`), so the option's own check answers
+ * ("--max-items must be at least 1"); anything else that begins with '-',
+ * and a value left out, is a UsageError naming the option (never the
+ * argument: it could be a secret pasted in the wrong place). The same for
+ * every option that takes a value, long or short.
+ */
+function dashValues(args, options) {
+  const { tokens } = util.parseArgs({ args, options, strict: false, allowPositionals: true, tokens: true });
+  const out = [...args];
+  for (const t of tokens) {
+    if (t.kind !== 'option' || !Object.hasOwn(options, t.name) || options[t.name].type !== 'string' || t.inlineValue) continue;
+    if (t.value === undefined) throw new UsageError(`${t.rawName} needs a value`);
+    // parseArgs's own rule for a value it would call ambiguous: two characters or more, the first a dash.
+    if (!(t.value.length > 1 && t.value.startsWith('-'))) continue;
+    if (!NEGATIVE_NUMBER.test(t.value) || out[t.index] !== t.rawName) {
+      throw new UsageError(`${t.rawName} needs a value; one that begins with '-' is written --${t.name}=-VALUE`);
+    }
+    out[t.index] = `--${t.name}=${t.value}`;
+    out[t.index + 1] = undefined;
+  }
+  return out.filter((a) => a !== undefined);
+}
+
 async function main(argv, env) {
   let split;
   try {
@@ -1077,9 +1141,10 @@ async function main(argv, env) {
   }
   if (!(command in OPTIONS)) return report(new UsageError(`unknown command ${JSON.stringify(command)}`));
   try {
+    const options = { ...OPTIONS[command], help: GLOBAL_OPTIONS.help, version: GLOBAL_OPTIONS.version };
     const { values, positionals } = util.parseArgs({
-      args,
-      options: { ...OPTIONS[command], help: GLOBAL_OPTIONS.help, version: GLOBAL_OPTIONS.version },
+      args: dashValues(args, options),
+      options,
       allowPositionals: command !== 'list' && command !== 'serve',
       strict: true,
     });

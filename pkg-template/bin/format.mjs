@@ -463,6 +463,31 @@ function secretsOf(value) {
   return [...new Set(forms)].filter((t) => t.length >= 3).sort((a, b) => b.length - a.length);
 }
 
+// --- serve ---------------------------------------------------------------------
+
+/** The unspecified addresses, which listen on every address: 0.0.0.0 and IPv6's :: (in any of its spellings). */
+const WILDCARD = /^(0+(\.0+){3}|[0:]*::[0:]*|0+(:0+){7})$/;
+
+/**
+ * `serve`'s warning for `--host ADDR` (null for 127.0.0.1, the default):
+ * another address is reachable by others, who read the account with the
+ * printed URL's key. For an address that listens on every address (0.0.0.0,
+ * ::), also what a browser on another machine meets: `names` (serve.mjs
+ * `hostNames`) are the only Host names the server answers (DNS
+ * rebinding), so that browser, which sends the name it used, gets 403
+ * unless --host is that name.
+ */
+function listenWarning(host, names) {
+  if (host === '127.0.0.1') return null;
+  const risk = "with the printed URL's key reads this account with your credentials";
+  if (!WILDCARD.test(host)) return `warning: listening on ${host}, not 127.0.0.1: whoever reaches it there ${risk}`;
+  return (
+    `warning: listening on every address (${host}), not 127.0.0.1: whoever reaches it ${risk}; a browser on another machine ` +
+    `gets 403 all the same, as only a Host of ${orList(names)} is answered (DNS rebinding): to use it from another machine, ` +
+    'give --host the address or name that machine will use'
+  );
+}
+
 // --- shell -------------------------------------------------------------------
 
 /** Quoted for a POSIX shell. */
@@ -530,4 +555,5 @@ export {
   regionHint,
   proxyUrl,
   secretsOf,
+  listenWarning,
 };

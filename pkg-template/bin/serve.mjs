@@ -113,6 +113,14 @@ function cookieValue(header, name) {
 const urlHost = (host) => (host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
 
 /**
+ * The Host names (without the port) the server answers for `host`, the
+ * address it listens on: 127.0.0.1, localhost and `host` itself (an IPv6
+ * address in brackets). Any other name is a page of a name that resolves
+ * here (DNS rebinding): 403.
+ */
+export const hostNames = (host) => [...new Set(['127.0.0.1', 'localhost', urlHost(host)].map((n) => n.toLowerCase()))];
+
+/**
  * Starts the server. `proxy`: createProxy's EvsProxy (its basePath
  * BASE_PATH). `connection`: a promise of `{ projectId, region, upstream }`
  * for the page (no credential in it). `packageDir`: the package's folder
@@ -257,8 +265,7 @@ export async function startServe({ proxy, connection, packageDir, port = 0, host
     });
   });
   const actual = server.address().port;
-  const names = ['127.0.0.1', 'localhost', urlHost(host)];
-  hosts = new Set(names.flatMap((n) => (actual === 80 ? [n, `${n}:80`] : [`${n}:${actual}`])).map((n) => n.toLowerCase()));
+  hosts = new Set(hostNames(host).flatMap((n) => (actual === 80 ? [n, `${n}:80`] : [`${n}:${actual}`])));
   // Cookies are kept per host, not per port: the port in the name keeps two servers' sessions apart.
   cookieName = `evs-snapshots-serve-${actual}`;
   printedUrl = `http://${urlHost(host)}${actual === 80 ? '' : `:${actual}`}/?key=${key}`;

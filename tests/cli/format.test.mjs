@@ -438,3 +438,27 @@ test('the module is pure: it imports only the shared rules (which import nothing
   assert.doesNotMatch(rules, /^\s*import\b/m);
   assert.doesNotMatch(rules, /\b(process|globalThis|console|document|window)\./);
 });
+
+test('listenWarning (serve --host): none for 127.0.0.1; another address is reachable by others; a wildcard address says which Host names are answered', async () => {
+  // The Host names the server answers, as serve.mjs gives them (its Host check is tested over HTTP in serve.test.mjs).
+  const { hostNames } = await import(pathToFileURL(join(PKG_DIR, 'bin', 'serve.mjs')).href);
+  assert.deepEqual(hostNames('0.0.0.0'), ['127.0.0.1', 'localhost', '0.0.0.0']);
+  assert.deepEqual(hostNames('::'), ['127.0.0.1', 'localhost', '[::]']);
+  assert.deepEqual(hostNames('LocalHost'), ['127.0.0.1', 'localhost']);
+  assert.equal(f.listenWarning('127.0.0.1', hostNames('127.0.0.1')), null);
+  for (const host of ['localhost', '192.168.1.5', '::1']) {
+    assert.equal(
+      f.listenWarning(host, hostNames(host)),
+      `warning: listening on ${host}, not 127.0.0.1: whoever reaches it there with the printed URL's key reads this account with your credentials`,
+    );
+  }
+  for (const [host, name] of [['0.0.0.0', '0.0.0.0'], ['::', '[::]'], ['0:0:0:0:0:0:0:0', '[0:0:0:0:0:0:0:0]'], ['::0', '[::0]']]) {
+    assert.equal(
+      f.listenWarning(host, hostNames(host)),
+      `warning: listening on every address (${host}), not 127.0.0.1: whoever reaches it with the printed URL's key reads this account with your credentials; ` +
+        `a browser on another machine gets 403 all the same, as only a Host of 127.0.0.1, localhost or ${name} is answered (DNS rebinding): ` +
+        'to use it from another machine, give --host the address or name that machine will use',
+      host,
+    );
+  }
+});
