@@ -90,8 +90,9 @@ async fn run(ctx: &Context, call: &Call, operation: &str) -> Result<Reply, EvsEr
 
 /// [`run`], bounded by a wait's deadline (the core's [`Deadline`]): no
 /// attempt starts once it has come, each attempt is cut at it, and a retry
-/// whose pause would reach it waits until it instead; then [`Halt::TimeUp`].
-/// Nothing is sent, and no timer is left, once this returns.
+/// whose pause would reach it is not taken: [`Halt::TimeUp`] at once, and the
+/// wait's `time_up` waits until the deadline has passed. Nothing is sent,
+/// and no timer is left, once this returns.
 async fn run_until(ctx: &Context, call: &Call, operation: &str, deadline: Option<Deadline>) -> Result<Reply, Halt> {
     let mut attempts = Attempts::new(call.clone(), CLOCK_OFFSET_MS.with(std::cell::Cell::get));
     let signals = ctx.signals.as_slice();
@@ -122,12 +123,9 @@ async fn run_until(ctx: &Context, call: &Call, operation: &str, deadline: Option
             // An abort during the wait ends it early; the next round says so.
             Step::Wait(ms) => match deadline.map_or(Pause::Then(ms), |d| d.pause(stop::now(), ms)) {
                 Pause::Then(ms) => stop::sleep(ms, signals).await,
-                // No attempt could start before the deadline: wait until
-                // it, then stop (a wait keeps its deadline).
-                Pause::UntilDeadline(ms) => {
-                    stop::sleep(ms, signals).await;
-                    return Err(if stop::is_aborted(signals) { Halt::Failed(aborted()) } else { Halt::TimeUp });
-                }
+                // No attempt could start before the deadline: stop; the
+                // wait keeps its deadline (time_up sleeps until it passes).
+                Pause::UntilDeadline(_) => return Err(Halt::TimeUp),
             },
         }
     }
@@ -339,6 +337,18 @@ pub async fn wait_for_snapshot(config: JsValue, snapshot_id: JsValue, options: J
     wait(&config, &snapshot_id, &options).await.map_err(|e| error(&e))
 }
 
+/// A wait whose time is up: the rejection waits until the clock reads past
+/// the deadline (a timer may fire up to 1 ms early, `Deadline::until_past`),
+/// then is `timed_out`, or `aborted` when the caller aborted meanwhile.
+async fn time_up(deadline: Deadline, signals: &[JsValue], timed_out: EvsError) -> EvsError {
+    stop::sleep_past(deadline, signals).await;
+    if stop::is_aborted(signals) {
+        aborted()
+    } else {
+        timed_out
+    }
+}
+
 async fn wait(config: &JsValue, snapshot_id: &JsValue, options: &JsValue) -> Result<JsValue, EvsError> {
     let mut ctx = context(config)?;
     let call = Call::show(&ctx.raw, &input(snapshot_id))?;
@@ -354,23 +364,9 @@ async fn wait(config: &JsValue, snapshot_id: &JsValue, options: &JsValue) -> Res
     // The deadline bounds everything from here on, IAM's lookup included.
     let mut waiter = Waiter::new(id, wait_options, stop::now());
     let deadline = waiter.deadline();
-    // The time is up: the rejection waits until the clock reads past the
-    // deadline (a timer may fire up to 1 ms early), then says timeout, or
-    // aborted when the caller aborted meanwhile.
-    let time_up = |waiter: &Waiter, signals: Vec<JsValue>| {
-        let e = waiter.timed_out();
-        async move {
-            stop::sleep_past(deadline, &signals).await;
-            if stop::is_aborted(&signals) {
-                aborted()
-            } else {
-                e
-            }
-        }
-    };
     let call = match with_project(&ctx, call, Some(deadline)).await {
         Ok(call) => call,
-        Err(Halt::TimeUp) => return Err(time_up(&waiter, ctx.signals.clone()).await),
+        Err(Halt::TimeUp) => return Err(time_up(deadline, &ctx.signals, waiter.timed_out()).await),
         Err(Halt::Failed(e)) => return Err(e),
     };
     loop {
@@ -380,7 +376,7 @@ async fn wait(config: &JsValue, snapshot_id: &JsValue, options: &JsValue) -> Res
         let snapshot = match run_until(&ctx, &call, "waitForSnapshot", Some(deadline)).await {
             Ok(Reply::Snapshot(s)) => s,
             Ok(_) => return Err(EvsError::invalid_response("internal: no snapshot where one was expected")),
-            Err(Halt::TimeUp) => return Err(time_up(&waiter, ctx.signals.clone()).await),
+            Err(Halt::TimeUp) => return Err(time_up(deadline, &ctx.signals, waiter.timed_out()).await),
             Err(Halt::Failed(e)) => return Err(e),
         };
         let (changed, step) = waiter.polled(&snapshot, stop::now());
@@ -397,7 +393,7 @@ async fn wait(config: &JsValue, snapshot_id: &JsValue, options: &JsValue) -> Res
             WaitStep::PollIn(ms) => stop::sleep(ms, &ctx.signals).await,
             // No poll could start before the deadline: none is sent; the
             // wait ends at the deadline (or at an abort before it).
-            WaitStep::TimeOutIn(_) => return Err(time_up(&waiter, ctx.signals.clone()).await),
+            WaitStep::TimeOutIn(_) => return Err(time_up(deadline, &ctx.signals, waiter.timed_out()).await),
         }
     }
 }
