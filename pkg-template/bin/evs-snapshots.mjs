@@ -318,11 +318,15 @@ async function connection(values, env, stop) {
   config.signal = stop.signal;
   config.fetch = unknownRegion(config, (await proxy(env, debug, stop)) ?? globalThis.fetch, stop);
   asked.credentials = config.auth !== undefined;
-  config.onAttempt = (info) => {
-    asked.last = info.operation;
-    asked.failed = info.error !== undefined;
-    if (debug) note(`${PROG}: debug: ${attemptLine(info)}`);
-  };
+  // A hook costs each attempt its info object: only with --debug, or where
+  // the project ID is looked up (`asked` then tells its failure apart).
+  if (debug || config.projectId === undefined) {
+    config.onAttempt = (info) => {
+      asked.last = info.operation;
+      asked.failed = info.error !== undefined;
+      if (debug) note(`${PROG}: debug: ${attemptLine(info)}`);
+    };
+  }
   return config;
 }
 
